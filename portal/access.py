@@ -1,0 +1,96 @@
+"""Who may do what, and what is public when: the portal's two access rules, each written once.
+
+* The producer-scoping rule: drafts and writes are restricted to the producers of the acting user or
+  token. Services take the :class:`Actor` as an explicit argument and call :func:`ensure_permission`;
+  views never filter by producer themselves.
+* The visibility rule: anything tied to a release time is public from that instant on, computed from the
+  clock at query time (never flipped by a job). :func:`is_visible` is the predicate and
+  :func:`visible_filter` the same rule as a query filter.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from portal.errors import Forbidden, Unauthorized
+
+
+class Permission(enum.StrEnum):
+    """Every permission in the portal, named ``scope:resource:action``."""
+
+    STATISTIC_CREATE = "programme:statistic:create"
+    STATISTIC_UPDATE = "programme:statistic:update"
+    TOKEN_MANAGE = "accounts:token:manage"
+    USER_MANAGE = "accounts:user:manage"
+    AUDIT_READ = "accounts:audit:read"
+
+
+_EDITOR = frozenset({Permission.STATISTIC_CREATE, Permission.STATISTIC_UPDATE})
+_PRODUCER_ADMIN = _EDITOR | {Permission.TOKEN_MANAGE, Permission.USER_MANAGE, Permission.AUDIT_READ}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    "editor": _EDITOR,
+    "producer-admin": _PRODUCER_ADMIN,
+    "portal-admin": frozenset(Permission),
+    # A producer's own system pushing content: editor rights, never account management.
+    "token": _EDITOR,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Whoever is making a change: a logged-in user, an API token, or the command line."""
+
+    kind: str  # "user", "token" or "cli"
+    id: int | None
+    label: str
+    role: str
+    producer_id: int | None
+
+    @property
+    def is_portal_admin(self) -> bool:
+        return self.role == "portal-admin"
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+
+CLI_ACTOR = Actor(kind="cli", id=None, label="command line", role="portal-admin", producer_id=None)
+
+
+def ensure_permission(actor: Actor | None, permission: Permission, producer_id: int) -> Actor:
+    """Return the actor if it may use ``permission`` on ``producer_id``'s things.
+
+    Raises Unauthorized (401) without an actor, Forbidden (403) for another producer or a missing right.
+    """
+    if actor is None:
+        raise Unauthorized()
+    if not actor.can(permission):
+        raise Forbidden(f"Your role does not allow {permission.value}.")
+    if not actor.is_portal_admin and actor.producer_id != producer_id:
+        raise Forbidden("This belongs to another producer.")
+    return actor
+
+
+def writable_producer_ids(actor: Actor) -> frozenset[int] | None:
+    """The producers whose drafts and writes ``actor`` may see; None means every producer."""
+    if actor.is_portal_admin:
+        return None
+    return frozenset({actor.producer_id}) if actor.producer_id is not None else frozenset()
+
+
+def is_visible(release_at: datetime | None, now: datetime) -> bool:
+    """Public at ``now`` if it has no release time or its release time has come (both aware)."""
+    return release_at is None or release_at <= now
+
+
+def visible_filter(
+    release_at: InstrumentedAttribute[datetime | None], now: datetime
+) -> ColumnElement[bool]:
+    """:func:`is_visible` as a SQL condition on a release-time column."""
+    return or_(release_at.is_(None), release_at <= now)

@@ -1,0 +1,210 @@
+"""Users, passwords and API tokens. No Flask here: views and the CLI call these with an explicit actor."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.access import Actor, Permission, ensure_permission
+from portal.accounts.audit import record_write
+from portal.accounts.models import ApiToken, Role, User
+from portal.errors import BadRequest, Conflict, NotFound
+from portal.programme.models import Producer
+
+_hasher = PasswordHasher()
+# A fixed hash to verify against when the e-mail is unknown, so a login takes as long either way.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+TOKEN_PREFIX = "spt_"
+MIN_PASSWORD_LENGTH = 12
+# Writing last_used_at on every request would turn each API read into a write; a minute is precise enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class NewToken:
+    """A token just created. ``secret`` exists only here: the database keeps its hash."""
+
+    id: int
+    name: str
+    producer_short_name: str
+    prefix: str
+    secret: str
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise BadRequest(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    return _hasher.hash(password)
+
+
+def user_actor(user: User) -> Actor:
+    return Actor(
+        kind="user", id=user.id, label=user.email, role=user.role, producer_id=user.producer_id
+    )
+
+
+def token_actor(token: ApiToken) -> Actor:
+    return Actor(
+        kind="token",
+        id=token.id,
+        label=f"token {token.prefix}… ({token.name})",
+        role="token",
+        producer_id=token.producer_id,
+    )
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    producer: Producer | None,
+    now: datetime,
+) -> User:
+    """Create a user. Raises BadRequest (role without producer, short password), Conflict (e-mail taken)."""
+    if role is Role.PORTAL_ADMIN:
+        if not actor.is_portal_admin:
+            raise BadRequest("Only portal administrators can create portal administrators.")
+        producer = None
+    else:
+        if producer is None:
+            raise BadRequest("Editors and producer administrators belong to a producer.")
+        ensure_permission(actor, Permission.USER_MANAGE, producer.id)
+    email = email.strip().lower()
+    if "@" not in email:
+        raise BadRequest("That is not an e-mail address.")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(f"A user with the e-mail {email} exists already.")
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=role.value,
+        producer_id=producer.id if producer else None,
+        is_active=True,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="create",
+        entity="user",
+        entity_id=str(user.id),
+        producer_id=user.producer_id,
+        before=None,
+        after={"email": user.email, "name": user.name, "role": user.role},
+    )
+    return user
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime) -> User | None:
+    """The active user with these credentials, or None. Rehashes outdated hashes on the way."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.is_active:
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    user.last_login_at = now
+    return user
+
+
+def load_user(session: Session, user_id: int) -> User | None:
+    user = session.get(User, user_id)
+    return user if user is not None and user.is_active else None
+
+
+def _hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session, actor: Actor, *, producer: Producer, name: str, now: datetime
+) -> NewToken:
+    """Create an API token for ``producer``; the secret is returned once and only its hash is stored."""
+    ensure_permission(actor, Permission.TOKEN_MANAGE, producer.id)
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise BadRequest("A token needs a name of 1 to 100 characters.")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        producer_id=producer.id,
+        name=name,
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        token_hash=_hash_token(secret),
+        created_at=now,
+        created_by=actor.label,
+    )
+    session.add(token)
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="create",
+        entity="api_token",
+        entity_id=str(token.id),
+        producer_id=producer.id,
+        before=None,
+        after={"name": name, "prefix": token.prefix},
+    )
+    return NewToken(token.id, name, producer.short_name, token.prefix, secret)
+
+
+def resolve_token(session: Session, secret: str, now: datetime) -> ApiToken | None:
+    """The live token matching ``secret``, its last use updated (caller commits); None if unknown or revoked."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+    return token
+
+
+def list_tokens(session: Session, producer_id: int) -> list[ApiToken]:
+    stmt = select(ApiToken).where(ApiToken.producer_id == producer_id).order_by(ApiToken.id)
+    return list(session.scalars(stmt))
+
+
+def revoke_token(session: Session, actor: Actor, token_id: int, now: datetime) -> ApiToken:
+    """Revoke a token for good. Raises NotFound, Forbidden (another producer's token)."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"There is no API token {token_id}.")
+    ensure_permission(actor, Permission.TOKEN_MANAGE, token.producer_id)
+    if token.revoked_at is None:
+        token.revoked_at = now
+        record_write(
+            session,
+            actor=actor,
+            at=now,
+            action="revoke",
+            entity="api_token",
+            entity_id=str(token.id),
+            producer_id=token.producer_id,
+            before={"revoked_at": None},
+            after={"revoked_at": now.isoformat()},
+        )
+    return token

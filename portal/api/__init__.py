@@ -1,0 +1,1 @@
+"""The portal's own JSON API at /api/v1/, documented by an OpenAPI 3.1 document generated from the code."""

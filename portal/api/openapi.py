@@ -1,0 +1,163 @@
+"""The OpenAPI 3.1 document, generated from the routes and the operation each view declares.
+
+Every route under /api/v1 (and /healthz) must carry an :func:`operation`; building the document fails on
+one that does not, so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from portal.api import schemas
+
+View = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    description: str
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "string"})
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    tag: str
+    responses: dict[int, tuple[str, type[BaseModel] | None]]
+    query: tuple[Param, ...] = ()
+    body: type[BaseModel] | None = None
+    auth: bool = False
+    headers: tuple[Param, ...] = ()
+
+
+def operation(spec: Operation) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        view.openapi = spec  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+PROBLEM_STATUSES = {
+    400: "Invalid input: malformed JSON, wrong types, unknown fields or bad parameters.",
+    401: "No API token, or an unknown or revoked one.",
+    403: "The token belongs to another producer.",
+    404: "No such resource.",
+    409: "Conflicts with existing data (a taken slug).",
+    412: "If-Match names an older version than the stored one.",
+    413: "The request body is too large.",
+    415: "The request body is not application/json.",
+    429: "Too many requests; see Retry-After.",
+}
+
+_CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
+
+
+def documented_rules(app: Flask) -> list[tuple[str, str, View]]:
+    """(OpenAPI path, method, view) for every API route; the test compares these with the document."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not (rule.rule.startswith("/api/v1/") or rule.rule == "/healthz"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        if rule.rule.endswith("/docs"):
+            continue  # the HTML rendering of this document; its JSON twin is the document itself
+        path = _CONVERTER.sub(r"{\1}", rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            found.append((path, method.lower(), view))
+    return found
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    models: set[type[BaseModel]] = {schemas.Problem}
+    for _, _, view in documented_rules(app):
+        spec = getattr(view, "openapi", None)
+        if spec is None:
+            raise LookupError(f"{view.__name__} has no OpenAPI operation")
+        models.update(m for _, m in spec.responses.values() if m is not None)
+        if spec.body is not None:
+            models.add(spec.body)
+    ordered = sorted(models, key=lambda m: m.__name__)
+    _, top = models_json_schema(
+        [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
+    )
+    components = top.get("$defs", {})
+
+    paths: dict[str, dict[str, Any]] = {}
+    for path, method, view in documented_rules(app):
+        spec: Operation = view.openapi  # type: ignore[attr-defined]
+        params = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"{([a-z_]+)}", path)
+        ]
+        params += [
+            {"name": p.name, "in": "query", "required": False, "description": p.description,
+             "schema": p.schema}
+            for p in spec.query
+        ]
+        params += [
+            {"name": p.name, "in": "header", "required": False, "description": p.description,
+             "schema": p.schema}
+            for p in spec.headers
+        ]
+        op: dict[str, Any] = {
+            "operationId": view.__name__,
+            "summary": spec.summary,
+            "tags": [spec.tag],
+            "responses": {},
+        }
+        if params:
+            op["parameters"] = params
+        if spec.auth:
+            op["security"] = [{"token": []}]
+        if spec.body is not None:
+            op["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(spec.body)}},
+            }
+        for status, (description, model) in sorted(spec.responses.items()):
+            response: dict[str, Any] = {"description": description}
+            if model is not None:
+                media = "application/problem+json" if model is schemas.Problem else "application/json"
+                response["content"] = {media: {"schema": _ref(model)}}
+            op["responses"][str(status)] = response
+        paths.setdefault(path, {})[method] = op
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Statistikkportalen API",
+            "version": "1",
+            "description": "Producers, subject areas and statistics of Norway's official statistics.",
+            "license": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "token": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A producer's API token (`portal token create`).",
+                }
+            },
+        },
+    }
+
+
+def _ref(model: type[BaseModel]) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def problems(*statuses: int) -> dict[int, tuple[str, type[BaseModel] | None]]:
+    """Problem responses for the given statuses, with their standard descriptions."""
+    return {s: (PROBLEM_STATUSES[s], schemas.Problem) for s in statuses}

@@ -1,0 +1,46 @@
+"""Query-string parsing shared by the statistics page and its JSON twin, so both accept the same filters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from portal.errors import BadRequest, FieldError
+from portal.programme.models import Frequency
+from portal.programme.service import StatisticQuery
+
+STATISTIC_FILTERS = ("producer", "subject_area", "frequency", "official", "q", "page", "per_page")
+
+
+def _int(args: Mapping[str, str], name: str, default: int) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number.", (FieldError(name, "not an integer"),)) from None
+
+
+def parse_statistic_query(args: Mapping[str, str]) -> StatisticQuery:
+    """A :class:`StatisticQuery` from query parameters. Raises BadRequest naming the bad parameter."""
+    frequency = args.get("frequency") or None
+    if frequency is not None and frequency not in {f.value for f in Frequency}:
+        raise BadRequest(
+            f"Unknown frequency '{frequency}'.",
+            (FieldError("frequency", "one of " + ", ".join(f.value for f in Frequency)),),
+        )
+    official_raw = (args.get("official") or "").lower()
+    if official_raw not in {"", "true", "false"}:
+        raise BadRequest("official must be true or false.", (FieldError("official", "true or false"),))
+    text = (args.get("q") or "").strip() or None
+    if text is not None and len(text) > 200:
+        raise BadRequest("q may be at most 200 characters.", (FieldError("q", "too long"),))
+    return StatisticQuery(
+        producer=args.get("producer") or None,
+        subject_area=args.get("subject_area") or None,
+        frequency=Frequency(frequency) if frequency else None,
+        official={"": None, "true": True, "false": False}[official_raw],
+        text=text,
+        page=_int(args, "page", 1),
+        per_page=_int(args, "per_page", 50),
+    )

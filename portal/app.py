@@ -1,0 +1,56 @@
+"""The app factory: the only place an app is built."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal import auth, config, db, errors, i18n, security
+from portal.clock import Clock, SystemClock
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the portal. ``overrides`` wins over every other source of configuration (tests use it).
+
+    ``CLOCK`` may be given in ``overrides`` as any :class:`~portal.clock.Clock`; the system clock otherwise.
+    """
+    app = Flask(
+        "portal",
+        instance_path=str(config.instance_dir(overrides)),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+    )
+    config.load(app, overrides)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(name)s %(message)s")
+    clock: Clock = (overrides or {}).get("CLOCK") or SystemClock()
+    app.extensions["portal.clock"] = clock
+
+    db.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+
+    from portal import cli, web
+    from portal.api import views as api_views
+    from release_calendar import views as calendar_views
+    from metadata import views as metadata_views
+    from pxbridge import views as pxbridge_views
+
+    web.init_app(app)
+    api_views.init_app(app)
+    calendar_views.init_app(app)
+    metadata_views.init_app(app)
+    pxbridge_views.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def get_clock(app: Flask) -> Clock:
+    clock: Clock = app.extensions["portal.clock"]
+    return clock

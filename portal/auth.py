@@ -1,0 +1,93 @@
+"""Who is asking: a user through the session cookie on pages, a token through ``Authorization`` on the API.
+
+The JSON API ignores the session cookie entirely (see :mod:`portal.security` on CSRF), and pages ignore
+bearer tokens. Either way the result is one :class:`~portal.access.Actor` on ``g.actor``, or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import Flask, current_app, g, request, session
+
+from portal.access import Actor
+from portal.accounts.models import User
+from portal.accounts.service import load_user, resolve_token, token_actor, user_actor
+from portal.db import get_session
+from portal.errors import Unauthorized
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def current_actor() -> Actor | None:
+    actor: Actor | None = g.get("actor")
+    return actor
+
+
+def current_user() -> User | None:
+    user: User | None = g.get("user")
+    return user
+
+
+def login_user(user: User) -> None:
+    # A fresh session on login, so nothing set before authentication survives it (session fixation).
+    session.clear()
+    session["uid"] = user.id
+    session.permanent = True
+
+
+def logout_user() -> None:
+    session.clear()
+
+
+def login_required(view: Callable[P, R]) -> Callable[P, R]:
+    """Pages for logged-in users only. Raises Unauthorized (401, with a link to log in)."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if current_user() is None:
+            raise Unauthorized("Log in to see this page.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _load_from_token() -> None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Send the API token as 'Authorization: Bearer <token>'.")
+    db = get_session()
+    token = resolve_token(db, secret.strip(), current_app.extensions["portal.clock"].now())
+    if token is None:
+        raise Unauthorized("The API token is unknown or revoked.")
+    db.commit()
+    g.actor = token_actor(token)
+
+
+def _load_from_session() -> None:
+    uid = session.get("uid")
+    if not isinstance(uid, int):
+        return
+    user = load_user(get_session(), uid)
+    if user is None:
+        session.clear()
+        return
+    g.user = user
+    g.actor = user_actor(user)
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _load_actor() -> None:
+        g.actor = None
+        g.user = None
+        if request.path.startswith("/api/"):
+            _load_from_token()
+        elif not request.path.startswith("/static/"):
+            _load_from_session()

@@ -1,0 +1,92 @@
+"""Configuration: defaults, the instance folder, and ``PORTAL_*`` environment variables.
+
+Precedence, lowest first: the defaults below, ``<instance>/config.py`` if present, ``PORTAL_*`` environment
+variables (``PORTAL_DATABASE_URL`` sets ``DATABASE_URL``), and last the mapping given to ``create_app``.
+Every key is documented in docs/configuration.md; a test checks that.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    # Where all local state lives: the SQLite database, the secret key, later the index and table store.
+    "INSTANCE_DIR": "instance",
+    # None means the embedded SQLite database in the instance folder.
+    "DATABASE_URL": None,
+    # None keeps rate-limit counters and caches in each process's memory.
+    "REDIS_URL": None,
+    # None means a random key made once and kept in the instance folder, shared by all workers.
+    "SECRET_KEY": None,
+    # Secure cookies are sent over HTTPS only (browsers treat http://localhost as secure too).
+    "COOKIE_SECURE": True,
+    # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
+    "TRUSTED_PROXIES": 0,
+    # Largest request body accepted anywhere, in bytes.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Named rate limits (flask-limiter syntax); "login" guards the login form, "api" the public API.
+    "RATELIMITS": {"login": "10 per minute;100 per day", "api": "600 per minute"},
+    # Turns rate limiting off entirely (used by tests that are not about rate limits).
+    "RATELIMIT_ENABLED": True,
+    "LOG_LEVEL": "INFO",
+}
+
+
+def instance_dir(overrides: dict[str, Any] | None = None) -> Path:
+    raw = (overrides or {}).get("INSTANCE_DIR") or os.environ.get("PORTAL_INSTANCE_DIR") or "instance"
+    return Path(raw).resolve()
+
+
+def load(app: Flask, overrides: dict[str, Any] | None) -> None:
+    """Fill ``app.config`` from defaults, instance file, environment and overrides, then derive the rest."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile(str(Path(app.instance_path) / "config.py"), silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    app.config.from_mapping(overrides or {})
+    folder = Path(app.instance_path)
+    app.config["INSTANCE_DIR"] = str(folder)
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{folder / 'portal.sqlite3'}"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(folder)
+    secure = bool(app.config["COOKIE_SECURE"])
+    app.config.update(
+        SESSION_COOKIE_NAME="portal_session",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+    )
+
+
+def _instance_secret(folder: Path) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        # O_EXCL: when several workers start at once, the first one writes and the rest read its key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+    return path.read_text().strip() or _instance_secret_retry(path)
+
+
+def _instance_secret_retry(path: Path) -> str:
+    # Another worker created the file but has not written it yet.
+    import time
+
+    for _ in range(50):
+        time.sleep(0.02)
+        value = path.read_text().strip()
+        if value:
+            return value
+    raise RuntimeError(f"{path} is empty")

@@ -1,0 +1,1 @@
+"""Demo data: the real statistics programme, for `portal serve --demo` and the tests."""

@@ -1,0 +1,153 @@
+"""One error type for the whole portal, rendered once.
+
+The core raises :class:`PortalError` (or a subclass). :func:`init_app` installs the single handler that turns
+it into RFC 9457 ``application/problem+json`` on API paths and into ``errors/<status>.html`` on pages.
+Werkzeug's own HTTP errors (routing 404s, 405, 413, CSRF failures, rate limits) go through the same door.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, json, render_template, request
+from jinja2 import TemplateNotFound
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+#: Relative type URIs resolve against the response's URL to the API documentation's list of problems.
+PROBLEM_DOCS = "/api/v1/docs#problem-"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid input field: a JSON pointer into the request (or a form field name) and why."""
+
+    pointer: str
+    detail: str
+
+
+@dataclass
+class PortalError(Exception):
+    status: int = 500
+    title: str = "Internal Server Error"
+    detail: str = ""
+    type: str = "about:blank"
+    errors: tuple[FieldError, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.title}: {self.detail}"
+
+    def to_problem(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type, "title": self.title, "status": self.status}
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        if self.errors:
+            body["errors"] = [{"pointer": e.pointer, "detail": e.detail} for e in self.errors]
+        return body
+
+
+def _problem(status: HTTPStatus, slug: str | None = None) -> dict[str, Any]:
+    return {
+        "status": status.value,
+        "title": status.phrase,
+        "type": f"{PROBLEM_DOCS}{slug}" if slug else "about:blank",
+    }
+
+
+class BadRequest(PortalError):
+    def __init__(self, detail: str, errors: tuple[FieldError, ...] = ()) -> None:
+        super().__init__(detail=detail, errors=errors, **_problem(HTTPStatus.BAD_REQUEST, "invalid-input"))
+
+
+class Unauthorized(PortalError):
+    def __init__(self, detail: str = "Log in or send an API token.") -> None:
+        super().__init__(
+            detail=detail,
+            headers={"WWW-Authenticate": 'Bearer realm="statistikkportalen"'},
+            **_problem(HTTPStatus.UNAUTHORIZED, "unauthorized"),
+        )
+
+
+class Forbidden(PortalError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, **_problem(HTTPStatus.FORBIDDEN, "forbidden"))
+
+
+class NotFound(PortalError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, **_problem(HTTPStatus.NOT_FOUND))
+
+
+class Conflict(PortalError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, **_problem(HTTPStatus.CONFLICT, "conflict"))
+
+
+class PreconditionFailed(PortalError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, **_problem(HTTPStatus.PRECONDITION_FAILED, "stale-version"))
+
+
+class UnsupportedMediaType(PortalError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, **_problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE))
+
+
+def is_api_path(path: str) -> bool:
+    """API paths answer errors as problem+json; everything else gets an HTML page."""
+    return path.startswith("/api/") or path == "/healthz"
+
+
+def from_http_exception(exc: HTTPException) -> PortalError:
+    status = exc.code or 500
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = exc.name
+    headers = {k: v for k, v in exc.get_headers() if k.lower() not in {"content-type"}}
+    detail = exc.description or ""
+    if status == 413:
+        detail = "The request body is larger than this endpoint accepts."
+    return PortalError(status=status, title=phrase, detail=detail, headers=headers)
+
+
+def render_error(error: PortalError) -> Response:
+    if is_api_path(request.path):
+        response = Response(
+            json.dumps(error.to_problem(instance=request.path)),
+            status=error.status,
+            mimetype=PROBLEM_JSON,
+        )
+    else:
+        context = {"error": error}
+        try:
+            html = render_template(f"errors/{error.status}.html", **context)
+        except TemplateNotFound:
+            html = render_template("errors/error.html", **context)
+        response = Response(html, status=error.status, mimetype="text/html")
+    for key, value in error.headers.items():
+        response.headers[key] = value
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(PortalError)
+    def _portal_error(error: PortalError) -> Response:
+        return render_error(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        return render_error(from_http_exception(exc))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(PortalError(detail="Something went wrong on our side."))

@@ -1,0 +1,178 @@
+"""Norwegian bokmål and English: the language of a request and the interface's strings.
+
+A page's language comes from its URL (``/`` is nb, ``/en/`` is en), never from a cookie or a header, so
+every URL is one language that search engines and links can rely on. Every interface string is a key in
+:data:`MESSAGES` with both languages; a test checks that every key used in a template exists here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, g
+
+from portal.clock import in_oslo
+
+LANGUAGES = ("nb", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (nb, en)
+    "site.name": ("Statistikkportalen", "Statistics Portal Norway"),
+    "site.tagline": (
+        "All offisiell statistikk fra Norges 16 statistikkprodusenter, på ett sted.",
+        "All official statistics from Norway's 16 producers, in one place.",
+    ),
+    "nav.skip": ("Hopp til hovedinnhold", "Skip to main content"),
+    "nav.main": ("Hovedmeny", "Main menu"),
+    "nav.home": ("Forside", "Home"),
+    "nav.statistics": ("Statistikker", "Statistics"),
+    "nav.api": ("API", "API"),
+    "nav.login": ("Logg inn", "Log in"),
+    "nav.logout": ("Logg ut", "Log out"),
+    "nav.dashboard": ("Min side", "My page"),
+    "nav.language": ("Språk", "Language"),
+    "nav.breadcrumb": ("Brødsmulesti", "Breadcrumb"),
+    "lang.switch": ("English", "Norsk"),
+    "home.title": ("Offisiell statistikk i Norge", "Official statistics in Norway"),
+    "home.producers": ("Statistikkprodusenter", "Producers of official statistics"),
+    "home.subjects": ("Emner", "Subject areas"),
+    "count.statistics": ("statistikker", "statistics"),
+    "producer.website": ("Nettsted", "Website"),
+    "producer.org_number": ("Organisasjonsnummer", "Organisation number"),
+    "producer.statistics": ("Statistikker fra {name}", "Statistics from {name}"),
+    "subject.statistics": ("Statistikker om {name}", "Statistics on {name}"),
+    "statistic.producer": ("Produsent", "Producer"),
+    "statistic.frequency": ("Hyppighet", "Frequency"),
+    "statistic.subjects": ("Emner", "Subject areas"),
+    "statistic.contact": ("Kontakt", "Contact"),
+    "statistic.official": ("Offisiell statistikk", "Official statistics"),
+    "statistic.not_official": ("Ikke offisiell statistikk", "Not official statistics"),
+    "statistic.at_producer": ("Statistikken hos produsenten", "The statistic at its producer"),
+    "statistic.updated": ("Sist endret", "Last changed"),
+    "statistics.title": ("Alle statistikker", "All statistics"),
+    "statistics.filter": ("Filtrer", "Filter"),
+    "statistics.text": ("Navn inneholder", "Name contains"),
+    "statistics.any": ("Alle", "All"),
+    "statistics.apply": ("Vis", "Show"),
+    "statistics.count": ("{total} statistikker", "{total} statistics"),
+    "statistics.none": ("Ingen statistikker passer.", "No statistics match."),
+    "paging.label": ("Sider", "Pages"),
+    "paging.previous": ("Forrige side", "Previous page"),
+    "paging.next": ("Neste side", "Next page"),
+    "paging.position": ("Side {page} av {pages}", "Page {page} of {pages}"),
+    "frequency.weekly": ("Ukentlig", "Weekly"),
+    "frequency.monthly": ("Månedlig", "Monthly"),
+    "frequency.quarterly": ("Kvartalsvis", "Quarterly"),
+    "frequency.annual": ("Årlig", "Annual"),
+    "frequency.biennial": ("Annethvert år", "Every two years"),
+    "frequency.triennial": ("Hvert tredje år", "Every three years"),
+    "frequency.every-four-years": ("Hvert fjerde år", "Every four years"),
+    "frequency.irregular": ("Ujevnlig", "Irregular"),
+    "login.title": ("Logg inn", "Log in"),
+    "login.intro": (
+        "For ansatte hos statistikkprodusentene.",
+        "For staff at the producers of official statistics.",
+    ),
+    "login.email": ("E-post", "E-mail"),
+    "login.password": ("Passord", "Password"),
+    "login.submit": ("Logg inn", "Log in"),
+    "login.failed": ("Feil e-post eller passord.", "Wrong e-mail or password."),
+    "login.required": ("Du må logge inn for å se denne siden.", "Please log in to see this page."),
+    "dashboard.title": ("Min side", "My page"),
+    "dashboard.signed_in": ("Innlogget som {name} ({role}), {producer}", "Logged in as {name} ({role}), {producer}"),
+    "dashboard.statistics": ("Statistikkene deres", "Your statistics"),
+    "dashboard.edit": ("Rediger", "Edit"),
+    "dashboard.tokens": ("API-nøkler", "API tokens"),
+    "dashboard.tokens_intro": (
+        "Med en API-nøkkel kan systemene deres oppdatere portalen. Nøkkelen vises bare én gang.",
+        "An API token lets your own systems update the portal. A token is shown only once.",
+    ),
+    "dashboard.token_name": ("Navn på nøkkelen", "Token name"),
+    "dashboard.token_create": ("Lag ny nøkkel", "Create token"),
+    "dashboard.token_new": (
+        "Ny nøkkel laget. Kopier den nå; den vises ikke igjen:",
+        "New token created. Copy it now; it will not be shown again:",
+    ),
+    "dashboard.token_revoke": ("Trekk tilbake", "Revoke"),
+    "dashboard.token_revoked": ("Trukket tilbake", "Revoked"),
+    "dashboard.token_prefix": ("Begynner med", "Starts with"),
+    "dashboard.token_created": ("Laget", "Created"),
+    "dashboard.token_last_used": ("Sist brukt", "Last used"),
+    "dashboard.never": ("Aldri", "Never"),
+    "dashboard.audit": ("Siste endringer", "Recent changes"),
+    "dashboard.audit_who": ("Hvem", "Who"),
+    "dashboard.audit_when": ("Når", "When"),
+    "dashboard.audit_what": ("Hva", "What"),
+    "role.editor": ("redaktør", "editor"),
+    "role.producer-admin": ("produsentadministrator", "producer administrator"),
+    "role.portal-admin": ("portaladministrator", "portal administrator"),
+    "edit.title": ("Rediger {name}", "Edit {name}"),
+    "edit.name_nb": ("Navn (bokmål)", "Name (Norwegian)"),
+    "edit.name_en": ("Navn (engelsk)", "Name (English)"),
+    "edit.description_nb": ("Beskrivelse (bokmål)", "Description (Norwegian)"),
+    "edit.description_en": ("Beskrivelse (engelsk)", "Description (English)"),
+    "edit.frequency": ("Hyppighet", "Frequency"),
+    "edit.subject_areas": ("Emner", "Subject areas"),
+    "edit.contact_name": ("Kontaktperson eller -enhet", "Contact person or unit"),
+    "edit.contact_email": ("Kontakt-e-post", "Contact e-mail"),
+    "edit.producer_url": ("Adresse hos produsenten", "Address at the producer"),
+    "edit.is_official": ("Offisiell statistikk", "Official statistics"),
+    "edit.save": ("Lagre", "Save"),
+    "edit.saved": ("Endringene er lagret.", "Your changes are saved."),
+    "edit.errors": ("Skjemaet har feil. Rett opp og prøv igjen:", "The form has errors. Fix them and try again:"),
+    "edit.conflict": ("Noen andre har lagret i mellomtiden.", "Someone else saved in the meantime."),
+    "api.title": ("API-dokumentasjon", "API documentation"),
+    "api.intro": (
+        "Alt på portalen kan også hentes som JSON. Beskrivelsen under er laget fra OpenAPI-dokumentet.",
+        "Everything on the portal is also available as JSON. This page is generated from the OpenAPI document.",
+    ),
+    "api.problems": ("Feilsvar", "Error responses"),
+    "error.title": ("Noe gikk galt", "Something went wrong"),
+    "error.404": ("Vi fant ikke siden.", "We could not find that page."),
+    "error.back": ("Til forsiden", "Back to the front page"),
+    "footer.about": (
+        "Statistikkportalen er en felles løsning for produsentene av offisiell statistikk i Norge.",
+        "The Statistics Portal is a shared service for the producers of official statistics in Norway.",
+    ),
+    "footer.privacy": (
+        "Vi bruker ingen sporing og lagrer ikke IP-adresser.",
+        "We use no tracking and store no IP addresses.",
+    ),
+    "json.alternate": ("Denne siden som JSON", "This page as JSON"),
+}
+
+
+def current_language() -> str:
+    lang = g.get("lang", "nb")
+    return lang if lang in LANGUAGES else "nb"
+
+
+def translate(key: str, lang: str | None = None, **values: object) -> str:
+    """The interface string ``key`` in ``lang`` (default: the request's), with ``{name}`` filled in."""
+    texts = MESSAGES.get(key)
+    if texts is None:
+        raise KeyError(f"no interface string {key!r}")
+    text = texts[LANGUAGES.index(lang or current_language())]
+    return text.format(**values) if values else text
+
+
+def pick(nb: str, en: str, lang: str | None = None) -> str:
+    """Choose between a record's nb and en fields, falling back to nb when en is empty."""
+    return en if (lang or current_language()) == "en" and en else nb
+
+
+def format_oslo(moment: datetime) -> str:
+    """An instant in Oslo time, always with its zone (CET or CEST), in the request's language."""
+    local = in_oslo(moment)
+    if current_language() == "en":
+        return local.strftime("%d %b %Y %H:%M %Z")
+    return local.strftime("%d.%m.%Y kl. %H:%M %Z")
+
+
+def init_app(app: Flask) -> None:
+    from portal.web.routing import other_language_url
+
+    app.jinja_env.globals.update(
+        _=translate, pick=pick, current_language=current_language, other_language_url=other_language_url
+    )
+    app.jinja_env.filters["oslo"] = format_oslo

@@ -1,0 +1,23 @@
+"""Alembic environment: runs on the engine the portal hands over, in batch mode so SQLite can ALTER."""
+
+from __future__ import annotations
+
+from alembic import context
+
+import portal.accounts.models  # noqa: F401  (registers the tables on Base.metadata)
+import portal.programme.models  # noqa: F401
+from portal.db import Base
+
+config = context.config
+engine = config.attributes["engine"]
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

@@ -1,0 +1,86 @@
+"""Tables of the statistics programme."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+
+
+class Frequency(enum.StrEnum):
+    """How often new figures come out; the calendar's timeliness indicator is reported per frequency."""
+
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    ANNUAL = "annual"
+    BIENNIAL = "biennial"
+    TRIENNIAL = "triennial"
+    EVERY_FOUR_YEARS = "every-four-years"
+    IRREGULAR = "irregular"
+
+
+statistic_subject_area = Table(
+    "statistic_subject_area",
+    Base.metadata,
+    Column("statistic_id", ForeignKey("statistic.id", ondelete="CASCADE"), primary_key=True),
+    Column("subject_area_id", ForeignKey("subject_area.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Producer(Base):
+    __tablename__ = "producer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    short_name: Mapped[str] = mapped_column(String(40), unique=True)
+    name_nb: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    website: Mapped[str] = mapped_column(String(300))
+    # Only from an authoritative source (Enhetsregisteret); null rather than a guess.
+    org_number: Mapped[str | None] = mapped_column(String(9), unique=True)
+
+    statistics: Mapped[list[Statistic]] = relationship(back_populates="producer")
+
+
+class SubjectArea(Base):
+    __tablename__ = "subject_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_nb: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Statistic(Base):
+    __tablename__ = "statistic"
+    __table_args__ = (UniqueConstraint("slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id", ondelete="RESTRICT"), index=True)
+    name_nb: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    description_nb: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    frequency: Mapped[str] = mapped_column(String(20))
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    producer_url: Mapped[str | None] = mapped_column(String(500))
+    is_official: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    # Optimistic locking: a write carrying an older version is refused with 409, so no edit is lost.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    producer: Mapped[Producer] = relationship(back_populates="statistics")
+    subject_areas: Mapped[list[SubjectArea]] = relationship(
+        secondary=statistic_subject_area, order_by=SubjectArea.position
+    )
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,344 @@
+"""Queries and rules for producers, subject areas and statistics. Never imports Flask.
+
+Reads return frozen dataclasses (what templates and serialisers receive); writes take the acting
+:class:`~portal.access.Actor`, check the scoping rule, record an audit row and leave committing to the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.access import Actor, Permission, ensure_permission
+from portal.accounts.audit import record_write
+from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.programme.models import (
+    Frequency,
+    Producer,
+    Statistic,
+    SubjectArea,
+    statistic_subject_area,
+)
+
+
+@dataclass(frozen=True)
+class ProducerView:
+    slug: str
+    short_name: str
+    name_nb: str
+    name_en: str
+    website: str
+    org_number: str | None
+    statistics_count: int
+
+
+@dataclass(frozen=True)
+class SubjectAreaView:
+    slug: str
+    name_nb: str
+    name_en: str
+    statistics_count: int
+
+
+@dataclass(frozen=True)
+class SubjectAreaRef:
+    slug: str
+    name_nb: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class StatisticView:
+    slug: str
+    name_nb: str
+    name_en: str
+    description_nb: str
+    description_en: str
+    frequency: str
+    producer_slug: str
+    producer_short_name: str
+    producer_name_nb: str
+    producer_name_en: str
+    subject_areas: tuple[SubjectAreaRef, ...]
+    contact_name: str | None
+    contact_email: str | None
+    producer_url: str | None
+    is_official: bool
+    updated_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class StatisticFields:
+    """Everything a producer may set on a statistic; ``None`` in an update means "leave as it is"."""
+
+    name_nb: str | None = None
+    name_en: str | None = None
+    description_nb: str | None = None
+    description_en: str | None = None
+    frequency: Frequency | None = None
+    subject_areas: tuple[str, ...] | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    producer_url: str | None = None
+    is_official: bool | None = None
+
+
+@dataclass(frozen=True)
+class StatisticQuery:
+    producer: str | None = None
+    subject_area: str | None = None
+    frequency: Frequency | None = None
+    official: bool | None = None
+    text: str | None = None
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class StatisticPage:
+    items: tuple[StatisticView, ...]
+    total: int
+    page: int
+    per_page: int
+    query: StatisticQuery = field(default_factory=StatisticQuery)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+MAX_PER_PAGE = 200
+
+
+def list_producers(session: Session) -> list[ProducerView]:
+    """All producers, largest first, with their number of statistics."""
+    counts = (
+        select(Statistic.producer_id, func.count().label("n"))
+        .group_by(Statistic.producer_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Producer, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.producer_id == Producer.id)
+        .order_by(func.coalesce(counts.c.n, 0).desc(), Producer.short_name)
+    )
+    return [_producer_view(p, n) for p, n in rows]
+
+
+def get_producer(session: Session, slug: str) -> ProducerView:
+    """One producer. Raises NotFound."""
+    producer = session.scalar(select(Producer).where(Producer.slug == slug))
+    if producer is None:
+        raise NotFound(f"There is no producer '{slug}'.")
+    n = session.scalar(select(func.count()).where(Statistic.producer_id == producer.id)) or 0
+    return _producer_view(producer, n)
+
+
+def find_producer(session: Session, key: str) -> Producer:
+    """A producer by slug or short name (case-insensitive), for the CLI. Raises NotFound."""
+    producer = session.scalar(
+        select(Producer).where(
+            or_(func.lower(Producer.slug) == key.lower(), func.lower(Producer.short_name) == key.lower())
+        )
+    )
+    if producer is None:
+        raise NotFound(f"There is no producer '{key}'.")
+    return producer
+
+
+def list_subject_areas(session: Session) -> list[SubjectAreaView]:
+    """The 21 subject areas in their fixed order, with their number of statistics."""
+    counts = (
+        select(statistic_subject_area.c.subject_area_id, func.count().label("n"))
+        .group_by(statistic_subject_area.c.subject_area_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(SubjectArea, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.subject_area_id == SubjectArea.id)
+        .order_by(SubjectArea.position)
+    )
+    return [SubjectAreaView(a.slug, a.name_nb, a.name_en, n) for a, n in rows]
+
+
+def get_subject_area(session: Session, slug: str) -> SubjectAreaView:
+    """One subject area. Raises NotFound."""
+    for area in list_subject_areas(session):
+        if area.slug == slug:
+            return area
+    raise NotFound(f"There is no subject area '{slug}'.")
+
+
+def _filtered(query: StatisticQuery) -> Select[tuple[Statistic]]:
+    stmt = select(Statistic)
+    if query.producer:
+        stmt = stmt.join(Producer).where(Producer.slug == query.producer)
+    if query.subject_area:
+        stmt = stmt.where(
+            Statistic.subject_areas.any(SubjectArea.slug == query.subject_area)
+        )
+    if query.frequency:
+        stmt = stmt.where(Statistic.frequency == query.frequency.value)
+    if query.official is not None:
+        stmt = stmt.where(Statistic.is_official == query.official)
+    if query.text:
+        pattern = f"%{query.text.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Statistic.name_nb).like(pattern),
+                func.lower(Statistic.name_en).like(pattern),
+                func.lower(Statistic.slug).like(pattern),
+            )
+        )
+    return stmt
+
+
+def list_statistics(session: Session, query: StatisticQuery) -> StatisticPage:
+    """A page of statistics matching ``query``, ordered by Norwegian name. Raises BadRequest for paging."""
+    if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    stmt = _filtered(query)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.options(selectinload(Statistic.subject_areas), selectinload(Statistic.producer))
+        .order_by(Statistic.name_nb, Statistic.id)
+        .limit(query.per_page)
+        .offset((query.page - 1) * query.per_page)
+    )
+    return StatisticPage(tuple(_statistic_view(s) for s in rows), total, query.page, query.per_page, query)
+
+
+def _load(session: Session, slug: str) -> Statistic:
+    statistic = session.scalar(select(Statistic).where(Statistic.slug == slug))
+    if statistic is None:
+        raise NotFound(f"There is no statistic '{slug}'.")
+    return statistic
+
+
+def get_statistic(session: Session, slug: str) -> StatisticView:
+    """One statistic. Raises NotFound."""
+    return _statistic_view(_load(session, slug))
+
+
+def _subject_areas(session: Session, slugs: tuple[str, ...]) -> list[SubjectArea]:
+    if not slugs:
+        raise BadRequest(
+            "A statistic needs at least one subject area.",
+            (FieldError("/subject_areas", "at least one subject area"),),
+        )
+    found = {a.slug: a for a in session.scalars(select(SubjectArea).where(SubjectArea.slug.in_(slugs)))}
+    unknown = [s for s in slugs if s not in found]
+    if unknown:
+        raise BadRequest(
+            "Unknown subject area: " + ", ".join(unknown),
+            tuple(FieldError("/subject_areas", f"unknown subject area '{s}'") for s in unknown),
+        )
+    return [found[s] for s in dict.fromkeys(slugs)]
+
+
+def _snapshot(statistic: Statistic) -> dict[str, Any]:
+    view = asdict(_statistic_view(statistic))
+    view["updated_at"] = statistic.updated_at.isoformat()
+    view["subject_areas"] = [a.slug for a in statistic.subject_areas]
+    return view
+
+
+def _apply(session: Session, statistic: Statistic, fields: StatisticFields) -> None:
+    for name in ("name_nb", "name_en", "description_nb", "description_en", "contact_name",
+                 "contact_email", "producer_url", "is_official"):
+        value = getattr(fields, name)
+        if value is not None:
+            setattr(statistic, name, value)
+    if fields.frequency is not None:
+        statistic.frequency = fields.frequency.value
+    if fields.subject_areas is not None:
+        statistic.subject_areas = _subject_areas(session, fields.subject_areas)
+
+
+def create_statistic(
+    session: Session, actor: Actor | None, *, slug: str, producer_slug: str,
+    fields: StatisticFields, now: datetime,
+) -> StatisticView:
+    """Create a statistic for a producer. Raises 401/403 (scoping), BadRequest, Conflict (slug taken)."""
+    producer = session.scalar(select(Producer).where(Producer.slug == producer_slug))
+    if producer is None:
+        raise BadRequest(f"There is no producer '{producer_slug}'.",
+                         (FieldError("/producer", "unknown producer"),))
+    actor = ensure_permission(actor, Permission.STATISTIC_CREATE, producer.id)
+    if fields.name_nb is None or fields.name_en is None or fields.frequency is None:
+        raise BadRequest("name_nb, name_en and frequency are required.")
+    if session.scalar(select(Statistic.id).where(Statistic.slug == slug)) is not None:
+        raise Conflict(f"The slug '{slug}' is taken.")
+    statistic = Statistic(slug=slug, producer=producer, created_at=now, updated_at=now,
+                          description_nb="", description_en="", is_official=True)
+    _apply(session, statistic, fields)
+    if fields.subject_areas is None:
+        _subject_areas(session, ())
+    session.add(statistic)
+    session.flush()
+    record_write(session, actor=actor, at=now, action="create", entity="statistic",
+                 entity_id=slug, producer_id=producer.id, before=None, after=_snapshot(statistic))
+    return _statistic_view(statistic)
+
+
+def update_statistic(
+    session: Session, actor: Actor | None, slug: str, fields: StatisticFields, *,
+    expected_version: int | None, now: datetime,
+) -> StatisticView:
+    """Change a statistic. Raises NotFound, 401/403 (scoping), BadRequest, Conflict (stale version)."""
+    statistic = _load(session, slug)
+    actor = ensure_permission(actor, Permission.STATISTIC_UPDATE, statistic.producer_id)
+    if expected_version is not None and expected_version != statistic.version:
+        raise Conflict(
+            f"Someone saved '{slug}' after you opened it (version {statistic.version}, "
+            f"yours {expected_version}). Reload to see their change; your text is kept below."
+        )
+    before = _snapshot(statistic)
+    _apply(session, statistic, fields)
+    after = _snapshot(statistic)
+    changed = {k for k in after if after[k] != before[k]} - {"updated_at", "version"}
+    if not changed:
+        return _statistic_view(statistic)
+    statistic.updated_at = now
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(f"Someone saved '{slug}' at the same moment; reload and try again.") from exc
+    record_write(session, actor=actor, at=now, action="update", entity="statistic",
+                 entity_id=slug, producer_id=statistic.producer_id,
+                 before={k: before[k] for k in sorted(changed)},
+                 after={k: after[k] for k in sorted(changed)})
+    return _statistic_view(statistic)
+
+
+def authorize_update(session: Session, actor: Actor | None, slug: str) -> StatisticView:
+    """The statistic if ``actor`` may change it. Raises NotFound, then Unauthorized or Forbidden.
+
+    Lets an API check rights before it reads the body, so a stranger learns nothing from validation errors.
+    """
+    statistic = _load(session, slug)
+    ensure_permission(actor, Permission.STATISTIC_UPDATE, statistic.producer_id)
+    return _statistic_view(statistic)
+
+
+def _producer_view(p: Producer, n: int) -> ProducerView:
+    return ProducerView(p.slug, p.short_name, p.name_nb, p.name_en, p.website, p.org_number, n)
+
+
+def _statistic_view(s: Statistic) -> StatisticView:
+    return StatisticView(
+        slug=s.slug, name_nb=s.name_nb, name_en=s.name_en,
+        description_nb=s.description_nb, description_en=s.description_en,
+        frequency=s.frequency, producer_slug=s.producer.slug,
+        producer_short_name=s.producer.short_name, producer_name_nb=s.producer.name_nb,
+        producer_name_en=s.producer.name_en,
+        subject_areas=tuple(SubjectAreaRef(a.slug, a.name_nb, a.name_en) for a in s.subject_areas),
+        contact_name=s.contact_name, contact_email=s.contact_email, producer_url=s.producer_url,
+        is_official=s.is_official, updated_at=s.updated_at, version=s.version,
+    )

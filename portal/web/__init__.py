@@ -1,0 +1,18 @@
+"""The web shell: the public pages of the programme and the producers' own pages, in nb and en."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+from portal.web.routing import bp
+
+
+def init_app(app: Flask) -> None:
+    from portal.web import account, pages  # noqa: F401  (registers the routes on bp)
+
+    @app.before_request
+    def _language() -> None:
+        # From the URL alone, so error pages (even routing 404s) come in the language of their address.
+        g.lang = "en" if request.path == "/en" or request.path.startswith("/en/") else "nb"
+
+    app.register_blueprint(bp)

@@ -1,0 +1,72 @@
+"""Public pages: home, statistics, a producer, a subject area, a statistic."""
+
+from __future__ import annotations
+
+from flask import Response, request, url_for
+
+from portal.api.params import parse_statistic_query
+from portal.db import get_session
+from portal.programme import service
+from portal.web.routing import bilingual, render_page
+
+
+@bilingual("/", "/en/", twin="api_v1.index")
+def home() -> Response:
+    db = get_session()
+    return render_page(
+        "portal/home.html",
+        twin_url=url_for("api_v1.index"),
+        producers=service.list_producers(db),
+        subject_areas=service.list_subject_areas(db),
+    )
+
+
+@bilingual("/statistikk", "/en/statistics", twin="api_v1.list_statistics")
+def statistics() -> Response:
+    db = get_session()
+    query = parse_statistic_query(request.args)
+    return render_page(
+        "portal/statistics.html",
+        twin_url=url_for("api_v1.list_statistics", **request.args),
+        result=service.list_statistics(db, query),
+        producers=service.list_producers(db),
+        subject_areas=service.list_subject_areas(db),
+    )
+
+
+@bilingual("/produsenter/<slug>", "/en/producers/<slug>", twin="api_v1.get_producer")
+def producer(slug: str) -> Response:
+    db = get_session()
+    found = service.get_producer(db, slug)
+    return render_page(
+        "portal/producer.html",
+        twin_url=url_for("api_v1.get_producer", slug=slug),
+        producer=found,
+        statistics=service.list_statistics(
+            db, service.StatisticQuery(producer=slug, per_page=service.MAX_PER_PAGE)
+        ).items,
+    )
+
+
+@bilingual("/emner/<slug>", "/en/subjects/<slug>", twin="api_v1.get_subject_area")
+def subject_area(slug: str) -> Response:
+    db = get_session()
+    found = service.get_subject_area(db, slug)
+    return render_page(
+        "portal/subject_area.html",
+        twin_url=url_for("api_v1.get_subject_area", slug=slug),
+        subject_area=found,
+        statistics=service.list_statistics(
+            db, service.StatisticQuery(subject_area=slug, per_page=service.MAX_PER_PAGE)
+        ).items,
+    )
+
+
+@bilingual("/statistikk/<slug>", "/en/statistics/<slug>", twin="api_v1.get_statistic")
+def statistic(slug: str) -> Response:
+    found = service.get_statistic(get_session(), slug)
+    return render_page(
+        "portal/statistic.html",
+        twin_url=url_for("api_v1.get_statistic", slug=slug),
+        statistic=found,
+    )
