@@ -33,7 +33,15 @@ def client_key() -> str:
     return hmac.new(secret, addr, hashlib.sha256).hexdigest()[:20]
 
 
-limiter = Limiter(key_func=client_key, headers_enabled=True)
+def get_limiter(app: Flask) -> Limiter:
+    limiter: Limiter = app.extensions["portal.limiter"]
+    return limiter
+
+
+def limit_view(app: Flask, endpoint: str, name: str, methods: list[str] | None = None) -> None:
+    """Apply the named limit from ``RATELIMITS`` to one endpoint of ``app``."""
+    view = app.view_functions[endpoint]
+    app.view_functions[endpoint] = get_limiter(app).limit(lambda: named_limit(name), methods=methods)(view)
 
 
 def named_limit(name: str) -> str:
@@ -114,7 +122,9 @@ def init_app(app: Flask) -> None:
     app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config["RATELIMIT_KEY_PREFIX"] = "portal"
-    limiter.init_app(app)
+    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    # One limiter per app: its counters and registered limits must not leak between apps (tests build many).
+    app.extensions["portal.limiter"] = Limiter(key_func=client_key, app=app)
 
     @app.before_request
     def _start_timer() -> None:

@@ -30,7 +30,7 @@ from portal.errors import (
 )
 from portal.programme import serialize, service
 from portal.programme.models import Frequency
-from portal.security import csrf, limiter, named_limit
+from portal.security import csrf, get_limiter, named_limit
 from portal.web.routing import render_page
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -239,6 +239,6 @@ def _now() -> datetime:
 def init_app(app: Flask) -> None:
     # Token-authenticated JSON only: the session cookie is ignored here, so CSRF cannot apply (see security).
     csrf.exempt(bp)
-    limiter.limit(lambda: named_limit("api"))(bp)
+    get_limiter(app).limit(lambda: named_limit("api"))(bp)
     app.register_blueprint(bp)
     app.register_blueprint(health_bp)

@@ -275,7 +275,7 @@ def create_statistic(
         raise BadRequest("name_nb, name_en and frequency are required.")
     if session.scalar(select(Statistic.id).where(Statistic.slug == slug)) is not None:
         raise Conflict(f"The slug '{slug}' is taken.")
-    statistic = Statistic(slug=slug, producer=producer, created_at=now, updated_at=now,
+    statistic = Statistic(slug=slug, producer_id=producer.id, created_at=now, updated_at=now,
                           description_nb="", description_en="", is_official=True)
     _apply(session, statistic, fields)
     if fields.subject_areas is None:

