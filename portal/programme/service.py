@@ -250,6 +250,12 @@ def _snapshot(statistic: Statistic) -> dict[str, Any]:
 
 
 def _apply(session: Session, statistic: Statistic, fields: StatisticFields) -> None:
+    # No autoflush while fields are half-applied: each flush would bump the version counter.
+    with session.no_autoflush:
+        _assign(session, statistic, fields)
+
+
+def _assign(session: Session, statistic: Statistic, fields: StatisticFields) -> None:
     for name in ("name_nb", "name_en", "description_nb", "description_en", "contact_name",
                  "contact_email", "producer_url", "is_official"):
         value = getattr(fields, name)

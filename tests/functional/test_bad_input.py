@@ -148,3 +148,10 @@ def test_invalid_form_is_400_with_messages_and_changes_nothing(client: FlaskClie
     assert response.status_code == 400
     assert 'role="alert"' in response.text
     assert _state(app) == before
+
+
+def test_one_save_is_one_version(client: FlaskClient, app: Flask) -> None:
+    token = make_token(app, "ssb")
+    response = client.patch("/api/v1/statistics/kpi", headers=bearer(token),
+                            json={"name_en": "CPI", "subject_areas": ["priser-og-prisindekser"]})
+    assert response.json["version"] == 2 and response.headers["ETag"] == '"2"'

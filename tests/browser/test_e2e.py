@@ -1,0 +1,81 @@
+"""End to end in headless Chromium: a demo producer logs in and edits a statistic; main pages pass axe."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SSB_EDITOR = ("redaktor@ssb.demo.statistikkportalen.no", "demo-ssb-passord")
+
+
+def _login(page, base: str) -> None:
+    page.goto(f"{base}/logg-inn")
+    page.get_by_label("E-post").fill(SSB_EDITOR[0])
+    page.get_by_label("Passord").fill(SSB_EDITOR[1])
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{base}/min-side")
+
+
+def test_producer_logs_in_and_edits_a_statistic(browser, served_portal: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    _login(page, served_portal)
+    assert page.get_by_role("heading", name="Min side").is_visible()
+    page.get_by_role("link", name="Rediger Konsumprisindeksen").click()
+    page.get_by_label("Beskrivelse (engelsk)").fill("Edited in a real browser.")
+    page.get_by_role("button", name="Lagre").click()
+    assert page.get_by_role("status").inner_text().strip() == "Endringene er lagret."
+    page.goto(f"{served_portal}/en/statistics/kpi")
+    assert page.get_by_text("Edited in a real browser.").is_visible()
+    api = json.loads(page.request.get(f"{served_portal}/api/v1/statistics/kpi").text())
+    assert api["description_en"] == "Edited in a real browser." and api["version"] == 2
+    # Another producer's statistic is out of reach, in the browser too.
+    response = page.goto(f"{served_portal}/min-side/statistikk/nav-helt-ledige")
+    assert response.status == 403
+    context.close()
+
+
+def test_keyboard_user_reaches_the_skip_link_first(browser, served_portal: str) -> None:
+    page = browser.new_page()
+    page.goto(served_portal + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.close()
+
+
+PUBLIC_PAGES = ["/", "/en/", "/statistikk", "/en/statistics?frequency=monthly", "/produsenter/ssb",
+                "/en/subjects/befolkning", "/statistikk/kpi", "/en/statistics/kpi", "/logg-inn",
+                "/api/v1/docs", "/finnes-ikke"]
+PRIVATE_PAGES = ["/min-side", "/min-side/statistikk/kpi", "/en/my-page"]
+
+
+def _violations(page, axe_source: str) -> list[dict]:
+    page.evaluate(axe_source)
+    result = page.evaluate(
+        "async () => { const r = await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}); "
+        "return {violations: r.violations, passes: r.passes.length}; }"
+    )
+    assert result["passes"] > 10, "axe did not check the page"
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+
+
+def test_main_pages_have_no_axe_violations(browser, served_portal: str, axe_source: str) -> None:
+    # bypass_csp lets the test inject axe; the portal itself never allows inline or foreign scripts.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for path in PUBLIC_PAGES:
+        page.goto(served_portal + path)
+        found[path] = _violations(page, axe_source)
+    _login(page, served_portal)
+    for path in PRIVATE_PAGES:
+        page.goto(served_portal + path)
+        found[path] = _violations(page, axe_source)
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
