@@ -25,7 +25,7 @@ class Permission(enum.StrEnum):
 
     STATISTIC_CREATE = "programme:statistic:create"
     STATISTIC_UPDATE = "programme:statistic:update"
-    TOKEN_MANAGE = "accounts:token:manage"
+    TOKEN_MANAGE = "accounts:token:manage"  # noqa: S105  (a permission name, not a secret)
     USER_MANAGE = "accounts:user:manage"
     AUDIT_READ = "accounts:audit:read"
 

@@ -36,11 +36,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     i18n.init_app(app)
 
+    from metadata import views as metadata_views
     from portal import cli, web
     from portal.api import views as api_views
-    from release_calendar import views as calendar_views
-    from metadata import views as metadata_views
     from pxbridge import views as pxbridge_views
+    from release_calendar import views as calendar_views
 
     web.init_app(app)
     api_views.init_app(app)

@@ -68,7 +68,9 @@ def print_demo_accounts() -> None:
 
 
 @click.command("serve")
-@click.option("--demo", is_flag=True, help="Migrate and seed an empty database with demo data first.")
+@click.option(
+    "--demo", is_flag=True, help="Migrate and seed an empty database with demo data first."
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
@@ -83,9 +85,13 @@ def serve_command(demo: bool, host: str, port: int, workers: int) -> None:
         if empty:
             seed_demo()
         print_demo_accounts()
-    elif migrate.current_revision(get_database().engine) != migrate.head_revision(get_database().engine):
+    elif migrate.current_revision(get_database().engine) != migrate.head_revision(
+        get_database().engine
+    ):
         raise click.ClickException("The database is not migrated: run `portal db upgrade` first.")
-    click.echo(f"\nStatistikkportalen on http://{host}:{port}/  (English: http://{host}:{port}/en/)")
+    click.echo(
+        f"\nStatistikkportalen on http://{host}:{port}/  (English: http://{host}:{port}/en/)"
+    )
     get_database().dispose()
     run(host=host, port=port, workers=workers)
 
@@ -125,21 +131,37 @@ def user_group() -> None:
 @user_group.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.EDITOR.value,
-              show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.EDITOR.value,
+    show_default=True,
+)
 @click.option("--producer", help="Producer short name or slug (not for portal-admin).")
 @click.option("--password", envvar="PORTAL_NEW_PASSWORD", help="Prompted for when left out.")
-def user_create(email: str, name: str, role: str, producer: str | None, password: str | None) -> None:
+def user_create(
+    email: str, name: str, role: str, producer: str | None, password: str | None
+) -> None:
     """Create a user (password at least 12 characters)."""
     if password is None:
         if not sys.stdin.isatty():
-            raise click.ClickException("Give --password or PORTAL_NEW_PASSWORD when not on a terminal.")
+            raise click.ClickException(
+                "Give --password or PORTAL_NEW_PASSWORD when not on a terminal."
+            )
         password = getpass.getpass("Password: ")
     try:
         with get_database().session() as session:
             found = find_producer(session, producer) if producer else None
-            user = accounts.create_user(session, CLI_ACTOR, email=email, name=name, password=password,
-                                        role=Role(role), producer=found, now=_now())
+            user = accounts.create_user(
+                session,
+                CLI_ACTOR,
+                email=email,
+                name=name,
+                password=password,
+                role=Role(role),
+                producer=found,
+                now=_now(),
+            )
             click.echo(f"Created user {user.email} ({user.role}).")
     except PortalError as error:
         _fail(error)
@@ -157,11 +179,14 @@ def token_create(producer: str, name: str) -> None:
     """Create a token; it is printed once and only its hash is stored."""
     try:
         with get_database().session() as session:
-            new = accounts.create_token(session, CLI_ACTOR, producer=find_producer(session, producer),
-                                        name=name, now=_now())
+            new = accounts.create_token(
+                session, CLI_ACTOR, producer=find_producer(session, producer), name=name, now=_now()
+            )
     except PortalError as error:
         _fail(error)
-    click.echo(f"Token {new.id} for {new.producer_short_name} ({new.name}). Shown once; keep it safe:")
+    click.echo(
+        f"Token {new.id} for {new.producer_short_name} ({new.name}). Shown once; keep it safe:"
+    )
     click.echo(new.secret)
 
 
@@ -173,7 +198,9 @@ def token_list(producer: str) -> None:
         with get_database().session() as session:
             for token in accounts.list_tokens(session, find_producer(session, producer).id):
                 state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
-                used = f"{token.last_used_at:%Y-%m-%d %H:%M}Z" if token.last_used_at else "never used"
+                used = (
+                    f"{token.last_used_at:%Y-%m-%d %H:%M}Z" if token.last_used_at else "never used"
+                )
                 click.echo(f"{token.id:5}  {token.prefix}…  {token.name:30}  {state:20}  {used}")
     except PortalError as error:
         _fail(error)

@@ -38,7 +38,9 @@ DEFAULTS: dict[str, Any] = {
 
 
 def instance_dir(overrides: dict[str, Any] | None = None) -> Path:
-    raw = (overrides or {}).get("INSTANCE_DIR") or os.environ.get("PORTAL_INSTANCE_DIR") or "instance"
+    raw = (
+        (overrides or {}).get("INSTANCE_DIR") or os.environ.get("PORTAL_INSTANCE_DIR") or "instance"
+    )
     return Path(raw).resolve()
 
 

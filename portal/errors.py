@@ -64,7 +64,9 @@ def _problem(status: HTTPStatus, slug: str | None = None) -> dict[str, Any]:
 
 class BadRequest(PortalError):
     def __init__(self, detail: str, errors: tuple[FieldError, ...] = ()) -> None:
-        super().__init__(detail=detail, errors=errors, **_problem(HTTPStatus.BAD_REQUEST, "invalid-input"))
+        super().__init__(
+            detail=detail, errors=errors, **_problem(HTTPStatus.BAD_REQUEST, "invalid-input")
+        )
 
 
 class Unauthorized(PortalError):

@@ -79,7 +79,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.failed": ("Feil e-post eller passord.", "Wrong e-mail or password."),
     "login.required": ("Du må logge inn for å se denne siden.", "Please log in to see this page."),
     "dashboard.title": ("Min side", "My page"),
-    "dashboard.signed_in": ("Innlogget som {name} ({role}), {producer}", "Logged in as {name} ({role}), {producer}"),
+    "dashboard.signed_in": (
+        "Innlogget som {name} ({role}), {producer}",
+        "Logged in as {name} ({role}), {producer}",
+    ),
     "dashboard.statistics": ("Statistikkene deres", "Your statistics"),
     "dashboard.edit": ("Rediger", "Edit"),
     "dashboard.tokens": ("API-nøkler", "API tokens"),
@@ -119,8 +122,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit.is_official": ("Offisiell statistikk", "Official statistics"),
     "edit.save": ("Lagre", "Save"),
     "edit.saved": ("Endringene er lagret.", "Your changes are saved."),
-    "edit.errors": ("Skjemaet har feil. Rett opp og prøv igjen:", "The form has errors. Fix them and try again:"),
-    "edit.conflict": ("Noen andre har lagret i mellomtiden.", "Someone else saved in the meantime."),
+    "edit.errors": (
+        "Skjemaet har feil. Rett opp og prøv igjen:",
+        "The form has errors. Fix them and try again:",
+    ),
+    "edit.conflict": (
+        "Noen andre har lagret i mellomtiden.",
+        "Someone else saved in the meantime.",
+    ),
     "api.title": ("API-dokumentasjon", "API documentation"),
     "api.intro": (
         "Alt på portalen kan også hentes som JSON. Beskrivelsen under er laget fra OpenAPI-dokumentet.",
@@ -173,6 +182,9 @@ def init_app(app: Flask) -> None:
     from portal.web.routing import other_language_url
 
     app.jinja_env.globals.update(
-        _=translate, pick=pick, current_language=current_language, other_language_url=other_language_url
+        _=translate,
+        pick=pick,
+        current_language=current_language,
+        other_language_url=other_language_url,
     )
     app.jinja_env.filters["oslo"] = format_oslo

@@ -103,7 +103,11 @@ def login(client: FlaskClient, credentials: tuple[str, str]) -> None:
     page = client.get("/logg-inn")
     response = client.post(
         "/logg-inn",
-        data={"email": credentials[0], "password": credentials[1], "csrf_token": csrf_token(page.text)},
+        data={
+            "email": credentials[0],
+            "password": credentials[1],
+            "csrf_token": csrf_token(page.text),
+        },
     )
     assert response.status_code == 303, response.text
 
@@ -112,8 +116,9 @@ def make_token(app: Flask, producer: str, name: str = "test system") -> NewToken
     from portal.access import CLI_ACTOR
 
     with get_database(app).sessions() as s:
-        token = create_token(s, CLI_ACTOR, producer=find_producer(s, producer), name=name,
-                             now=START)
+        token = create_token(
+            s, CLI_ACTOR, producer=find_producer(s, producer), name=name, now=START
+        )
         s.commit()
     return token
 

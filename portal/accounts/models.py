@@ -40,7 +40,9 @@ class ApiToken(Base):
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id", ondelete="RESTRICT"), index=True)
+    producer_id: Mapped[int] = mapped_column(
+        ForeignKey("producer.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[str] = mapped_column(String(100))
     # The first characters of the token, shown in lists so a leaked token can be recognised and revoked.
     prefix: Mapped[str] = mapped_column(String(16))

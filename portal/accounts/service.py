@@ -21,7 +21,7 @@ from portal.programme.models import Producer
 _hasher = PasswordHasher()
 # A fixed hash to verify against when the e-mail is unknown, so a login takes as long either way.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-TOKEN_PREFIX = "spt_"
+TOKEN_PREFIX = "spt_"  # noqa: S105  (a public prefix that makes leaked tokens easy to spot)
 MIN_PASSWORD_LENGTH = 12
 # Writing last_used_at on every request would turn each API read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)

@@ -99,13 +99,23 @@ def build_document(app: Flask) -> dict[str, Any]:
             for name in re.findall(r"{([a-z_]+)}", path)
         ]
         params += [
-            {"name": p.name, "in": "query", "required": False, "description": p.description,
-             "schema": p.schema}
+            {
+                "name": p.name,
+                "in": "query",
+                "required": False,
+                "description": p.description,
+                "schema": p.schema,
+            }
             for p in spec.query
         ]
         params += [
-            {"name": p.name, "in": "header", "required": False, "description": p.description,
-             "schema": p.schema}
+            {
+                "name": p.name,
+                "in": "header",
+                "required": False,
+                "description": p.description,
+                "schema": p.schema,
+            }
             for p in spec.headers
         ]
         op: dict[str, Any] = {
@@ -126,7 +136,9 @@ def build_document(app: Flask) -> dict[str, Any]:
         for status, (description, model) in sorted(spec.responses.items()):
             response: dict[str, Any] = {"description": description}
             if model is not None:
-                media = "application/problem+json" if model is schemas.Problem else "application/json"
+                media = (
+                    "application/problem+json" if model is schemas.Problem else "application/json"
+                )
                 response["content"] = {media: {"schema": _ref(model)}}
             op["responses"][str(status)] = response
         paths.setdefault(path, {})[method] = op

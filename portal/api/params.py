@@ -18,7 +18,9 @@ def _int(args: Mapping[str, str], name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise BadRequest(f"{name} must be a whole number.", (FieldError(name, "not an integer"),)) from None
+        raise BadRequest(
+            f"{name} must be a whole number.", (FieldError(name, "not an integer"),)
+        ) from None
 
 
 def parse_statistic_query(args: Mapping[str, str]) -> StatisticQuery:
@@ -31,7 +33,9 @@ def parse_statistic_query(args: Mapping[str, str]) -> StatisticQuery:
         )
     official_raw = (args.get("official") or "").lower()
     if official_raw not in {"", "true", "false"}:
-        raise BadRequest("official must be true or false.", (FieldError("official", "true or false"),))
+        raise BadRequest(
+            "official must be true or false.", (FieldError("official", "true or false"),)
+        )
     text = (args.get("q") or "").strip() or None
     if text is not None and len(text) > 200:
         raise BadRequest("q may be at most 200 characters.", (FieldError("q", "too long"),))

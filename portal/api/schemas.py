@@ -95,7 +95,9 @@ class StatisticOut(BaseModel):
     producer_url: str | None
     is_official: bool
     updated_at: datetime
-    version: int = Field(description="Send it back in If-Match to refuse overwriting a newer change.")
+    version: int = Field(
+        description="Send it back in If-Match to refuse overwriting a newer change."
+    )
     links: Links
 
 

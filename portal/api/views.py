@@ -42,11 +42,20 @@ STATISTIC_QUERY = (
     Param("producer", "Producer slug, e.g. ssb."),
     Param("subject_area", "Subject-area slug, e.g. befolkning."),
     Param("frequency", "How often it is published.", {"enum": [f.value for f in Frequency]}),
-    Param("official", "Official statistics only (true) or only others (false).",
-          {"type": "string", "enum": ["true", "false"]}),
-    Param("q", "Text contained in the name (nb or en) or slug.", {"type": "string", "maxLength": 200}),
+    Param(
+        "official",
+        "Official statistics only (true) or only others (false).",
+        {"type": "string", "enum": ["true", "false"]},
+    ),
+    Param(
+        "q", "Text contained in the name (nb or en) or slug.", {"type": "string", "maxLength": 200}
+    ),
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
-    Param("per_page", "Items per page.", {"type": "integer", "minimum": 1, "maximum": service.MAX_PER_PAGE}),
+    Param(
+        "per_page",
+        "Items per page.",
+        {"type": "integer", "minimum": 1, "maximum": service.MAX_PER_PAGE},
+    ),
 )
 
 
@@ -65,7 +74,8 @@ def _body(model: type[M]) -> M:
         return model.model_validate_json(request.get_data(cache=False) or b"")
     except ValidationError as exc:
         errors = tuple(
-            FieldError("/" + "/".join(str(p) for p in err["loc"]), err["msg"]) for err in exc.errors()
+            FieldError("/" + "/".join(str(p) for p in err["loc"]), err["msg"])
+            for err in exc.errors()
         )
         if any(err["type"] == "json_invalid" for err in exc.errors()):
             raise BadRequest("The body is not valid JSON.", errors) from None
@@ -76,10 +86,16 @@ def _fields(data: schemas.StatisticUpdate) -> service.StatisticFields:
     given = data.model_dump(exclude_unset=True)
     for key in ("slug", "producer"):
         given.pop(key, None)
-    nulls = [k for k, v in given.items() if v is None and k not in {"contact_name", "contact_email", "producer_url"}]
+    nulls = [
+        k
+        for k, v in given.items()
+        if v is None and k not in {"contact_name", "contact_email", "producer_url"}
+    ]
     if nulls:
-        raise BadRequest("These fields cannot be null: " + ", ".join(nulls),
-                         tuple(FieldError(f"/{k}", "may not be null") for k in nulls))
+        raise BadRequest(
+            "These fields cannot be null: " + ", ".join(nulls),
+            tuple(FieldError(f"/{k}", "may not be null") for k in nulls),
+        )
     if "subject_areas" in given:
         given["subject_areas"] = tuple(given["subject_areas"])
     return service.StatisticFields(**given)
@@ -90,52 +106,85 @@ def _etag(version: int) -> str:
 
 
 @bp.get("/")
-@operation(Operation("Producers and subject areas with their counts (the home page).", "programme",
-                     {200: ("The programme at a glance.", schemas.IndexOut)}))
+@operation(
+    Operation(
+        "Producers and subject areas with their counts (the home page).",
+        "programme",
+        {200: ("The programme at a glance.", schemas.IndexOut)},
+    )
+)
 def index() -> Response:
     db = get_session()
-    return _json(schemas.IndexOut(
-        producers=[serialize.producer(p) for p in service.list_producers(db)],
-        subject_areas=[serialize.subject_area(a) for a in service.list_subject_areas(db)],
-        links={"statistics": url_for(".list_statistics"), "openapi": url_for(".openapi_document"),
-               "docs": url_for(".docs")},
-    ))
+    return _json(
+        schemas.IndexOut(
+            producers=[serialize.producer(p) for p in service.list_producers(db)],
+            subject_areas=[serialize.subject_area(a) for a in service.list_subject_areas(db)],
+            links={
+                "statistics": url_for(".list_statistics"),
+                "openapi": url_for(".openapi_document"),
+                "docs": url_for(".docs"),
+            },
+        )
+    )
 
 
 @bp.get("/producers")
-@operation(Operation("All 16 producers of official statistics.", "programme",
-                     {200: ("The producers.", schemas.ProducerListOut)}))
+@operation(
+    Operation(
+        "All 16 producers of official statistics.",
+        "programme",
+        {200: ("The producers.", schemas.ProducerListOut)},
+    )
+)
 def list_producers() -> Response:
     items = [serialize.producer(p) for p in service.list_producers(get_session())]
     return _json(schemas.ProducerListOut(items=items))
 
 
 @bp.get("/producers/<slug>")
-@operation(Operation("One producer.", "programme",
-                     {200: ("The producer.", schemas.ProducerOut), **problems(404)}))
+@operation(
+    Operation(
+        "One producer.", "programme", {200: ("The producer.", schemas.ProducerOut), **problems(404)}
+    )
+)
 def get_producer(slug: str) -> Response:
     return _json(serialize.producer(service.get_producer(get_session(), slug)))
 
 
 @bp.get("/subject-areas")
-@operation(Operation("The 21 subject areas (hovedområder).", "programme",
-                     {200: ("The subject areas.", schemas.SubjectAreaListOut)}))
+@operation(
+    Operation(
+        "The 21 subject areas (hovedområder).",
+        "programme",
+        {200: ("The subject areas.", schemas.SubjectAreaListOut)},
+    )
+)
 def list_subject_areas() -> Response:
     items = [serialize.subject_area(a) for a in service.list_subject_areas(get_session())]
     return _json(schemas.SubjectAreaListOut(items=items))
 
 
 @bp.get("/subject-areas/<slug>")
-@operation(Operation("One subject area.", "programme",
-                     {200: ("The subject area.", schemas.SubjectAreaOut), **problems(404)}))
+@operation(
+    Operation(
+        "One subject area.",
+        "programme",
+        {200: ("The subject area.", schemas.SubjectAreaOut), **problems(404)},
+    )
+)
 def get_subject_area(slug: str) -> Response:
     return _json(serialize.subject_area(service.get_subject_area(get_session(), slug)))
 
 
 @bp.get("/statistics")
-@operation(Operation("Statistics, filtered and paged.", "programme",
-                     {200: ("A page of statistics.", schemas.StatisticListOut), **problems(400)},
-                     query=STATISTIC_QUERY))
+@operation(
+    Operation(
+        "Statistics, filtered and paged.",
+        "programme",
+        {200: ("A page of statistics.", schemas.StatisticListOut), **problems(400)},
+        query=STATISTIC_QUERY,
+    )
+)
 def list_statistics() -> Response:
     query = parse_statistic_query(request.args)
     page = service.list_statistics(get_session(), query)
@@ -144,37 +193,59 @@ def list_statistics() -> Response:
 
 
 @bp.get("/statistics/<slug>")
-@operation(Operation("One statistic.", "programme",
-                     {200: ("The statistic; its ETag is its version.", schemas.StatisticOut),
-                      **problems(404)}))
+@operation(
+    Operation(
+        "One statistic.",
+        "programme",
+        {200: ("The statistic; its ETag is its version.", schemas.StatisticOut), **problems(404)},
+    )
+)
 def get_statistic(slug: str) -> Response:
     view = service.get_statistic(get_session(), slug)
     return _json(serialize.statistic(view), headers={"ETag": _etag(view.version)})
 
 
 @bp.post("/statistics")
-@operation(Operation("Create a statistic for your producer.", "programme",
-                     {201: ("Created.", schemas.StatisticOut), **problems(400, 401, 403, 409, 413, 415)},
-                     body=schemas.StatisticCreate, auth=True))
+@operation(
+    Operation(
+        "Create a statistic for your producer.",
+        "programme",
+        {201: ("Created.", schemas.StatisticOut), **problems(400, 401, 403, 409, 413, 415)},
+        body=schemas.StatisticCreate,
+        auth=True,
+    )
+)
 def create_statistic() -> Response:
     actor = current_actor()
     if actor is None:
         raise Unauthorized()
     data = _body(schemas.StatisticCreate)
     db = get_session()
-    view = service.create_statistic(db, actor, slug=data.slug, producer_slug=data.producer,
-                                    fields=_fields(data), now=_now())
+    view = service.create_statistic(
+        db, actor, slug=data.slug, producer_slug=data.producer, fields=_fields(data), now=_now()
+    )
     db.commit()
-    return _json(serialize.statistic(view), 201,
-                 {"Location": url_for(".get_statistic", slug=view.slug), "ETag": _etag(view.version)})
+    return _json(
+        serialize.statistic(view),
+        201,
+        {"Location": url_for(".get_statistic", slug=view.slug), "ETag": _etag(view.version)},
+    )
 
 
 @bp.patch("/statistics/<slug>")
-@operation(Operation("Change a statistic of your producer.", "programme",
-                     {200: ("The statistic as saved.", schemas.StatisticOut),
-                      **problems(400, 401, 403, 404, 412, 413, 415)},
-                     body=schemas.StatisticUpdate, auth=True,
-                     headers=(Param("If-Match", "The ETag you read; refuses to overwrite a newer change."),)))
+@operation(
+    Operation(
+        "Change a statistic of your producer.",
+        "programme",
+        {
+            200: ("The statistic as saved.", schemas.StatisticOut),
+            **problems(400, 401, 403, 404, 412, 413, 415),
+        },
+        body=schemas.StatisticUpdate,
+        auth=True,
+        headers=(Param("If-Match", "The ETag you read; refuses to overwrite a newer change."),),
+    )
+)
 def update_statistic(slug: str) -> Response:
     db = get_session()
     actor = current_actor()
@@ -183,7 +254,9 @@ def update_statistic(slug: str) -> Response:
     expected = _if_match()
     if expected is not None and expected != current.version:
         raise PreconditionFailed(f"'{slug}' is at version {current.version}; you sent {expected}.")
-    view = service.update_statistic(db, actor, slug, _fields(data), expected_version=expected, now=_now())
+    view = service.update_statistic(
+        db, actor, slug, _fields(data), expected_version=expected, now=_now()
+    )
     db.commit()
     return _json(serialize.statistic(view), headers={"ETag": _etag(view.version)})
 
@@ -199,16 +272,21 @@ def _if_match() -> int | None:
 
 
 @bp.get("/openapi.json")
-@operation(Operation("This API's OpenAPI 3.1 document.", "meta",
-                     {200: ("The OpenAPI document.", None)}))
+@operation(
+    Operation("This API's OpenAPI 3.1 document.", "meta", {200: ("The OpenAPI document.", None)})
+)
 def openapi_document() -> Response:
     return Response(json.dumps(_document()), mimetype="application/json")
 
 
 @bp.get("/docs")
 def docs() -> Response:
-    return render_page("api/docs.html", twin_url=url_for(".openapi_document"), spec=_document(),
-                       problem_statuses=sorted(PROBLEM_STATUSES.items()))
+    return render_page(
+        "api/docs.html",
+        twin_url=url_for(".openapi_document"),
+        spec=_document(),
+        problem_statuses=sorted(PROBLEM_STATUSES.items()),
+    )
 
 
 def _document() -> dict[str, Any]:
@@ -220,9 +298,16 @@ def _document() -> dict[str, Any]:
 
 
 @health_bp.get("/healthz")
-@operation(Operation("Whether the portal and its database answer.", "meta",
-                     {200: ("Healthy.", schemas.HealthOut), 503: ("The database does not answer.",
-                                                                   schemas.HealthOut)}))
+@operation(
+    Operation(
+        "Whether the portal and its database answer.",
+        "meta",
+        {
+            200: ("Healthy.", schemas.HealthOut),
+            503: ("The database does not answer.", schemas.HealthOut),
+        },
+    )
+)
 def healthz() -> Response:
     try:
         get_session().execute(text("SELECT 1"))

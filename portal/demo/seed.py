@@ -29,9 +29,13 @@ class DemoAccount:
 DEMO_ACCOUNTS = (
     DemoAccount("admin@demo.statistikkportalen.no", "demo-admin-passord", Role.PORTAL_ADMIN, None),
     DemoAccount("redaktor@ssb.demo.statistikkportalen.no", "demo-ssb-passord", Role.EDITOR, "ssb"),
-    DemoAccount("admin@ssb.demo.statistikkportalen.no", "demo-ssb-admin-passord", Role.PRODUCER_ADMIN, "ssb"),
+    DemoAccount(
+        "admin@ssb.demo.statistikkportalen.no", "demo-ssb-admin-passord", Role.PRODUCER_ADMIN, "ssb"
+    ),
     DemoAccount("redaktor@nav.demo.statistikkportalen.no", "demo-nav-passord", Role.EDITOR, "nav"),
-    DemoAccount("admin@fhi.demo.statistikkportalen.no", "demo-fhi-admin-passord", Role.PRODUCER_ADMIN, "fhi"),
+    DemoAccount(
+        "admin@fhi.demo.statistikkportalen.no", "demo-fhi-admin-passord", Role.PRODUCER_ADMIN, "fhi"
+    ),
 )
 
 
@@ -51,9 +55,14 @@ def seed_programme(session: Session, now: datetime) -> dict[str, int]:
     producers = {p.slug: p for p in session.scalars(select(Producer))}
     for item in _data("producers.json"):
         if item["slug"] not in producers:
-            producer = Producer(slug=item["slug"], short_name=item["short"], name_nb=item["name_nb"],
-                                name_en=item["name_en"], website=item["website"],
-                                org_number=item.get("org_number"))
+            producer = Producer(
+                slug=item["slug"],
+                short_name=item["short"],
+                name_nb=item["name_nb"],
+                name_en=item["name_en"],
+                website=item["website"],
+                org_number=item.get("org_number"),
+            )
             session.add(producer)
             producers[producer.slug] = producer
             added["producers"] += 1
@@ -61,8 +70,12 @@ def seed_programme(session: Session, now: datetime) -> dict[str, int]:
     areas = {a.slug: a for a in session.scalars(select(SubjectArea))}
     for position, item in enumerate(_data("subject_areas.json"), start=1):
         if item["slug"] not in areas:
-            area = SubjectArea(slug=item["slug"], name_nb=item["name_nb"], name_en=item["name_en"],
-                               position=position)
+            area = SubjectArea(
+                slug=item["slug"],
+                name_nb=item["name_nb"],
+                name_en=item["name_en"],
+                position=position,
+            )
             session.add(area)
             areas[area.slug] = area
             added["subject_areas"] += 1
@@ -70,13 +83,22 @@ def seed_programme(session: Session, now: datetime) -> dict[str, int]:
     for item in _data("statistics.json"):
         if item["slug"] in existing:
             continue
-        session.add(Statistic(
-            slug=item["slug"], producer=by_short[item["producer"]], name_nb=item["name_nb"],
-            name_en=item["name_en"], description_nb=item["description_nb"],
-            description_en=item["description_en"], frequency=Frequency(item["frequency"]).value,
-            producer_url=item.get("url"), is_official=True, created_at=now, updated_at=now,
-            subject_areas=[areas[s] for s in item["subject_areas"]],
-        ))
+        session.add(
+            Statistic(
+                slug=item["slug"],
+                producer=by_short[item["producer"]],
+                name_nb=item["name_nb"],
+                name_en=item["name_en"],
+                description_nb=item["description_nb"],
+                description_en=item["description_en"],
+                frequency=Frequency(item["frequency"]).value,
+                producer_url=item.get("url"),
+                is_official=True,
+                created_at=now,
+                updated_at=now,
+                subject_areas=[areas[s] for s in item["subject_areas"]],
+            )
+        )
         added["statistics"] += 1
     session.flush()
     return added
@@ -90,8 +112,15 @@ def seed_demo_accounts(session: Session, now: datetime) -> list[DemoAccount]:
         if session.scalar(select(User.id).where(User.email == account.email)) is not None:
             continue
         name = account.email.split("@")[0].capitalize()
-        create_user(session, CLI_ACTOR, email=account.email, name=name, password=account.password,
-                    role=account.role, producer=producers[account.producer] if account.producer else None,
-                    now=now)
+        create_user(
+            session,
+            CLI_ACTOR,
+            email=account.email,
+            name=name,
+            password=account.password,
+            role=account.role,
+            producer=producers[account.producer] if account.producer else None,
+            now=now,
+        )
         created.append(account)
     return created

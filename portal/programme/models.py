@@ -63,7 +63,9 @@ class Statistic(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80))
-    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id", ondelete="RESTRICT"), index=True)
+    producer_id: Mapped[int] = mapped_column(
+        ForeignKey("producer.id", ondelete="RESTRICT"), index=True
+    )
     name_nb: Mapped[str] = mapped_column(String(300))
     name_en: Mapped[str] = mapped_column(String(300))
     description_nb: Mapped[str] = mapped_column(Text, default="")

@@ -144,7 +144,10 @@ def find_producer(session: Session, key: str) -> Producer:
     """A producer by slug or short name (case-insensitive), for the CLI. Raises NotFound."""
     producer = session.scalar(
         select(Producer).where(
-            or_(func.lower(Producer.slug) == key.lower(), func.lower(Producer.short_name) == key.lower())
+            or_(
+                func.lower(Producer.slug) == key.lower(),
+                func.lower(Producer.short_name) == key.lower(),
+            )
         )
     )
     if producer is None:
@@ -180,9 +183,7 @@ def _filtered(query: StatisticQuery) -> Select[tuple[Statistic]]:
     if query.producer:
         stmt = stmt.join(Producer).where(Producer.slug == query.producer)
     if query.subject_area:
-        stmt = stmt.where(
-            Statistic.subject_areas.any(SubjectArea.slug == query.subject_area)
-        )
+        stmt = stmt.where(Statistic.subject_areas.any(SubjectArea.slug == query.subject_area))
     if query.frequency:
         stmt = stmt.where(Statistic.frequency == query.frequency.value)
     if query.official is not None:
@@ -211,7 +212,9 @@ def list_statistics(session: Session, query: StatisticQuery) -> StatisticPage:
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
     )
-    return StatisticPage(tuple(_statistic_view(s) for s in rows), total, query.page, query.per_page, query)
+    return StatisticPage(
+        tuple(_statistic_view(s) for s in rows), total, query.page, query.per_page, query
+    )
 
 
 def _load(session: Session, slug: str) -> Statistic:
@@ -232,7 +235,9 @@ def _subject_areas(session: Session, slugs: tuple[str, ...]) -> list[SubjectArea
             "A statistic needs at least one subject area.",
             (FieldError("/subject_areas", "at least one subject area"),),
         )
-    found = {a.slug: a for a in session.scalars(select(SubjectArea).where(SubjectArea.slug.in_(slugs)))}
+    found = {
+        a.slug: a for a in session.scalars(select(SubjectArea).where(SubjectArea.slug.in_(slugs)))
+    }
     unknown = [s for s in slugs if s not in found]
     if unknown:
         raise BadRequest(
@@ -256,8 +261,16 @@ def _apply(session: Session, statistic: Statistic, fields: StatisticFields) -> N
 
 
 def _assign(session: Session, statistic: Statistic, fields: StatisticFields) -> None:
-    for name in ("name_nb", "name_en", "description_nb", "description_en", "contact_name",
-                 "contact_email", "producer_url", "is_official"):
+    for name in (
+        "name_nb",
+        "name_en",
+        "description_nb",
+        "description_en",
+        "contact_name",
+        "contact_email",
+        "producer_url",
+        "is_official",
+    ):
         value = getattr(fields, name)
         if value is not None:
             setattr(statistic, name, value)
@@ -268,34 +281,62 @@ def _assign(session: Session, statistic: Statistic, fields: StatisticFields) -> 
 
 
 def create_statistic(
-    session: Session, actor: Actor | None, *, slug: str, producer_slug: str,
-    fields: StatisticFields, now: datetime,
+    session: Session,
+    actor: Actor | None,
+    *,
+    slug: str,
+    producer_slug: str,
+    fields: StatisticFields,
+    now: datetime,
 ) -> StatisticView:
     """Create a statistic for a producer. Raises 401/403 (scoping), BadRequest, Conflict (slug taken)."""
     producer = session.scalar(select(Producer).where(Producer.slug == producer_slug))
     if producer is None:
-        raise BadRequest(f"There is no producer '{producer_slug}'.",
-                         (FieldError("/producer", "unknown producer"),))
+        raise BadRequest(
+            f"There is no producer '{producer_slug}'.",
+            (FieldError("/producer", "unknown producer"),),
+        )
     actor = ensure_permission(actor, Permission.STATISTIC_CREATE, producer.id)
     if fields.name_nb is None or fields.name_en is None or fields.frequency is None:
         raise BadRequest("name_nb, name_en and frequency are required.")
     if session.scalar(select(Statistic.id).where(Statistic.slug == slug)) is not None:
         raise Conflict(f"The slug '{slug}' is taken.")
-    statistic = Statistic(slug=slug, producer_id=producer.id, created_at=now, updated_at=now,
-                          description_nb="", description_en="", is_official=True)
+    statistic = Statistic(
+        slug=slug,
+        producer_id=producer.id,
+        created_at=now,
+        updated_at=now,
+        description_nb="",
+        description_en="",
+        is_official=True,
+    )
     _apply(session, statistic, fields)
     if fields.subject_areas is None:
         _subject_areas(session, ())
     session.add(statistic)
     session.flush()
-    record_write(session, actor=actor, at=now, action="create", entity="statistic",
-                 entity_id=slug, producer_id=producer.id, before=None, after=_snapshot(statistic))
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="create",
+        entity="statistic",
+        entity_id=slug,
+        producer_id=producer.id,
+        before=None,
+        after=_snapshot(statistic),
+    )
     return _statistic_view(statistic)
 
 
 def update_statistic(
-    session: Session, actor: Actor | None, slug: str, fields: StatisticFields, *,
-    expected_version: int | None, now: datetime,
+    session: Session,
+    actor: Actor | None,
+    slug: str,
+    fields: StatisticFields,
+    *,
+    expected_version: int | None,
+    now: datetime,
 ) -> StatisticView:
     """Change a statistic. Raises NotFound, 401/403 (scoping), BadRequest, Conflict (stale version)."""
     statistic = _load(session, slug)
@@ -316,10 +357,17 @@ def update_statistic(
         session.flush()
     except StaleDataError as exc:
         raise Conflict(f"Someone saved '{slug}' at the same moment; reload and try again.") from exc
-    record_write(session, actor=actor, at=now, action="update", entity="statistic",
-                 entity_id=slug, producer_id=statistic.producer_id,
-                 before={k: before[k] for k in sorted(changed)},
-                 after={k: after[k] for k in sorted(changed)})
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="update",
+        entity="statistic",
+        entity_id=slug,
+        producer_id=statistic.producer_id,
+        before={k: before[k] for k in sorted(changed)},
+        after={k: after[k] for k in sorted(changed)},
+    )
     return _statistic_view(statistic)
 
 
@@ -339,12 +387,21 @@ def _producer_view(p: Producer, n: int) -> ProducerView:
 
 def _statistic_view(s: Statistic) -> StatisticView:
     return StatisticView(
-        slug=s.slug, name_nb=s.name_nb, name_en=s.name_en,
-        description_nb=s.description_nb, description_en=s.description_en,
-        frequency=s.frequency, producer_slug=s.producer.slug,
-        producer_short_name=s.producer.short_name, producer_name_nb=s.producer.name_nb,
+        slug=s.slug,
+        name_nb=s.name_nb,
+        name_en=s.name_en,
+        description_nb=s.description_nb,
+        description_en=s.description_en,
+        frequency=s.frequency,
+        producer_slug=s.producer.slug,
+        producer_short_name=s.producer.short_name,
+        producer_name_nb=s.producer.name_nb,
         producer_name_en=s.producer.name_en,
         subject_areas=tuple(SubjectAreaRef(a.slug, a.name_nb, a.name_en) for a in s.subject_areas),
-        contact_name=s.contact_name, contact_email=s.contact_email, producer_url=s.producer_url,
-        is_official=s.is_official, updated_at=s.updated_at, version=s.version,
+        contact_name=s.contact_name,
+        contact_email=s.contact_email,
+        producer_url=s.producer_url,
+        is_official=s.is_official,
+        updated_at=s.updated_at,
+        version=s.version,
     )

@@ -33,8 +33,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("web.dashboard")
 
 
-@bilingual("/logg-inn", "/en/log-in", methods=("GET", "POST"),
-           no_twin_because="a login form has no data to offer as JSON")
+@bilingual(
+    "/logg-inn",
+    "/en/log-in",
+    methods=("GET", "POST"),
+    no_twin_because="a login form has no data to offer as JSON",
+)
 def login() -> Response:
     form = LoginForm()
     failed = False
@@ -63,37 +67,59 @@ def dashboard() -> Response:
     return _render_dashboard()
 
 
-def _render_dashboard(new_token: accounts.NewToken | None = None, token_form: TokenForm | None = None,
-                      status: int = 200) -> Response:
+def _render_dashboard(
+    new_token: accounts.NewToken | None = None,
+    token_form: TokenForm | None = None,
+    status: int = 200,
+) -> Response:
     db = get_session()
     user = current_user()
     actor = current_actor()
     assert user is not None and actor is not None
     scope = writable_producer_ids(actor)
     if scope is None:
-        statistics = service.list_statistics(db, service.StatisticQuery(per_page=service.MAX_PER_PAGE)).items
+        statistics = service.list_statistics(
+            db, service.StatisticQuery(per_page=service.MAX_PER_PAGE)
+        ).items
     else:
         producer_slugs = db.scalars(select(Producer.slug).where(Producer.id.in_(scope))).all()
         statistics = tuple(
-            s for slug in producer_slugs
+            s
+            for slug in producer_slugs
             for s in service.list_statistics(
-                db, service.StatisticQuery(producer=slug, per_page=service.MAX_PER_PAGE)).items
+                db, service.StatisticQuery(producer=slug, per_page=service.MAX_PER_PAGE)
+            ).items
         )
     tokens: list[ApiToken] = []
     if actor.can(Permission.TOKEN_MANAGE) and user.producer_id is not None:
         tokens = accounts.list_tokens(db, user.producer_id)
-    entries = audit.list_entries(db, producer_ids=scope, limit=20) if actor.can(Permission.AUDIT_READ) else []
+    entries = (
+        audit.list_entries(db, producer_ids=scope, limit=20)
+        if actor.can(Permission.AUDIT_READ)
+        else []
+    )
     return render_page(
-        "accounts/dashboard.html", status=status, user=user, producer=user.producer,
-        statistics=statistics, tokens=tokens, can_manage_tokens=bool(tokens) or (
-            actor.can(Permission.TOKEN_MANAGE) and user.producer_id is not None),
-        token_form=token_form or TokenForm(), button_form=ButtonForm(), new_token=new_token,
+        "accounts/dashboard.html",
+        status=status,
+        user=user,
+        producer=user.producer,
+        statistics=statistics,
+        tokens=tokens,
+        can_manage_tokens=bool(tokens)
+        or (actor.can(Permission.TOKEN_MANAGE) and user.producer_id is not None),
+        token_form=token_form or TokenForm(),
+        button_form=ButtonForm(),
+        new_token=new_token,
         audit_entries=entries,
     )
 
 
-@bilingual("/min-side/statistikk/<slug>", "/en/my-page/statistics/<slug>", methods=("GET", "POST"),
-           no_twin_because="an edit form; systems write through PATCH /api/v1/statistics/<slug>")
+@bilingual(
+    "/min-side/statistikk/<slug>",
+    "/en/my-page/statistics/<slug>",
+    methods=("GET", "POST"),
+    no_twin_because="an edit form; systems write through PATCH /api/v1/statistics/<slug>",
+)
 @login_required
 def edit_statistic(slug: str) -> Response:
     db = get_session()
@@ -102,27 +128,43 @@ def edit_statistic(slug: str) -> Response:
     areas = service.list_subject_areas(db)
     form = StatisticForm()
     form.subject_areas.choices = [SelectChoice(a.slug, pick(a.name_nb, a.name_en)) for a in areas]
-    form.frequency.choices = [SelectChoice(f.value, translate(f"frequency.{f.value}")) for f in Frequency]
+    form.frequency.choices = [
+        SelectChoice(f.value, translate(f"frequency.{f.value}")) for f in Frequency
+    ]
     status, saved, conflict = 200, request.args.get("saved") == "1", None
     if request.method == "GET":
-        form.process(data={
-            "version": str(current.version), "name_nb": current.name_nb, "name_en": current.name_en,
-            "description_nb": current.description_nb, "description_en": current.description_en,
-            "frequency": current.frequency, "subject_areas": [a.slug for a in current.subject_areas],
-            "contact_name": current.contact_name, "contact_email": current.contact_email,
-            "producer_url": current.producer_url, "is_official": current.is_official,
-        })
+        form.process(
+            data={
+                "version": str(current.version),
+                "name_nb": current.name_nb,
+                "name_en": current.name_en,
+                "description_nb": current.description_nb,
+                "description_en": current.description_en,
+                "frequency": current.frequency,
+                "subject_areas": [a.slug for a in current.subject_areas],
+                "contact_name": current.contact_name,
+                "contact_email": current.contact_email,
+                "producer_url": current.producer_url,
+                "is_official": current.is_official,
+            }
+        )
     elif form.validate():
         fields = service.StatisticFields(
-            name_nb=form.name_nb.data, name_en=form.name_en.data,
-            description_nb=form.description_nb.data or "", description_en=form.description_en.data or "",
-            frequency=Frequency(form.frequency.data), subject_areas=tuple(form.subject_areas.data or ()),
-            contact_name=form.contact_name.data or None, contact_email=form.contact_email.data or None,
-            producer_url=form.producer_url.data or None, is_official=bool(form.is_official.data),
+            name_nb=form.name_nb.data,
+            name_en=form.name_en.data,
+            description_nb=form.description_nb.data or "",
+            description_en=form.description_en.data or "",
+            frequency=Frequency(form.frequency.data),
+            subject_areas=tuple(form.subject_areas.data or ()),
+            contact_name=form.contact_name.data or None,
+            contact_email=form.contact_email.data or None,
+            producer_url=form.producer_url.data or None,
+            is_official=bool(form.is_official.data),
         )
         try:
-            service.update_statistic(db, actor, slug, fields, expected_version=int(form.version.data),
-                                     now=_now())
+            service.update_statistic(
+                db, actor, slug, fields, expected_version=int(form.version.data), now=_now()
+            )
             db.commit()
             return redirect(url_for("web.edit_statistic", slug=slug, saved="1"), 303)  # type: ignore[return-value]
         except Conflict as exc:
@@ -133,12 +175,22 @@ def edit_statistic(slug: str) -> Response:
             raise
     else:
         status = 400
-    return render_page("accounts/edit_statistic.html", status=status, form=form, statistic=current,
-                       saved=saved, conflict=conflict)
+    return render_page(
+        "accounts/edit_statistic.html",
+        status=status,
+        form=form,
+        statistic=current,
+        saved=saved,
+        conflict=conflict,
+    )
 
 
-@bilingual("/min-side/nokler", "/en/my-page/tokens", methods=("POST",),
-           no_twin_because="an action; its result is shown on the dashboard")
+@bilingual(
+    "/min-side/nokler",
+    "/en/my-page/tokens",
+    methods=("POST",),
+    no_twin_because="an action; its result is shown on the dashboard",
+)
 @login_required
 def create_token() -> Response:
     user = current_user()
@@ -147,15 +199,24 @@ def create_token() -> Response:
     if not form.validate_on_submit() or user.producer is None:
         return _render_dashboard(token_form=form, status=400)
     db = get_session()
-    new = accounts.create_token(db, current_actor(), producer=user.producer,  # type: ignore[arg-type]
-                                name=form.name.data or "", now=_now())
+    new = accounts.create_token(
+        db,
+        current_actor(),
+        producer=user.producer,  # type: ignore[arg-type]
+        name=form.name.data or "",
+        now=_now(),
+    )
     db.commit()
     # Shown in this response only: a redirect would have to carry the secret through the session.
     return _render_dashboard(new_token=new, status=201)
 
 
-@bilingual("/min-side/nokler/<int:token_id>/trekk-tilbake", "/en/my-page/tokens/<int:token_id>/revoke",
-           methods=("POST",), no_twin_because="an action; its result is shown on the dashboard")
+@bilingual(
+    "/min-side/nokler/<int:token_id>/trekk-tilbake",
+    "/en/my-page/tokens/<int:token_id>/revoke",
+    methods=("POST",),
+    no_twin_because="an action; its result is shown on the dashboard",
+)
 @login_required
 def revoke_token(token_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
@@ -164,4 +225,3 @@ def revoke_token(token_id: int) -> Response:
     accounts.revoke_token(db, current_actor(), token_id, _now())  # type: ignore[arg-type]
     db.commit()
     return redirect(url_for("web.dashboard"), 303)  # type: ignore[return-value]
-

@@ -60,7 +60,9 @@ def other_language_url() -> str | None:
     return url_for(request.endpoint, **args, lang=other)
 
 
-def render_page(template: str, *, twin_url: str | None = None, status: int = 200, **context: Any) -> Response:
+def render_page(
+    template: str, *, twin_url: str | None = None, status: int = 200, **context: Any
+) -> Response:
     """Render a page; with ``twin_url``, point to its JSON form in a ``<link>`` and a ``Link`` header."""
     html = render_template(template, alternate_json=twin_url, **context)
     response = make_response(html, status)

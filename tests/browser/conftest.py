@@ -49,13 +49,19 @@ def served_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     instance = tmp_path_factory.mktemp("served")
-    env = {**os.environ, "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_LOG_LEVEL": "WARNING",
-           "PORTAL_RATELIMIT_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "PORTAL_INSTANCE_DIR": str(instance),
+        "PORTAL_LOG_LEVEL": "WARNING",
+        "PORTAL_RATELIMIT_ENABLED": "false",
+    }
     env.pop("PORTAL_DATABASE_URL", None)
     log = (instance / "serve.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "portal", "serve", "--demo", "--port", str(port), "--workers", "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -90,8 +96,14 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

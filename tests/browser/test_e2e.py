@@ -48,9 +48,19 @@ def test_keyboard_user_reaches_the_skip_link_first(browser, served_portal: str) 
     page.close()
 
 
-PUBLIC_PAGES = ["/", "/en/", "/statistikk", "/en/statistics?frequency=monthly", "/produsenter/ssb",
-                "/en/subjects/befolkning", "/statistikk/kpi", "/en/statistics/kpi", "/logg-inn",
-                "/api/v1/docs", "/finnes-ikke"]
+PUBLIC_PAGES = [
+    "/",
+    "/en/",
+    "/statistikk",
+    "/en/statistics?frequency=monthly",
+    "/produsenter/ssb",
+    "/en/subjects/befolkning",
+    "/statistikk/kpi",
+    "/en/statistics/kpi",
+    "/logg-inn",
+    "/api/v1/docs",
+    "/finnes-ikke",
+]
 PRIVATE_PAGES = ["/min-side", "/min-side/statistikk/kpi", "/en/my-page"]
 
 
@@ -62,7 +72,9 @@ def _violations(page, axe_source: str) -> list[dict]:
         "return {violations: r.violations, passes: r.passes.length}; }"
     )
     assert result["passes"] > 10, "axe did not check the page"
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
 
 
 def test_main_pages_have_no_axe_violations(browser, served_portal: str, axe_source: str) -> None:

@@ -32,8 +32,12 @@ UNSCOPED_WRITES = {
 }
 
 NEW_STATISTIC = {
-    "slug": "testlonn", "producer": "ssb", "name_nb": "Testlønn", "name_en": "Test earnings",
-    "frequency": "annual", "subject_areas": ["arbeid-og-lonn"],
+    "slug": "testlonn",
+    "producer": "ssb",
+    "name_nb": "Testlønn",
+    "name_en": "Test earnings",
+    "frequency": "annual",
+    "subject_areas": ["arbeid-og-lonn"],
 }
 
 
@@ -46,12 +50,15 @@ class ApiWrite:
 
 API_WRITES = {
     ("api_v1.create_statistic", "POST"): ApiWrite("POST", "/api/v1/statistics", NEW_STATISTIC),
-    ("api_v1.update_statistic", "PATCH"): ApiWrite("PATCH", "/api/v1/statistics/kpi",
-                                                    {"name_en": "Consumer price index (CPI)"}),
+    ("api_v1.update_statistic", "PATCH"): ApiWrite(
+        "PATCH", "/api/v1/statistics/kpi", {"name_en": "Consumer price index (CPI)"}
+    ),
 }
 
 PAGE_WRITES = {
-    ("web.edit_statistic", "POST"), ("web.create_token", "POST"), ("web.revoke_token", "POST"),
+    ("web.edit_statistic", "POST"),
+    ("web.create_token", "POST"),
+    ("web.revoke_token", "POST"),
 }
 
 
@@ -70,7 +77,9 @@ def _count(app: Flask, model: type) -> int:
 
 
 @pytest.mark.parametrize("key", sorted(API_WRITES))
-def test_api_write_without_token_is_401(client: FlaskClient, app: Flask, key: tuple[str, str]) -> None:
+def test_api_write_without_token_is_401(
+    client: FlaskClient, app: Flask, key: tuple[str, str]
+) -> None:
     write = API_WRITES[key]
     before = _count(app, Statistic)
     response = client.open(write.path, method=write.method, json=write.body)
@@ -105,7 +114,9 @@ def test_api_write_with_another_producers_token_is_403(
 
 
 @pytest.mark.parametrize("key", sorted(API_WRITES))
-def test_api_write_with_own_token_succeeds(client: FlaskClient, app: Flask, key: tuple[str, str]) -> None:
+def test_api_write_with_own_token_succeeds(
+    client: FlaskClient, app: Flask, key: tuple[str, str]
+) -> None:
     write = API_WRITES[key]
     token = make_token(app, "ssb")
     response = client.open(write.path, method=write.method, json=write.body, headers=bearer(token))
@@ -125,9 +136,15 @@ def _edit_form(client: FlaskClient, slug: str) -> dict[str, object]:
     page = client.get(f"/min-side/statistikk/{slug}")
     assert page.status_code == 200
     return {
-        "csrf_token": csrf_token(page.text), "version": "1", "name_nb": "Konsumprisindeksen",
-        "name_en": "Consumer price index", "description_nb": "Endret.", "description_en": "Changed.",
-        "frequency": "monthly", "subject_areas": ["priser-og-prisindekser"], "is_official": "y",
+        "csrf_token": csrf_token(page.text),
+        "version": "1",
+        "name_nb": "Konsumprisindeksen",
+        "name_en": "Consumer price index",
+        "description_nb": "Endret.",
+        "description_en": "Changed.",
+        "frequency": "monthly",
+        "subject_areas": ["priser-og-prisindekser"],
+        "is_official": "y",
     }
 
 
@@ -142,13 +159,23 @@ def test_page_edit_by_another_producers_user_is_403(client: FlaskClient, app: Fl
     login(client, NAV_EDITOR)
     assert client.get("/min-side/statistikk/kpi").status_code == 403
     token = csrf_token(client.get("/min-side").text)
-    response = client.post("/min-side/statistikk/kpi",
-                           data={"csrf_token": token, "version": "1", "name_nb": "Kapret",
-                                 "name_en": "Hijacked", "frequency": "monthly",
-                                 "subject_areas": ["befolkning"]})
+    response = client.post(
+        "/min-side/statistikk/kpi",
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "name_nb": "Kapret",
+            "name_en": "Hijacked",
+            "frequency": "monthly",
+            "subject_areas": ["befolkning"],
+        },
+    )
     assert response.status_code == 403
     with get_database(app).sessions() as s:
-        assert s.scalar(select(Statistic.name_nb).where(Statistic.slug == "kpi")) == "Konsumprisindeksen"
+        assert (
+            s.scalar(select(Statistic.name_nb).where(Statistic.slug == "kpi"))
+            == "Konsumprisindeksen"
+        )
 
 
 def test_page_edit_by_owner_succeeds(client: FlaskClient, app: Flask) -> None:
@@ -156,17 +183,26 @@ def test_page_edit_by_owner_succeeds(client: FlaskClient, app: Flask) -> None:
     response = client.post("/min-side/statistikk/kpi", data=_edit_form(client, "kpi"))
     assert response.status_code == 303
     with get_database(app).sessions() as s:
-        assert s.scalar(select(Statistic.description_en).where(Statistic.slug == "kpi")) == "Changed."
+        assert (
+            s.scalar(select(Statistic.description_en).where(Statistic.slug == "kpi")) == "Changed."
+        )
 
 
 def _token_post(client: FlaskClient) -> int:
     token = csrf_token(client.get("/min-side").text)
-    return client.post("/min-side/nokler", data={"csrf_token": token, "name": "release system"}).status_code
+    return client.post(
+        "/min-side/nokler", data={"csrf_token": token, "name": "release system"}
+    ).status_code
 
 
 def test_token_creation_needs_a_session_and_the_admin_role(client: FlaskClient) -> None:
     anonymous_csrf = csrf_token(client.get("/logg-inn").text)
-    assert client.post("/min-side/nokler", data={"csrf_token": anonymous_csrf, "name": "x"}).status_code == 401
+    assert (
+        client.post(
+            "/min-side/nokler", data={"csrf_token": anonymous_csrf, "name": "x"}
+        ).status_code
+        == 401
+    )
     login(client, SSB_EDITOR)
     assert _token_post(client) == 403
     login(client, SSB_ADMIN)
@@ -179,9 +215,15 @@ def test_revoking_another_producers_token_is_403(client: FlaskClient, app: Flask
     path = f"/min-side/nokler/{ssb_token.id}/trekk-tilbake"
     assert client.post(path, data={"csrf_token": anonymous_csrf}).status_code == 401
     login(client, FHI_ADMIN)
-    assert client.post(path, data={"csrf_token": csrf_token(client.get("/min-side").text)}).status_code == 403
+    assert (
+        client.post(path, data={"csrf_token": csrf_token(client.get("/min-side").text)}).status_code
+        == 403
+    )
     login(client, SSB_ADMIN)
-    assert client.post(path, data={"csrf_token": csrf_token(client.get("/min-side").text)}).status_code == 303
+    assert (
+        client.post(path, data={"csrf_token": csrf_token(client.get("/min-side").text)}).status_code
+        == 303
+    )
     with get_database(app).sessions() as s:
         assert s.get(ApiToken, ssb_token.id).revoked_at is not None
 
@@ -194,7 +236,9 @@ def test_page_forms_refuse_a_missing_csrf_token(client: FlaskClient, app: Flask)
     assert response.status_code == 400
     assert "CSRF" in response.text
     with get_database(app).sessions() as s:
-        assert s.scalar(select(Statistic.description_en).where(Statistic.slug == "kpi")) != "Changed."
+        assert (
+            s.scalar(select(Statistic.description_en).where(Statistic.slug == "kpi")) != "Changed."
+        )
 
 
 Check = Callable[[FlaskClient], None]

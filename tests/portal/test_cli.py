@@ -7,16 +7,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-from portal.db import Database
-from portal.accounts.models import ApiToken
 from sqlalchemy import select
 
+from portal.accounts.models import ApiToken
+from portal.db import Database
 
-def _portal(instance: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+
+def _portal(
+    instance: Path, *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PORTAL_INSTANCE_DIR": str(instance), "PORTAL_LOG_LEVEL": "WARNING"}
     env.pop("PORTAL_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "portal", *args], env=env, capture_output=True,
-                          text=True, input=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "portal", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
 
 
 def test_upgrade_seed_user_and_token_lifecycle(tmp_path: Path) -> None:
@@ -27,16 +36,42 @@ def test_upgrade_seed_user_and_token_lifecycle(tmp_path: Path) -> None:
     again = _portal(instance, "seed", "--demo")
     assert "0 producers, 0 subject areas, 0 statistics" in again.stdout
 
-    made = _portal(instance, "user", "create", "--email", "Ola@NVE.no", "--name", "Ola",
-                   "--producer", "NVE", "--role", "editor", "--password", "et langt passord")
+    made = _portal(
+        instance,
+        "user",
+        "create",
+        "--email",
+        "Ola@NVE.no",
+        "--name",
+        "Ola",
+        "--producer",
+        "NVE",
+        "--role",
+        "editor",
+        "--password",
+        "et langt passord",
+    )
     assert made.returncode == 0, made.stderr
-    short = _portal(instance, "user", "create", "--email", "kari@nve.no", "--name", "Kari",
-                    "--producer", "NVE", "--password", "kort")
+    short = _portal(
+        instance,
+        "user",
+        "create",
+        "--email",
+        "kari@nve.no",
+        "--name",
+        "Kari",
+        "--producer",
+        "NVE",
+        "--password",
+        "kort",
+    )
     assert short.returncode != 0 and "12 characters" in short.stderr
     unknown = _portal(instance, "token", "create", "--producer", "nobody", "--name", "x")
     assert unknown.returncode != 0 and "no producer" in unknown.stderr
 
-    created = _portal(instance, "token", "create", "--producer", "NVE", "--name", "magasinstatistikk")
+    created = _portal(
+        instance, "token", "create", "--producer", "NVE", "--name", "magasinstatistikk"
+    )
     assert created.returncode == 0, created.stderr
     secret = created.stdout.strip().splitlines()[-1]
     assert secret.startswith("spt_") and len(secret) > 40

@@ -48,4 +48,6 @@ def test_statistics_spread_like_the_programme() -> None:
     used = Counter(a for s in statistics for a in s["subject_areas"])
     assert set(used) == areas
     assert all(s["frequency"] in {f.value for f in Frequency} for s in statistics)
-    assert not any("statistic " in s["name_en"].lower() and s["name_en"][-1].isdigit() for s in statistics)
+    assert not any(
+        "statistic " in s["name_en"].lower() and s["name_en"][-1].isdigit() for s in statistics
+    )

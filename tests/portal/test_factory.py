@@ -19,7 +19,9 @@ def test_importing_the_package_builds_nothing(tmp_path: Path) -> None:
         "assert not any(type(o).__name__ in ('Flask', 'Engine') for m in list(sys.modules.values()) "
         "for o in list(vars(m).values()) if m and getattr(m, '__name__', '').startswith('portal'))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "instance").exists()
 

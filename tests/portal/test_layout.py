@@ -27,8 +27,12 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_core_modules_never_import_flask() -> None:
-    core = [p for pkg in PACKAGES for p in (ROOT / pkg).rglob("*.py")
-            if p.name in {"models.py", "service.py", "audit.py", "clock.py", "access.py"}]
+    core = [
+        p
+        for pkg in PACKAGES
+        for p in (ROOT / pkg).rglob("*.py")
+        if p.name in {"models.py", "service.py", "audit.py", "clock.py", "access.py"}
+    ]
     assert core
     for path in core:
         assert not _imports(path) & {"flask", "werkzeug", "flask_wtf"}, path
@@ -54,4 +58,6 @@ def test_every_template_string_exists_in_both_languages() -> None:
 def test_every_config_key_is_documented() -> None:
     docs = (ROOT / "docs" / "configuration.md").read_text()
     for key in DEFAULTS:
-        assert re.search(rf"^### `{key}`", docs, re.M), f"{key} has no heading in docs/configuration.md"
+        assert re.search(rf"^### `{key}`", docs, re.M), (
+            f"{key} has no heading in docs/configuration.md"
+        )

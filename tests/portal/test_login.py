@@ -15,7 +15,7 @@ from portal.accounts.models import User
 from portal.app import create_app
 from portal.db import get_database
 from portal.security import anonymise_ip
-from tests.conftest import SSB_EDITOR, csrf_token, login
+from tests.conftest import SSB_EDITOR, csrf_token
 
 
 def test_passwords_are_stored_as_argon2_hashes(app: Flask) -> None:
@@ -27,8 +27,14 @@ def test_passwords_are_stored_as_argon2_hashes(app: Flask) -> None:
 
 def test_login_sets_a_secure_httponly_cookie_and_logout_clears_it(client: FlaskClient) -> None:
     page = client.get("/logg-inn")
-    response = client.post("/logg-inn", data={"email": SSB_EDITOR[0], "password": SSB_EDITOR[1],
-                                              "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/logg-inn",
+        data={
+            "email": SSB_EDITOR[0],
+            "password": SSB_EDITOR[1],
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/min-side"
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -41,22 +47,37 @@ def test_login_sets_a_secure_httponly_cookie_and_logout_clears_it(client: FlaskC
 
 def test_wrong_password_is_401_and_says_so(client: FlaskClient) -> None:
     page = client.get("/en/log-in")
-    response = client.post("/en/log-in", data={"email": SSB_EDITOR[0], "password": "wrong password!",
-                                               "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/en/log-in",
+        data={
+            "email": SSB_EDITOR[0],
+            "password": "wrong password!",
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.status_code == 401 and "Wrong e-mail or password" in response.text
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
 def test_login_never_redirects_off_site(client: FlaskClient, target: str) -> None:
     page = client.get("/logg-inn")
-    response = client.post(f"/logg-inn?next={target}", data={
-        "email": SSB_EDITOR[0], "password": SSB_EDITOR[1], "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        f"/logg-inn?next={target}",
+        data={
+            "email": SSB_EDITOR[0],
+            "password": SSB_EDITOR[1],
+            "csrf_token": csrf_token(page.text),
+        },
+    )
     assert response.headers["Location"] == "/min-side"
 
 
 def _limited_app(app_config: dict, storage: str | None) -> Flask:
-    config = {**app_config, "RATELIMIT_ENABLED": True,
-              "RATELIMITS": {"login": "3 per minute", "api": "5 per minute"}}
+    config = {
+        **app_config,
+        "RATELIMIT_ENABLED": True,
+        "RATELIMITS": {"login": "3 per minute", "api": "5 per minute"},
+    }
     if storage:
         config["REDIS_URL"] = storage
         config["SECRET_KEY"] = f"test-{uuid.uuid4().hex}"  # fresh counters in the shared Redis
@@ -66,8 +87,13 @@ def _limited_app(app_config: dict, storage: str | None) -> Flask:
 def _exercise_limits(app: Flask) -> None:
     client = app.test_client()
     token = csrf_token(client.get("/logg-inn").text)
-    statuses = [client.post("/logg-inn", data={"email": "x@y.no", "password": "wrong password!",
-                                               "csrf_token": token}).status_code for _ in range(4)]
+    statuses = [
+        client.post(
+            "/logg-inn",
+            data={"email": "x@y.no", "password": "wrong password!", "csrf_token": token},
+        ).status_code
+        for _ in range(4)
+    ]
     assert statuses == [401, 401, 401, 429]
     api = [client.get("/api/v1/producers") for _ in range(6)]
     assert [r.status_code for r in api] == [200] * 5 + [429]

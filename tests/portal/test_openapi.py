@@ -34,27 +34,42 @@ def test_document_matches_the_routes(client: FlaskClient, app: Flask) -> None:
 def _check(spec: dict, path: str, method: str, status: int, body: object) -> None:
     response_spec = spec["paths"][path][method]["responses"][str(status)]
     schema = next(iter(response_spec["content"].values()))["schema"]
-    jsonschema.validate(body, {**schema, "components": spec["components"]},
-                        cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(
+        body, {**schema, "components": spec["components"]}, cls=jsonschema.Draft202012Validator
+    )
 
 
 def test_real_responses_match_their_schemas(client: FlaskClient, app: Flask) -> None:
     spec = _spec(client)
-    for path, url in [("/api/v1/", "/api/v1/"), ("/api/v1/producers", "/api/v1/producers"),
-                      ("/api/v1/producers/{slug}", "/api/v1/producers/ssb"),
-                      ("/api/v1/subject-areas", "/api/v1/subject-areas"),
-                      ("/api/v1/subject-areas/{slug}", "/api/v1/subject-areas/befolkning"),
-                      ("/api/v1/statistics", "/api/v1/statistics?per_page=5"),
-                      ("/api/v1/statistics/{slug}", "/api/v1/statistics/kpi"),
-                      ("/healthz", "/healthz")]:
+    for path, url in [
+        ("/api/v1/", "/api/v1/"),
+        ("/api/v1/producers", "/api/v1/producers"),
+        ("/api/v1/producers/{slug}", "/api/v1/producers/ssb"),
+        ("/api/v1/subject-areas", "/api/v1/subject-areas"),
+        ("/api/v1/subject-areas/{slug}", "/api/v1/subject-areas/befolkning"),
+        ("/api/v1/statistics", "/api/v1/statistics?per_page=5"),
+        ("/api/v1/statistics/{slug}", "/api/v1/statistics/kpi"),
+        ("/healthz", "/healthz"),
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         _check(spec, path, "get", 200, response.json)
-    _check(spec, "/api/v1/statistics/{slug}", "get", 404, client.get("/api/v1/statistics/nope").json)
+    _check(
+        spec, "/api/v1/statistics/{slug}", "get", 404, client.get("/api/v1/statistics/nope").json
+    )
     token = make_token(app, "ssb")
-    created = client.post("/api/v1/statistics", headers=bearer(token), json={
-        "slug": "ny", "producer": "ssb", "name_nb": "Ny", "name_en": "New", "frequency": "annual",
-        "subject_areas": ["befolkning"]})
+    created = client.post(
+        "/api/v1/statistics",
+        headers=bearer(token),
+        json={
+            "slug": "ny",
+            "producer": "ssb",
+            "name_nb": "Ny",
+            "name_en": "New",
+            "frequency": "annual",
+            "subject_areas": ["befolkning"],
+        },
+    )
     _check(spec, "/api/v1/statistics", "post", 201, created.json)
     bad = client.post("/api/v1/statistics", headers=bearer(token), json={"slug": 1})
     _check(spec, "/api/v1/statistics", "post", 400, bad.json)

@@ -9,8 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 PAGES = [
-    ("/", "/en/"), ("/statistikk", "/en/statistics"), ("/produsenter/ssb", "/en/producers/ssb"),
-    ("/emner/befolkning", "/en/subjects/befolkning"), ("/statistikk/kpi", "/en/statistics/kpi"),
+    ("/", "/en/"),
+    ("/statistikk", "/en/statistics"),
+    ("/produsenter/ssb", "/en/producers/ssb"),
+    ("/emner/befolkning", "/en/subjects/befolkning"),
+    ("/statistikk/kpi", "/en/statistics/kpi"),
     ("/logg-inn", "/en/log-in"),
 ]
 
@@ -81,9 +84,11 @@ def test_security_headers_on_pages_and_api(client: FlaskClient) -> None:
 
 
 def test_pages_load_nothing_from_other_hosts_and_have_landmarks(client: FlaskClient) -> None:
-    for nb, en in PAGES:
+    for nb, _en in PAGES:
         html = client.get(nb).text
-        assert not re.search(r'(src|href)="(https?:)?//(?!www\.ssb\.no)[^"]*\.(js|css|woff2?)"', html)
+        assert not re.search(
+            r'(src|href)="(https?:)?//(?!www\.ssb\.no)[^"]*\.(js|css|woff2?)"', html
+        )
         assert "<script" not in html
         assert 'class="skip-link" href="#main"' in html
         for landmark in ("<header", "<nav", '<main id="main"', "<footer"):

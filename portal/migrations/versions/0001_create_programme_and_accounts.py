@@ -62,8 +62,12 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["producer_id"], ["producer.id"], ondelete="RESTRICT",
-                                name="fk_statistic_producer_id_producer"),
+        sa.ForeignKeyConstraint(
+            ["producer_id"],
+            ["producer.id"],
+            ondelete="RESTRICT",
+            name="fk_statistic_producer_id_producer",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_statistic"),
         sa.UniqueConstraint("slug", name="uq_statistic_slug"),
     )
@@ -72,11 +76,21 @@ def upgrade() -> None:
         "statistic_subject_area",
         sa.Column("statistic_id", sa.Integer(), nullable=False),
         sa.Column("subject_area_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["statistic_id"], ["statistic.id"], ondelete="CASCADE",
-                                name="fk_statistic_subject_area_statistic_id_statistic"),
-        sa.ForeignKeyConstraint(["subject_area_id"], ["subject_area.id"], ondelete="RESTRICT",
-                                name="fk_statistic_subject_area_subject_area_id_subject_area"),
-        sa.PrimaryKeyConstraint("statistic_id", "subject_area_id", name="pk_statistic_subject_area"),
+        sa.ForeignKeyConstraint(
+            ["statistic_id"],
+            ["statistic.id"],
+            ondelete="CASCADE",
+            name="fk_statistic_subject_area_statistic_id_statistic",
+        ),
+        sa.ForeignKeyConstraint(
+            ["subject_area_id"],
+            ["subject_area.id"],
+            ondelete="RESTRICT",
+            name="fk_statistic_subject_area_subject_area_id_subject_area",
+        ),
+        sa.PrimaryKeyConstraint(
+            "statistic_id", "subject_area_id", name="pk_statistic_subject_area"
+        ),
     )
     op.create_table(
         "user_account",
@@ -89,8 +103,12 @@ def upgrade() -> None:
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("last_login_at", UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["producer_id"], ["producer.id"], ondelete="RESTRICT",
-                                name="fk_user_account_producer_id_producer"),
+        sa.ForeignKeyConstraint(
+            ["producer_id"],
+            ["producer.id"],
+            ondelete="RESTRICT",
+            name="fk_user_account_producer_id_producer",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_user_account"),
         sa.UniqueConstraint("email", name="uq_user_account_email"),
     )
@@ -105,8 +123,12 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(200), nullable=False),
         sa.Column("last_used_at", UTCDateTime(), nullable=True),
         sa.Column("revoked_at", UTCDateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["producer_id"], ["producer.id"], ondelete="RESTRICT",
-                                name="fk_api_token_producer_id_producer"),
+        sa.ForeignKeyConstraint(
+            ["producer_id"],
+            ["producer.id"],
+            ondelete="RESTRICT",
+            name="fk_api_token_producer_id_producer",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_api_token"),
         sa.UniqueConstraint("token_hash", name="uq_api_token_token_hash"),
     )
@@ -124,8 +146,9 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.String(80), nullable=False),
         sa.Column("before", sa.JSON(), nullable=True),
         sa.Column("after", sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(["producer_id"], ["producer.id"],
-                                name="fk_audit_entry_producer_id_producer"),
+        sa.ForeignKeyConstraint(
+            ["producer_id"], ["producer.id"], name="fk_audit_entry_producer_id_producer"
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_audit_entry"),
     )
     op.create_index("ix_audit_entry_at", "audit_entry", ["at"])
@@ -157,6 +180,13 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry")
         op.execute("DROP FUNCTION IF EXISTS audit_entry_append_only()")
-    for table in ("audit_entry", "api_token", "user_account", "statistic_subject_area", "statistic",
-                  "subject_area", "producer"):
+    for table in (
+        "audit_entry",
+        "api_token",
+        "user_account",
+        "statistic_subject_area",
+        "statistic",
+        "subject_area",
+        "producer",
+    ):
         op.drop_table(table)
