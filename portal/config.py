@@ -64,6 +64,8 @@ def load(app: Flask, overrides: dict[str, Any] | None) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=8 * 3600,
         WTF_CSRF_TIME_LIMIT=8 * 3600,
+        # WTForms' own nb and en message catalogues, picked per form by portal.web.forms.PortalForm.
+        WTF_I18N_ENABLED=False,
     )
 
 

@@ -41,9 +41,9 @@ def get_limiter(app: Flask) -> Limiter:
 def limit_view(app: Flask, endpoint: str, name: str, methods: list[str] | None = None) -> None:
     """Apply the named limit from ``RATELIMITS`` to one endpoint of ``app``."""
     view = app.view_functions[endpoint]
-    app.view_functions[endpoint] = get_limiter(app).limit(
-        lambda: named_limit(name), methods=methods
-    )(view)
+    limited = get_limiter(app).limit(lambda: named_limit(name), methods=methods)(view)
+    # flask-limiter's wrapper type is wider than Flask's view type; it is the same view.
+    app.view_functions[endpoint] = limited  # type: ignore[assignment]
 
 
 def named_limit(name: str) -> str:

@@ -61,6 +61,14 @@ PROBLEM_STATUSES = {
 _CONVERTER = re.compile(r"<(?:[a-z_]+:)?([a-z_]+)>")
 
 
+def operation_of(view: View) -> Operation:
+    """The operation a view declared. Raises LookupError for an undocumented API view."""
+    spec = getattr(view, "openapi", None)
+    if not isinstance(spec, Operation):
+        raise LookupError(f"{view.__name__} has no OpenAPI operation")
+    return spec
+
+
 def documented_rules(app: Flask) -> list[tuple[str, str, View]]:
     """(OpenAPI path, method, view) for every API route; the test compares these with the document."""
     found = []
@@ -79,9 +87,7 @@ def documented_rules(app: Flask) -> list[tuple[str, str, View]]:
 def build_document(app: Flask) -> dict[str, Any]:
     models: set[type[BaseModel]] = {schemas.Problem}
     for _, _, view in documented_rules(app):
-        spec = getattr(view, "openapi", None)
-        if spec is None:
-            raise LookupError(f"{view.__name__} has no OpenAPI operation")
+        spec = operation_of(view)
         models.update(m for _, m in spec.responses.values() if m is not None)
         if spec.body is not None:
             models.add(spec.body)
@@ -93,7 +99,7 @@ def build_document(app: Flask) -> dict[str, Any]:
 
     paths: dict[str, dict[str, Any]] = {}
     for path, method, view in documented_rules(app):
-        spec: Operation = view.openapi  # type: ignore[attr-defined]
+        spec = operation_of(view)
         params = [
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in re.findall(r"{([a-z_]+)}", path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import url_for
 
 from portal.api import schemas
@@ -65,7 +67,8 @@ def statistic(view: StatisticView) -> schemas.StatisticOut:
 
 def statistic_page(page: StatisticPage, args: dict[str, str]) -> schemas.StatisticListOut:
     def at(number: int) -> str:
-        return url_for("api_v1.list_statistics", **{**args, "page": str(number)})
+        values: dict[str, Any] = {**args, "page": str(number)}
+        return url_for("api_v1.list_statistics", **values)
 
     return schemas.StatisticListOut(
         items=[statistic(s) for s in page.items],

@@ -178,7 +178,7 @@ def get_subject_area(session: Session, slug: str) -> SubjectAreaView:
     raise NotFound(f"There is no subject area '{slug}'.")
 
 
-def _filtered(query: StatisticQuery) -> Select[tuple[Statistic]]:
+def _filtered(query: StatisticQuery) -> Select[Statistic]:
     stmt = select(Statistic)
     if query.producer:
         stmt = stmt.join(Producer).where(Producer.slug == query.producer)

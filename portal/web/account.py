@@ -6,8 +6,9 @@ from datetime import datetime
 
 from flask import Response, current_app, redirect, request, url_for
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
-from portal.access import Permission, writable_producer_ids
+from portal.access import Actor, Permission, writable_producer_ids
 from portal.accounts import audit
 from portal.accounts import service as accounts
 from portal.accounts.models import ApiToken
@@ -17,13 +18,20 @@ from portal.errors import Conflict, PortalError
 from portal.i18n import pick, translate
 from portal.programme import service
 from portal.programme.models import Frequency, Producer
-from portal.web.forms import ButtonForm, LoginForm, SelectChoice, StatisticForm, TokenForm
+from portal.web.forms import ButtonForm, LoginForm, StatisticForm, TokenForm
 from portal.web.routing import bilingual, render_page
 
 
 def _now() -> datetime:
     now: datetime = current_app.extensions["portal.clock"].now()
     return now
+
+
+def _actor() -> Actor:
+    """The logged-in actor; only for views behind login_required."""
+    actor = current_actor()
+    assert actor is not None, "login_required guarantees an actor"
+    return actor
 
 
 def _safe_next(target: str | None) -> str:
@@ -201,8 +209,8 @@ def create_token() -> Response:
     db = get_session()
     new = accounts.create_token(
         db,
-        current_actor(),
-        producer=user.producer,  # type: ignore[arg-type]
+        _actor(),
+        producer=user.producer,
         name=form.name.data or "",
         now=_now(),
     )
@@ -222,6 +230,6 @@ def revoke_token(token_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         return _render_dashboard(status=400)
     db = get_session()
-    accounts.revoke_token(db, current_actor(), token_id, _now())  # type: ignore[arg-type]
+    accounts.revoke_token(db, _actor(), token_id, _now())
     db.commit()
     return redirect(url_for("web.dashboard"), 303)  # type: ignore[return-value]

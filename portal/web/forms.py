@@ -1,6 +1,8 @@
-"""HTML forms. Flask-WTF adds the CSRF token to each; messages are looked up in the page's language."""
+"""HTML forms. Flask-WTF adds the CSRF token to each."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -18,41 +20,39 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.i18n import translate
+from portal.i18n import current_language
 from portal.programme.models import Frequency
 
 
-class Lazy(str):
-    """A validator message translated when shown, since forms are declared before any request."""
+# flask-wtf ships no type information, so mypy sees its base class as Any.
+class PortalForm(FlaskForm):  # type: ignore[misc]
+    """A form whose validation messages come in the page's language (WTForms ships nb and en)."""
 
-    def __new__(cls, key: str) -> Lazy:
-        obj = super().__new__(cls, key)
-        obj.key = key  # type: ignore[attr-defined]
-        return obj
-
-    def __str__(self) -> str:
-        return translate(self.key)  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        meta = dict(kwargs.pop("meta", None) or {})
+        meta["locales"] = [current_language()]
+        super().__init__(*args, meta=meta, **kwargs)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(validators=[DataRequired(), Length(max=254)])
     password = PasswordField(validators=[DataRequired(), Length(max=500)])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(PortalForm):
     """A form with nothing but its CSRF token, for one-button actions (log out, revoke)."""
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PortalForm):
     name = StringField(validators=[DataRequired(), Length(min=1, max=100)])
 
 
-class CheckboxesField(SelectMultipleField):
+class CheckboxesField(SelectMultipleField):  # type: ignore[misc]
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
 
-class StatisticForm(FlaskForm):
+class StatisticForm(PortalForm):
     version = HiddenField(validators=[Regexp(r"^\d+$")])
     name_nb = StringField(validators=[DataRequired(), Length(max=300)])
     name_en = StringField(validators=[DataRequired(), Length(max=300)])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, request, url_for
 
-from portal.api.params import parse_statistic_query
+from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
 from portal.db import get_session
 from portal.programme import service
 from portal.web.routing import bilingual, render_page
@@ -27,11 +29,15 @@ def statistics() -> Response:
     query = parse_statistic_query(request.args)
     return render_page(
         "portal/statistics.html",
-        twin_url=url_for("api_v1.list_statistics", **request.args),
+        twin_url=url_for("api_v1.list_statistics", **_query_args()),
         result=service.list_statistics(db, query),
         producers=service.list_producers(db),
         subject_areas=service.list_subject_areas(db),
     )
+
+
+def _query_args() -> dict[str, Any]:
+    return {k: v for k, v in request.args.items() if k in STATISTIC_FILTERS}
 
 
 @bilingual("/produsenter/<slug>", "/en/producers/<slug>", twin="api_v1.get_producer")

@@ -227,3 +227,24 @@ def test_one_save_is_one_version(client: FlaskClient, app: Flask) -> None:
         json={"name_en": "CPI", "subject_areas": ["priser-og-prisindekser"]},
     )
     assert response.json["version"] == 2 and response.headers["ETag"] == '"2"'
+
+
+def test_form_messages_come_in_the_pages_language(client: FlaskClient) -> None:
+    login(client, SSB_EDITOR)
+    for path, needle in (
+        ("/min-side/statistikk/kpi", "Dette feltet er påkrevd"),
+        ("/en/my-page/statistics/kpi", "This field is required"),
+    ):
+        page = client.get(path)
+        response = client.post(
+            path,
+            data={
+                "csrf_token": csrf_token(page.text),
+                "version": "1",
+                "name_nb": "",
+                "name_en": "x",
+                "frequency": "monthly",
+                "subject_areas": ["befolkning"],
+            },
+        )
+        assert response.status_code == 400 and needle in response.text
