@@ -40,12 +40,21 @@ def build(db: Database) -> None:
         producers = list(s.scalars(select(Producer)))
         areas = list(s.scalars(select(SubjectArea)))
         for i in range(2000):
-            s.add(Statistic(
-                slug=f"bench-{i:05d}", producer=rng.choice(producers), name_nb=f"Benkmerke {i}",
-                name_en=f"Benchmark {i}", description_nb="", description_en="",
-                frequency=rng.choice(list(Frequency)).value, is_official=True, created_at=NOW,
-                updated_at=NOW, subject_areas=rng.sample(areas, 2),
-            ))
+            s.add(
+                Statistic(
+                    slug=f"bench-{i:05d}",
+                    producer=rng.choice(producers),
+                    name_nb=f"Benkmerke {i}",
+                    name_en=f"Benchmark {i}",
+                    description_nb="",
+                    description_en="",
+                    frequency=rng.choice(list(Frequency)).value,
+                    is_official=True,
+                    created_at=NOW,
+                    updated_at=NOW,
+                    subject_areas=rng.sample(areas, 2),
+                )
+            )
 
 
 def timed(fn) -> list[float]:  # type: ignore[no-untyped-def]
@@ -59,8 +68,10 @@ def timed(fn) -> list[float]:  # type: ignore[no-untyped-def]
 
 def summary(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
-    return {"median_ms": statistics.median(ordered) * 1000,
-            "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000}
+    return {
+        "median_ms": statistics.median(ordered) * 1000,
+        "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000,
+    }
 
 
 def main() -> None:
@@ -72,18 +83,36 @@ def main() -> None:
             raw = text("SELECT * FROM statistic ORDER BY name_nb, id LIMIT 50")
             floor = timed(lambda: s.execute(raw).all())
             plain = timed(lambda: service.list_statistics(s, service.StatisticQuery(per_page=50)))
-            filtered = timed(lambda: service.list_statistics(s, service.StatisticQuery(
-                producer="ssb", subject_area="befolkning", text="bench", per_page=50)))
+            filtered = timed(
+                lambda: service.list_statistics(
+                    s,
+                    service.StatisticQuery(
+                        producer="ssb", subject_area="befolkning", text="bench", per_page=50
+                    ),
+                )
+            )
         db.dispose()
     floor_s, plain_s, filtered_s = summary(floor), summary(plain), summary(filtered)
-    print(json.dumps({
-        "bench": "programme_statistics", "database": url.split(":")[0], "rounds": ROUNDS,
-        "floor": floor_s, "list_page_50": plain_s, "list_filtered": filtered_s,
-        "ratio_median": round(plain_s["median_ms"] / floor_s["median_ms"], 1),
-        "ratio_filtered_median": round(filtered_s["median_ms"] / floor_s["median_ms"], 1),
-        "machine": {"python": platform.python_version(), "cpu": platform.machine(),
-                    "cores": os.cpu_count(), "host": platform.node()},
-    }))
+    print(
+        json.dumps(
+            {
+                "bench": "programme_statistics",
+                "database": url.split(":")[0],
+                "rounds": ROUNDS,
+                "floor": floor_s,
+                "list_page_50": plain_s,
+                "list_filtered": filtered_s,
+                "ratio_median": round(plain_s["median_ms"] / floor_s["median_ms"], 1),
+                "ratio_filtered_median": round(filtered_s["median_ms"] / floor_s["median_ms"], 1),
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpu": platform.machine(),
+                    "cores": os.cpu_count(),
+                    "host": platform.node(),
+                },
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

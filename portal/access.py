@@ -14,7 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from portal.errors import Forbidden, Unauthorized
@@ -25,12 +25,15 @@ class Permission(enum.StrEnum):
 
     STATISTIC_CREATE = "programme:statistic:create"
     STATISTIC_UPDATE = "programme:statistic:update"
+    RELEASE_WRITE = "calendar:release:write"
     TOKEN_MANAGE = "accounts:token:manage"  # noqa: S105  (a permission name, not a secret)
     USER_MANAGE = "accounts:user:manage"
     AUDIT_READ = "accounts:audit:read"
 
 
-_EDITOR = frozenset({Permission.STATISTIC_CREATE, Permission.STATISTIC_UPDATE})
+_EDITOR = frozenset(
+    {Permission.STATISTIC_CREATE, Permission.STATISTIC_UPDATE, Permission.RELEASE_WRITE}
+)
 _PRODUCER_ADMIN = _EDITOR | {Permission.TOKEN_MANAGE, Permission.USER_MANAGE, Permission.AUDIT_READ}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -90,7 +93,28 @@ def is_visible(release_at: datetime | None, now: datetime) -> bool:
 
 
 def visible_filter(
-    release_at: InstrumentedAttribute[datetime | None], now: datetime
+    release_at: InstrumentedAttribute[datetime | None] | InstrumentedAttribute[datetime],
+    now: datetime,
 ) -> ColumnElement[bool]:
     """:func:`is_visible` as a SQL condition on a release-time column."""
     return or_(release_at.is_(None), release_at <= now)
+
+
+#: The only state in which a release ever goes out; provisional and cancelled releases never do.
+RELEASED_STATE = "confirmed"
+
+
+def is_released(state: str, release_at: datetime, now: datetime) -> bool:
+    """Whether a release, and everything attached to it, is public at ``now`` (equal access, K15).
+
+    Only a confirmed release goes out, at its announced instant and not a second before; nobody presses a
+    button. Every channel (pages, API, feeds, search, sitemap) asks this or :func:`released_filter`.
+    """
+    return state == RELEASED_STATE and is_visible(release_at, now)
+
+
+def released_filter(
+    state: InstrumentedAttribute[str], release_at: InstrumentedAttribute[datetime], now: datetime
+) -> ColumnElement[bool]:
+    """:func:`is_released` as a SQL condition."""
+    return and_(state == RELEASED_STATE, visible_filter(release_at, now))

@@ -6,6 +6,7 @@ from alembic import context
 
 import portal.accounts.models  # noqa: F401  (registers the tables on Base.metadata)
 import portal.programme.models  # noqa: F401
+import release_calendar.models  # noqa: F401
 from portal.db import Base
 
 config = context.config

@@ -1,0 +1,349 @@
+"""Reading the calendar: releases as the public (or their producer) may see them at a given instant.
+
+Everything here takes ``now`` and applies :func:`portal.access.is_released`: a release note or a
+pre-release-access disclosure exists in these views only once its release is out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.access import is_released
+from portal.errors import BadRequest, NotFound
+from portal.programme.models import Producer, Statistic, SubjectArea
+from release_calendar.models import Correction, Release, ReleaseChange
+from release_calendar.rules import (
+    Action,
+    Kind,
+    Move,
+    State,
+    Status,
+    classify_move,
+    derive_status,
+)
+
+MAX_PER_PAGE = 500
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    at: datetime
+    action: str
+    old_release_at: datetime | None
+    new_release_at: datetime | None
+    old_precision: str | None
+    new_precision: str | None
+    reason_code: str | None
+    reason_text: str | None
+    late: bool
+    later: bool
+    earlier: bool
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    at: datetime
+    what_was_wrong_nb: str
+    what_was_wrong_en: str
+    what_changed_nb: str
+    what_changed_en: str
+
+
+@dataclass(frozen=True)
+class AccessView:
+    recipient: str
+    purpose: str
+    hours_before: int
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    id: int
+    statistic_slug: str
+    statistic_name_nb: str
+    statistic_name_en: str
+    producer_slug: str
+    producer_short_name: str
+    title_nb: str
+    title_en: str
+    kind: str
+    period_start: date
+    period_end: date
+    period_label_nb: str
+    period_label_en: str
+    release_at: datetime
+    precision: str
+    state: str
+    status: str
+    is_out: bool
+    late: bool
+    late_justification: str | None
+    first_confirmed_at: datetime | None
+    moved_earlier: bool
+    contents_nb: str
+    contents_en: str
+    # None until the release is out: embargoed.
+    release_note_nb: str | None
+    release_note_en: str | None
+    pre_release_access: tuple[AccessView, ...] | None
+    cancel_reason_code: str | None
+    cancel_reason_text: str | None
+    changes: tuple[ChangeView, ...]
+    corrections: tuple[CorrectionView, ...]
+    updated_at: datetime
+    version: int
+
+    @property
+    def sequence(self) -> int:
+        """Significant changes so far; calendars replace an event when this grows (RFC 5545 SEQUENCE)."""
+        return max(0, len(self.changes) - 1) + len(self.corrections)
+
+
+@dataclass(frozen=True)
+class ReleaseQuery:
+    producer: str | None = None
+    subject_area: str | None = None
+    statistic: str | None = None
+    kind: Kind | None = None
+    status: Status | None = None
+    text: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    newest_first: bool = False
+    page: int = 1
+    per_page: int = 100
+
+
+@dataclass(frozen=True)
+class ReleasePage:
+    items: tuple[ReleaseView, ...]
+    total: int
+    page: int
+    per_page: int
+    query: ReleaseQuery
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _change_view(change: ReleaseChange) -> ChangeView:
+    move = classify_move(change.old_release_at, change.new_release_at)
+    return ChangeView(
+        at=change.at,
+        action=change.action,
+        old_release_at=change.old_release_at,
+        new_release_at=change.new_release_at,
+        old_precision=change.old_precision,
+        new_precision=change.new_precision,
+        reason_code=change.reason_code,
+        reason_text=change.reason_text,
+        late=change.late,
+        later=move.later and change.action == Action.RESCHEDULED,
+        earlier=move.earlier and change.action == Action.RESCHEDULED,
+    )
+
+
+def _correction_view(c: Correction) -> CorrectionView:
+    return CorrectionView(
+        c.at, c.what_was_wrong_nb, c.what_was_wrong_en, c.what_changed_nb, c.what_changed_en
+    )
+
+
+def release_view(release: Release, now: datetime) -> ReleaseView:
+    """The release as it may be shown at ``now``; embargoed parts are None until it is out."""
+    changes = tuple(_change_view(c) for c in release.changes)
+    moves = [c for c in changes if c.action == Action.RESCHEDULED]
+    last_move = Move(moves[-1].later, moves[-1].earlier) if moves else None
+    state = State(release.state)
+    out = is_released(release.state, release.release_at, now)
+    cancel = next((c for c in reversed(changes) if c.action == Action.CANCELLED), None)
+    statistic = release.statistic
+    return ReleaseView(
+        id=release.id,
+        statistic_slug=statistic.slug,
+        statistic_name_nb=statistic.name_nb,
+        statistic_name_en=statistic.name_en,
+        producer_slug=statistic.producer.slug,
+        producer_short_name=statistic.producer.short_name,
+        title_nb=release.title_nb,
+        title_en=release.title_en,
+        kind=release.kind,
+        period_start=release.period_start,
+        period_end=release.period_end,
+        period_label_nb=release.period_label_nb,
+        period_label_en=release.period_label_en,
+        release_at=release.release_at,
+        precision=release.precision,
+        state=release.state,
+        status=derive_status(state, release.release_at, now, last_move=last_move).value,
+        is_out=out,
+        late=any(c.late for c in changes),
+        late_justification=release.late_justification,
+        first_confirmed_at=release.first_confirmed_at,
+        moved_earlier=any(c.earlier for c in changes),
+        contents_nb=release.contents_nb,
+        contents_en=release.contents_en,
+        release_note_nb=release.release_note_nb if out else None,
+        release_note_en=release.release_note_en if out else None,
+        pre_release_access=tuple(
+            AccessView(a.recipient, a.purpose, a.hours_before) for a in release.pre_release_access
+        )
+        if out
+        else None,
+        cancel_reason_code=cancel.reason_code if cancel else None,
+        cancel_reason_text=cancel.reason_text if cancel else None,
+        changes=changes,
+        corrections=tuple(_correction_view(c) for c in release.corrections),
+        updated_at=release.updated_at,
+        version=release.version,
+    )
+
+
+def _with_everything(stmt: Select[Release]) -> Select[Release]:
+    return stmt.options(
+        selectinload(Release.statistic).selectinload(Statistic.producer),
+        selectinload(Release.changes),
+        selectinload(Release.corrections),
+        selectinload(Release.pre_release_access),
+    )
+
+
+def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
+    stmt = select(Release).join(Statistic, Release.statistic_id == Statistic.id)
+    if query.producer:
+        stmt = stmt.join(Producer, Statistic.producer_id == Producer.id).where(
+            Producer.slug == query.producer
+        )
+    if query.subject_area:
+        stmt = stmt.where(Statistic.subject_areas.any(SubjectArea.slug == query.subject_area))
+    if query.statistic:
+        stmt = stmt.where(Statistic.slug == query.statistic)
+    if query.kind:
+        stmt = stmt.where(Release.kind == query.kind.value)
+    if query.text:
+        pattern = f"%{query.text.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Release.title_nb).like(pattern),
+                func.lower(Release.title_en).like(pattern),
+                func.lower(Statistic.name_nb).like(pattern),
+                func.lower(Statistic.name_en).like(pattern),
+            )
+        )
+    if query.start:
+        stmt = stmt.where(Release.release_at >= query.start)
+    if query.end:
+        stmt = stmt.where(Release.release_at < query.end)
+    if query.status is Status.CANCELLED:
+        stmt = stmt.where(Release.state == State.CANCELLED.value)
+    elif query.status is Status.PROVISIONAL:
+        stmt = stmt.where(Release.state == State.PROVISIONAL.value)
+    elif query.status is Status.PUBLISHED:
+        stmt = stmt.where(Release.state == State.CONFIRMED.value, Release.release_at <= now)
+    elif query.status in (Status.CONFIRMED, Status.POSTPONED):
+        stmt = stmt.where(Release.state == State.CONFIRMED.value, Release.release_at > now)
+    return stmt
+
+
+def list_releases(session: Session, query: ReleaseQuery, now: datetime) -> ReleasePage:
+    """A page of releases matching ``query``, by release time. Raises BadRequest for bad paging."""
+    if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    stmt = _filtered(query, now)
+    order = (
+        (Release.release_at.desc(), Release.id.desc())
+        if query.newest_first
+        else (Release.release_at, Release.id)
+    )
+    start = (query.page - 1) * query.per_page
+    if query.status in (Status.CONFIRMED, Status.POSTPONED):
+        # Postponed is read from each release's history, so these two are told apart after loading.
+        rows = session.scalars(_with_everything(stmt.order_by(*order)))
+        views = [v for v in (release_view(r, now) for r in rows) if v.status == query.status.value]
+        return ReleasePage(
+            tuple(views[start : start + query.per_page]),
+            len(views),
+            query.page,
+            query.per_page,
+            query,
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        _with_everything(stmt.order_by(*order).limit(query.per_page).offset(start))
+    )
+    return ReleasePage(
+        tuple(release_view(r, now) for r in rows), total, query.page, query.per_page, query
+    )
+
+
+def get_release(session: Session, release_id: int, now: datetime) -> ReleaseView:
+    """One release as it may be shown at ``now``. Raises NotFound."""
+    release = session.scalar(_with_everything(select(Release).where(Release.id == release_id)))
+    if release is None:
+        raise NotFound(f"There is no release {release_id}.")
+    return release_view(release, now)
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    """One entry on the public changes page and feed."""
+
+    at: datetime
+    kind: str  # "postponed", "brought-forward", "cancelled", "late-announcement", "correction"
+    release: ReleaseView
+    change: ChangeView | None
+    correction: CorrectionView | None
+
+
+def list_change_notices(session: Session, now: datetime, limit: int = 100) -> list[ChangeNotice]:
+    """Recent date changes, cancellations, late announcements and corrections, newest first."""
+    change_rows = session.execute(
+        select(ReleaseChange.release_id, ReleaseChange.id)
+        .where(
+            ReleaseChange.at <= now,
+            or_(
+                ReleaseChange.action.in_([Action.RESCHEDULED.value, Action.CANCELLED.value]),
+                ReleaseChange.late.is_(True),
+            ),
+        )
+        .order_by(ReleaseChange.at.desc(), ReleaseChange.id.desc())
+        .limit(limit)
+    ).all()
+    correction_rows = session.execute(
+        select(Correction.release_id, Correction.id)
+        .where(Correction.at <= now)
+        .order_by(Correction.at.desc(), Correction.id.desc())
+        .limit(limit)
+    ).all()
+    ids = {r for r, _ in change_rows} | {r for r, _ in correction_rows}
+    releases = {
+        r.id: r
+        for r in session.scalars(_with_everything(select(Release).where(Release.id.in_(ids))))
+    }
+    notices: list[ChangeNotice] = []
+    for release_id, change_id in change_rows:
+        release = releases[release_id]
+        view = release_view(release, now)
+        row = next(c for c in release.changes if c.id == change_id)
+        change = _change_view(row)
+        if change.action == Action.CANCELLED:
+            kind = "cancelled"
+        elif change.action == Action.RESCHEDULED:
+            kind = "brought-forward" if change.earlier else "postponed"
+        else:
+            kind = "late-announcement"
+        notices.append(ChangeNotice(change.at, kind, view, change, None))
+    for release_id, correction_id in correction_rows:
+        release = releases[release_id]
+        found = next(c for c in release.corrections if c.id == correction_id)
+        correction = _correction_view(found)
+        notices.append(
+            ChangeNotice(found.at, "correction", release_view(release, now), None, correction)
+        )
+    notices.sort(key=lambda n: n.at, reverse=True)
+    return notices[:limit]

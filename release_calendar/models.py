@@ -1,0 +1,109 @@
+"""Tables of the release calendar. The history of every release is append-only rows, never overwritten."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.programme.models import Statistic
+
+
+class Release(Base):
+    __tablename__ = "release"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statistic_id: Mapped[int] = mapped_column(
+        ForeignKey("statistic.id", ondelete="RESTRICT"), index=True
+    )
+    title_nb: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    period_label_nb: Mapped[str] = mapped_column(String(100))
+    period_label_en: Mapped[str] = mapped_column(String(100))
+    # The announced instant (UTC). With month or quarter precision it is the period's first day at 08:00.
+    release_at: Mapped[datetime] = mapped_column(index=True)
+    precision: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    # When the exact date and time were first confirmed, and what they were then (for the indicators).
+    first_confirmed_at: Mapped[datetime | None]
+    first_confirmed_release_at: Mapped[datetime | None]
+    late_justification: Mapped[str | None] = mapped_column(Text)
+    # Announced with the release, so public from the start.
+    contents_nb: Mapped[str] = mapped_column(Text, default="")
+    contents_en: Mapped[str] = mapped_column(Text, default="")
+    # Published with the release: under embargo until release_at.
+    release_note_nb: Mapped[str] = mapped_column(Text, default="")
+    release_note_en: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    statistic: Mapped[Statistic] = relationship()
+    changes: Mapped[list[ReleaseChange]] = relationship(
+        back_populates="release", order_by="ReleaseChange.id"
+    )
+    corrections: Mapped[list[Correction]] = relationship(order_by="Correction.id")
+    pre_release_access: Mapped[list[PreReleaseAccess]] = relationship(
+        order_by="PreReleaseAccess.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReleaseChange(Base):
+    """One event in a release's public history: announced, confirmed, rescheduled or cancelled."""
+
+    __tablename__ = "release_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("release.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    old_release_at: Mapped[datetime | None]
+    new_release_at: Mapped[datetime | None]
+    old_precision: Mapped[str | None] = mapped_column(String(10))
+    new_precision: Mapped[str | None] = mapped_column(String(10))
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason_text: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(default=False)
+
+    release: Mapped[Release] = relationship(back_populates="changes")
+
+
+class Correction(Base):
+    """A correction notice on a published release (K12): what was wrong, what changed, when."""
+
+    __tablename__ = "release_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("release.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(index=True)
+    what_was_wrong_nb: Mapped[str] = mapped_column(Text)
+    what_was_wrong_en: Mapped[str] = mapped_column(Text)
+    what_changed_nb: Mapped[str] = mapped_column(Text)
+    what_changed_en: Mapped[str] = mapped_column(Text)
+
+
+class PreReleaseAccess(Base):
+    """Who outside production saw results before release, and why (K15); disclosed with the release."""
+
+    __tablename__ = "release_pre_release_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("release.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(Text)
+    hours_before: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]

@@ -1,0 +1,482 @@
+"""Writing the calendar: announce, confirm, reschedule, cancel, correct, disclose. Never imports Flask.
+
+Every write takes the acting :class:`~portal.access.Actor`, checks the producer-scoping rule, appends to
+the release's public history and to the audit log, and leaves committing to the caller. Nothing here can
+publish a release: it goes out by itself at its confirmed time (see :func:`portal.access.is_released`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.access import Actor, Permission, ensure_permission, is_released
+from portal.accounts.audit import record_write
+from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.programme.models import Statistic
+from release_calendar.models import Correction, PreReleaseAccess, Release, ReleaseChange
+from release_calendar.rules import (
+    Action,
+    Kind,
+    Precision,
+    Reason,
+    State,
+    is_late_announcement,
+    normalise_provisional,
+)
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A new release as a producer announces it."""
+
+    statistic: str
+    title_nb: str
+    title_en: str
+    kind: Kind
+    period_start: date
+    period_end: date
+    period_label_nb: str
+    period_label_en: str
+    release_at: datetime
+    precision: Precision
+    confirmed: bool
+    contents_nb: str = ""
+    contents_en: str = ""
+    release_note_nb: str = ""
+    release_note_en: str = ""
+    late_justification: str | None = None
+
+
+@dataclass(frozen=True)
+class DateChange:
+    release_at: datetime
+    precision: Precision
+    reason: Reason
+    reason_text: str
+
+
+def _check_period(start: date, end: date) -> None:
+    if end < start:
+        raise BadRequest(
+            "The reference period ends before it starts.",
+            (FieldError("/period_end", "before period_start"),),
+        )
+
+
+def _late(
+    session: Session, actor: Actor, release_at: datetime, now: datetime, justification: str | None
+) -> bool:
+    late = is_late_announcement(now, release_at)
+    if late and not (justification or "").strip():
+        raise BadRequest(
+            "This confirms the release less than 3 calendar months before it goes out (K11): "
+            "write a justification, which will be shown publicly on the release.",
+            (FieldError("/late_justification", "required for a late announcement"),),
+        )
+    return late
+
+
+def _future(release_at: datetime, now: datetime, pointer: str = "/release_at") -> None:
+    if release_at <= now:
+        raise BadRequest(
+            "A release time must be in the future.", (FieldError(pointer, "not after now"),)
+        )
+
+
+def _snapshot(release: Release) -> dict[str, object]:
+    return {
+        "release_at": release.release_at.isoformat(),
+        "precision": release.precision,
+        "state": release.state,
+        "title_nb": release.title_nb,
+        "title_en": release.title_en,
+    }
+
+
+def announce(session: Session, actor: Actor | None, data: Announcement, now: datetime) -> Release:
+    """Put a new release in the calendar. Raises 401/403 (scoping), NotFound, BadRequest."""
+    statistic = session.scalar(select(Statistic).where(Statistic.slug == data.statistic))
+    if statistic is None:
+        raise BadRequest(
+            f"There is no statistic '{data.statistic}'.",
+            (FieldError("/statistic", "unknown statistic"),),
+        )
+    actor = ensure_permission(actor, Permission.RELEASE_WRITE, statistic.producer_id)
+    _check_period(data.period_start, data.period_end)
+    release_at = data.release_at
+    if data.precision is not Precision.EXACT:
+        if data.confirmed:
+            raise BadRequest(
+                "Only an exact date and time can be confirmed.",
+                (FieldError("/confirmed", "needs precision 'exact'"),),
+            )
+        release_at = normalise_provisional(data.precision, release_at)
+    else:
+        _future(release_at, now)
+    late = data.confirmed and _late(session, actor, release_at, now, data.late_justification)
+    release = Release(
+        statistic_id=statistic.id,
+        title_nb=data.title_nb,
+        title_en=data.title_en,
+        kind=data.kind.value,
+        period_start=data.period_start,
+        period_end=data.period_end,
+        period_label_nb=data.period_label_nb,
+        period_label_en=data.period_label_en,
+        release_at=release_at,
+        precision=data.precision.value,
+        state=(State.CONFIRMED if data.confirmed else State.PROVISIONAL).value,
+        first_confirmed_at=now if data.confirmed else None,
+        first_confirmed_release_at=release_at if data.confirmed else None,
+        late_justification=data.late_justification if late else None,
+        contents_nb=data.contents_nb,
+        contents_en=data.contents_en,
+        release_note_nb=data.release_note_nb,
+        release_note_en=data.release_note_en,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(release)
+    session.flush()
+    session.add(
+        ReleaseChange(
+            release_id=release.id,
+            at=now,
+            action=Action.ANNOUNCED.value,
+            new_release_at=release_at,
+            new_precision=data.precision.value,
+            late=late,
+        )
+    )
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="announce",
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=statistic.producer_id,
+        before=None,
+        after=_snapshot(release),
+    )
+    return release
+
+
+def _load_for_write(
+    session: Session, actor: Actor | None, release_id: int, expected_version: int | None
+) -> tuple[Release, Actor]:
+    release = session.get(Release, release_id)
+    if release is None:
+        raise NotFound(f"There is no release {release_id}.")
+    actor = ensure_permission(actor, Permission.RELEASE_WRITE, release.statistic.producer_id)
+    if expected_version is not None and expected_version != release.version:
+        raise Conflict(
+            f"Release {release_id} was changed by someone else (version "
+            f"{release.version}, yours {expected_version}); reload and try again."
+        )
+    return release, actor
+
+
+def _not_out(release: Release, now: datetime) -> None:
+    if is_released(release.state, release.release_at, now):
+        raise Conflict("This release is already published; add a correction instead.")
+    if release.state == State.CANCELLED:
+        raise Conflict("This release is cancelled.")
+
+
+def _flush(session: Session, release_id: int) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict(f"Release {release_id} was changed at the same moment; reload.") from exc
+
+
+def confirm(
+    session: Session,
+    actor: Actor | None,
+    release_id: int,
+    release_at: datetime,
+    *,
+    late_justification: str | None,
+    expected_version: int | None,
+    now: datetime,
+) -> Release:
+    """Fix the exact date and time of a provisional release. Raises 401/403/404, BadRequest, Conflict."""
+    release, actor = _load_for_write(session, actor, release_id, expected_version)
+    _not_out(release, now)
+    if release.state != State.PROVISIONAL:
+        raise Conflict("This release is already confirmed; reschedule it to change its time.")
+    _future(release_at, now)
+    late = _late(session, actor, release_at, now, late_justification)
+    before = _snapshot(release)
+    old_at, old_precision = release.release_at, release.precision
+    release.release_at, release.precision = release_at, Precision.EXACT.value
+    release.state = State.CONFIRMED.value
+    release.first_confirmed_at = now
+    release.first_confirmed_release_at = release_at
+    release.late_justification = late_justification if late else None
+    release.updated_at = now
+    session.add(
+        ReleaseChange(
+            release_id=release.id,
+            at=now,
+            action=Action.CONFIRMED.value,
+            old_release_at=old_at,
+            new_release_at=release_at,
+            old_precision=old_precision,
+            new_precision=Precision.EXACT.value,
+            late=late,
+        )
+    )
+    _flush(session, release_id)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="confirm",
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=release.statistic.producer_id,
+        before=before,
+        after=_snapshot(release),
+    )
+    return release
+
+
+def _reason(reason_text: str) -> str:
+    text = reason_text.strip()
+    if not text:
+        raise BadRequest(
+            "Every change of date needs a reason in words as well as a code.",
+            (FieldError("/reason_text", "required"),),
+        )
+    return text
+
+
+def reschedule(
+    session: Session,
+    actor: Actor | None,
+    release_id: int,
+    change: DateChange,
+    *,
+    expected_version: int | None,
+    now: datetime,
+) -> Release:
+    """Move a release. Moving a confirmed release keeps it confirmed and is marked as postponed or
+    brought forward. Raises 401/403/404, BadRequest (no reason, time in the past), Conflict."""
+    release, actor = _load_for_write(session, actor, release_id, expected_version)
+    _not_out(release, now)
+    text = _reason(change.reason_text)
+    new_at = change.release_at
+    if release.state == State.CONFIRMED and change.precision is not Precision.EXACT:
+        raise BadRequest(
+            "A confirmed release can only move to another exact date and time.",
+            (FieldError("/precision", "must be 'exact'"),),
+        )
+    if change.precision is Precision.EXACT:
+        _future(new_at, now)
+    else:
+        new_at = normalise_provisional(change.precision, new_at)
+    if new_at == release.release_at and change.precision.value == release.precision:
+        raise BadRequest(
+            "That is the date the release already has.", (FieldError("/release_at", "unchanged"),)
+        )
+    before = _snapshot(release)
+    session.add(
+        ReleaseChange(
+            release_id=release.id,
+            at=now,
+            action=Action.RESCHEDULED.value,
+            old_release_at=release.release_at,
+            new_release_at=new_at,
+            old_precision=release.precision,
+            new_precision=change.precision.value,
+            reason_code=change.reason.value,
+            reason_text=text,
+        )
+    )
+    release.release_at, release.precision = new_at, change.precision.value
+    release.updated_at = now
+    _flush(session, release_id)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="reschedule",
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=release.statistic.producer_id,
+        before=before,
+        after={**_snapshot(release), "reason": change.reason.value},
+    )
+    return release
+
+
+def cancel(
+    session: Session,
+    actor: Actor | None,
+    release_id: int,
+    reason: Reason,
+    reason_text: str,
+    *,
+    expected_version: int | None,
+    now: datetime,
+) -> Release:
+    """Cancel a release that is not out yet; it stays in the calendar with its reason."""
+    release, actor = _load_for_write(session, actor, release_id, expected_version)
+    _not_out(release, now)
+    text = _reason(reason_text)
+    before = _snapshot(release)
+    session.add(
+        ReleaseChange(
+            release_id=release.id,
+            at=now,
+            action=Action.CANCELLED.value,
+            old_release_at=release.release_at,
+            old_precision=release.precision,
+            reason_code=reason.value,
+            reason_text=text,
+        )
+    )
+    release.state = State.CANCELLED.value
+    release.cancelled_at = now
+    release.updated_at = now
+    _flush(session, release_id)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="cancel",
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=release.statistic.producer_id,
+        before=before,
+        after=_snapshot(release),
+    )
+    return release
+
+
+@dataclass(frozen=True)
+class CorrectionNotice:
+    what_was_wrong_nb: str
+    what_was_wrong_en: str
+    what_changed_nb: str
+    what_changed_en: str
+
+
+def add_correction(
+    session: Session, actor: Actor | None, release_id: int, notice: CorrectionNotice, now: datetime
+) -> Correction:
+    """Add a correction notice to a published release (K12). Raises 401/403/404, Conflict."""
+    release, actor = _load_for_write(session, actor, release_id, None)
+    if not is_released(release.state, release.release_at, now):
+        raise Conflict("Only a published release can be corrected; before release, change it.")
+    correction = Correction(release_id=release.id, at=now, **notice.__dict__)
+    session.add(correction)
+    release.updated_at = now
+    _flush(session, release_id)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="correct",
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=release.statistic.producer_id,
+        before=None,
+        after=dict(notice.__dict__),
+    )
+    return correction
+
+
+def disclose_access(
+    session: Session,
+    actor: Actor | None,
+    release_id: int,
+    *,
+    recipient: str,
+    purpose: str,
+    hours_before: int,
+    now: datetime,
+) -> PreReleaseAccess:
+    """Record who had access before release and why (K15); shown with the release once it is out."""
+    release, actor = _load_for_write(session, actor, release_id, None)
+    if release.state == State.CANCELLED:
+        raise Conflict("This release is cancelled.")
+    if not recipient.strip() or not purpose.strip():
+        raise BadRequest("Name the recipient (a role or organisation) and the purpose.")
+    if not 0 < hours_before <= 24 * 14:
+        raise BadRequest(
+            "hours_before must be between 1 and 336.", (FieldError("/hours_before", "1 to 336"),)
+        )
+    access = PreReleaseAccess(
+        release_id=release.id,
+        recipient=recipient.strip(),
+        purpose=purpose.strip(),
+        hours_before=hours_before,
+        created_at=now,
+    )
+    session.add(access)
+    release.updated_at = now
+    _flush(session, release_id)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="disclose",
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=release.statistic.producer_id,
+        before=None,
+        after={"recipient": recipient, "hours_before": hours_before},
+    )
+    return access
+
+
+def update_texts(
+    session: Session,
+    actor: Actor | None,
+    release_id: int,
+    *,
+    texts: dict[str, str],
+    expected_version: int | None,
+    now: datetime,
+) -> Release:
+    """Change a release's titles, period labels, contents or release note before it goes out."""
+    allowed = {
+        "title_nb",
+        "title_en",
+        "period_label_nb",
+        "period_label_en",
+        "contents_nb",
+        "contents_en",
+        "release_note_nb",
+        "release_note_en",
+    }
+    unknown = set(texts) - allowed
+    if unknown:
+        raise BadRequest("Unknown fields: " + ", ".join(sorted(unknown)))
+    release, actor = _load_for_write(session, actor, release_id, expected_version)
+    _not_out(release, now)
+    before = {k: getattr(release, k) for k in texts}
+    for key, value in texts.items():
+        setattr(release, key, value)
+    release.updated_at = now
+    _flush(session, release_id)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="update",
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=release.statistic.producer_id,
+        before=before,
+        after=dict(texts),
+    )
+    return release
