@@ -143,9 +143,8 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
     )
     session.add(release)
     session.flush()
-    session.add(
+    release.changes.append(
         ReleaseChange(
-            release_id=release.id,
             at=now,
             action=Action.ANNOUNCED.value,
             new_release_at=release_at,
@@ -221,9 +220,8 @@ def confirm(
     release.first_confirmed_release_at = release_at
     release.late_justification = late_justification if late else None
     release.updated_at = now
-    session.add(
+    release.changes.append(
         ReleaseChange(
-            release_id=release.id,
             at=now,
             action=Action.CONFIRMED.value,
             old_release_at=old_at,
@@ -287,9 +285,8 @@ def reschedule(
             "That is the date the release already has.", (FieldError("/release_at", "unchanged"),)
         )
     before = _snapshot(release)
-    session.add(
+    release.changes.append(
         ReleaseChange(
-            release_id=release.id,
             at=now,
             action=Action.RESCHEDULED.value,
             old_release_at=release.release_at,
@@ -332,9 +329,8 @@ def cancel(
     _not_out(release, now)
     text = _reason(reason_text)
     before = _snapshot(release)
-    session.add(
+    release.changes.append(
         ReleaseChange(
-            release_id=release.id,
             at=now,
             action=Action.CANCELLED.value,
             old_release_at=release.release_at,
@@ -376,8 +372,8 @@ def add_correction(
     release, actor = _load_for_write(session, actor, release_id, None)
     if not is_released(release.state, release.release_at, now):
         raise Conflict("Only a published release can be corrected; before release, change it.")
-    correction = Correction(release_id=release.id, at=now, **notice.__dict__)
-    session.add(correction)
+    correction = Correction(at=now, **notice.__dict__)
+    release.corrections.append(correction)
     release.updated_at = now
     _flush(session, release_id)
     record_write(
@@ -415,13 +411,12 @@ def disclose_access(
             "hours_before must be between 1 and 336.", (FieldError("/hours_before", "1 to 336"),)
         )
     access = PreReleaseAccess(
-        release_id=release.id,
         recipient=recipient.strip(),
         purpose=purpose.strip(),
         hours_before=hours_before,
         created_at=now,
     )
-    session.add(access)
+    release.pre_release_access.append(access)
     release.updated_at = now
     _flush(session, release_id)
     record_write(

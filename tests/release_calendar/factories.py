@@ -1,0 +1,51 @@
+"""Builders for calendar tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.access import Actor
+from portal.programme.models import Producer
+from release_calendar.rules import Kind, Precision, oslo_instant
+from release_calendar.service import Announcement
+
+
+def actor_for(session: Session, producer_slug: str, role: str = "editor") -> Actor:
+    producer_id = session.scalar(select(Producer.id).where(Producer.slug == producer_slug))
+    return Actor(kind="user", id=None, label=f"test@{producer_slug}", role=role, producer_id=producer_id)
+
+
+def oslo(*args: int) -> datetime:
+    return oslo_instant(datetime(*args))  # type: ignore[arg-type]
+
+
+def announcement(
+    release_at: datetime,
+    *,
+    statistic: str = "kpi",
+    precision: Precision = Precision.EXACT,
+    confirmed: bool = True,
+    late_justification: str | None = None,
+    kind: Kind = Kind.NEW_FIGURES,
+) -> Announcement:
+    return Announcement(
+        statistic=statistic,
+        title_nb="Konsumprisindeksen, februar 2027",
+        title_en="Consumer price index, February 2027",
+        kind=kind,
+        period_start=date(2027, 2, 1),
+        period_end=date(2027, 2, 28),
+        period_label_nb="februar 2027",
+        period_label_en="February 2027",
+        release_at=release_at,
+        precision=precision,
+        confirmed=confirmed,
+        contents_nb="Tabeller 03013 og 14700.",
+        contents_en="Tables 03013 and 14700.",
+        release_note_nb="KPI steg 0,3 prosent fra januar til februar.",
+        release_note_en="The CPI rose 0.3 per cent from January to February.",
+        late_justification=late_justification,
+    )
