@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, current_app, json, request, url_for
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy import text
 
 from portal.api import schemas
+from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
 from portal.api.openapi import (
     PROBLEM_STATUSES,
     Operation,
@@ -25,12 +25,9 @@ from portal.errors import (
     BadRequest,
     FieldError,
     PreconditionFailed,
-    Unauthorized,
-    UnsupportedMediaType,
 )
 from portal.programme import serialize, service
 from portal.programme.models import Frequency
-from portal.security import csrf, get_limiter, named_limit
 from portal.web.routing import render_page
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -57,29 +54,6 @@ STATISTIC_QUERY = (
         {"type": "integer", "minimum": 1, "maximum": service.MAX_PER_PAGE},
     ),
 )
-
-
-def _json(model: BaseModel, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(model.model_dump_json(), status=status, mimetype="application/json")
-    for key, value in (headers or {}).items():
-        response.headers[key] = value
-    return response
-
-
-def _body(model: type[M]) -> M:
-    """The request body validated against ``model``. Raises UnsupportedMediaType, BadRequest."""
-    if request.mimetype != "application/json":
-        raise UnsupportedMediaType("Send the body as application/json.")
-    try:
-        return model.model_validate_json(request.get_data(cache=False) or b"")
-    except ValidationError as exc:
-        errors = tuple(
-            FieldError("/" + "/".join(str(p) for p in err["loc"]), err["msg"])
-            for err in exc.errors()
-        )
-        if any(err["type"] == "json_invalid" for err in exc.errors()):
-            raise BadRequest("The body is not valid JSON.", errors) from None
-        raise BadRequest("The body does not match the schema.", errors) from None
 
 
 def _fields(data: schemas.StatisticUpdate) -> service.StatisticFields:
@@ -115,7 +89,7 @@ def _etag(version: int) -> str:
 )
 def index() -> Response:
     db = get_session()
-    return _json(
+    return json_response(
         schemas.IndexOut(
             producers=[serialize.producer(p) for p in service.list_producers(db)],
             subject_areas=[serialize.subject_area(a) for a in service.list_subject_areas(db)],
@@ -138,7 +112,7 @@ def index() -> Response:
 )
 def list_producers() -> Response:
     items = [serialize.producer(p) for p in service.list_producers(get_session())]
-    return _json(schemas.ProducerListOut(items=items))
+    return json_response(schemas.ProducerListOut(items=items))
 
 
 @bp.get("/producers/<slug>")
@@ -148,7 +122,7 @@ def list_producers() -> Response:
     )
 )
 def get_producer(slug: str) -> Response:
-    return _json(serialize.producer(service.get_producer(get_session(), slug)))
+    return json_response(serialize.producer(service.get_producer(get_session(), slug)))
 
 
 @bp.get("/subject-areas")
@@ -161,7 +135,7 @@ def get_producer(slug: str) -> Response:
 )
 def list_subject_areas() -> Response:
     items = [serialize.subject_area(a) for a in service.list_subject_areas(get_session())]
-    return _json(schemas.SubjectAreaListOut(items=items))
+    return json_response(schemas.SubjectAreaListOut(items=items))
 
 
 @bp.get("/subject-areas/<slug>")
@@ -173,7 +147,7 @@ def list_subject_areas() -> Response:
     )
 )
 def get_subject_area(slug: str) -> Response:
-    return _json(serialize.subject_area(service.get_subject_area(get_session(), slug)))
+    return json_response(serialize.subject_area(service.get_subject_area(get_session(), slug)))
 
 
 @bp.get("/statistics")
@@ -189,7 +163,7 @@ def list_statistics() -> Response:
     query = parse_statistic_query(request.args)
     page = service.list_statistics(get_session(), query)
     args = {k: v for k, v in request.args.items() if k in STATISTIC_FILTERS}
-    return _json(serialize.statistic_page(page, args))
+    return json_response(serialize.statistic_page(page, args))
 
 
 @bp.get("/statistics/<slug>")
@@ -202,7 +176,7 @@ def list_statistics() -> Response:
 )
 def get_statistic(slug: str) -> Response:
     view = service.get_statistic(get_session(), slug)
-    return _json(serialize.statistic(view), headers={"ETag": _etag(view.version)})
+    return json_response(serialize.statistic(view), headers={"ETag": _etag(view.version)})
 
 
 @bp.post("/statistics")
@@ -216,16 +190,19 @@ def get_statistic(slug: str) -> Response:
     )
 )
 def create_statistic() -> Response:
-    actor = current_actor()
-    if actor is None:
-        raise Unauthorized()
-    data = _body(schemas.StatisticCreate)
+    require_actor_present()
+    data = parse_body(schemas.StatisticCreate)
     db = get_session()
     view = service.create_statistic(
-        db, actor, slug=data.slug, producer_slug=data.producer, fields=_fields(data), now=_now()
+        db,
+        current_actor(),
+        slug=data.slug,
+        producer_slug=data.producer,
+        fields=_fields(data),
+        now=now(),
     )
     db.commit()
-    return _json(
+    return json_response(
         serialize.statistic(view),
         201,
         {"Location": url_for(".get_statistic", slug=view.slug), "ETag": _etag(view.version)},
@@ -250,15 +227,15 @@ def update_statistic(slug: str) -> Response:
     db = get_session()
     actor = current_actor()
     current = service.authorize_update(db, actor, slug)
-    data = _body(schemas.StatisticUpdate)
+    data = parse_body(schemas.StatisticUpdate)
     expected = _if_match()
     if expected is not None and expected != current.version:
         raise PreconditionFailed(f"'{slug}' is at version {current.version}; you sent {expected}.")
     view = service.update_statistic(
-        db, actor, slug, _fields(data), expected_version=expected, now=_now()
+        db, actor, slug, _fields(data), expected_version=expected, now=now()
     )
     db.commit()
-    return _json(serialize.statistic(view), headers={"ETag": _etag(view.version)})
+    return json_response(serialize.statistic(view), headers={"ETag": _etag(view.version)})
 
 
 def _if_match() -> int | None:
@@ -312,18 +289,11 @@ def healthz() -> Response:
     try:
         get_session().execute(text("SELECT 1"))
     except Exception:  # noqa: BLE001  (any failure means unhealthy; the body says so)
-        return _json(schemas.HealthOut(status="unhealthy", database="unreachable"), 503)
-    return _json(schemas.HealthOut(status="ok", database="ok"))
-
-
-def _now() -> datetime:
-    now: datetime = current_app.extensions["portal.clock"].now()
-    return now
+        return json_response(schemas.HealthOut(status="unhealthy", database="unreachable"), 503)
+    return json_response(schemas.HealthOut(status="ok", database="ok"))
 
 
 def init_app(app: Flask) -> None:
     # Token-authenticated JSON only: the session cookie is ignored here, so CSRF cannot apply (see security).
-    csrf.exempt(bp)
-    get_limiter(app).limit(lambda: named_limit("api"))(bp)
-    app.register_blueprint(bp)
+    register_api(app, bp)
     app.register_blueprint(health_bp)

@@ -1,0 +1,64 @@
+"""What every JSON API of the portal does at its edge: parse bodies, answer JSON, register blueprints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypeVar
+
+from flask import Blueprint, Flask, Response, current_app, request
+from pydantic import BaseModel, ValidationError
+
+from portal.errors import BadRequest, FieldError, Unauthorized, UnsupportedMediaType
+from portal.security import csrf, get_limiter, named_limit
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def json_response(
+    model: BaseModel, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    response = Response(model.model_dump_json(), status=status, mimetype="application/json")
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def parse_body(model: type[M]) -> M:
+    """The request body validated against ``model``. Raises UnsupportedMediaType, BadRequest."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType("Send the body as application/json.")
+    try:
+        return model.model_validate_json(request.get_data(cache=False) or b"")
+    except ValidationError as exc:
+        errors = tuple(
+            FieldError("/" + "/".join(str(p) for p in err["loc"]), err["msg"])
+            for err in exc.errors()
+        )
+        if any(err["type"] == "json_invalid" for err in exc.errors()):
+            raise BadRequest("The body is not valid JSON.", errors) from None
+        raise BadRequest("The body does not match the schema.", errors) from None
+
+
+def require_actor_present() -> None:
+    """Writes need a token before anything else is looked at. Raises Unauthorized."""
+    from portal.auth import current_actor
+
+    if current_actor() is None:
+        raise Unauthorized()
+
+
+def now() -> datetime:
+    """The current instant from the app's clock (aware, UTC)."""
+    moment: datetime = current_app.extensions["portal.clock"].now()
+    return moment
+
+
+def register_api(app: Flask, bp: Blueprint) -> None:
+    """Attach a JSON API blueprint with the API rate limit and no CSRF.
+
+    CSRF does not apply: API writes authenticate with bearer tokens only and the session cookie is
+    ignored on /api/ paths (see portal.auth), so a forged cross-site request carries no credentials.
+    """
+    csrf.exempt(bp)
+    get_limiter(app).limit(lambda: named_limit("api"))(bp)
+    app.register_blueprint(bp)
