@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import auth, config, db, errors, i18n, security
+from portal import auth, cache, config, db, errors, i18n, security
 from portal.clock import Clock, SystemClock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["portal.clock"] = clock
 
     db.init_app(app)
+    cache.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     auth.init_app(app)

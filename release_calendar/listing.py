@@ -281,6 +281,46 @@ def list_releases(session: Session, query: ReleaseQuery, now: datetime) -> Relea
     )
 
 
+def all_releases(
+    session: Session, query: ReleaseQuery, now: datetime, limit: int
+) -> list[ReleaseView]:
+    """Every release matching ``query`` (ignoring its paging) up to ``limit``, for the feeds."""
+    stmt = _filtered(query, now)
+    order = (
+        (Release.release_at.desc(), Release.id.desc())
+        if query.newest_first
+        else (Release.release_at, Release.id)
+    )
+    rows = session.scalars(_with_everything(stmt.order_by(*order).limit(limit)))
+    views = [release_view(r, now) for r in rows]
+    if query.status is not None:
+        views = [v for v in views if v.status == query.status.value]
+    return views
+
+
+@dataclass(frozen=True)
+class DataVersion:
+    """Changes whenever anything a calendar channel shows could change: an edit, a release going out at
+    its time, a statistic renamed. Feeds are cached under ``token``; ``last_change`` is Last-Modified."""
+
+    token: str
+    last_change: datetime | None
+
+
+def data_version(session: Session, now: datetime) -> DataVersion:
+    edited, count = session.execute(
+        select(func.max(Release.updated_at), func.count(Release.id))
+    ).one()
+    out = session.scalar(
+        select(func.max(Release.release_at)).where(
+            Release.state == State.CONFIRMED.value, Release.release_at <= now
+        )
+    )
+    renamed = session.scalar(select(func.max(Statistic.updated_at)))
+    stamps = [s for s in (edited, out, renamed) if s is not None]
+    return DataVersion(f"{edited}|{count}|{out}|{renamed}", max(stamps) if stamps else None)
+
+
 def get_release(session: Session, release_id: int, now: datetime) -> ReleaseView:
     """One release as it may be shown at ``now``. Raises NotFound."""
     release = session.scalar(_with_everything(select(Release).where(Release.id == release_id)))

@@ -1,11 +1,249 @@
-"""The calendar's blueprint: pages under /kalender and /en/calendar, and /api/v1/releases (issue 3)."""
+"""The calendar's pages (nb and en) and its feeds. Pages and feeds share one query parser and one
+listing, so a subscription shows exactly what the page shows."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import Any
 
-bp = Blueprint("release_calendar", __name__)
+from flask import Flask, Response, request, url_for
+
+from portal.api.edge import now
+from portal.cache import get_cache
+from portal.clock import in_oslo
+from portal.db import get_session
+from portal.errors import BadRequest, FieldError
+from portal.i18n import current_language
+from portal.programme import service as programme
+from portal.web.routing import bilingual, page_blueprint, render_page
+from release_calendar import api, feeds, listing
+from release_calendar.params import filter_args, parse_release_query
+from release_calendar.rules import Kind, Precision, Reason, Status, when_label
+
+bp = page_blueprint("release_calendar", __name__)
+feeds_bp = page_blueprint("calendar_feeds", __name__)
+
+VIEWS = ("list", "day", "week", "month")
+FEED_TTL = 3600
+FEED_LIMIT = 100_000
+
+
+def _window(view: str, day: date) -> tuple[date, date]:
+    """The first day and the day after the last for a day, week or month view."""
+    if view == "day":
+        return day, day + timedelta(days=1)
+    if view == "week":
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=7)
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following
+
+
+@bilingual("/kalender", "/en/calendar", twin="calendar_api.list_releases", blueprint=bp)
+def calendar() -> Response:
+    args = request.args.to_dict()
+    view = args.get("view") or "list"
+    if view not in VIEWS:
+        raise BadRequest("view must be list, day, week or month.", (FieldError("view", "unknown"),))
+    today = in_oslo(now()).date()
+    try:
+        day = date.fromisoformat(args["date"]) if args.get("date") else today
+    except ValueError:
+        raise BadRequest(
+            "date must be like 2027-03-15.", (FieldError("date", "not a date"),)
+        ) from None
+    nav: dict[str, Any] = {}
+    if view != "list":
+        first, following = _window(view, day)
+        args["from"], args["to"] = first.isoformat(), (following - timedelta(days=1)).isoformat()
+        previous = _window(view, first - timedelta(days=1))[0]
+        nav = {
+            "first": first,
+            "last": following - timedelta(days=1),
+            "previous": previous,
+            "next": following,
+        }
+    elif not args.get("from") and not args.get("to") and not args.get("status"):
+        args["from"] = today.isoformat()
+    query = parse_release_query(args)
+    page = listing.list_releases(get_session(), query, now())
+    filters: dict[str, Any] = filter_args(args)
+    db = get_session()
+    return render_page(
+        "release_calendar/calendar.html",
+        twin_url=url_for("calendar_api.list_releases", **filters),
+        result=page,
+        filters=filters,
+        view=view,
+        day=day,
+        nav=nav,
+        producers=programme.list_producers(db),
+        subject_areas=programme.list_subject_areas(db),
+        kinds=[k.value for k in Kind],
+        statuses=[s.value for s in Status],
+        feed_args=filters,
+    )
+
+
+@bilingual(
+    "/kalender/<int:release_id>",
+    "/en/calendar/<int:release_id>",
+    twin="calendar_api.get_release",
+    blueprint=bp,
+)
+def release(release_id: int) -> Response:
+    view = listing.get_release(get_session(), release_id, now())
+    return render_page(
+        "release_calendar/release.html",
+        twin_url=url_for("calendar_api.get_release", release_id=release_id),
+        release=view,
+        reasons=[r.value for r in Reason],
+    )
+
+
+@bilingual(
+    "/kalender/endringer", "/en/calendar/changes", twin="calendar_api.list_changes", blueprint=bp
+)
+def changes() -> Response:
+    notices = listing.list_change_notices(get_session(), now())
+    return render_page(
+        "release_calendar/changes.html",
+        twin_url=url_for("calendar_api.list_changes"),
+        notices=notices,
+    )
+
+
+def _feed_language() -> str:
+    lang = request.args.get("lang", "nb")
+    if lang not in ("nb", "en"):
+        raise BadRequest("lang must be nb or en.", (FieldError("lang", "nb or en"),))
+    return lang
+
+
+def _release_url(lang: str) -> Any:
+    def build(view: listing.ReleaseView) -> str:
+        return url_for("release_calendar.release", release_id=view.id, lang=lang, _external=True)
+
+    return build
+
+
+def _cached_feed(kind: str, mimetype: str, build: Any) -> Response:
+    """Serve a feed from the cache while nothing it shows has changed; 304 for a matching validator."""
+    version = listing.data_version(get_session(), now())
+    key_source = f"{kind}|{request.full_path}|{request.host_url}|{version.token}"
+    key = "feed:" + hashlib.sha256(key_source.encode()).hexdigest()
+    cache = get_cache()
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, FEED_TTL)
+    response = Response(body, mimetype=mimetype)
+    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+    response.headers["Cache-Control"] = "public, max-age=300"
+    if version.last_change is not None:
+        response.last_modified = version.last_change
+    response.make_conditional(request)
+    return response
+
+
+def _feed_query(default_days_back: int, newest_first: bool = False) -> listing.ReleaseQuery:
+    args = request.args.to_dict()
+    if not args.get("from") and not args.get("to"):
+        args["from"] = (in_oslo(now()).date() - timedelta(days=default_days_back)).isoformat()
+    if newest_first:
+        args.setdefault("order", "newest")
+    return parse_release_query(args)
+
+
+@feeds_bp.get("/feeds/releases.ics")
+def ical_feed() -> Response:
+    lang = _feed_language()
+    query = _feed_query(90)
+
+    def build() -> bytes:
+        views = listing.all_releases(get_session(), query, now(), FEED_LIMIT)
+        return feeds.ical(
+            views, lang=lang, url_for_release=_release_url(lang), feed_url=request.url
+        )
+
+    response = _cached_feed("ics", "text/calendar", build)
+    response.headers["Content-Disposition"] = 'inline; filename="statistikkportalen.ics"'
+    return response
+
+
+def _syndication(kind: str) -> Response:
+    lang = _feed_language()
+    query = _feed_query(30)
+
+    def build() -> bytes:
+        views = listing.all_releases(get_session(), query, now(), 500)
+        return feeds.releases_feed(
+            views,
+            lang=lang,
+            url_for_release=_release_url(lang),
+            self_url=request.url,
+            home_url=url_for("release_calendar.calendar", lang=lang, _external=True),
+            now=now(),
+            kind=kind,
+        )
+
+    mimetype = "application/atom+xml" if kind == "atom" else "application/rss+xml"
+    return _cached_feed(kind, mimetype, build)
+
+
+@feeds_bp.get("/feeds/releases.atom")
+def atom_feed() -> Response:
+    return _syndication("atom")
+
+
+@feeds_bp.get("/feeds/releases.rss")
+def rss_feed() -> Response:
+    return _syndication("rss")
+
+
+@feeds_bp.get("/feeds/changes.atom")
+def changes_feed() -> Response:
+    lang = _feed_language()
+
+    def build() -> bytes:
+        notices = listing.list_change_notices(get_session(), now(), limit=200)
+        return feeds.changes_feed(
+            notices,
+            lang=lang,
+            url_for_release=_release_url(lang),
+            self_url=request.url,
+            home_url=url_for("release_calendar.changes", lang=lang, _external=True),
+            now=now(),
+        )
+
+    return _cached_feed("changes", "application/atom+xml", build)
+
+
+def statistic_releases(slug: str) -> tuple[list[listing.ReleaseView], list[listing.ReleaseView]]:
+    """A statistic's coming releases (cancelled ones included) and its latest published ones."""
+    db, moment = get_session(), now()
+    upcoming = listing.list_releases(
+        db, listing.ReleaseQuery(statistic=slug, start=moment, per_page=10), moment
+    ).items
+    published = listing.list_releases(
+        db,
+        listing.ReleaseQuery(
+            statistic=slug, status=Status.PUBLISHED, newest_first=True, per_page=10
+        ),
+        moment,
+    ).items
+    return [v for v in upcoming if not v.is_out], list(published)
+
+
+def release_time(precision: str, moment: datetime) -> str:
+    """A release time in the page's language: exact ones with their zone, provisional as a period."""
+    return when_label(Precision(precision), moment, current_language())
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["release_time"] = release_time
     app.register_blueprint(bp)
+    app.register_blueprint(feeds_bp)
+    api.init_app(app)

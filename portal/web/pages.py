@@ -70,9 +70,14 @@ def subject_area(slug: str) -> Response:
 
 @bilingual("/statistikk/<slug>", "/en/statistics/<slug>", twin="api_v1.get_statistic")
 def statistic(slug: str) -> Response:
+    from release_calendar.views import statistic_releases
+
     found = service.get_statistic(get_session(), slug)
+    upcoming, published = statistic_releases(slug)
     return render_page(
         "portal/statistic.html",
         twin_url=url_for("api_v1.get_statistic", slug=slug),
         statistic=found,
+        upcoming=upcoming,
+        published=published,
     )

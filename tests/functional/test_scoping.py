@@ -48,12 +48,100 @@ class ApiWrite:
     body: dict[str, object]
 
 
+NEW_RELEASE = {
+    "statistic": "kpi",
+    "title_nb": "KPI mars 2027",
+    "title_en": "CPI March 2027",
+    "kind": "new-figures",
+    "period_start": "2027-03-01",
+    "period_end": "2027-03-31",
+    "period_label_nb": "mars 2027",
+    "period_label_en": "March 2027",
+    "release_at": "2027-04-10T08:00:00+02:00",
+}
 API_WRITES = {
     ("api_v1.create_statistic", "POST"): ApiWrite("POST", "/api/v1/statistics", NEW_STATISTIC),
     ("api_v1.update_statistic", "PATCH"): ApiWrite(
         "PATCH", "/api/v1/statistics/kpi", {"name_en": "Consumer price index (CPI)"}
     ),
+    ("calendar_api.announce_release", "POST"): ApiWrite("POST", "/api/v1/releases", NEW_RELEASE),
+    ("calendar_api.update_release", "PATCH"): ApiWrite(
+        "PATCH", "/api/v1/releases/{confirmed}", {"version": 1, "title_en": "CPI"}
+    ),
+    ("calendar_api.confirm_release", "POST"): ApiWrite(
+        "POST",
+        "/api/v1/releases/{provisional}/confirm",
+        {"version": 1, "release_at": "2027-09-09T08:00:00+02:00"},
+    ),
+    ("calendar_api.reschedule_release", "POST"): ApiWrite(
+        "POST",
+        "/api/v1/releases/{confirmed}/reschedule",
+        {
+            "version": 1,
+            "release_at": "2027-06-17T08:00:00+02:00",
+            "reason": "late-data",
+            "reason_text": "Sene data.",
+        },
+    ),
+    ("calendar_api.cancel_release", "POST"): ApiWrite(
+        "POST",
+        "/api/v1/releases/{confirmed}/cancel",
+        {"version": 1, "reason": "capacity", "reason_text": "Mangler folk."},
+    ),
+    ("calendar_api.correct_release", "POST"): ApiWrite(
+        "POST",
+        "/api/v1/releases/{published}/corrections",
+        {
+            "what_was_wrong_nb": "Feil",
+            "what_was_wrong_en": "Wrong",
+            "what_changed_nb": "Rettet",
+            "what_changed_en": "Fixed",
+        },
+    ),
+    ("calendar_api.disclose_access", "POST"): ApiWrite(
+        "POST",
+        "/api/v1/releases/{confirmed}/pre-release-access",
+        {"recipient": "Finansdepartementet", "purpose": "Kvalitetssikring", "hours_before": 16},
+    ),
 }
+
+
+@pytest.fixture
+def releases(app: Flask, clock) -> dict[str, int]:
+    """An SSB release in each state the writes need: provisional, confirmed, published."""
+    from datetime import timedelta
+
+    from release_calendar import service
+    from release_calendar.rules import Precision
+    from tests.release_calendar.factories import actor_for, announcement, oslo
+
+    with get_database(app).sessions() as s:
+        ssb = actor_for(s, "ssb")
+        ids = {
+            "provisional": service.announce(
+                s,
+                ssb,
+                announcement(oslo(2027, 9, 1, 8, 0), precision=Precision.MONTH, confirmed=False),
+                clock.now(),
+            ).id,
+            "confirmed": service.announce(
+                s, ssb, announcement(oslo(2027, 6, 10, 8, 0)), clock.now()
+            ).id,
+            "published": service.announce(
+                s,
+                ssb,
+                announcement(clock.now() + timedelta(days=1), late_justification="Test."),
+                clock.now(),
+            ).id,
+        }
+        s.commit()
+    clock.advance(timedelta(days=2))
+    return ids
+
+
+def _path(write: ApiWrite, releases: dict[str, int]) -> str:
+    return write.path.format(**releases)
+
 
 PAGE_WRITES = {
     ("web.edit_statistic", "POST"),
@@ -71,6 +159,12 @@ def test_every_write_route_is_covered(app: Flask) -> None:
     assert writes == set(API_WRITES) | PAGE_WRITES | set(UNSCOPED_WRITES)
 
 
+def _audit_count(app: Flask) -> int:
+    from portal.accounts.models import AuditEntry
+
+    return _count(app, AuditEntry)
+
+
 def _count(app: Flask, model: type) -> int:
     with get_database(app).sessions() as s:
         return len(s.scalars(select(model)).all())
@@ -78,11 +172,11 @@ def _count(app: Flask, model: type) -> int:
 
 @pytest.mark.parametrize("key", sorted(API_WRITES))
 def test_api_write_without_token_is_401(
-    client: FlaskClient, app: Flask, key: tuple[str, str]
+    client: FlaskClient, app: Flask, key: tuple[str, str], releases: dict[str, int]
 ) -> None:
     write = API_WRITES[key]
     before = _count(app, Statistic)
-    response = client.open(write.path, method=write.method, json=write.body)
+    response = client.open(_path(write, releases), method=write.method, json=write.body)
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -91,20 +185,25 @@ def test_api_write_without_token_is_401(
 
 @pytest.mark.parametrize("key", sorted(API_WRITES))
 def test_api_write_with_session_cookie_but_no_token_is_401(
-    client: FlaskClient, key: tuple[str, str]
+    client: FlaskClient, key: tuple[str, str], releases: dict[str, int]
 ) -> None:
     login(client, SSB_EDITOR)
     write = API_WRITES[key]
-    assert client.open(write.path, method=write.method, json=write.body).status_code == 401
+    response = client.open(_path(write, releases), method=write.method, json=write.body)
+    assert response.status_code == 401
 
 
 @pytest.mark.parametrize("key", sorted(API_WRITES))
 def test_api_write_with_another_producers_token_is_403(
-    client: FlaskClient, app: Flask, key: tuple[str, str]
+    client: FlaskClient, app: Flask, key: tuple[str, str], releases: dict[str, int]
 ) -> None:
     write = API_WRITES[key]
     token = make_token(app, "nav")
-    response = client.open(write.path, method=write.method, json=write.body, headers=bearer(token))
+    before = _audit_count(app)
+    response = client.open(
+        _path(write, releases), method=write.method, json=write.body, headers=bearer(token)
+    )
+    assert _audit_count(app) == before
     assert response.status_code == 403
     assert response.json["title"] == "Forbidden"
     with get_database(app).sessions() as s:
@@ -115,11 +214,13 @@ def test_api_write_with_another_producers_token_is_403(
 
 @pytest.mark.parametrize("key", sorted(API_WRITES))
 def test_api_write_with_own_token_succeeds(
-    client: FlaskClient, app: Flask, key: tuple[str, str]
+    client: FlaskClient, app: Flask, key: tuple[str, str], releases: dict[str, int]
 ) -> None:
     write = API_WRITES[key]
     token = make_token(app, "ssb")
-    response = client.open(write.path, method=write.method, json=write.body, headers=bearer(token))
+    response = client.open(
+        _path(write, releases), method=write.method, json=write.body, headers=bearer(token)
+    )
     assert response.status_code in {200, 201}, response.text
 
 

@@ -15,7 +15,9 @@ from release_calendar.service import Announcement
 
 def actor_for(session: Session, producer_slug: str, role: str = "editor") -> Actor:
     producer_id = session.scalar(select(Producer.id).where(Producer.slug == producer_slug))
-    return Actor(kind="user", id=None, label=f"test@{producer_slug}", role=role, producer_id=producer_id)
+    return Actor(
+        kind="user", id=None, label=f"test@{producer_slug}", role=role, producer_id=producer_id
+    )
 
 
 def oslo(*args: int) -> datetime:

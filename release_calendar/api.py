@@ -1,0 +1,263 @@
+"""/api/v1/releases: the calendar as JSON, and the producers' write API (bearer tokens)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, request, url_for
+
+from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
+from portal.api.openapi import Operation, Param, operation, problems
+from portal.auth import current_actor
+from portal.db import get_session
+from release_calendar import listing, schemas, serialize, service
+from release_calendar.params import filter_args, parse_release_query
+from release_calendar.rules import Kind, Precision, Reason, Status
+
+bp = Blueprint("calendar_api", __name__, url_prefix="/api/v1/releases")
+
+RELEASE_QUERY = (
+    Param("producer", "Producer slug."),
+    Param("subject_area", "Subject-area slug."),
+    Param("statistic", "Statistic slug."),
+    Param("kind", "Kind of release.", {"enum": [k.value for k in Kind]}),
+    Param("status", "Public status.", {"enum": [s.value for s in Status]}),
+    Param("q", "Text in the release's or statistic's name.", {"type": "string", "maxLength": 200}),
+    Param("from", "First day, Oslo date (YYYY-MM-DD).", {"type": "string", "format": "date"}),
+    Param("to", "Last day, inclusive, Oslo date.", {"type": "string", "format": "date"}),
+    Param("order", "soonest (default) or newest first.", {"enum": ["soonest", "newest"]}),
+    Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
+    Param(
+        "per_page",
+        "Items per page.",
+        {"type": "integer", "minimum": 1, "maximum": listing.MAX_PER_PAGE},
+    ),
+)
+WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415)
+
+
+def _one(release_id: int, status: int = 200) -> Response:
+    view = listing.get_release(get_session(), release_id, now())
+    return json_response(
+        serialize.release(view),
+        status,
+        {"Location": url_for(".get_release", release_id=release_id)} if status == 201 else None,
+    )
+
+
+@bp.get("")
+@operation(
+    Operation(
+        "Releases, filtered and paged, as on the calendar page.",
+        "calendar",
+        {200: ("A page of releases.", schemas.ReleaseListOut), **problems(400)},
+        query=RELEASE_QUERY,
+    )
+)
+def list_releases() -> Response:
+    query = parse_release_query(request.args)
+    page = listing.list_releases(get_session(), query, now())
+    return json_response(serialize.release_page(page, filter_args(request.args)))
+
+
+@bp.get("/changes")
+@operation(
+    Operation(
+        "Recent date changes, cancellations, late announcements and corrections.",
+        "calendar",
+        {200: ("Newest first.", schemas.ChangeNoticeListOut)},
+    )
+)
+def list_changes() -> Response:
+    notices = listing.list_change_notices(get_session(), now())
+    return json_response(schemas.ChangeNoticeListOut(items=[serialize.notice(n) for n in notices]))
+
+
+@bp.get("/<int:release_id>")
+@operation(
+    Operation(
+        "One release; its release note and pre-release access appear at release time.",
+        "calendar",
+        {200: ("The release.", schemas.ReleaseOut), **problems(404)},
+    )
+)
+def get_release(release_id: int) -> Response:
+    return _one(release_id)
+
+
+@bp.post("")
+@operation(
+    Operation(
+        "Announce a release of one of your statistics.",
+        "calendar",
+        {201: ("Announced.", schemas.ReleaseOut), **WRITE_PROBLEMS},
+        body=schemas.ReleaseCreate,
+        auth=True,
+    )
+)
+def announce_release() -> Response:
+    require_actor_present()
+    data = parse_body(schemas.ReleaseCreate)
+    db = get_session()
+    release = service.announce(
+        db,
+        current_actor(),
+        service.Announcement(
+            **data.model_dump(exclude={"kind", "precision"}),
+            kind=data.kind,
+            precision=data.precision,
+        ),
+        now(),
+    )
+    db.commit()
+    return _one(release.id, 201)
+
+
+@bp.patch("/<int:release_id>")
+@operation(
+    Operation(
+        "Change a release's texts before it goes out.",
+        "calendar",
+        {200: ("Changed.", schemas.ReleaseOut), **WRITE_PROBLEMS},
+        body=schemas.ReleaseUpdate,
+        auth=True,
+    )
+)
+def update_release(release_id: int) -> Response:
+    require_actor_present()
+    data = parse_body(schemas.ReleaseUpdate)
+    db = get_session()
+    texts = data.model_dump(exclude={"version"}, exclude_none=True)
+    service.update_texts(
+        db, current_actor(), release_id, texts=texts, expected_version=data.version, now=now()
+    )
+    db.commit()
+    return _one(release_id)
+
+
+@bp.post("/<int:release_id>/confirm")
+@operation(
+    Operation(
+        "Confirm the exact date and time of a provisional release.",
+        "calendar",
+        {200: ("Confirmed.", schemas.ReleaseOut), **WRITE_PROBLEMS},
+        body=schemas.ReleaseConfirm,
+        auth=True,
+    )
+)
+def confirm_release(release_id: int) -> Response:
+    require_actor_present()
+    data = parse_body(schemas.ReleaseConfirm)
+    db = get_session()
+    service.confirm(
+        db,
+        current_actor(),
+        release_id,
+        data.release_at,
+        late_justification=data.late_justification,
+        expected_version=data.version,
+        now=now(),
+    )
+    db.commit()
+    return _one(release_id)
+
+
+@bp.post("/<int:release_id>/reschedule")
+@operation(
+    Operation(
+        "Move a release, with a coded reason and text; kept in its public history.",
+        "calendar",
+        {200: ("Moved.", schemas.ReleaseOut), **WRITE_PROBLEMS},
+        body=schemas.ReleaseReschedule,
+        auth=True,
+    )
+)
+def reschedule_release(release_id: int) -> Response:
+    require_actor_present()
+    data = parse_body(schemas.ReleaseReschedule)
+    db = get_session()
+    change = service.DateChange(
+        data.release_at, Precision(data.precision), Reason(data.reason), data.reason_text
+    )
+    service.reschedule(
+        db, current_actor(), release_id, change, expected_version=data.version, now=now()
+    )
+    db.commit()
+    return _one(release_id)
+
+
+@bp.post("/<int:release_id>/cancel")
+@operation(
+    Operation(
+        "Cancel a release that is not out; it stays visible with its reason.",
+        "calendar",
+        {200: ("Cancelled.", schemas.ReleaseOut), **WRITE_PROBLEMS},
+        body=schemas.ReleaseCancel,
+        auth=True,
+    )
+)
+def cancel_release(release_id: int) -> Response:
+    require_actor_present()
+    data = parse_body(schemas.ReleaseCancel)
+    db = get_session()
+    service.cancel(
+        db,
+        current_actor(),
+        release_id,
+        Reason(data.reason),
+        data.reason_text,
+        expected_version=data.version,
+        now=now(),
+    )
+    db.commit()
+    return _one(release_id)
+
+
+@bp.post("/<int:release_id>/corrections")
+@operation(
+    Operation(
+        "Add a correction notice to a published release.",
+        "calendar",
+        {201: ("Added.", schemas.ReleaseOut), **WRITE_PROBLEMS},
+        body=schemas.CorrectionCreate,
+        auth=True,
+    )
+)
+def correct_release(release_id: int) -> Response:
+    require_actor_present()
+    data = parse_body(schemas.CorrectionCreate)
+    db = get_session()
+    service.add_correction(
+        db, current_actor(), release_id, service.CorrectionNotice(**data.model_dump()), now()
+    )
+    db.commit()
+    return _one(release_id, 201)
+
+
+@bp.post("/<int:release_id>/pre-release-access")
+@operation(
+    Operation(
+        "Disclose who had access before release and why (shown at release time).",
+        "calendar",
+        {201: ("Recorded.", schemas.ReleaseOut), **WRITE_PROBLEMS},
+        body=schemas.AccessCreate,
+        auth=True,
+    )
+)
+def disclose_access(release_id: int) -> Response:
+    require_actor_present()
+    data = parse_body(schemas.AccessCreate)
+    db = get_session()
+    service.disclose_access(
+        db,
+        current_actor(),
+        release_id,
+        recipient=data.recipient,
+        purpose=data.purpose,
+        hours_before=data.hours_before,
+        now=now(),
+    )
+    db.commit()
+    return _one(release_id, 201)
+
+
+def init_app(app: Flask) -> None:
+    register_api(app, bp)

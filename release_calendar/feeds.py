@@ -1,0 +1,263 @@
+"""iCalendar, Atom and RSS from release views. Pure functions: the caller applies the visibility rule
+(through :mod:`release_calendar.listing`) and supplies absolute URLs.
+
+iCalendar follows RFC 5545 and the checklist in shared/reference/calendar.md § 10: stable UIDs, SEQUENCE
+raised on every change, STATUS TENTATIVE/CONFIRMED/CANCELLED (cancelled events stay so calendars remove
+them), provisional months and quarters as all-day tentative events that say so, DTSTAMP and
+LAST-MODIFIED, a VTIMEZONE for Europe/Oslo, REFRESH-INTERVAL (RFC 7986) and the release page as URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from feedgen.feed import FeedGenerator
+from icalendar import Calendar, Event, vDuration
+
+from portal.clock import OSLO, in_oslo
+from release_calendar.listing import ChangeNotice, ReleaseView
+from release_calendar.rules import Precision, Status, when_label
+
+UrlFor = Callable[[ReleaseView], str]
+UID_DOMAIN = "statistikkportalen.no"
+EVENT_LENGTH = timedelta(minutes=15)
+
+STATUS_ICAL = {
+    Status.PROVISIONAL: "TENTATIVE",
+    Status.CONFIRMED: "CONFIRMED",
+    Status.POSTPONED: "CONFIRMED",
+    Status.PUBLISHED: "CONFIRMED",
+    Status.CANCELLED: "CANCELLED",
+}
+
+WORDS: dict[str, dict[str, Any]] = {
+    "nb": {
+        "calendar": "Statistikkportalen: publiseringskalender",
+        "provisional": "Foreløpig dato",
+        "status": {
+            "provisional": "foreløpig",
+            "confirmed": "bekreftet",
+            "postponed": "utsatt",
+            "published": "publisert",
+            "cancelled": "avlyst",
+        },
+        "period": "Referanseperiode",
+        "when": "Publisering",
+        "late": "Sent varslet",
+        "changes": "Statistikkportalen: endringer i publiseringskalenderen",
+        "kinds": {
+            "postponed": "Utsatt",
+            "brought-forward": "Framskyndet",
+            "cancelled": "Avlyst",
+            "late-announcement": "Sent varslet",
+            "correction": "Rettelse",
+        },
+        "reason": "Begrunnelse",
+        "from": "fra",
+        "to": "til",
+    },
+    "en": {
+        "calendar": "Statistics Portal Norway: release calendar",
+        "provisional": "Provisional date",
+        "status": {
+            "provisional": "provisional",
+            "confirmed": "confirmed",
+            "postponed": "postponed",
+            "published": "published",
+            "cancelled": "cancelled",
+        },
+        "period": "Reference period",
+        "when": "Release",
+        "late": "Announced late",
+        "changes": "Statistics Portal Norway: changes to the release calendar",
+        "kinds": {
+            "postponed": "Postponed",
+            "brought-forward": "Brought forward",
+            "cancelled": "Cancelled",
+            "late-announcement": "Announced late",
+            "correction": "Correction",
+        },
+        "reason": "Reason",
+        "from": "from",
+        "to": "to",
+    },
+}
+
+
+def _pick(view: ReleaseView, lang: str, nb: str, en: str) -> str:
+    return str(getattr(view, en) if lang == "en" and getattr(view, en) else getattr(view, nb))
+
+
+def title(view: ReleaseView, lang: str) -> str:
+    return f"{view.producer_short_name}: {_pick(view, lang, 'title_nb', 'title_en')}"
+
+
+def summary_text(view: ReleaseView, lang: str) -> str:
+    words = WORDS[lang]
+    lines = [
+        f"{words['when']}: {when_label(Precision(view.precision), view.release_at, lang)} "
+        f"({words['status'][view.status]})",
+        f"{words['period']}: {_pick(view, lang, 'period_label_nb', 'period_label_en')}",
+    ]
+    if view.late:
+        lines.append(f"{words['late']}: {view.late_justification or ''}".strip())
+    if view.status == Status.CANCELLED and view.cancel_reason_text:
+        lines.append(f"{words['reason']}: {view.cancel_reason_text}")
+    contents = _pick(view, lang, "contents_nb", "contents_en")
+    if contents:
+        lines.append(contents)
+    note = view.release_note_en if lang == "en" and view.release_note_en else view.release_note_nb
+    if note:
+        lines.append(note)
+    return "\n".join(lines)
+
+
+def ical(
+    views: Sequence[ReleaseView], *, lang: str, url_for_release: UrlFor, feed_url: str
+) -> bytes:
+    """An RFC 5545 calendar of ``views``."""
+    cal = Calendar()
+    cal.add("prodid", "-//Statistikkportalen//Publiseringskalender//NO")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", WORDS[lang]["calendar"])
+    cal.add("x-wr-calname", WORDS[lang]["calendar"])
+    cal.add("x-wr-timezone", "Europe/Oslo")
+    cal.add("refresh-interval", vDuration(timedelta(hours=1)), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(timedelta(hours=1)))
+    cal.add("source", feed_url, parameters={"VALUE": "URI"})
+    for view in views:
+        cal.add_component(_event(view, lang, url_for_release(view)))
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+def _event(view: ReleaseView, lang: str, url: str) -> Event:
+    event = Event()
+    event.add("uid", f"release-{view.id}@{UID_DOMAIN}")
+    event.add("dtstamp", view.updated_at)
+    event.add("last-modified", view.updated_at)
+    event.add("sequence", view.sequence)
+    event.add("status", STATUS_ICAL[Status(view.status)])
+    event.add("transp", "TRANSPARENT")
+    event.add("url", url, parameters={"VALUE": "URI"})
+    event.add("categories", [view.kind, view.producer_short_name])
+    text = summary_text(view, lang)
+    if view.precision == Precision.EXACT:
+        start = in_oslo(view.release_at)
+        event.add("summary", title(view, lang))
+        event.add("dtstart", start)
+        event.add("dtend", (start + EVENT_LENGTH).astimezone(OSLO))
+    else:
+        # Provisional: an all-day tentative event on the period's first day, saying what it stands for.
+        day = in_oslo(view.release_at).date()
+        label = when_label(Precision(view.precision), view.release_at, lang)
+        event.add("summary", f"{title(view, lang)} ({WORDS[lang]['provisional'].lower()}: {label})")
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        text = f"{WORDS[lang]['provisional']}: {label}\n{text}"
+    event.add("description", f"{text}\n{url}")
+    return event
+
+
+def _tag(view_id: int, what: str = "release") -> str:
+    return f"tag:{UID_DOMAIN},2026:{what}/{view_id}"
+
+
+def _feed(
+    lang: str, feed_title: str, self_url: str, home_url: str, updated: datetime
+) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(self_url)
+    fg.title(feed_title)
+    fg.link(href=self_url, rel="self")
+    fg.link(href=home_url, rel="alternate")
+    fg.language(lang)
+    fg.author({"name": "Statistikkportalen"})
+    fg.description(feed_title)
+    fg.updated(updated)
+    fg.lastBuildDate(updated)
+    return fg
+
+
+def latest(views: Sequence[ReleaseView], now: datetime) -> datetime:
+    """When the feed last changed: the newest edit, or the newest release that has gone out."""
+    stamps = [v.updated_at for v in views] + [v.release_at for v in views if v.is_out]
+    return max([s for s in stamps if s <= now], default=now)
+
+
+def releases_feed(
+    views: Sequence[ReleaseView],
+    *,
+    lang: str,
+    url_for_release: UrlFor,
+    self_url: str,
+    home_url: str,
+    now: datetime,
+    kind: str,
+) -> bytes:
+    """Atom (``kind='atom'``) or RSS 2.0 (``kind='rss'``) of upcoming and published releases."""
+    fg = _feed(lang, WORDS[lang]["calendar"], self_url, home_url, latest(views, now))
+    for view in views:
+        entry = fg.add_entry(order="append")
+        entry.id(_tag(view.id))
+        entry.guid(_tag(view.id), permalink=False)
+        entry.title(
+            f"{title(view, lang)} – {when_label(Precision(view.precision), view.release_at, lang)}"
+        )
+        entry.link(href=url_for_release(view))
+        entry.updated(max(view.updated_at, view.release_at if view.is_out else view.updated_at))
+        entry.published(view.release_at if view.is_out else view.updated_at)
+        entry.description(summary_text(view, lang))
+        entry.category(term=view.status)
+    return bytes(fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True))
+
+
+def changes_feed(
+    notices: Sequence[ChangeNotice],
+    *,
+    lang: str,
+    url_for_release: UrlFor,
+    self_url: str,
+    home_url: str,
+    now: datetime,
+) -> bytes:
+    """Atom of date changes, cancellations, late announcements and corrections."""
+    words = WORDS[lang]
+    fg = _feed(
+        lang, words["changes"], self_url, home_url, max((n.at for n in notices), default=now)
+    )
+    for notice in notices:
+        view = notice.release
+        entry = fg.add_entry(order="append")
+        entry.id(_tag(view.id, f"{notice.kind}/{notice.at:%Y%m%dT%H%M%S}"))
+        entry.title(f"{words['kinds'][notice.kind]}: {title(view, lang)}")
+        entry.link(href=url_for_release(view))
+        entry.updated(notice.at)
+        lines = []
+        if notice.change and notice.change.old_release_at and notice.change.new_release_at:
+            old = when_label(
+                Precision(notice.change.old_precision or "exact"),
+                notice.change.old_release_at,
+                lang,
+            )
+            new = when_label(
+                Precision(notice.change.new_precision or "exact"),
+                notice.change.new_release_at,
+                lang,
+            )
+            lines.append(f"{words['from']} {old} {words['to']} {new}")
+        if notice.change and notice.change.reason_text:
+            lines.append(f"{words['reason']}: {notice.change.reason_text}")
+        if notice.kind == "late-announcement" and view.late_justification:
+            lines.append(view.late_justification)
+        if notice.correction:
+            c = notice.correction
+            lines.append(c.what_was_wrong_en if lang == "en" else c.what_was_wrong_nb)
+            lines.append(c.what_changed_en if lang == "en" else c.what_changed_nb)
+        entry.summary("\n".join(lines) or title(view, lang))
+        entry.category(term=notice.kind)
+    return bytes(fg.atom_str(pretty=True))

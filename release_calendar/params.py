@@ -1,0 +1,90 @@
+"""The calendar's query parameters, shared by the page, its JSON twin and every feed, so a subscription
+filters exactly as the page does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+
+from portal.errors import BadRequest, FieldError
+from release_calendar.listing import MAX_PER_PAGE, ReleaseQuery
+from release_calendar.rules import Kind, Status, oslo_instant
+
+FILTERS = ("producer", "subject_area", "statistic", "kind", "status", "q", "from", "to", "order")
+
+
+def _date(args: Mapping[str, str], name: str) -> date | None:
+    raw = args.get(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(
+            f"{name} must be a date like 2027-03-15.", (FieldError(name, "not a YYYY-MM-DD date"),)
+        ) from None
+
+
+def _int(args: Mapping[str, str], name: str, default: int) -> int:
+    raw = args.get(name)
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(
+            f"{name} must be a whole number.", (FieldError(name, "not an integer"),)
+        ) from None
+
+
+def _enum(args: Mapping[str, str], name: str, values: type[Kind] | type[Status]) -> str | None:
+    raw = args.get(name) or None
+    if raw is not None and raw not in {v.value for v in values}:
+        raise BadRequest(
+            f"Unknown {name} '{raw}'.",
+            (FieldError(name, "one of " + ", ".join(v.value for v in values)),),
+        )
+    return raw
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight in Oslo as a UTC instant."""
+    return oslo_instant(datetime.combine(day, time(0, 0)))
+
+
+def parse_release_query(args: Mapping[str, str], *, per_page_default: int = 100) -> ReleaseQuery:
+    """A :class:`ReleaseQuery` from query parameters; ``from`` and ``to`` are Oslo dates, ``to``
+    inclusive. Raises BadRequest naming the bad parameter."""
+    kind, status = _enum(args, "kind", Kind), _enum(args, "status", Status)
+    start, end = _date(args, "from"), _date(args, "to")
+    if start and end and end < start:
+        raise BadRequest("to is before from.", (FieldError("to", "before from"),))
+    order = args.get("order") or "soonest"
+    if order not in {"soonest", "newest"}:
+        raise BadRequest(
+            "order must be soonest or newest.", (FieldError("order", "soonest or newest"),)
+        )
+    text = (args.get("q") or "").strip() or None
+    if text and len(text) > 200:
+        raise BadRequest("q may be at most 200 characters.", (FieldError("q", "too long"),))
+    page, per_page = _int(args, "page", 1), _int(args, "per_page", per_page_default)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    return ReleaseQuery(
+        producer=args.get("producer") or None,
+        subject_area=args.get("subject_area") or None,
+        statistic=args.get("statistic") or None,
+        kind=Kind(kind) if kind else None,
+        status=Status(status) if status else None,
+        text=text,
+        start=start_of_day(start) if start else None,
+        end=start_of_day(end + timedelta(days=1)) if end else None,
+        newest_first=order == "newest",
+        page=page,
+        per_page=per_page,
+    )
+
+
+def filter_args(args: Mapping[str, str]) -> dict[str, str]:
+    """The recognised filters of a request, to carry over into twin and feed links."""
+    return {k: v for k, v in args.items() if k in FILTERS and v}
