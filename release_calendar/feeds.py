@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event, vDuration
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from portal.clock import OSLO, in_oslo
 from release_calendar.listing import ChangeNotice, ReleaseView
@@ -131,8 +131,31 @@ def ical(
     cal.add("source", feed_url, parameters={"VALUE": "URI"})
     for view in views:
         cal.add_component(_event(view, lang, url_for_release(view)))
-    cal.add_missing_timezones()
+    cal.add_component(_oslo_timezone())
     return bytes(cal.to_ical())
+
+
+def _oslo_timezone() -> Timezone:
+    """Europe/Oslo as the big calendar programs write it: two yearly rules, valid for any year
+    (EU summer time: last Sunday of March 02:00 to last Sunday of October 03:00)."""
+    tz = Timezone()
+    tz.add("tzid", "Europe/Oslo")
+    tz.add("x-lic-location", "Europe/Oslo")
+    summer = TimezoneDaylight()
+    summer.add("tzname", "CEST")
+    summer.add("tzoffsetfrom", timedelta(hours=1))
+    summer.add("tzoffsetto", timedelta(hours=2))
+    summer.add("dtstart", datetime(1970, 3, 29, 2, 0))
+    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
+    winter = TimezoneStandard()
+    winter.add("tzname", "CET")
+    winter.add("tzoffsetfrom", timedelta(hours=2))
+    winter.add("tzoffsetto", timedelta(hours=1))
+    winter.add("dtstart", datetime(1970, 10, 25, 3, 0))
+    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
+    tz.add_component(summer)
+    tz.add_component(winter)
+    return tz
 
 
 def _event(view: ReleaseView, lang: str, url: str) -> Event:

@@ -308,17 +308,22 @@ class DataVersion:
 
 
 def data_version(session: Session, now: datetime) -> DataVersion:
-    edited, count = session.execute(
-        select(func.max(Release.updated_at), func.count(Release.id))
+    # Every write bumps a row's version counter, so the sums change even when two writes share a clock
+    # tick; the newest release that has gone out changes the token at release time with no write at all.
+    edited, versions, count = session.execute(
+        select(func.max(Release.updated_at), func.sum(Release.version), func.count(Release.id))
     ).one()
     out = session.scalar(
         select(func.max(Release.release_at)).where(
             Release.state == State.CONFIRMED.value, Release.release_at <= now
         )
     )
-    renamed = session.scalar(select(func.max(Statistic.updated_at)))
+    renamed, statistic_versions = session.execute(
+        select(func.max(Statistic.updated_at), func.sum(Statistic.version))
+    ).one()
     stamps = [s for s in (edited, out, renamed) if s is not None]
-    return DataVersion(f"{edited}|{count}|{out}|{renamed}", max(stamps) if stamps else None)
+    token = f"{versions}|{count}|{out}|{statistic_versions}"
+    return DataVersion(token, max(stamps) if stamps else None)
 
 
 def get_release(session: Session, release_id: int, now: datetime) -> ReleaseView:
