@@ -145,13 +145,14 @@ def _oslo_timezone() -> Timezone:
     summer.add("tzname", "CEST")
     summer.add("tzoffsetfrom", timedelta(hours=1))
     summer.add("tzoffsetto", timedelta(hours=2))
-    summer.add("dtstart", datetime(1970, 3, 29, 2, 0))
+    # VTIMEZONE onsets are local wall times by definition (RFC 5545 3.6.5), hence naive.
+    summer.add("dtstart", datetime(1970, 3, 29, 2, 0))  # noqa: DTZ001
     summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
     winter = TimezoneStandard()
     winter.add("tzname", "CET")
     winter.add("tzoffsetfrom", timedelta(hours=2))
     winter.add("tzoffsetto", timedelta(hours=1))
-    winter.add("dtstart", datetime(1970, 10, 25, 3, 0))
+    winter.add("dtstart", datetime(1970, 10, 25, 3, 0))  # noqa: DTZ001
     winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
     tz.add_component(summer)
     tz.add_component(winter)
