@@ -18,6 +18,7 @@ from portal.db import get_database
 from portal.demo import seed
 from portal.errors import PortalError
 from portal.programme.service import find_producer
+from release_calendar.demo import seed_releases
 
 
 def _create_app() -> Flask:
@@ -53,9 +54,10 @@ def seed_demo() -> list[seed.DemoAccount]:
     with get_database().session() as session:
         added = seed.seed_programme(session, _now())
         created = seed.seed_demo_accounts(session, _now())
+        releases = seed_releases(session, _now())
     click.echo(
         f"Demo data: {added['producers']} producers, {added['subject_areas']} subject areas, "
-        f"{added['statistics']} statistics, {len(created)} accounts added."
+        f"{added['statistics']} statistics, {releases} releases, {len(created)} accounts added."
     )
     return created
 
