@@ -128,6 +128,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reason.ready-early": ("Klar tidligere", "Ready early"),
     "reason.coordination": ("Samordning med annen produsent", "Coordination with another producer"),
     "reason.other": ("Annet", "Other"),
+    "ind.title": ("Indikatorer for publiseringskalenderen", "Release calendar indicators"),
+    "ind.intro": (
+        "Regnet ut fra kalenderens egen historikk over publiserte statistikker, aldri tastet inn.",
+        "Computed from the calendar's own history of published releases, never typed in.",
+    ),
+    "ind.year": ("År", "Year"),
+    "ind.all_years": ("Alle år", "All years"),
+    "ind.download": ("Last ned", "Download"),
+    "ind.published": ("Publiseringer", "Releases"),
+    "ind.by_year": ("Etter produsent, år og hyppighet", "By producer, year and frequency"),
+    "ind.reasons": ("Årsaker til datoendringer", "Causes of date changes"),
+    "ind.changes": ("Endringer", "Changes"),
+    "ind.timeliness": (
+        "Aktualitet (dager fra periodens slutt)",
+        "Timeliness (days after the period)",
+    ),
+    "ind.preliminary": ("Foreløpige", "Preliminary"),
+    "ind.final": ("Endelige", "Final"),
+    "ind.share": ("Andel", "Share"),
+    "ind.count": ("{n} av {total}", "{n} of {total}"),
+    "ind.announced_on_time": (
+        "Varslet minst tre måneder før",
+        "Announced at least three months ahead",
+    ),
+    "ind.announced_on_time.def": (
+        "Andel publiseringer der dato og klokkeslett var bekreftet minst tre kalendermåneder før publisering (K11).",
+        "Share of releases whose date and time were confirmed at least three calendar months ahead (K11).",
+    ),
+    "ind.punctual_first_confirmed": (
+        "Punktlighet: første bekreftede tid",
+        "Punctuality: first confirmed time",
+    ),
+    "ind.punctual_first_confirmed.def": (
+        "Andel publisert på det tidspunktet som først ble bekreftet.",
+        "Share published at the date and time first confirmed.",
+    ),
+    "ind.punctual_pre_announced": (
+        "Punktlighet: forhåndsvarslet dato",
+        "Punctuality: pre-announced date",
+    ),
+    "ind.punctual_pre_announced.def": (
+        "Andel publisert på datoen som sto i kalenderen tre måneder før publisering.",
+        "Share published on the date that stood in the calendar three months before release.",
+    ),
+    "ind.punctual_last_announced": (
+        "Punktlighet: sist varslede dato",
+        "Punctuality: last announced date",
+    ),
+    "ind.punctual_last_announced.def": (
+        "Andel publisert på sist varslede dato (IMFs definisjon). Portalen publiserer alltid på varslet tid.",
+        "Share published on the last announced date (the IMF's definition). The portal always publishes at the announced time.",
+    ),
+    "ind.none": (
+        "Ingen publiserte statistikker i utvalget.",
+        "No published releases in this selection.",
+    ),
     "home.title": ("Offisiell statistikk i Norge", "Official statistics in Norway"),
     "home.producers": ("Statistikkprodusenter", "Producers of official statistics"),
     "home.subjects": ("Emner", "Subject areas"),

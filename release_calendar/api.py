@@ -8,8 +8,8 @@ from portal.api.edge import json_response, now, parse_body, register_api, requir
 from portal.api.openapi import Operation, Param, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
-from release_calendar import listing, schemas, serialize, service
-from release_calendar.params import filter_args, parse_release_query
+from release_calendar import indicators, listing, schemas, serialize, service
+from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status
 
 bp = Blueprint("calendar_api", __name__, url_prefix="/api/v1/releases")
@@ -69,6 +69,60 @@ def list_releases() -> Response:
 def list_changes() -> Response:
     notices = listing.list_change_notices(get_session(), now())
     return json_response(schemas.ChangeNoticeListOut(items=[serialize.notice(n) for n in notices]))
+
+
+INDICATOR_QUERY = (
+    Param("year", "Year of publication (Oslo).", {"type": "integer"}),
+    Param("producer", "Producer slug."),
+)
+
+
+@bp.get("/indicators")
+@operation(
+    Operation(
+        "On-time announcement, punctuality (three definitions), causes of date "
+        "changes and timeliness, computed from the calendar's history.",
+        "calendar",
+        {
+            200: ("Indicators by producer, year and frequency.", schemas.IndicatorsOut),
+            **problems(400),
+        },
+        query=INDICATOR_QUERY,
+    )
+)
+def get_indicators() -> Response:
+    year, producer = indicator_args(request.args)
+    result = indicators.compute(get_session(), now(), year=year, producer=producer)
+    return json_response(
+        schemas.IndicatorsOut(
+            definitions=indicators.DEFINITIONS,
+            years=list(result.years),
+            rows=[
+                schemas.IndicatorRowOut.model_validate(indicators.as_record(r)) for r in result.rows
+            ],
+            reasons=[schemas.ReasonRowOut(**r.__dict__) for r in result.reasons],
+        )
+    )
+
+
+@bp.get("/indicators.csv")
+@operation(
+    Operation(
+        "The indicator rows as CSV (UTF-8, comma-separated, one row per producer, "
+        "year and frequency).",
+        "calendar",
+        {200: ("CSV.", None), **problems(400)},
+        query=INDICATOR_QUERY,
+    )
+)
+def get_indicators_csv() -> Response:
+    year, producer = indicator_args(request.args)
+    result = indicators.compute(get_session(), now(), year=year, producer=producer)
+    return Response(
+        indicators.to_csv(result.rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="kalenderindikatorer.csv"'},
+    )
 
 
 @bp.get("/<int:release_id>")

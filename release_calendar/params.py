@@ -88,3 +88,17 @@ def parse_release_query(args: Mapping[str, str], *, per_page_default: int = 100)
 def filter_args(args: Mapping[str, str]) -> dict[str, str]:
     """The recognised filters of a request, to carry over into twin and feed links."""
     return {k: v for k, v in args.items() if k in FILTERS and v}
+
+
+def indicator_args(args: Mapping[str, str]) -> tuple[int | None, str | None]:
+    """Year and producer filters of the indicators. Raises BadRequest for a year that is not one."""
+    raw = args.get("year")
+    year = None
+    if raw:
+        try:
+            year = int(raw)
+        except ValueError:
+            raise BadRequest(
+                "year must be a year like 2026.", (FieldError("year", "not a year"),)
+            ) from None
+    return year, args.get("producer") or None

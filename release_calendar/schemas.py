@@ -175,3 +175,34 @@ class ChangeNoticeOut(BaseModel):
 
 class ChangeNoticeListOut(BaseModel):
     items: list[ChangeNoticeOut]
+
+
+class IndicatorRowOut(BaseModel):
+    producer: str
+    year: int
+    frequency: str
+    published: int
+    announced_on_time: int
+    announced_on_time_pct: float | None
+    punctual_first_confirmed: int
+    punctual_first_confirmed_pct: float | None
+    punctual_pre_announced: int
+    punctual_pre_announced_pct: float | None
+    punctual_last_announced: int
+    punctual_last_announced_pct: float | None
+    timeliness_preliminary_days: float | None
+    timeliness_final_days: float | None
+
+
+class ReasonRowOut(BaseModel):
+    producer: str
+    year: int
+    reason: str
+    changes: int
+
+
+class IndicatorsOut(BaseModel):
+    definitions: dict[str, str]
+    years: list[int]
+    rows: list[IndicatorRowOut]
+    reasons: list[ReasonRowOut]

@@ -17,8 +17,8 @@ from portal.errors import BadRequest, FieldError
 from portal.i18n import current_language
 from portal.programme import service as programme
 from portal.web.routing import bilingual, page_blueprint, render_page
-from release_calendar import api, feeds, listing
-from release_calendar.params import filter_args, parse_release_query
+from release_calendar import api, feeds, indicators, listing
+from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status, when_label
 
 bp = page_blueprint("release_calendar", __name__)
@@ -112,6 +112,49 @@ def changes() -> Response:
         "release_calendar/changes.html",
         twin_url=url_for("calendar_api.list_changes"),
         notices=notices,
+    )
+
+
+@bilingual(
+    "/kalender/indikatorer",
+    "/en/calendar/indicators",
+    twin="calendar_api.get_indicators",
+    blueprint=bp,
+)
+def indicator_page() -> Response:
+    year, producer = indicator_args(request.args)
+    result = indicators.compute(get_session(), now(), year=year, producer=producer)
+    totals = indicators.totals(result.rows)
+    charts = [
+        (
+            measure,
+            [
+                (
+                    name,
+                    row.share(getattr(row, measure)) or 0.0,
+                    getattr(row, measure),
+                    row.published,
+                )
+                for name, row in totals.items()
+            ],
+        )
+        for measure in (
+            "announced_on_time",
+            "punctual_first_confirmed",
+            "punctual_pre_announced",
+            "punctual_last_announced",
+        )
+    ]
+    args: dict[str, Any] = {k: v for k, v in {"year": year, "producer": producer}.items() if v}
+    return render_page(
+        "release_calendar/indicators.html",
+        twin_url=url_for("calendar_api.get_indicators", **args),
+        csv_url=url_for("calendar_api.get_indicators_csv", **args),
+        result=result,
+        charts=charts,
+        year=year,
+        producer=producer,
+        producers=programme.list_producers(get_session()),
     )
 
 
