@@ -8,7 +8,7 @@ from portal.api.edge import json_response, now, parse_body, register_api, requir
 from portal.api.openapi import Operation, Param, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
-from release_calendar import indicators, listing, schemas, serialize, service
+from release_calendar import indicators, listing, schedule, schemas, serialize, service
 from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status
 
@@ -122,6 +122,31 @@ def get_indicators_csv() -> Response:
         indicators.to_csv(result.rows),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="kalenderindikatorer.csv"'},
+    )
+
+
+@bp.post("/schedule")
+@operation(
+    Operation(
+        "Announce a whole schedule from CSV (text/csv) or JSON (a list of releases) in "
+        "one transaction; any bad row rejects the file, with every error listed by row. "
+        "Times without a zone are Oslo time.",
+        "calendar",
+        {201: ("Announced.", schemas.ScheduleOut), **WRITE_PROBLEMS},
+        auth=True,
+    )
+)
+def import_schedule() -> Response:
+    require_actor_present()
+    rows = schedule.parse(request.get_data(cache=False), request.mimetype)
+    db = get_session()
+    created = schedule.import_schedule(db, current_actor(), rows, now())
+    db.commit()
+    return json_response(
+        schemas.ScheduleOut(
+            created=len(created), releases=[url_for(".get_release", release_id=i) for i in created]
+        ),
+        201,
     )
 
 

@@ -206,3 +206,8 @@ class IndicatorsOut(BaseModel):
     years: list[int]
     rows: list[IndicatorRowOut]
     reasons: list[ReasonRowOut]
+
+
+class ScheduleOut(BaseModel):
+    created: int
+    releases: list[str]

@@ -45,7 +45,7 @@ NEW_STATISTIC = {
 class ApiWrite:
     method: str
     path: str
-    body: dict[str, object]
+    body: dict[str, object] | list[dict[str, object]]
 
 
 NEW_RELEASE = {
@@ -97,6 +97,9 @@ API_WRITES = {
             "what_changed_nb": "Rettet",
             "what_changed_en": "Fixed",
         },
+    ),
+    ("calendar_api.import_schedule", "POST"): ApiWrite(
+        "POST", "/api/v1/releases/schedule", [NEW_RELEASE]
     ),
     ("calendar_api.disclose_access", "POST"): ApiWrite(
         "POST",

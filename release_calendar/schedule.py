@@ -1,0 +1,214 @@
+"""A year's schedule from CSV or JSON, in one transaction: a bad row rejects the whole file, and the
+answer lists every error by row."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from portal.access import Actor
+from portal.errors import BadRequest, FieldError, PortalError
+from release_calendar import service
+from release_calendar.rules import oslo_instant
+from release_calendar.schemas import ReleaseCreate
+
+CSV_COLUMNS = (
+    "statistic",
+    "title_nb",
+    "title_en",
+    "kind",
+    "period_start",
+    "period_end",
+    "period_label_nb",
+    "period_label_en",
+    "release_at",
+    "precision",
+    "confirmed",
+    "contents_nb",
+    "contents_en",
+    "late_justification",
+)
+MAX_ROWS = 5000
+
+
+def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {
+        "statistic",
+        "title_nb",
+        "title_en",
+        "kind",
+        "period_start",
+        "period_end",
+        "period_label_nb",
+        "period_label_en",
+        "release_at",
+    } - set(reader.fieldnames or [])
+    if missing:
+        raise BadRequest(
+            "The CSV header lacks: " + ", ".join(sorted(missing)),
+            (FieldError("row 1", "missing columns " + ", ".join(sorted(missing))),),
+        )
+    unknown = set(reader.fieldnames or []) - set(CSV_COLUMNS)
+    if unknown:
+        raise BadRequest(
+            "Unknown CSV columns: " + ", ".join(sorted(unknown)),
+            (FieldError("row 1", "unknown columns " + ", ".join(sorted(unknown))),),
+        )
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        row: dict[str, Any] = {
+            k: v.strip() for k, v in raw.items() if k and v is not None and v.strip()
+        }
+        if "confirmed" in row:
+            row["confirmed"] = row["confirmed"].lower() in {"true", "ja", "yes", "1"}
+        rows.append((number, row))
+    return rows
+
+
+def _release_at(value: Any) -> Any:
+    """A time without a zone in a schedule file is Oslo wall time; one with a zone is taken as is."""
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is None:
+            return oslo_instant(moment).isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class ParsedSchedule:
+    rows: list[tuple[int, ReleaseCreate]]
+    errors: list[FieldError]
+
+
+def parse(body: bytes, content_type: str) -> ParsedSchedule:
+    """Rows of a schedule file, each validated, with the errors of the rows that were not valid.
+    Raises BadRequest when the file as a whole cannot be read."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("The file is not UTF-8 text.") from None
+    if content_type == "text/csv":
+        rows = _csv_rows(text)
+    elif content_type == "application/json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadRequest(f"The file is not valid JSON (line {exc.lineno}).") from None
+        items = data.get("releases") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise BadRequest("Send a JSON list of releases, or an object with a 'releases' list.")
+        rows = [(n, item) for n, item in enumerate(items, start=1)]
+    else:
+        raise BadRequest("Send the schedule as text/csv or application/json.")
+    if not rows:
+        raise BadRequest("The schedule has no rows.")
+    if len(rows) > MAX_ROWS:
+        raise BadRequest(f"At most {MAX_ROWS} releases in one file.")
+    parsed: list[tuple[int, ReleaseCreate]] = []
+    errors: list[FieldError] = []
+    for number, row in rows:
+        if not isinstance(row, dict):
+            errors.append(FieldError(f"row {number}", "not an object"))
+            continue
+        row = {**row, "release_at": _release_at(row.get("release_at"))}
+        try:
+            # Lax here: CSV cells are text, so "2027-03-01" must become a date.
+            parsed.append((number, ReleaseCreate.model_validate(row, strict=False)))
+        except ValidationError as exc:
+            errors.extend(
+                FieldError(f"row {number}", f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}")
+                for e in exc.errors()
+            )
+    return ParsedSchedule(parsed, errors)
+
+
+def import_schedule(
+    session: Session, actor: Actor | None, schedule: ParsedSchedule, now: datetime
+) -> list[int]:
+    """Announce every row or none. Raises BadRequest listing each refused row, Unauthorized,
+    Forbidden (a statistic of another producer)."""
+    created: list[int] = []
+    errors: list[FieldError] = list(schedule.errors)
+    nested = session.begin_nested()
+    for number, row in schedule.rows:
+        try:
+            with session.begin_nested():
+                release = service.announce(
+                    session,
+                    actor,
+                    service.Announcement(
+                        **row.model_dump(exclude={"kind", "precision"}),
+                        kind=row.kind,
+                        precision=row.precision,
+                    ),
+                    now,
+                )
+                created.append(release.id)
+        except PortalError as error:
+            if error.status in (401, 403):
+                nested.rollback()
+                raise
+            errors.append(FieldError(f"row {number}", error.detail))
+    if errors:
+        nested.rollback()
+        errors.sort(key=lambda e: int(e.pointer.split()[-1]))
+        refused = len({e.pointer for e in errors})
+        raise BadRequest(f"{refused} row(s) refused; nothing was saved.", tuple(errors))
+    nested.commit()
+    return created
+
+
+def example_csv(now: datetime) -> str:
+    """A two-row example for producers to start from: an exact date five months ahead (so it is on
+    time) and a provisional month after it."""
+    from datetime import timedelta
+
+    from portal.clock import in_oslo
+    from release_calendar.rules import MONTHS_EN, MONTHS_NB
+
+    ahead = in_oslo(now).date() + timedelta(days=150)
+    first = ahead.replace(day=10)
+    ref = (first.replace(day=1) - timedelta(days=1)).replace(day=1)
+    later = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for period, release, precision, confirmed in (
+        (ref, first, "exact", "true"),
+        (first.replace(day=1), later, "month", "false"),
+    ):
+        nb, en = (
+            f"{MONTHS_NB[period.month - 1]} {period.year}",
+            f"{MONTHS_EN[period.month - 1]} {period.year}",
+        )
+        end = (period + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        writer.writerow(
+            [
+                "kpi",
+                f"Konsumprisindeksen, {nb}",
+                f"Consumer price index, {en}",
+                "new-figures",
+                period.isoformat(),
+                end.isoformat(),
+                nb,
+                en,
+                f"{release.isoformat()} 08:00",
+                precision,
+                confirmed,
+                "",
+                "",
+                "",
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,112 @@
+"""Uploading a year's schedule: all rows or none, every error by row."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from portal.db import get_database
+from release_calendar.models import Release
+from release_calendar.schedule import example_csv
+from tests.conftest import bearer, make_token
+
+HEADER = (
+    "statistic,title_nb,title_en,kind,period_start,period_end,period_label_nb,period_label_en,"
+    "release_at,precision,confirmed"
+)
+
+
+def _count(app: Flask) -> int:
+    with get_database(app).sessions() as s:
+        return s.scalar(select(func.count()).select_from(Release))
+
+
+def test_example_csv_imports_whole(client: FlaskClient, app: Flask, clock) -> None:
+    token = make_token(app, "ssb")
+    response = client.post(
+        "/api/v1/releases/schedule",
+        data=example_csv(clock.now()),
+        content_type="text/csv",
+        headers=bearer(token),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json["created"] == 2
+    first = client.get(response.json["releases"][0]).json
+    assert first["release_at"] == "2027-04-10T06:00:00Z" and first["status"] == "confirmed"
+    second = client.get(response.json["releases"][1]).json
+    assert second["precision"] == "month" and second["status"] == "provisional"
+
+
+def test_one_bad_row_rejects_the_file_with_every_error_by_row(
+    client: FlaskClient, app: Flask
+) -> None:
+    token = make_token(app, "ssb")
+    body = "\n".join(
+        [
+            HEADER,
+            "kpi,A,A,new-figures,2027-01-01,2027-01-31,jan,Jan,2027-04-10 08:00,exact,true",
+            "kpi,B,B,hourly,2027-01-01,2027-01-31,jan,Jan,2027-04-11 08:00,exact,true",
+            "nope,C,C,new-figures,2027-01-01,2027-01-31,jan,Jan,2027-04-12 08:00,exact,true",
+            "kpi,D,D,new-figures,2027-01-31,2027-01-01,jan,Jan,2027-04-13 08:00,exact,true",
+            "kpi,E,E,new-figures,2027-01-01,2027-01-31,jan,Jan,2026-12-01 08:00,exact,true",
+        ]
+    )
+    before = _count(app)
+    response = client.post(
+        "/api/v1/releases/schedule", data=body, content_type="text/csv", headers=bearer(token)
+    )
+    assert response.status_code == 400
+    rows = sorted({e["pointer"] for e in response.json["errors"]})
+    assert rows == ["row 3", "row 4", "row 5", "row 6"]
+    assert "nothing was saved" in response.json["detail"]
+    assert _count(app) == before
+
+
+def test_another_producers_statistic_in_the_file_is_403_and_saves_nothing(
+    client: FlaskClient, app: Flask
+) -> None:
+    token = make_token(app, "nav")
+    before = _count(app)
+    body = [
+        {
+            "statistic": "nav-helt-ledige",
+            "title_nb": "A",
+            "title_en": "A",
+            "kind": "new-figures",
+            "period_start": "2027-01-01",
+            "period_end": "2027-01-31",
+            "period_label_nb": "jan",
+            "period_label_en": "Jan",
+            "release_at": "2027-04-10T08:00:00+02:00",
+        },
+        {
+            "statistic": "kpi",
+            "title_nb": "B",
+            "title_en": "B",
+            "kind": "new-figures",
+            "period_start": "2027-01-01",
+            "period_end": "2027-01-31",
+            "period_label_nb": "jan",
+            "period_label_en": "Jan",
+            "release_at": "2027-04-11T08:00:00+02:00",
+        },
+    ]
+    response = client.post("/api/v1/releases/schedule", json=body, headers=bearer(token))
+    assert response.status_code == 403
+    assert _count(app) == before
+
+
+def test_malformed_files_are_400(client: FlaskClient, app: Flask) -> None:
+    token = make_token(app, "ssb")
+    for data, kind in (
+        (b"\xff\xfe", "text/csv"),
+        (b"[", "application/json"),
+        (b"{}", "application/json"),
+        (b"statistic\n", "text/csv"),
+        (b"x", "application/xml"),
+    ):
+        response = client.post(
+            "/api/v1/releases/schedule", data=data, content_type=kind, headers=bearer(token)
+        )
+        assert response.status_code == 400, (data, response.text)
