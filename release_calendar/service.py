@@ -181,6 +181,12 @@ def _load_for_write(
     return release, actor
 
 
+def authorize(session: Session, actor: Actor | None, release_id: int) -> Release:
+    """The release if ``actor`` may change it. Raises NotFound, Unauthorized, Forbidden."""
+    release, _ = _load_for_write(session, actor, release_id, None)
+    return release
+
+
 def _not_out(release: Release, now: datetime) -> None:
     if is_released(release.state, release.release_at, now):
         raise Conflict("This release is already published; add a correction instead.")

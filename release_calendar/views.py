@@ -286,6 +286,8 @@ def release_time(precision: str, moment: datetime) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from release_calendar import manage  # noqa: F401  (registers the producers' pages on bp)
+
     app.jinja_env.globals["release_time"] = release_time
     app.register_blueprint(bp)
     app.register_blueprint(feeds_bp)

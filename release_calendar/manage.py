@@ -1,0 +1,337 @@
+"""The producers' calendar pages: announce, confirm, move, cancel, correct, disclose, upload. Every
+action goes through the same service as the API, so the same rules and scoping apply."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import Response, redirect, request, url_for
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from portal.access import Actor, writable_producer_ids
+from portal.api.edge import now
+from portal.auth import current_actor, login_required
+from portal.db import get_session
+from portal.errors import Conflict, PortalError
+from portal.i18n import pick, translate
+from portal.programme.models import Producer, Statistic
+from portal.web.routing import View, bilingual, render_page
+from release_calendar import listing, schedule, service
+from release_calendar.forms import (
+    AccessForm,
+    AnnounceForm,
+    CancelForm,
+    ConfirmForm,
+    CorrectionForm,
+    RescheduleForm,
+    UploadForm,
+)
+from release_calendar.rules import Kind, Precision, Reason, oslo_instant
+from release_calendar.views import bp
+
+PRIVATE = "private; producers' systems use /api/v1/releases"
+
+
+def _actor() -> Actor:
+    actor = current_actor()
+    assert actor is not None, "login_required guarantees an actor"
+    return actor
+
+
+def _own_statistics(actor: Actor) -> list[Statistic]:
+    stmt = select(Statistic).order_by(Statistic.name_nb)
+    scope = writable_producer_ids(actor)
+    if scope is not None:
+        stmt = stmt.where(Statistic.producer_id.in_(scope))
+    return list(get_session().scalars(stmt))
+
+
+def _instant(day: Any, clock_time: Any) -> datetime:
+    return oslo_instant(datetime.combine(day, clock_time))
+
+
+def _reasons() -> list[SelectChoice]:
+    return [SelectChoice(r.value, translate(f"reason.{r.value}")) for r in Reason]
+
+
+@bilingual("/min-side/kalender", "/en/my-page/calendar", no_twin_because=PRIVATE, blueprint=bp)
+@login_required
+def my_releases() -> Response:
+    actor = _actor()
+    db, moment = get_session(), now()
+    scope = writable_producer_ids(actor)
+    slugs = (
+        (None,)
+        if scope is None
+        else tuple(db.scalars(select(Producer.slug).where(Producer.id.in_(scope))))
+    )
+    items = [
+        r
+        for slug in slugs
+        for r in listing.list_releases(
+            db,
+            listing.ReleaseQuery(producer=slug, start=moment, per_page=listing.MAX_PER_PAGE),
+            moment,
+        ).items
+    ]
+    return render_page("release_calendar/manage_list.html", releases=items)
+
+
+@bilingual(
+    "/min-side/kalender/ny",
+    "/en/my-page/calendar/new",
+    methods=("GET", "POST"),
+    no_twin_because=PRIVATE,
+    blueprint=bp,
+)
+@login_required
+def announce() -> Response:
+    actor = _actor()
+    form = AnnounceForm()
+    form.statistic.choices = [
+        SelectChoice(s.slug, pick(s.name_nb, s.name_en)) for s in _own_statistics(actor)
+    ]
+    form.kind.choices = [SelectChoice(k.value, translate(f"kind.{k.value}")) for k in Kind]
+    form.precision.choices = [
+        SelectChoice(p.value, translate(f"precision.{p.value}")) for p in Precision
+    ]
+    status, problem = 200, None
+    if request.method == "POST":
+        if form.validate():
+            data = service.Announcement(
+                statistic=form.statistic.data,
+                title_nb=form.title_nb.data,
+                title_en=form.title_en.data,
+                kind=Kind(form.kind.data),
+                period_start=form.period_start.data,
+                period_end=form.period_end.data,
+                period_label_nb=form.period_label_nb.data,
+                period_label_en=form.period_label_en.data,
+                release_at=_instant(form.release_date.data, form.release_time.data),
+                precision=Precision(form.precision.data),
+                confirmed=bool(form.confirmed.data),
+                contents_nb=form.contents_nb.data or "",
+                contents_en=form.contents_en.data or "",
+                release_note_nb=form.release_note_nb.data or "",
+                release_note_en=form.release_note_en.data or "",
+                late_justification=form.late_justification.data or None,
+            )
+            db = get_session()
+            try:
+                release = service.announce(db, actor, data, now())
+                db.commit()
+                return redirect(url_for("release_calendar.manage", release_id=release.id), 303)  # type: ignore[return-value]
+            except PortalError as error:
+                db.rollback()
+                if error.status in (401, 403):
+                    raise
+                status, problem = error.status, error
+        else:
+            status = 400
+    return render_page("release_calendar/announce.html", status=status, form=form, problem=problem)
+
+
+@bilingual(
+    "/min-side/kalender/<int:release_id>",
+    "/en/my-page/calendar/<int:release_id>",
+    no_twin_because=PRIVATE,
+    blueprint=bp,
+)
+@login_required
+def manage(release_id: int) -> Response:
+    return _render_manage(release_id)
+
+
+def _render_manage(
+    release_id: int, status: int = 200, problem: PortalError | None = None, **forms: Any
+) -> Response:
+    db = get_session()
+    service.authorize(db, _actor(), release_id)
+    view = listing.get_release(db, release_id, now())
+    confirm = forms.get("confirm") or ConfirmForm(version=str(view.version))
+    move = forms.get("move") or RescheduleForm(version=str(view.version))
+    cancel = forms.get("cancel") or CancelForm(version=str(view.version))
+    move.reason.choices = cancel.reason.choices = _reasons()
+    return render_page(
+        "release_calendar/manage.html",
+        status=status,
+        release=view,
+        problem=problem,
+        confirm_form=confirm,
+        move_form=move,
+        cancel_form=cancel,
+        correction_form=forms.get("correction") or CorrectionForm(),
+        access_form=forms.get("access") or AccessForm(),
+    )
+
+
+def _act(release_id: int, name: str, form: Any, action: Any) -> Response:
+    """Run one action from the manage page: 303 back on success, the page with errors otherwise."""
+    if hasattr(form, "reason"):
+        form.reason.choices = _reasons()
+    if not form.validate():
+        return _render_manage(release_id, 400, None, **{name: form})
+    db = get_session()
+    try:
+        action(db, form)
+        db.commit()
+    except PortalError as error:
+        db.rollback()
+        if error.status in (401, 403, 404):
+            raise
+        return _render_manage(
+            release_id, 409 if isinstance(error, Conflict) else 400, error, **{name: form}
+        )
+    return redirect(url_for("release_calendar.manage", release_id=release_id, done=name), 303)  # type: ignore[return-value]
+
+
+def _action_route(action: str, nb: str, en: str) -> Callable[[View], View]:
+    return bilingual(
+        f"/min-side/kalender/<int:release_id>/{nb}",
+        f"/en/my-page/calendar/<int:release_id>/{en}",
+        methods=("POST",),
+        no_twin_because="an action; the API has the same one",
+        blueprint=bp,
+    )
+
+
+@_action_route("confirm", "bekreft", "confirm")
+@login_required
+def confirm_release(release_id: int) -> Response:
+    return _act(
+        release_id,
+        "confirm",
+        ConfirmForm(),
+        lambda db, f: service.confirm(
+            db,
+            _actor(),
+            release_id,
+            _instant(f.release_date.data, f.release_time.data),
+            late_justification=f.late_justification.data or None,
+            expected_version=int(f.version.data),
+            now=now(),
+        ),
+    )
+
+
+@_action_route("move", "flytt", "move")
+@login_required
+def move_release(release_id: int) -> Response:
+    return _act(
+        release_id,
+        "move",
+        RescheduleForm(),
+        lambda db, f: service.reschedule(
+            db,
+            _actor(),
+            release_id,
+            service.DateChange(
+                _instant(f.release_date.data, f.release_time.data),
+                Precision.EXACT,
+                Reason(f.reason.data),
+                f.reason_text.data,
+            ),
+            expected_version=int(f.version.data),
+            now=now(),
+        ),
+    )
+
+
+@_action_route("cancel", "avlys", "cancel")
+@login_required
+def cancel_release(release_id: int) -> Response:
+    return _act(
+        release_id,
+        "cancel",
+        CancelForm(),
+        lambda db, f: service.cancel(
+            db,
+            _actor(),
+            release_id,
+            Reason(f.reason.data),
+            f.reason_text.data,
+            expected_version=int(f.version.data),
+            now=now(),
+        ),
+    )
+
+
+@_action_route("correction", "rettelse", "correction")
+@login_required
+def correct_release(release_id: int) -> Response:
+    return _act(
+        release_id,
+        "correction",
+        CorrectionForm(),
+        lambda db, f: service.add_correction(
+            db,
+            _actor(),
+            release_id,
+            service.CorrectionNotice(
+                f.what_was_wrong_nb.data,
+                f.what_was_wrong_en.data,
+                f.what_changed_nb.data,
+                f.what_changed_en.data,
+            ),
+            now(),
+        ),
+    )
+
+
+@_action_route("access", "tilgang", "access")
+@login_required
+def disclose_access(release_id: int) -> Response:
+    return _act(
+        release_id,
+        "access",
+        AccessForm(),
+        lambda db, f: service.disclose_access(
+            db,
+            _actor(),
+            release_id,
+            recipient=f.recipient.data,
+            purpose=f.purpose.data,
+            hours_before=int(f.hours_before.data),
+            now=now(),
+        ),
+    )
+
+
+@bilingual(
+    "/min-side/kalender/last-opp",
+    "/en/my-page/calendar/upload",
+    methods=("GET", "POST"),
+    no_twin_because="an upload form; systems use POST /api/v1/releases/schedule",
+    blueprint=bp,
+)
+@login_required
+def upload() -> Response:
+    form = UploadForm()
+    status, problem, created = 200, None, None
+    if request.method == "POST":
+        if form.validate():
+            file = form.schedule.data
+            kind = "application/json" if file.filename.lower().endswith(".json") else "text/csv"
+            db = get_session()
+            try:
+                parsed = schedule.parse(file.read(), kind)
+                created = len(schedule.import_schedule(db, _actor(), parsed, now()))
+                db.commit()
+            except PortalError as error:
+                db.rollback()
+                if error.status in (401, 403):
+                    raise
+                status, problem = error.status, error
+        else:
+            status = 400
+    return render_page(
+        "release_calendar/upload.html",
+        status=status,
+        form=form,
+        problem=problem,
+        created=created,
+        example=schedule.example_csv(now()),
+    )
