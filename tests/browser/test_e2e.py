@@ -38,6 +38,32 @@ def test_producer_logs_in_and_edits_a_statistic(browser, served_portal: str) -> 
     context.close()
 
 
+def test_producer_announces_and_moves_a_release(browser, served_portal: str) -> None:
+    page = browser.new_page()
+    _login(page, served_portal)
+    page.goto(f"{served_portal}/min-side/kalender/ny")
+    page.get_by_label("Statistikk", exact=True).select_option("kpi")
+    page.get_by_label("Navn (bokmål)").fill("KPI, testmåned")
+    page.get_by_label("Navn (engelsk)").fill("CPI, test month")
+    page.get_by_label("Referanseperiode: Fra dato").fill("2030-01-01")
+    page.get_by_label("Referanseperiode: Til dato").fill("2030-01-31")
+    page.get_by_label("Referanseperiode (bokmål)").fill("januar 2030")
+    page.get_by_label("Referanseperiode (English)").fill("January 2030")
+    page.get_by_label("Publiseringsdato").fill("2030-02-11")
+    page.get_by_role("button", name="Varsle").click()
+    assert page.get_by_role("heading", name="KPI, testmåned").is_visible()
+    move = page.get_by_role("region", name="Flytt publiseringen")
+    move.get_by_label("Publiseringsdato").fill("2030-02-18")
+    move.get_by_label("Årsak").select_option("late-data")
+    move.get_by_label("Forklaring").fill("Data fra Skatteetaten kom sent.")
+    move.get_by_role("button", name="Flytt publiseringen").click()
+    assert page.get_by_role("status").inner_text().strip() == "Lagret."
+    page.get_by_role("link", name="Publiseringskalender").last.click()
+    assert page.get_by_text("18. februar 2030 kl. 08:00 (CET)").first.is_visible()
+    assert page.get_by_text("Data fra Skatteetaten kom sent.").is_visible()
+    page.close()
+
+
 def test_keyboard_user_reaches_the_skip_link_first(browser, served_portal: str) -> None:
     page = browser.new_page()
     page.goto(served_portal + "/")
