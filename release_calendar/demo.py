@@ -26,6 +26,7 @@ from release_calendar.rules import (
     oslo_instant,
     provisional_instant,
 )
+from release_calendar.service import bump_revision
 
 SEED = 20261123
 EIGHT = time(8, 0)
@@ -173,6 +174,7 @@ def seed_releases(session: Session, now: datetime) -> int:
     plans.sort(key=lambda p: (p.release_day, p.statistic.slug))
     created = [_create(session, plan, now, rng) for plan in plans]
     _special_cases(session, created, now)
+    bump_revision(session, now)
     session.flush()
     return len(created)
 

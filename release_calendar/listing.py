@@ -7,7 +7,7 @@ pre-release-access disclosure exists in these views only once its release is out
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.access import is_released
 from portal.errors import BadRequest, NotFound
 from portal.programme.models import Producer, Statistic, SubjectArea
-from release_calendar.models import Correction, Release, ReleaseChange
+from release_calendar.models import CalendarRevision, Correction, Release, ReleaseChange
 from release_calendar.rules import (
     Action,
     Kind,
@@ -308,22 +308,33 @@ class DataVersion:
 
 
 def data_version(session: Session, now: datetime) -> DataVersion:
-    # Every write bumps a row's version counter, so the sums change even when two writes share a clock
-    # tick; the newest release that has gone out changes the token at release time with no write at all.
-    edited, versions, count = session.execute(
-        select(func.max(Release.updated_at), func.sum(Release.version), func.count(Release.id))
-    ).one()
-    out = session.scalar(
-        select(func.max(Release.release_at)).where(
-            Release.state == State.CONFIRMED.value, Release.release_at <= now
-        )
+    """One round trip: the calendar's write counter, the newest release already out (an index probe;
+    it changes at release time with no write at all) and the statistics' versions (their names appear in
+    every channel). Feeds ask this on every request, so it must stay cheap (bench/calendar_feeds.py)."""
+    out = (
+        select(Release.release_at)
+        .where(Release.state == State.CONFIRMED.value, Release.release_at <= now)
+        .order_by(Release.release_at.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    renamed, statistic_versions = session.execute(
-        select(func.max(Statistic.updated_at), func.sum(Statistic.version))
+    renamed = select(func.max(Statistic.updated_at)).scalar_subquery()
+    statistic_versions = select(func.sum(Statistic.version)).scalar_subquery()
+    row = session.execute(
+        select(
+            CalendarRevision.revision, CalendarRevision.changed_at, out, renamed, statistic_versions
+        ).where(CalendarRevision.id == 1)
     ).one()
-    stamps = [s for s in (edited, out, renamed) if s is not None]
-    token = f"{versions}|{count}|{out}|{statistic_versions}"
-    return DataVersion(token, max(stamps) if stamps else None)
+    revision, changed_at, out_at, renamed_at, versions = row
+    stamps = [_aware(s) for s in (changed_at, out_at, renamed_at) if s is not None]
+    return DataVersion(f"{revision}|{out_at}|{versions}", max(stamps) if stamps else None)
+
+
+def _aware(value: datetime | str) -> datetime:
+    # Scalar subqueries come back without the column's type on SQLite: text, naive UTC.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def get_release(session: Session, release_id: int, now: datetime) -> ReleaseView:

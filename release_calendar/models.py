@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -54,6 +54,18 @@ class Release(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    # "The newest release that has gone out" is asked on every feed request: one index probe.
+    __table_args__ = (Index("ix_release_state_release_at", "state", "release_at"),)
+
+
+class CalendarRevision(Base):
+    """One row counting every write to the calendar, so channels know cheaply when to rebuild."""
+
+    __tablename__ = "calendar_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime]
 
 
 class ReleaseChange(Base):

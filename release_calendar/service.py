@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +18,13 @@ from portal.access import Actor, Permission, ensure_permission, is_released
 from portal.accounts.audit import record_write
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Statistic
-from release_calendar.models import Correction, PreReleaseAccess, Release, ReleaseChange
+from release_calendar.models import (
+    CalendarRevision,
+    Correction,
+    PreReleaseAccess,
+    Release,
+    ReleaseChange,
+)
 from release_calendar.rules import (
     Action,
     Kind,
@@ -58,6 +64,15 @@ class DateChange:
     precision: Precision
     reason: Reason
     reason_text: str
+
+
+def bump_revision(session: Session, now: datetime) -> None:
+    """Record that the calendar changed (every write calls this in its own transaction)."""
+    session.execute(
+        update(CalendarRevision)
+        .where(CalendarRevision.id == 1)
+        .values(revision=CalendarRevision.revision + 1, changed_at=now)
+    )
 
 
 def _check_period(start: date, end: date) -> None:
@@ -152,6 +167,7 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
             late=late,
         )
     )
+    bump_revision(session, now)
     record_write(
         session,
         actor=actor,
@@ -238,6 +254,7 @@ def confirm(
         )
     )
     _flush(session, release_id)
+    bump_revision(session, now)
     record_write(
         session,
         actor=actor,
@@ -306,6 +323,7 @@ def reschedule(
     release.release_at, release.precision = new_at, change.precision.value
     release.updated_at = now
     _flush(session, release_id)
+    bump_revision(session, now)
     record_write(
         session,
         actor=actor,
@@ -349,6 +367,7 @@ def cancel(
     release.cancelled_at = now
     release.updated_at = now
     _flush(session, release_id)
+    bump_revision(session, now)
     record_write(
         session,
         actor=actor,
@@ -382,6 +401,7 @@ def add_correction(
     release.corrections.append(correction)
     release.updated_at = now
     _flush(session, release_id)
+    bump_revision(session, now)
     record_write(
         session,
         actor=actor,
@@ -425,6 +445,7 @@ def disclose_access(
     release.pre_release_access.append(access)
     release.updated_at = now
     _flush(session, release_id)
+    bump_revision(session, now)
     record_write(
         session,
         actor=actor,
@@ -469,6 +490,7 @@ def update_texts(
         setattr(release, key, value)
     release.updated_at = now
     _flush(session, release_id)
+    bump_revision(session, now)
     record_write(
         session,
         actor=actor,

@@ -3,6 +3,7 @@ listing, so a subscription shows exactly what the page shows."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,6 +28,8 @@ feeds_bp = page_blueprint("calendar_feeds", __name__)
 VIEWS = ("list", "day", "week", "month")
 FEED_TTL = 3600
 FEED_LIMIT = 100_000
+# Feed readers show the newest few; 200 entries reach three weeks ahead with every producer's releases.
+SYNDICATION_ENTRIES = 200
 
 
 def _window(view: str, day: date) -> tuple[date, date]:
@@ -173,17 +176,31 @@ def _release_url(lang: str) -> Any:
 
 
 def _cached_feed(kind: str, mimetype: str, build: Any) -> Response:
-    """Serve a feed from the cache while nothing it shows has changed; 304 for a matching validator."""
+    """Serve a feed from the cache while nothing it shows has changed; 304 for a matching validator.
+
+    The cache holds the ETag and the gzip-compressed body (a year's iCal of every producer is ~10 MB of
+    text, ~1 MB compressed), so a warm request neither hashes nor compresses anything. Clients that do
+    not accept gzip get it decompressed.
+    """
     version = listing.data_version(get_session(), now())
     key_source = f"{kind}|{request.full_path}|{request.host_url}|{version.token}"
     key = "feed:" + hashlib.sha256(key_source.encode()).hexdigest()
     cache = get_cache()
-    body = cache.get(key)
-    if body is None:
+    stored = cache.get(key)
+    if stored is None:
         body = build()
-        cache.set(key, body, FEED_TTL)
-    response = Response(body, mimetype=mimetype)
-    response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+        etag = hashlib.sha256(body).hexdigest()[:32].encode()
+        stored = etag + b"\n" + gzip.compress(body, compresslevel=6, mtime=0)
+        cache.set(key, stored, FEED_TTL)
+    etag, _, compressed = stored.partition(b"\n")
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = Response(compressed, mimetype=mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(etag.decode() + "-gz")
+    else:
+        response = Response(gzip.decompress(compressed), mimetype=mimetype)
+        response.set_etag(etag.decode())
+    response.vary.add("Accept-Encoding")
     response.headers["Cache-Control"] = "public, max-age=300"
     if version.last_change is not None:
         response.last_modified = version.last_change
@@ -221,7 +238,7 @@ def _syndication(kind: str) -> Response:
     query = _feed_query(30)
 
     def build() -> bytes:
-        views = listing.all_releases(get_session(), query, now(), 500)
+        views = listing.all_releases(get_session(), query, now(), SYNDICATION_ENTRIES)
         return feeds.releases_feed(
             views,
             lang=lang,

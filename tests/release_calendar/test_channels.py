@@ -237,3 +237,18 @@ def test_calendar_page_lists_changes_and_marks(client: FlaskClient, release_id: 
     assert bad.status_code == 400
     assert client.get("/api/v1/releases?from=2027-13-01").status_code == 400
     assert client.get("/api/v1/releases/999999").status_code == 404
+
+
+def test_feeds_are_served_compressed_to_clients_that_accept_it(
+    client: FlaskClient, release_id: int
+) -> None:
+    import gzip
+
+    plain = client.get("/feeds/releases.ics?from=2027-01-01")
+    packed = client.get("/feeds/releases.ics?from=2027-01-01", headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert packed.headers["ETag"] != plain.headers["ETag"]
+    again = client.get("/feeds/releases.ics?from=2027-01-01",
+                       headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
