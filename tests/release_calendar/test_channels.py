@@ -246,9 +246,13 @@ def test_feeds_are_served_compressed_to_clients_that_accept_it(
 
     plain = client.get("/feeds/releases.ics?from=2027-01-01")
     packed = client.get("/feeds/releases.ics?from=2027-01-01", headers={"Accept-Encoding": "gzip"})
-    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert (
+        packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    )
     assert gzip.decompress(packed.get_data()) == plain.get_data()
     assert packed.headers["ETag"] != plain.headers["ETag"]
-    again = client.get("/feeds/releases.ics?from=2027-01-01",
-                       headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    again = client.get(
+        "/feeds/releases.ics?from=2027-01-01",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]},
+    )
     assert again.status_code == 304
