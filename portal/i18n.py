@@ -79,6 +79,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The date was confirmed less than three months before release. Justification: {why}",
     ),
     "cal.brought_forward": ("Framskyndet", "Brought forward"),
+    "cal.corrected": ("Rettet", "Corrected"),
     "cal.cancelled_because": ("Avlyst. Begrunnelse: {why}", "Cancelled. Reason: {why}"),
     "cal.history": ("Endringshistorikk", "Change history"),
     "cal.history.when": ("Endret", "Changed"),

@@ -111,6 +111,12 @@ def summary_text(view: ReleaseView, lang: str) -> str:
     note = view.release_note_en if lang == "en" and view.release_note_en else view.release_note_nb
     if note:
         lines.append(note)
+    for correction in view.corrections:
+        wrong = correction.what_was_wrong_en if lang == "en" else correction.what_was_wrong_nb
+        changed = correction.what_changed_en if lang == "en" else correction.what_changed_nb
+        lines.append(
+            f"{words['kinds']['correction']} {correction.at:%Y-%m-%d %H:%M} UTC: {wrong} {changed}"
+        )
     return "\n".join(lines)
 
 

@@ -228,3 +228,25 @@ def test_stale_version_is_a_conflict_and_writes_are_audited(db, clock: FixedCloc
         len(db.scalars(select(ReleaseChange).where(ReleaseChange.release_id == release.id)).all())
         == 1
     )
+
+
+def test_a_correction_shows_on_the_statistic_page_and_in_the_release_feed(
+    app: Flask, db, clock: FixedClock
+) -> None:
+    ssb = actor_for(db, "ssb")
+    at = oslo(2027, 3, 10, 8, 0)
+    release = service.announce(db, ssb, announcement(at), clock.now())
+    db.commit()
+    clock.set(at + SECOND)
+    service.add_correction(
+        db,
+        ssb,
+        release.id,
+        service.CorrectionNotice("Feil i tabell", "Wrong table", "Rettet", "Fixed"),
+        clock.now(),
+    )
+    db.commit()
+    client = app.test_client()
+    assert "Rettet" in client.get("/statistikk/kpi").get_data(as_text=True)
+    atom = client.get("/feeds/releases.atom?from=2027-03-01").get_data(as_text=True)
+    assert "Feil i tabell" in atom
