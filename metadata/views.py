@@ -1,11 +1,18 @@
-"""The metadata blueprint: "Om statistikken" pages (issue 4) and /api/klass/v1/ (issue 5)."""
+"""The metadata blueprint: "Om statistikken" pages (issue 4); the Klass API comes with issue 5."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-bp = Blueprint("metadata", __name__)
+from portal.web.routing import page_blueprint
+
+bp = page_blueprint("metadata", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from metadata.sims import api, editing, pages  # noqa: F401  (registers routes)
+    from metadata.sims.render import to_html
+
+    app.jinja_env.filters["markdown"] = to_html
     app.register_blueprint(bp)
+    api.init_app(app)

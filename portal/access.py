@@ -26,13 +26,19 @@ class Permission(enum.StrEnum):
     STATISTIC_CREATE = "programme:statistic:create"
     STATISTIC_UPDATE = "programme:statistic:update"
     RELEASE_WRITE = "calendar:release:write"
+    DOCUMENTATION_WRITE = "metadata:documentation:write"
     TOKEN_MANAGE = "accounts:token:manage"  # noqa: S105  (a permission name, not a secret)
     USER_MANAGE = "accounts:user:manage"
     AUDIT_READ = "accounts:audit:read"
 
 
 _EDITOR = frozenset(
-    {Permission.STATISTIC_CREATE, Permission.STATISTIC_UPDATE, Permission.RELEASE_WRITE}
+    {
+        Permission.STATISTIC_CREATE,
+        Permission.STATISTIC_UPDATE,
+        Permission.RELEASE_WRITE,
+        Permission.DOCUMENTATION_WRITE,
+    }
 )
 _PRODUCER_ADMIN = _EDITOR | {Permission.TOKEN_MANAGE, Permission.USER_MANAGE, Permission.AUDIT_READ}
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask, Response, request, url_for
+from sqlalchemy import select
 
 from portal.api.edge import now
 from portal.cache import get_cache
@@ -19,6 +20,7 @@ from portal.i18n import current_language
 from portal.programme import service as programme
 from portal.web.routing import bilingual, page_blueprint, render_page
 from release_calendar import api, feeds, indicators, listing
+from release_calendar.models import Release
 from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status, when_label
 
@@ -97,12 +99,20 @@ def calendar() -> Response:
     blueprint=bp,
 )
 def release(release_id: int) -> Response:
-    view = listing.get_release(get_session(), release_id, now())
+    from metadata.sims.service import version_in_force
+
+    db = get_session()
+    view = listing.get_release(db, release_id, now())
+    statistic_id = db.scalar(select(Release.statistic_id).where(Release.id == release_id))
+    assert statistic_id is not None
+    # The documentation in force when it went out (or now, for a coming release).
+    in_force = version_in_force(db, statistic_id, min(now(), view.release_at))
     return render_page(
         "release_calendar/release.html",
         twin_url=url_for("calendar_api.get_release", release_id=release_id),
         release=view,
         reasons=[r.value for r in Reason],
+        documentation_version=in_force,
     )
 
 

@@ -161,6 +161,15 @@ CALENDAR_PAGE_WRITES = {
     ("release_calendar.disclose_access", "POST"),
     ("release_calendar.upload", "POST"),
 }
+# "Om statistikken"; tests/metadata/test_documentation.py checks each for 401 and 403.
+DOCUMENTATION_WRITES = {
+    ("documentation_api.put_draft", "PUT"),
+    ("documentation_api.publish", "POST"),
+    ("documentation_api.confirm_review", "POST"),
+    ("metadata.edit", "POST"),
+    ("metadata.publish", "POST"),
+    ("metadata.reviewed", "POST"),
+}
 
 
 def test_every_write_route_is_covered(app: Flask) -> None:
@@ -169,7 +178,13 @@ def test_every_write_route_is_covered(app: Flask) -> None:
         for rule in app.url_map.iter_rules()
         for method in (rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
     }
-    assert writes == set(API_WRITES) | PAGE_WRITES | CALENDAR_PAGE_WRITES | set(UNSCOPED_WRITES)
+    assert writes == (
+        set(API_WRITES)
+        | PAGE_WRITES
+        | CALENDAR_PAGE_WRITES
+        | DOCUMENTATION_WRITES
+        | set(UNSCOPED_WRITES)
+    )
 
 
 def _audit_count(app: Flask) -> int:

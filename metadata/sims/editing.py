@@ -1,0 +1,226 @@
+"""The producers' documentation pages: a form per section with each concept's guidance beside it, a
+completeness summary, publishing, and the review overview for coming releases (K68)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, redirect, request, url_for
+from sqlalchemy import select
+
+from metadata.sims import review, scheme, service
+from metadata.views import bp
+from portal.access import Actor, writable_producer_ids
+from portal.api.edge import now
+from portal.auth import current_actor, login_required
+from portal.db import get_session
+from portal.errors import BadRequest, Conflict, PortalError
+from portal.programme.models import Producer, Statistic
+from portal.web.forms import ButtonForm
+from portal.web.routing import bilingual, render_page
+from release_calendar.models import Release
+
+PRIVATE = "private; producers' systems use /api/v1/statistics/<slug>/documentation/draft"
+
+
+def _actor() -> Actor:
+    actor = current_actor()
+    assert actor is not None, "login_required guarantees an actor"
+    return actor
+
+
+def _posted_entries(section: scheme.Section) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for field in section.fields:
+        for code in field.sims:
+            if not scheme.by_code()[code].editable:
+                continue
+            raw[code] = {
+                "nb": request.form.get(f"{code}__nb", ""),
+                "en": request.form.get(f"{code}__en", ""),
+                "not_relevant": request.form.get(f"{code}__nr") == "on",
+            }
+    return raw
+
+
+def _coming_releases(slug: str) -> list[Release]:
+    db, moment = get_session(), now()
+    return list(
+        db.scalars(
+            select(Release)
+            .join(Statistic, Release.statistic_id == Statistic.id)
+            .where(
+                Statistic.slug == slug, Release.state == "confirmed", Release.release_at > moment
+            )
+            .order_by(Release.release_at)
+            .limit(12)
+        )
+    )
+
+
+@bilingual(
+    "/min-side/statistikk/<slug>/dokumentasjon",
+    "/en/my-page/statistics/<slug>/documentation",
+    methods=("GET", "POST"),
+    no_twin_because=PRIVATE,
+    blueprint=bp,
+)
+@login_required
+def edit(slug: str) -> Response:
+    db, actor = get_session(), _actor()
+    draft = service.get_draft(db, actor, slug)
+    section = scheme.section(request.args.get("seksjon") or scheme.sections()[0].id)
+    if section is None:
+        raise BadRequest("There is no such section.")
+    status, problem, shown = 200, None, dict(draft.entries)
+    if request.method == "POST":
+        form = ButtonForm()
+        posted = _posted_entries(section)
+        if not form.validate_on_submit():
+            raise BadRequest("The form has expired; reload the page.")
+        try:
+            entries = service.parse_entries(posted)
+            expected = int(request.form.get("draft_version", "-1"))
+            service.save_draft(
+                db,
+                actor,
+                slug,
+                {**{c: service.Entry() for c in posted}, **entries},
+                expected_version=expected,
+                now=now(),
+                merge=True,
+            )
+            db.commit()
+            return redirect(url_for("metadata.edit", slug=slug, seksjon=section.id, lagret=1), 303)  # type: ignore[return-value]
+        except PortalError as error:
+            db.rollback()
+            if error.status in (401, 403, 404):
+                raise
+            status, problem = (409 if isinstance(error, Conflict) else 400), error
+            shown.update(
+                {
+                    code: service.Entry(v["nb"], "", v["en"], v["not_relevant"])
+                    for code, v in posted.items()
+                }
+            )
+    return render_page(
+        "metadata/edit.html",
+        status=status,
+        draft=draft,
+        section=section,
+        entries=shown,
+        sections=scheme.sections(),
+        concepts=scheme.by_code(),
+        problem=problem,
+        completeness=service.completeness(draft.entries),
+        form=ButtonForm(),
+        releases=_coming_releases(slug),
+        saved=request.args.get("lagret") == "1",
+        published=request.args.get("publisert"),
+    )
+
+
+@bilingual(
+    "/min-side/statistikk/<slug>/dokumentasjon/publiser",
+    "/en/my-page/statistics/<slug>/documentation/publish",
+    methods=("POST",),
+    no_twin_because="an action; the API has the same one",
+    blueprint=bp,
+)
+@login_required
+def publish(slug: str) -> Response:
+    db, actor = get_session(), _actor()
+    service.get_draft(db, actor, slug)
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest("The form has expired; reload the page.")
+    release = request.form.get("with_release") or None
+    try:
+        version = service.publish(
+            db,
+            actor,
+            slug,
+            change_note=request.form.get("change_note", ""),
+            with_release=int(release) if release and release.isdigit() else None,
+            expected_version=int(request.form.get("draft_version", "-1")),
+            now=now(),
+        )
+        db.commit()
+    except PortalError as error:
+        db.rollback()
+        if error.status in (401, 403, 404):
+            raise
+        draft = service.get_draft(db, actor, slug)
+        return render_page(
+            "metadata/edit.html",
+            status=409 if isinstance(error, Conflict) else 400,
+            draft=draft,
+            section=scheme.sections()[0],
+            entries=dict(draft.entries),
+            sections=scheme.sections(),
+            concepts=scheme.by_code(),
+            problem=error,
+            completeness=service.completeness(draft.entries),
+            form=ButtonForm(),
+            releases=_coming_releases(slug),
+            saved=False,
+            published=None,
+        )
+    return redirect(url_for("metadata.edit", slug=slug, publisert=version.number), 303)  # type: ignore[return-value]
+
+
+@bilingual(
+    "/min-side/dokumentasjon", "/en/my-page/documentation", no_twin_because=PRIVATE, blueprint=bp
+)
+@login_required
+def overview() -> Response:
+    db, actor, moment = get_session(), _actor(), now()
+    scope = writable_producer_ids(actor)
+    stmt = select(Statistic).order_by(Statistic.name_nb)
+    if scope is not None:
+        stmt = stmt.where(Statistic.producer_id.in_(scope))
+    rows = []
+    for statistic in db.scalars(stmt):
+        record = service.published(db, statistic.slug, moment)
+        draft = service.get_draft(db, actor, statistic.slug)
+        rows.append(
+            (statistic, service.completeness(record.entries), record.number, draft.version > 0)
+        )
+    by_producer: dict[str, list[float]] = {}
+    for statistic, done, _, _ in rows:
+        by_producer.setdefault(statistic.producer.short_name, []).append(done.score)
+    producers = [
+        (name, round(sum(scores) / len(scores), 1), len(scores))
+        for name, scores in sorted(by_producer.items())
+    ]
+    reviewed, published_total = review.reviewed_share(db, moment) if scope is None else (None, None)
+    return render_page(
+        "metadata/overview.html",
+        rows=rows,
+        producers=producers,
+        coming=review.upcoming(db, scope, moment, limit=50),
+        form=ButtonForm(),
+        reviewed=reviewed,
+        published_total=published_total,
+        producer_names=[
+            p.short_name for p in db.scalars(select(Producer).where(Producer.id.in_(scope)))
+        ]
+        if scope is not None
+        else [],
+    )
+
+
+@bilingual(
+    "/min-side/dokumentasjon/gjennomgatt/<int:release_id>",
+    "/en/my-page/documentation/reviewed/<int:release_id>",
+    methods=("POST",),
+    no_twin_because="an action; the API has the same one",
+    blueprint=bp,
+)
+@login_required
+def reviewed(release_id: int) -> Response:
+    db = get_session()
+    if not ButtonForm().validate_on_submit():
+        raise BadRequest("The form has expired; reload the page.")
+    review.confirm_reviewed(db, _actor(), release_id, now())
+    db.commit()
+    return redirect(url_for("metadata.overview"), 303)  # type: ignore[return-value]

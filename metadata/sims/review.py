@@ -1,0 +1,138 @@
+"""Keeping documentation current at each release (K68): which coming releases still need a review,
+recording "reviewed, no change", and the share of published releases whose documentation was reviewed.
+
+A release counts as reviewed when, after the statistic's previous release went out, its producer either
+published a new documentation version or confirmed "reviewed, no change" for it. The version in force
+at each release is read from the versions' own times, so nothing has to run at release time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from metadata.sims.models import DocumentationReview, DocumentationVersion
+from metadata.sims.service import version_in_force
+from portal.access import Actor, Permission, ensure_permission, is_released, released_filter
+from portal.accounts.audit import record_write
+from portal.errors import Conflict, NotFound
+from release_calendar.models import Release
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    release_id: int
+    statistic_slug: str
+    title_nb: str
+    title_en: str
+    release_at: datetime
+    reviewed: bool
+    version_in_force: int | None
+
+
+def _previous_out(session: Session, release: Release, now: datetime) -> datetime | None:
+    return session.scalar(
+        select(Release.release_at)
+        .where(
+            Release.statistic_id == release.statistic_id,
+            Release.release_at < release.release_at,
+            released_filter(Release.state, Release.release_at, now),
+        )
+        .order_by(Release.release_at.desc())
+        .limit(1)
+    )
+
+
+def is_reviewed(session: Session, release: Release, now: datetime) -> bool:
+    """Whether the documentation was reviewed for ``release`` (as known at ``now``)."""
+    if session.scalar(
+        select(DocumentationReview.id).where(DocumentationReview.release_id == release.id)
+    ):
+        return True
+    since = _previous_out(session, release, now)
+    stmt = select(DocumentationVersion.id).where(
+        DocumentationVersion.statistic_id == release.statistic_id,
+        DocumentationVersion.published_at <= min(now, release.release_at),
+    )
+    if since is not None:
+        stmt = stmt.where(DocumentationVersion.published_at > since)
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def upcoming(
+    session: Session, producer_ids: frozenset[int] | None, now: datetime, limit: int = 200
+) -> list[ReviewItem]:
+    """Coming releases of these producers (None: all) with their review state, soonest first."""
+    from portal.programme.models import Statistic
+
+    stmt = (
+        select(Release)
+        .join(Statistic, Release.statistic_id == Statistic.id)
+        .where(Release.release_at > now, Release.state != "cancelled")
+        .order_by(Release.release_at)
+        .limit(limit)
+    )
+    if producer_ids is not None:
+        stmt = stmt.where(Statistic.producer_id.in_(producer_ids))
+    return [
+        ReviewItem(
+            r.id,
+            r.statistic.slug,
+            r.title_nb,
+            r.title_en,
+            r.release_at,
+            is_reviewed(session, r, now),
+            version_in_force(session, r.statistic_id, now),
+        )
+        for r in session.scalars(stmt)
+    ]
+
+
+def confirm_reviewed(session: Session, actor: Actor | None, release_id: int, now: datetime) -> None:
+    """Record "reviewed, no change" for a coming release. Raises 401/403/404, Conflict."""
+    release = session.get(Release, release_id)
+    if release is None:
+        raise NotFound(f"There is no release {release_id}.")
+    actor = ensure_permission(actor, Permission.DOCUMENTATION_WRITE, release.statistic.producer_id)
+    if is_released(release.state, release.release_at, now) or release.state == "cancelled":
+        raise Conflict("Documentation is reviewed before a release goes out, not after.")
+    if session.scalar(
+        select(DocumentationReview.id).where(DocumentationReview.release_id == release_id)
+    ):
+        raise Conflict("The documentation is already recorded as reviewed for this release.")
+    number = version_in_force(session, release.statistic_id, now)
+    session.add(
+        DocumentationReview(
+            statistic_id=release.statistic_id,
+            release_id=release_id,
+            version_number=number,
+            reviewed_at=now,
+            reviewed_by=actor.label,
+        )
+    )
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="review",
+        entity="documentation",
+        entity_id=release.statistic.slug,
+        producer_id=release.statistic.producer_id,
+        before=None,
+        after={"release": release_id, "version": number},
+    )
+
+
+def reviewed_share(session: Session, now: datetime) -> tuple[int, int]:
+    """(reviewed, published): published releases whose documentation was reviewed beforehand."""
+    out = list(
+        session.scalars(
+            select(Release).where(released_filter(Release.state, Release.release_at, now))
+        )
+    )
+    reviewed = sum(1 for r in out if is_reviewed(session, r, r.release_at))
+    return reviewed, len(out)

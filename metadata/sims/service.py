@@ -1,0 +1,444 @@
+"""Reading and writing "Om statistikken" records. Never imports Flask.
+
+Drafts are private to the statistic's producer; published versions are immutable and public from their
+``visible_from`` instant (the equal-access rule: a version published with a release appears at its time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from metadata.sims import scheme
+from metadata.sims.models import DocumentationDraft, DocumentationVersion
+from portal.access import Actor, Permission, ensure_permission, is_released, visible_filter
+from portal.accounts.audit import record_write
+from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.programme.models import Statistic
+
+MAX_TEXT = 20_000
+LANGS = ("nb", "nn", "en")
+
+
+@dataclass(frozen=True)
+class Entry:
+    nb: str = ""
+    nn: str = ""
+    en: str = ""
+    not_relevant: bool = False
+
+    @property
+    def norwegian(self) -> str:
+        return self.nb or self.nn
+
+    @property
+    def empty(self) -> bool:
+        return not (self.nb or self.nn or self.en or self.not_relevant)
+
+
+Entries = Mapping[str, Entry]
+
+
+@dataclass(frozen=True)
+class Record:
+    statistic_slug: str
+    statistic_name_nb: str
+    statistic_name_en: str
+    producer_slug: str
+    number: int | None
+    published_at: datetime | None
+    published_by: str | None
+    change_note: str
+    entries: Entries
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    number: int
+    published_at: datetime
+    published_by: str
+    visible_from: datetime
+    change_note: str
+
+
+@dataclass(frozen=True)
+class DraftView:
+    statistic_slug: str
+    statistic_name_nb: str
+    statistic_name_en: str
+    entries: Entries
+    based_on: int | None
+    version: int
+    updated_at: datetime | None
+    updated_by: str | None
+
+
+@dataclass(frozen=True)
+class Completeness:
+    required: int
+    filled: int
+    not_relevant: int
+    missing: tuple[str, ...]
+    english: int
+
+    @property
+    def score(self) -> float:
+        return (
+            round(100 * (self.filled + self.not_relevant) / self.required, 1)
+            if self.required
+            else 100.0
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    before: Entry | None
+    after: Entry | None
+
+
+def parse_entries(raw: Any) -> dict[str, Entry]:
+    """Entries from their JSON form, keyed by SIMS code. Raises BadRequest listing every bad code."""
+    if not isinstance(raw, Mapping):
+        raise BadRequest("concepts must be an object keyed by SIMS code.")
+    known = scheme.by_code()
+    errors: list[FieldError] = []
+    entries: dict[str, Entry] = {}
+    for code, value in raw.items():
+        pointer = f"/concepts/{code}"
+        concept = known.get(code)
+        if concept is None:
+            errors.append(FieldError(pointer, "not a SIMS 2.0 code"))
+            continue
+        if not concept.editable:
+            errors.append(FieldError(pointer, "filled by the portal or a container; not editable"))
+            continue
+        if not isinstance(value, Mapping):
+            errors.append(FieldError(pointer, "must be an object with nb, nn, en, not_relevant"))
+            continue
+        unknown = set(value) - {*LANGS, "not_relevant", "sdmx_id", "name"}
+        if unknown:
+            errors.append(FieldError(pointer, "unknown keys: " + ", ".join(sorted(unknown))))
+            continue
+        texts = {lang: value.get(lang, "") for lang in LANGS}
+        flag = value.get("not_relevant", False)
+        if not all(isinstance(t, str) for t in texts.values()) or not isinstance(flag, bool):
+            errors.append(FieldError(pointer, "texts must be strings and not_relevant a boolean"))
+            continue
+        if any(len(t) > MAX_TEXT for t in texts.values()):
+            errors.append(FieldError(pointer, f"a text is longer than {MAX_TEXT} characters"))
+            continue
+        if value.get("sdmx_id") not in (None, concept.sdmx_id):
+            errors.append(FieldError(pointer, f"sdmx_id should be {concept.sdmx_id}"))
+            continue
+        entry = Entry(texts["nb"].strip(), texts["nn"].strip(), texts["en"].strip(), flag)
+        if not entry.empty:
+            entries[code] = entry
+    if errors:
+        raise BadRequest(f"{len(errors)} concept(s) refused; nothing was saved.", tuple(errors))
+    return entries
+
+
+def entries_json(entries: Entries) -> dict[str, dict[str, Any]]:
+    """The stored and exchanged form, in scheme order, with each concept's SDMX id."""
+    known = scheme.by_code()
+    ordered = [c.code for c in scheme.concepts() if c.code in entries]
+    return {
+        code: {
+            "sdmx_id": known[code].sdmx_id,
+            "nb": entries[code].nb,
+            "nn": entries[code].nn,
+            "en": entries[code].en,
+            "not_relevant": entries[code].not_relevant,
+        }
+        for code in ordered
+    }
+
+
+def _from_json(content: Mapping[str, Any]) -> dict[str, Entry]:
+    return {
+        code: Entry(
+            v.get("nb", ""), v.get("nn", ""), v.get("en", ""), bool(v.get("not_relevant", False))
+        )
+        for code, v in content.items()
+    }
+
+
+def _statistic(session: Session, slug: str) -> Statistic:
+    statistic = session.scalar(select(Statistic).where(Statistic.slug == slug))
+    if statistic is None:
+        raise NotFound(f"There is no statistic '{slug}'.")
+    return statistic
+
+
+def _visible_versions(session: Session, statistic_id: int, now: datetime) -> Any:
+    return (
+        select(DocumentationVersion)
+        .where(
+            DocumentationVersion.statistic_id == statistic_id,
+            visible_filter(DocumentationVersion.visible_from, now),
+        )
+        .order_by(DocumentationVersion.number.desc())
+    )
+
+
+def published(session: Session, slug: str, now: datetime, number: int | None = None) -> Record:
+    """The latest public version (or version ``number``) at ``now``; an empty record if none yet.
+    Raises NotFound for an unknown statistic or a version that is not public."""
+    statistic = _statistic(session, slug)
+    stmt = _visible_versions(session, statistic.id, now)
+    if number is not None:
+        stmt = stmt.where(DocumentationVersion.number == number)
+    version = session.scalars(stmt.limit(1)).first()
+    if version is None and number is not None:
+        raise NotFound(f"'{slug}' has no published documentation version {number}.")
+    return Record(
+        statistic_slug=statistic.slug,
+        statistic_name_nb=statistic.name_nb,
+        statistic_name_en=statistic.name_en,
+        producer_slug=statistic.producer.slug,
+        number=version.number if version else None,
+        published_at=version.published_at if version else None,
+        published_by=version.published_by if version else None,
+        change_note=version.change_note if version else "",
+        entries=_from_json(version.content) if version else {},
+    )
+
+
+def list_versions(session: Session, slug: str, now: datetime) -> list[VersionSummary]:
+    """Every public version, newest first."""
+    statistic = _statistic(session, slug)
+    return [
+        VersionSummary(v.number, v.published_at, v.published_by, v.visible_from, v.change_note)
+        for v in session.scalars(_visible_versions(session, statistic.id, now))
+    ]
+
+
+def diff(before: Entries, after: Entries) -> list[Change]:
+    """What changed between two records, concept by concept, in scheme order."""
+    changes = []
+    for concept in scheme.concepts():
+        old, new = before.get(concept.code), after.get(concept.code)
+        if old != new:
+            changes.append(Change(concept.code, old, new))
+    return changes
+
+
+def completeness(entries: Entries) -> Completeness:
+    """How much of what every statistic must document (the required "Om statistikken" fields) is
+    filled in Norwegian or marked not relevant; English counted alongside."""
+    required = scheme.required_codes()
+    filled = [
+        c for c in required if c in entries and entries[c].norwegian and not entries[c].not_relevant
+    ]
+    not_relevant = [c for c in required if c in entries and entries[c].not_relevant]
+    missing = tuple(c for c in required if c not in filled and c not in not_relevant)
+    english = sum(1 for c in required if c in entries and entries[c].en)
+    return Completeness(len(required), len(filled), len(not_relevant), missing, english)
+
+
+def get_draft(session: Session, actor: Actor | None, slug: str) -> DraftView:
+    """The producer's working copy: the saved draft, or else the latest published version.
+    Raises NotFound, Unauthorized, Forbidden."""
+    statistic = _statistic(session, slug)
+    ensure_permission(actor, Permission.DOCUMENTATION_WRITE, statistic.producer_id)
+    draft = session.scalar(
+        select(DocumentationDraft).where(DocumentationDraft.statistic_id == statistic.id)
+    )
+    if draft is not None:
+        return DraftView(
+            statistic.slug,
+            statistic.name_nb,
+            statistic.name_en,
+            _from_json(draft.content),
+            draft.based_on,
+            draft.version,
+            draft.updated_at,
+            draft.updated_by,
+        )
+    latest = session.scalars(
+        select(DocumentationVersion)
+        .where(DocumentationVersion.statistic_id == statistic.id)
+        .order_by(DocumentationVersion.number.desc())
+        .limit(1)
+    ).first()
+    return DraftView(
+        statistic.slug,
+        statistic.name_nb,
+        statistic.name_en,
+        _from_json(latest.content) if latest else {},
+        latest.number if latest else None,
+        0,
+        None,
+        None,
+    )
+
+
+def save_draft(
+    session: Session,
+    actor: Actor | None,
+    slug: str,
+    entries: Entries,
+    *,
+    expected_version: int | None,
+    now: datetime,
+    merge: bool = False,
+) -> DraftView:
+    """Save the working copy (all of it, or with ``merge`` only the given concepts). A stale
+    ``expected_version`` (0 for "no draft yet") is a Conflict; nothing is lost, the caller keeps its text."""
+    current = get_draft(session, actor, slug)
+    assert actor is not None
+    if expected_version is not None and expected_version != current.version:
+        raise Conflict(
+            f"Someone saved this documentation after you opened it (version "
+            f"{current.version}, yours {expected_version}). Your text is kept below."
+        )
+    statistic = _statistic(session, slug)
+    merged = {**current.entries, **entries} if merge else dict(entries)
+    merged = {k: v for k, v in merged.items() if not v.empty}
+    content = entries_json(merged)
+    draft = session.scalar(
+        select(DocumentationDraft).where(DocumentationDraft.statistic_id == statistic.id)
+    )
+    if draft is None:
+        draft = DocumentationDraft(
+            statistic_id=statistic.id,
+            content=content,
+            based_on=current.based_on,
+            updated_at=now,
+            updated_by=actor.label,
+        )
+        session.add(draft)
+    else:
+        draft.content, draft.updated_at, draft.updated_by = content, now, actor.label
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise Conflict("Someone saved this documentation at the same moment; reload.") from exc
+    changed = diff(current.entries, merged)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="save-draft",
+        entity="documentation",
+        entity_id=slug,
+        producer_id=statistic.producer_id,
+        before={"concepts": [c.code for c in changed]},
+        after=None,
+    )
+    return get_draft(session, actor, slug)
+
+
+def publish(
+    session: Session,
+    actor: Actor | None,
+    slug: str,
+    *,
+    change_note: str,
+    with_release: int | None,
+    expected_version: int | None,
+    now: datetime,
+) -> VersionSummary:
+    """Make the draft an immutable, numbered version. With ``with_release`` it becomes public at that
+    release's time, not before. Raises 401/403/404, BadRequest, Conflict (stale or nothing to publish)."""
+    from release_calendar.models import Release
+
+    draft_view = get_draft(session, actor, slug)
+    assert actor is not None
+    if expected_version is not None and expected_version != draft_view.version:
+        raise Conflict("The draft changed after you opened it; reload before publishing.")
+    statistic = _statistic(session, slug)
+    latest = session.scalars(
+        select(DocumentationVersion)
+        .where(DocumentationVersion.statistic_id == statistic.id)
+        .order_by(DocumentationVersion.number.desc())
+        .limit(1)
+    ).first()
+    if latest is not None and _from_json(latest.content) == dict(draft_view.entries):
+        raise Conflict("The draft is the same as the published version; nothing to publish.")
+    visible_from = now
+    if with_release is not None:
+        release = session.get(Release, with_release)
+        if release is None or release.statistic_id != statistic.id:
+            raise BadRequest(
+                "That release is not one of this statistic's.",
+                (FieldError("/with_release", "unknown release"),),
+            )
+        if release.state != "confirmed" or is_released(release.state, release.release_at, now):
+            raise BadRequest(
+                "Only a confirmed release that is not out yet can carry documentation.",
+                (FieldError("/with_release", "not a coming confirmed release"),),
+            )
+        visible_from = release.release_at
+    number = (latest.number if latest else 0) + 1
+    version = DocumentationVersion(
+        statistic_id=statistic.id,
+        number=number,
+        content=entries_json(draft_view.entries),
+        published_at=now,
+        published_by=actor.label,
+        visible_from=visible_from,
+        release_id=with_release,
+        change_note=change_note.strip()[:2000],
+    )
+    session.add(version)
+    draft = session.scalar(
+        select(DocumentationDraft).where(DocumentationDraft.statistic_id == statistic.id)
+    )
+    if draft is not None:
+        session.delete(draft)
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="publish",
+        entity="documentation",
+        entity_id=slug,
+        producer_id=statistic.producer_id,
+        before=None,
+        after={"number": number, "visible_from": visible_from.isoformat()},
+    )
+    return VersionSummary(number, now, actor.label, visible_from, version.change_note)
+
+
+def last_updated(session: Session, slug: str, now: datetime) -> datetime | None:
+    """S.2.3: when the public content last changed (the newest public version)."""
+    statistic = _statistic(session, slug)
+    return session.scalar(
+        select(func.max(DocumentationVersion.visible_from)).where(
+            DocumentationVersion.statistic_id == statistic.id,
+            visible_filter(DocumentationVersion.visible_from, now),
+        )
+    )
+
+
+def next_update(session: Session, slug: str, now: datetime) -> datetime | None:
+    """S.8.1: the statistic's next release time in the calendar (confirmed or provisional)."""
+    from release_calendar.models import Release
+
+    statistic = _statistic(session, slug)
+    return session.scalar(
+        select(func.min(Release.release_at)).where(
+            Release.statistic_id == statistic.id,
+            Release.release_at > now,
+            Release.state != "cancelled",
+        )
+    )
+
+
+def version_in_force(session: Session, statistic_id: int, at: datetime) -> int | None:
+    """The documentation version that was public at instant ``at`` (recorded for each release)."""
+    return session.scalar(
+        select(func.max(DocumentationVersion.number)).where(
+            DocumentationVersion.statistic_id == statistic_id,
+            visible_filter(DocumentationVersion.visible_from, at),
+        )
+    )
