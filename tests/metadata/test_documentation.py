@@ -12,10 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError
 
-from portal.clock import FixedClock
-from portal.db import get_database
 from metadata.sims import review, scheme, service
 from metadata.sims.models import DocumentationVersion
+from portal.clock import FixedClock
+from portal.db import get_database
 from release_calendar import service as calendar
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, bearer, csrf_token, login, make_token
 from tests.release_calendar.factories import actor_for, announcement, oslo
