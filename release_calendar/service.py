@@ -83,9 +83,7 @@ def _check_period(start: date, end: date) -> None:
         )
 
 
-def _late(
-    session: Session, actor: Actor, release_at: datetime, now: datetime, justification: str | None
-) -> bool:
+def _late(release_at: datetime, now: datetime, justification: str | None) -> bool:
     late = is_late_announcement(now, release_at)
     if late and not (justification or "").strip():
         raise BadRequest(
@@ -133,7 +131,7 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
         release_at = normalise_provisional(data.precision, release_at)
     else:
         _future(release_at, now)
-    late = data.confirmed and _late(session, actor, release_at, now, data.late_justification)
+    late = data.confirmed and _late(release_at, now, data.late_justification)
     release = Release(
         statistic_id=statistic.id,
         title_nb=data.title_nb,
@@ -233,7 +231,7 @@ def confirm(
     if release.state != State.PROVISIONAL:
         raise Conflict("This release is already confirmed; reschedule it to change its time.")
     _future(release_at, now)
-    late = _late(session, actor, release_at, now, late_justification)
+    late = _late(release_at, now, late_justification)
     before = _snapshot(release)
     old_at, old_precision = release.release_at, release.precision
     release.release_at, release.precision = release_at, Precision.EXACT.value
