@@ -39,3 +39,13 @@ def test_demo_documentation_spreads_completeness(
         len(client.get("/api/v1/statistics/kpi/documentation/diff?from=1&to=2").json["changes"])
         == 1
     )
+
+
+def test_a_concept_behind_two_fields_is_shown_once(app: Flask, client: FlaskClient, clock) -> None:
+    with get_database(app).sessions() as s:
+        seed_documentation(s, clock.now())
+        s.commit()
+    page = client.get("/statistikk/kpi/om-statistikken").get_data(as_text=True)
+    text = client.get("/api/v1/statistics/kpi/documentation").json["concepts"]["S.3.1"]["nb"]
+    first_sentence = text.split(".")[0]
+    assert page.count(first_sentence) == 1
