@@ -260,5 +260,25 @@ def confirm_review(release_id: int) -> Response:
     return json_response(schemas.ReviewOut(release=release_id, reviewed=True), 201)
 
 
+@bp.post("/documentation/import")
+@operation(
+    Operation(
+        "Bring existing documentation for many statistics at once: each becomes the "
+        "statistic's draft. All or nothing; every error is listed.",
+        "documentation",
+        {200: ("Drafts saved.", schemas.ImportOut), **WRITE_PROBLEMS},
+        body=schemas.ImportIn,
+        auth=True,
+    )
+)
+def import_many() -> Response:
+    require_actor_present()
+    data = parse_body(schemas.ImportIn)
+    db = get_session()
+    slugs = service.import_many(db, current_actor(), data.statistics, now())
+    db.commit()
+    return json_response(schemas.ImportOut(drafts=slugs))
+
+
 def init_app(app: Flask) -> None:
     register_api(app, bp)

@@ -96,3 +96,15 @@ class DiffOut(BaseModel):
 class ReviewOut(BaseModel):
     release: int
     reviewed: bool
+
+
+class ImportIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    statistics: dict[str, dict[str, object]] = Field(
+        description="Keyed by statistic slug; each value has a 'concepts' object keyed by SIMS code."
+    )
+
+
+class ImportOut(BaseModel):
+    drafts: list[str]

@@ -442,3 +442,34 @@ def version_in_force(session: Session, statistic_id: int, at: datetime) -> int |
             visible_filter(DocumentationVersion.visible_from, at),
         )
     )
+
+
+def import_many(
+    session: Session, actor: Actor | None, records: Mapping[str, Any], now: datetime
+) -> list[str]:
+    """Save drafts for many statistics at once, all or none: ``{slug: {"concepts": {...}}}``.
+    Raises BadRequest listing every bad statistic and concept, 401/403 (a statistic of another
+    producer) before anything is saved."""
+    if not isinstance(records, Mapping) or not records:
+        raise BadRequest("Send an object keyed by statistic slug.")
+    errors: list[FieldError] = []
+    parsed: dict[str, dict[str, Entry]] = {}
+    for slug, record in records.items():
+        try:
+            statistic = _statistic(session, slug)
+        except NotFound:
+            errors.append(FieldError(f"/{slug}", "unknown statistic"))
+            continue
+        ensure_permission(actor, Permission.DOCUMENTATION_WRITE, statistic.producer_id)
+        concepts = record.get("concepts") if isinstance(record, Mapping) else None
+        try:
+            parsed[slug] = parse_entries(concepts)
+        except BadRequest as error:
+            errors.extend(FieldError(f"/{slug}{e.pointer}", e.detail) for e in error.errors)
+            if not error.errors:
+                errors.append(FieldError(f"/{slug}", error.detail))
+    if errors:
+        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+    for slug, entries in parsed.items():
+        save_draft(session, actor, slug, entries, expected_version=None, now=now)
+    return list(parsed)

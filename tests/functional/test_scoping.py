@@ -166,6 +166,7 @@ DOCUMENTATION_WRITES = {
     ("documentation_api.put_draft", "PUT"),
     ("documentation_api.publish", "POST"),
     ("documentation_api.confirm_review", "POST"),
+    ("documentation_api.import_many", "POST"),
     ("metadata.edit", "POST"),
     ("metadata.publish", "POST"),
     ("metadata.reviewed", "POST"),

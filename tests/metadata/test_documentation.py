@@ -315,3 +315,37 @@ def test_review_at_each_release_is_recorded_and_counted(app: Flask, clock: Fixed
         with pytest.raises(Conflict):
             review.confirm_reviewed(s, ssb, first.id, clock.now())
         s.rollback()
+
+
+def test_bulk_import_saves_drafts_for_many_statistics_or_none(
+    client: FlaskClient, app: Flask
+) -> None:
+    token = make_token(app, "ssb")
+    good = {
+        "statistics": {
+            "kpi": {"concepts": {"S.3.1": {"nb": "KPI."}}},
+            "aku": {"concepts": {"S.3.1": {"nb": "AKU."}, "S.13.2": {"nb": "Utvalg."}}},
+        }
+    }
+    bad = {
+        "statistics": {
+            "kpi": {"concepts": {"S.3.1": {"nb": "Endret"}}},
+            "nope": {"concepts": {}},
+            "aku": {"concepts": {"S.77": {"nb": "x"}}},
+        }
+    }
+    response = client.post("/api/v1/documentation/import", json=bad, headers=bearer(token))
+    assert response.status_code == 400
+    assert {e["pointer"] for e in response.json["errors"]} == {"/nope", "/aku/concepts/S.77"}
+    assert client.get(f"{DOCS}/draft", headers=bearer(token)).json["draft_version"] == 0
+    assert client.post("/api/v1/documentation/import", json=good, headers=bearer(token)).json[
+        "drafts"
+    ] == ["kpi", "aku"]
+    draft = client.get("/api/v1/statistics/aku/documentation/draft", headers=bearer(token)).json
+    assert draft["concepts"]["S.13.2"]["nb"] == "Utvalg."
+    nav = make_token(app, "nav")
+    assert (
+        client.post("/api/v1/documentation/import", json=good, headers=bearer(nav)).status_code
+        == 403
+    )
+    assert client.post("/api/v1/documentation/import", json=good).status_code == 401
