@@ -338,9 +338,8 @@ def test_bulk_import_saves_drafts_for_many_statistics_or_none(
     assert response.status_code == 400
     assert {e["pointer"] for e in response.json["errors"]} == {"/nope", "/aku/concepts/S.77"}
     assert client.get(f"{DOCS}/draft", headers=bearer(token)).json["draft_version"] == 0
-    assert client.post("/api/v1/documentation/import", json=good, headers=bearer(token)).json[
-        "drafts"
-    ] == ["kpi", "aku"]
+    saved = client.post("/api/v1/documentation/import", json=good, headers=bearer(token)).json
+    assert sorted(saved["drafts"]) == ["aku", "kpi"]
     draft = client.get("/api/v1/statistics/aku/documentation/draft", headers=bearer(token)).json
     assert draft["concepts"]["S.13.2"]["nb"] == "Utvalg."
     nav = make_token(app, "nav")
