@@ -303,6 +303,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Share of releases with reviewed documentation: {share} % ({n} of {total})",
     ),
     "doc.yes": ("Ja", "Yes"),
+    "doc.section_live": (
+        "{n} av {total} påkrevde begreper i denne seksjonen er fylt ut eller ikke relevante.",
+        "{n} of {total} required concepts in this section are filled in or not relevant.",
+    ),
     "doc.no": ("Nei", "No"),
     "home.title": ("Offisiell statistikk i Norge", "Official statistics in Norway"),
     "home.producers": ("Statistikkprodusenter", "Producers of official statistics"),

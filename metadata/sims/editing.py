@@ -103,6 +103,39 @@ def edit(slug: str) -> Response:
                     for code, v in posted.items()
                 }
             )
+    return _render_edit(
+        slug,
+        draft,
+        section,
+        shown,
+        status,
+        problem,
+        saved=request.args.get("lagret") == "1",
+        published=request.args.get("publisert"),
+    )
+
+
+def _render_edit(
+    slug: str,
+    draft: service.DraftView,
+    section: scheme.Section,
+    shown: dict[str, service.Entry],
+    status: int,
+    problem: PortalError | None,
+    *,
+    saved: bool,
+    published: str | None,
+) -> Response:
+    required = set(scheme.required_codes())
+    in_section = list(
+        dict.fromkeys(
+            c
+            for f in section.fields
+            for c in f.sims
+            if c in required and scheme.by_code()[c].editable
+        )
+    )
+    done = [c for c in in_section if c in shown and (shown[c].norwegian or shown[c].not_relevant)]
     return render_page(
         "metadata/edit.html",
         status=status,
@@ -115,8 +148,11 @@ def edit(slug: str) -> Response:
         completeness=service.completeness(draft.entries),
         form=ButtonForm(),
         releases=_coming_releases(slug),
-        saved=request.args.get("lagret") == "1",
-        published=request.args.get("publisert"),
+        saved=saved,
+        published=published,
+        required=required,
+        section_required=len(in_section),
+        section_done=len(done),
     )
 
 
@@ -150,18 +186,13 @@ def publish(slug: str) -> Response:
         if error.status in (401, 403, 404):
             raise
         draft = service.get_draft(db, actor, slug)
-        return render_page(
-            "metadata/edit.html",
-            status=409 if isinstance(error, Conflict) else 400,
-            draft=draft,
-            section=scheme.sections()[0],
-            entries=dict(draft.entries),
-            sections=scheme.sections(),
-            concepts=scheme.by_code(),
-            problem=error,
-            completeness=service.completeness(draft.entries),
-            form=ButtonForm(),
-            releases=_coming_releases(slug),
+        return _render_edit(
+            slug,
+            draft,
+            scheme.sections()[0],
+            dict(draft.entries),
+            409 if isinstance(error, Conflict) else 400,
+            error,
             saved=False,
             published=None,
         )

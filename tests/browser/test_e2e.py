@@ -64,6 +64,29 @@ def test_producer_announces_and_moves_a_release(browser, served_portal: str) -> 
     page.close()
 
 
+def test_documentation_form_counts_completeness_live(browser, served_portal: str) -> None:
+    page = browser.new_page()
+    _login(page, served_portal)
+    page.goto(
+        f"{served_portal}/min-side/statistikk/bpi/dokumentasjon?seksjon=noyaktighet-og-palitelighet"
+    )
+    status = page.locator("#section-completeness")
+    before = status.inner_text()
+    field = page.locator("textarea[name$='__nb']").first
+    if field.input_value():
+        field.fill("")
+        page.wait_for_function(
+            "(b) => document.getElementById('section-completeness').textContent !== b", arg=before
+        )
+        before = status.inner_text()
+    field.fill("Feilkildene er beskrevet i metodenotatet.")
+    page.wait_for_function(
+        "(b) => document.getElementById('section-completeness').textContent !== b", arg=before
+    )
+    assert int(status.inner_text().split()[0]) == int(before.split()[0]) + 1
+    page.close()
+
+
 def test_keyboard_user_reaches_the_skip_link_first(browser, served_portal: str) -> None:
     page = browser.new_page()
     page.goto(served_portal + "/")
