@@ -30,6 +30,7 @@ def statistics() -> Response:
     return render_page(
         "portal/statistics.html",
         twin_url=url_for("api_v1.list_statistics", **_query_args()),
+        filters={k: v for k, v in _query_args().items() if k != "page"},
         result=service.list_statistics(db, query),
         producers=service.list_producers(db),
         subject_areas=service.list_subject_areas(db),

@@ -79,7 +79,9 @@ def other_language_url() -> str | None:
     other = "en" if g.get("lang") == "nb" else "nb"
     args = dict(request.view_args or {})
     args.update(request.args.to_dict())
-    return url_for(endpoint, **args, lang=other)
+    # A stray ?lang= in the query must not fight the route's own language.
+    args["lang"] = other
+    return url_for(endpoint, **args)
 
 
 def render_page(
