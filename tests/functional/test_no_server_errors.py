@@ -67,3 +67,43 @@ def test_no_get_route_answers_5xx(client: FlaskClient, app: Flask, demo: list[in
             if response.status_code >= 500:
                 failures.append((path + suffix, response.status_code))
     assert failures == []
+
+
+GARBAGE = [
+    b"",
+    b"null",
+    b"[]",
+    b"{}",
+    b'{"x": 1}',
+    b'"text"',
+    b'{"version": 1e999}',
+    b'{"release_at": "not a date", "version": "1"}',
+    b'{"concepts": {"S.3.1": null}}',
+    b'{"statistics": {"kpi": []}}',
+    b"\xff\xfe",
+    b'[{"statistic": "kpi"}]',
+]
+
+
+def test_no_write_route_answers_5xx_to_garbage(
+    client: FlaskClient, app: Flask, demo: list[int]
+) -> None:
+    from tests.conftest import bearer, make_token
+
+    token = make_token(app, "ssb")
+    failures = []
+    samples = {"slug": "kpi", "release_id": str(demo[-1])}
+    for rule in app.url_map.iter_rules():
+        methods = (rule.methods or set()) & {"POST", "PUT", "PATCH", "DELETE"}
+        if not rule.rule.startswith("/api/") or not methods:
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: samples.get(m.group(1), "1"), rule.rule)
+        for method in methods:
+            for body in GARBAGE:
+                for kind in ("application/json", "text/csv", "text/plain"):
+                    response = client.open(
+                        path, method=method, data=body, content_type=kind, headers=bearer(token)
+                    )
+                    if response.status_code >= 500:
+                        failures.append((method, path, body, kind, response.status_code))
+    assert failures == []
