@@ -165,18 +165,7 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
             late=late,
         )
     )
-    bump_revision(session, now)
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="announce",
-        entity="release",
-        entity_id=str(release.id),
-        producer_id=statistic.producer_id,
-        before=None,
-        after=_snapshot(release),
-    )
+    _record(session, actor, release, "announce", now, before=None, after=_snapshot(release))
     return release
 
 
@@ -206,6 +195,33 @@ def _not_out(release: Release, now: datetime) -> None:
         raise Conflict("This release is already published; add a correction instead.")
     if release.state == State.CANCELLED:
         raise Conflict("This release is cancelled.")
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    release: Release,
+    action: str,
+    now: datetime,
+    *,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    """Finish a write: refuse it if someone wrote the release meanwhile, move the calendar's revision
+    (feeds rebuild from it) and append to the audit log, all in the caller's transaction."""
+    _flush(session, release.id)
+    bump_revision(session, now)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action=action,
+        entity="release",
+        entity_id=str(release.id),
+        producer_id=release.statistic.producer_id,
+        before=before,
+        after=after,
+    )
 
 
 def _flush(session: Session, release_id: int) -> None:
@@ -251,19 +267,7 @@ def confirm(
             late=late,
         )
     )
-    _flush(session, release_id)
-    bump_revision(session, now)
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="confirm",
-        entity="release",
-        entity_id=str(release.id),
-        producer_id=release.statistic.producer_id,
-        before=before,
-        after=_snapshot(release),
-    )
+    _record(session, actor, release, "confirm", now, before=before, after=_snapshot(release))
     return release
 
 
@@ -320,16 +324,12 @@ def reschedule(
     )
     release.release_at, release.precision = new_at, change.precision.value
     release.updated_at = now
-    _flush(session, release_id)
-    bump_revision(session, now)
-    record_write(
+    _record(
         session,
-        actor=actor,
-        at=now,
-        action="reschedule",
-        entity="release",
-        entity_id=str(release.id),
-        producer_id=release.statistic.producer_id,
+        actor,
+        release,
+        "reschedule",
+        now,
         before=before,
         after={**_snapshot(release), "reason": change.reason.value},
     )
@@ -364,19 +364,7 @@ def cancel(
     release.state = State.CANCELLED.value
     release.cancelled_at = now
     release.updated_at = now
-    _flush(session, release_id)
-    bump_revision(session, now)
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="cancel",
-        entity="release",
-        entity_id=str(release.id),
-        producer_id=release.statistic.producer_id,
-        before=before,
-        after=_snapshot(release),
-    )
+    _record(session, actor, release, "cancel", now, before=before, after=_snapshot(release))
     return release
 
 
@@ -398,19 +386,7 @@ def add_correction(
     correction = Correction(at=now, **notice.__dict__)
     release.corrections.append(correction)
     release.updated_at = now
-    _flush(session, release_id)
-    bump_revision(session, now)
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="correct",
-        entity="release",
-        entity_id=str(release.id),
-        producer_id=release.statistic.producer_id,
-        before=None,
-        after=dict(notice.__dict__),
-    )
+    _record(session, actor, release, "correct", now, before=None, after=dict(notice.__dict__))
     return correction
 
 
@@ -442,16 +418,12 @@ def disclose_access(
     )
     release.pre_release_access.append(access)
     release.updated_at = now
-    _flush(session, release_id)
-    bump_revision(session, now)
-    record_write(
+    _record(
         session,
-        actor=actor,
-        at=now,
-        action="disclose",
-        entity="release",
-        entity_id=str(release.id),
-        producer_id=release.statistic.producer_id,
+        actor,
+        release,
+        "disclose",
+        now,
         before=None,
         after={"recipient": recipient, "hours_before": hours_before},
     )
@@ -487,17 +459,5 @@ def update_texts(
     for key, value in texts.items():
         setattr(release, key, value)
     release.updated_at = now
-    _flush(session, release_id)
-    bump_revision(session, now)
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="update",
-        entity="release",
-        entity_id=str(release.id),
-        producer_id=release.statistic.producer_id,
-        before=before,
-        after=dict(texts),
-    )
+    _record(session, actor, release, "update", now, before=before, after=dict(texts))
     return release

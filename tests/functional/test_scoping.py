@@ -24,6 +24,7 @@ from tests.conftest import (
     login,
     make_token,
 )
+from tests.release_calendar.factories import releases_in_each_state
 
 # Writes that are not about a producer's data, and why they need no producer check.
 UNSCOPED_WRITES = {
@@ -112,34 +113,7 @@ API_WRITES = {
 @pytest.fixture
 def releases(app: Flask, clock) -> dict[str, int]:
     """An SSB release in each state the writes need: provisional, confirmed, published."""
-    from datetime import timedelta
-
-    from release_calendar import service
-    from release_calendar.rules import Precision
-    from tests.release_calendar.factories import actor_for, announcement, oslo
-
-    with get_database(app).sessions() as s:
-        ssb = actor_for(s, "ssb")
-        ids = {
-            "provisional": service.announce(
-                s,
-                ssb,
-                announcement(oslo(2027, 9, 1, 8, 0), precision=Precision.MONTH, confirmed=False),
-                clock.now(),
-            ).id,
-            "confirmed": service.announce(
-                s, ssb, announcement(oslo(2027, 6, 10, 8, 0)), clock.now()
-            ).id,
-            "published": service.announce(
-                s,
-                ssb,
-                announcement(clock.now() + timedelta(days=1), late_justification="Test."),
-                clock.now(),
-            ).id,
-        }
-        s.commit()
-    clock.advance(timedelta(days=2))
-    return ids
+    return releases_in_each_state(app, clock)
 
 
 def _path(write: ApiWrite, releases: dict[str, int]) -> str:

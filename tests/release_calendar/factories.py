@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.access import Actor
+from portal.clock import FixedClock
+from portal.db import get_database
 from portal.programme.models import Producer
 from release_calendar.rules import Kind, Precision, oslo_instant
 from release_calendar.service import Announcement
@@ -51,3 +54,32 @@ def announcement(
         release_note_en="The CPI rose 0.3 per cent from January to February.",
         late_justification=late_justification,
     )
+
+
+def releases_in_each_state(app: Flask, clock: FixedClock) -> dict[str, int]:
+    """An SSB release in each state that writes need: provisional, confirmed (far ahead) and
+    published (the clock is moved past it)."""
+    from release_calendar import service
+
+    with get_database(app).sessions() as s:
+        ssb = actor_for(s, "ssb")
+        ids = {
+            "provisional": service.announce(
+                s,
+                ssb,
+                announcement(oslo(2027, 9, 1, 8, 0), precision=Precision.MONTH, confirmed=False),
+                clock.now(),
+            ).id,
+            "confirmed": service.announce(
+                s, ssb, announcement(oslo(2027, 6, 10, 8, 0)), clock.now()
+            ).id,
+            "published": service.announce(
+                s,
+                ssb,
+                announcement(clock.now() + timedelta(days=1), late_justification="Test."),
+                clock.now(),
+            ).id,
+        }
+        s.commit()
+    clock.advance(timedelta(days=2))
+    return ids

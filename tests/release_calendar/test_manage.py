@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -13,38 +12,17 @@ from sqlalchemy import func, select
 from portal.accounts.models import AuditEntry
 from portal.clock import FixedClock
 from portal.db import get_database
-from release_calendar import service
 from release_calendar.models import Release
-from release_calendar.rules import Precision
 from release_calendar.schedule import example_csv
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, csrf_token, login
-from tests.release_calendar.factories import actor_for, announcement, oslo
+from tests.release_calendar.factories import (
+    releases_in_each_state,
+)
 
 
 @pytest.fixture
 def ids(app: Flask, clock: FixedClock) -> dict[str, int]:
-    with get_database(app).sessions() as s:
-        ssb = actor_for(s, "ssb")
-        found = {
-            "provisional": service.announce(
-                s,
-                ssb,
-                announcement(oslo(2027, 9, 1, 8, 0), precision=Precision.MONTH, confirmed=False),
-                clock.now(),
-            ).id,
-            "confirmed": service.announce(
-                s, ssb, announcement(oslo(2027, 6, 10, 8, 0)), clock.now()
-            ).id,
-            "published": service.announce(
-                s,
-                ssb,
-                announcement(clock.now() + timedelta(days=1), late_justification="Test."),
-                clock.now(),
-            ).id,
-        }
-        s.commit()
-    clock.advance(timedelta(days=2))
-    return found
+    return releases_in_each_state(app, clock)
 
 
 def actions(ids: dict[str, int], clock: FixedClock) -> dict[str, tuple[str, dict[str, object]]]:
