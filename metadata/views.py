@@ -10,9 +10,11 @@ bp = page_blueprint("metadata", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from metadata.codelists import klass_api
     from metadata.sims import api, editing, pages  # noqa: F401  (registers routes)
     from metadata.sims.render import to_html
 
     app.jinja_env.filters["markdown"] = to_html
     app.register_blueprint(bp)
     api.init_app(app)
+    klass_api.init_app(app)

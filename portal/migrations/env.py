@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import metadata.codelists.models  # noqa: F401
 import metadata.sims.models  # noqa: F401
 import portal.accounts.models  # noqa: F401  (registers the tables on Base.metadata)
 import portal.programme.models  # noqa: F401
