@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup
 
+from metadata.codelists.demo import seed_code_lists
 from metadata.sims.demo import seed_documentation
 from portal import migrate
 from portal.access import CLI_ACTOR
@@ -57,10 +58,11 @@ def seed_demo() -> list[seed.DemoAccount]:
         created = seed.seed_demo_accounts(session, _now())
         releases = seed_releases(session, _now())
         documentation = seed_documentation(session, _now())
+        code_lists = seed_code_lists(session, _now())
     click.echo(
         f"Demo data: {added['producers']} producers, {added['subject_areas']} subject areas, "
         f"{added['statistics']} statistics, {releases} releases, {documentation} documentation "
-        f"versions, {len(created)} accounts added."
+        f"versions, {code_lists} code lists, {len(created)} accounts added."
     )
     return created
 

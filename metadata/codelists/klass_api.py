@@ -5,6 +5,8 @@ purpose; our internal names never appear here."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,6 +17,7 @@ from metadata.codelists import codes as pipeline
 from metadata.codelists import service
 from metadata.codelists.models import Classification, ClassificationVersion, CorrespondenceTable
 from portal.api.edge import now
+from portal.cache import get_cache
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError, NotFound, PortalError
 from portal.security import csrf, get_limiter, named_limit
@@ -71,16 +74,50 @@ TYPE_NAMES = {
 NAME_PREFIXES = ("Standard for ", "Classification of ", "Kodeliste for ", "Codelist for ")
 
 
+CACHE_TTL = 3600
+
+
 def route(
     rule: str, csv: bool = True
 ) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
-    """Register a GET view at ``rule`` and at ``rule.json``/``.csv`` (the suffix wins over Accept)."""
+    """Register a GET view at ``rule`` and at ``rule.json``/``.csv`` (the suffix wins over Accept).
+
+    Answers are cached under the request, the registry's revision and today's date (which decides the
+    current and future versions), so a repeated ``codesAt`` costs one small query
+    (bench/codelists_codes_at.py).
+    """
 
     def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
-        bp.add_url_rule(rule, view_func=view, methods=["GET"])
+        @functools.wraps(view)
+        def cached(*args: Any, **kwargs: Any) -> Response:
+            key_source = "|".join(
+                [
+                    request.full_path,
+                    request.headers.get("Accept", ""),
+                    request.host_url,
+                    service.registry_revision(get_session()),
+                    _today().isoformat(),
+                ]
+            )
+            key = "klass:" + hashlib.sha256(key_source.encode()).hexdigest()
+            cache = get_cache()
+            stored = cache.get(key)
+            if stored is not None:
+                content_type, _, body = stored.partition(b"\n")
+                return Response(body, content_type=content_type.decode())
+            response = view(*args, **kwargs)
+            if response.status_code == 200:
+                cache.set(
+                    key,
+                    (response.content_type or "").encode() + b"\n" + response.get_data(),
+                    CACHE_TTL,
+                )
+            return response
+
+        bp.add_url_rule(rule, view_func=cached, methods=["GET"])
         suffixes = "json,csv" if csv else "json"
-        bp.add_url_rule(f"{rule}.<any({suffixes}):suffix>", view_func=view, methods=["GET"])
-        return view
+        bp.add_url_rule(f"{rule}.<any({suffixes}):suffix>", view_func=cached, methods=["GET"])
+        return cached
 
     return decorator
 

@@ -165,3 +165,21 @@ def all_public(session: Session) -> list[Classification]:
         .options(selectinload(Classification.versions), selectinload(Classification.producer))
     )
     return [c for c in rows if not c.copyrighted and any(v.published for v in c.versions)]
+
+
+def registry_revision(session: Session) -> str:
+    """Changes whenever anything the Klass API shows could change. Every write to a classification,
+    its versions or tables moves its ``last_modified``; ids and counts cover additions."""
+    from sqlalchemy import func
+
+    latest_table = select(func.max(CorrespondenceTable.last_modified)).scalar_subquery()
+    tables = select(func.count(CorrespondenceTable.id)).scalar_subquery()
+    row = session.execute(
+        select(
+            func.max(Classification.last_modified),
+            func.count(Classification.id),
+            latest_table,
+            tables,
+        )
+    ).one()
+    return "|".join(str(part) for part in row)

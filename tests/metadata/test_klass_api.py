@@ -153,3 +153,90 @@ def test_csv_output_and_encoding(client: FlaskClient, lists: None) -> None:
     assert bad.status_code == 400 and bad.mimetype == "text/plain"
     json_default = client.get(f"{base}/codesAt?date=2024-01-01", headers={"Accept": "*/*"})
     assert json_default.mimetype == "application/json"
+
+
+def test_cached_answers_follow_the_registry(
+    client: FlaskClient, app: Flask, lists: None, clock
+) -> None:
+    from datetime import date
+
+    from metadata.codelists.importing import ClassificationIn, ItemIn, VersionIn, load
+
+    first = client.get(f"{API}/classifications?includeCodelists=true").json
+    ids = {c["id"] for c in first["_embedded"]["classifications"]}
+    assert ids == {COUNTIES, MUNICIPALITIES}
+    with get_database(app).sessions() as s:
+        load(
+            s,
+            ClassificationIn(
+                id=100200,
+                family=(3, "Befolkning", "Population"),
+                producer_id=first_producer(s),
+                kind="CODELIST",
+                name_nb="Testliste",
+                name_en="Test list",
+                description_nb="",
+                description_en="",
+                versions=[VersionIn(200201, date(2024, 1, 1), None, [ItemIn("A", "A")])],
+            ),
+            clock.now(),
+        )
+        s.commit()
+    again = client.get(f"{API}/classifications?includeCodelists=true").json
+    assert 100200 in {c["id"] for c in again["_embedded"]["classifications"]}
+    only_classifications = client.get(f"{API}/classifications").json
+    assert 100200 not in {c["id"] for c in only_classifications["_embedded"]["classifications"]}
+
+
+def first_producer(session) -> int:
+    from sqlalchemy import select
+
+    from portal.programme.models import Producer
+
+    return session.scalar(select(Producer.id).where(Producer.slug == "nve"))
+
+
+def test_bad_imports_are_refused_whole_with_every_error_by_line(app: Flask, clock) -> None:
+    from datetime import date
+
+    from metadata.codelists.importing import ClassificationIn, ItemIn, VersionIn, load
+    from portal.errors import BadRequest
+
+    items = [
+        ItemIn("01", "A"),
+        ItemIn("01", "B"),
+        ItemIn("02", "C", parent_code="99", level=2),
+        ItemIn("03", "D", parent_code="01", level=3),
+        ItemIn("04", "E", level=2),
+    ]
+    with get_database(app).sessions() as s:
+        with pytest.raises(BadRequest) as refused:
+            load(
+                s,
+                ClassificationIn(
+                    id=100300,
+                    family=(3, "Befolkning", "Population"),
+                    producer_id=first_producer(s),
+                    kind="CODELIST",
+                    name_nb="Feil",
+                    name_en="Bad",
+                    description_nb="",
+                    description_en="",
+                    versions=[
+                        VersionIn(200301, date(2024, 1, 1), date(2025, 1, 1), items),
+                        VersionIn(200302, date(2024, 6, 1), None, [ItemIn("01", "A")]),
+                    ],
+                ),
+                clock.now(),
+            )
+        pointers = [e.pointer for e in refused.value.errors]
+        assert pointers == [
+            "version 200302",
+            "version 200301 line 3",
+            "version 200301 line 4",
+            "version 200301 line 5",
+            "version 200301 line 6",
+        ]
+        from metadata.codelists.models import Classification
+
+        assert s.get(Classification, 100300) is None

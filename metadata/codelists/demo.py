@@ -1,0 +1,144 @@
+"""The real county (Klass 104) and municipality (Klass 131) classifications for the demo, with their
+versions before and after the 2024 county reform and the correspondence between them, as published in
+public repositories (each file names its sources). They keep their Klass ids. Idempotent."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from metadata.codelists.importing import ClassificationIn, ItemIn, VersionIn, load
+from metadata.codelists.models import Classification
+from portal.programme.models import Producer
+
+COUNTIES, MUNICIPALITIES = 104, 131
+# Version and table ids in the local range, since Klass's own are not part of the published data.
+VERSION_IDS = {COUNTIES: (100_401, 100_402), MUNICIPALITIES: (101_311, 101_312)}
+TABLE_IDS = {
+    "counties_2020_2024": 100_501,
+    "municipalities_2020_2024": 100_502,
+    "municipalities_to_counties_2024": 100_503,
+    "municipalities_to_counties_2020": 100_504,
+}
+
+
+def _data(name: str) -> dict[str, Any]:
+    path = resources.files("metadata.codelists").joinpath("data", name)
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _versions(classification_id: int, data: dict[str, Any]) -> list[VersionIn]:
+    versions = []
+    for version_id, version in zip(VERSION_IDS[classification_id], data["versions"], strict=True):
+        versions.append(
+            VersionIn(
+                id=version_id,
+                valid_from=date.fromisoformat(version["valid_from"]),
+                valid_to=date.fromisoformat(version["valid_to"]) if version["valid_to"] else None,
+                items=[ItemIn(code=i["code"], name_nb=i["name"]) for i in version["items"]],
+                level_names=(("Fylke", "County"),)
+                if classification_id == COUNTIES
+                else (("Kommune", "Municipality"),),
+            )
+        )
+    return versions
+
+
+def seed_code_lists(session: Session, now: datetime) -> int:
+    """Load the demo classifications unless they are there. Returns how many were added."""
+    if session.get(Classification, COUNTIES) is not None:
+        return 0
+    ssb = session.scalar(select(Producer.id).where(Producer.slug == "ssb"))
+    assert ssb is not None
+    counties, municipalities = _data("counties.json"), _data("municipalities.json")
+    correspondence = (
+        _data("correspondence.json")
+        if resources.files("metadata.codelists").joinpath("data", "correspondence.json").is_file()
+        else {}
+    )
+    county_versions = _versions(COUNTIES, counties)
+    municipality_versions = _versions(MUNICIPALITIES, municipalities)
+    county_tables = []
+    if correspondence.get("counties_2020_2024"):
+        county_tables.append(
+            (
+                TABLE_IDS["counties_2020_2024"],
+                *VERSION_IDS[COUNTIES],
+                [
+                    (r["source_code"], r["target_code"])
+                    for r in correspondence["counties_2020_2024"]
+                ],
+            )
+        )
+    municipality_tables = []
+    if correspondence.get("municipalities_2020_2024"):
+        municipality_tables.append(
+            (
+                TABLE_IDS["municipalities_2020_2024"],
+                *VERSION_IDS[MUNICIPALITIES],
+                [
+                    (r["source_code"], r["target_code"])
+                    for r in correspondence["municipalities_2020_2024"]
+                ],
+            )
+        )
+    # Municipality → county follows from the code itself (its first two digits are the county).
+    for key, m_version, c_version in (
+        ("municipalities_to_counties_2020", 0, 0),
+        ("municipalities_to_counties_2024", 1, 1),
+    ):
+        county_codes = {i.code for i in county_versions[c_version].items}
+        municipality_tables.append(
+            (
+                TABLE_IDS[key],
+                VERSION_IDS[MUNICIPALITIES][m_version],
+                VERSION_IDS[COUNTIES][c_version],
+                [
+                    (i.code, i.code[:2])
+                    for i in municipality_versions[m_version].items
+                    if i.code[:2] in county_codes
+                ],
+            )
+        )
+    load(
+        session,
+        ClassificationIn(
+            id=COUNTIES,
+            family=(3, "Befolkning", "Population"),
+            producer_id=ssb,
+            kind="CLASSIFICATION",
+            name_nb="Standard for fylkesinndeling",
+            name_en="Classification of counties",
+            description_nb="Fylkesinndelingen i Norge.",
+            description_en="The counties of Norway.",
+            versions=county_versions,
+            tables=county_tables,
+            source="; ".join(counties.get("source", [])),
+        ),
+        now,
+    )
+    session.flush()
+    load(
+        session,
+        ClassificationIn(
+            id=MUNICIPALITIES,
+            family=(3, "Befolkning", "Population"),
+            producer_id=ssb,
+            kind="CLASSIFICATION",
+            name_nb="Standard for kommuneinndeling",
+            name_en="Classification of municipalities",
+            description_nb="Kommuneinndelingen i Norge.",
+            description_en="The municipalities of Norway.",
+            versions=municipality_versions,
+            tables=municipality_tables,
+            source="; ".join(municipalities.get("source", [])),
+        ),
+        now,
+    )
+    return 2

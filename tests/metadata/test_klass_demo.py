@@ -1,0 +1,46 @@
+"""The demo's real counties and municipalities through the Klass API: Klass ids kept, both versions,
+the 2024 changes and the municipality-to-county correspondence."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from metadata.codelists.demo import seed_code_lists
+from portal.clock import FixedClock
+from portal.db import get_database
+
+API = "/api/klass/v1/classifications"
+
+
+def test_real_lists_under_their_klass_ids(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    with get_database(app).sessions() as s:
+        assert seed_code_lists(s, clock.now()) == 2
+        s.commit()
+        assert seed_code_lists(s, clock.now()) == 0
+    before = client.get(f"{API}/131/codesAt?date=2023-06-01").json["codes"]
+    after = client.get(f"{API}/131/codesAt?date=2024-06-01").json["codes"]
+    assert (len(before), len(after)) == (356, 357)
+    assert {"3001", "5401"} <= {c["code"] for c in before}
+    assert {"3101", "5501", "1580"} <= {c["code"] for c in after}
+    counties = client.get(f"{API}/104/codesAt?date=2024-06-01").json["codes"]
+    assert len(counties) == 15 and {"31", "32", "33", "39", "40", "55", "56"} <= {
+        c["code"] for c in counties
+    }
+    changes = client.get(f"{API}/131/changes?from=2023-01-01&to=2025-01-01").json["codeChanges"]
+    assert len(changes) == 118 and all(c["changeOccurred"] == "2024-01-01" for c in changes)
+    assert {"oldCode": "1507", "newCode": "1580"}.items() <= next(
+        c for c in changes if c["newCode"] == "1580"
+    ).items()
+    mapped = client.get(f"{API}/131/correspondsAt?targetClassificationId=104&date=2024-06-01").json
+    assert len(mapped["correspondenceItems"]) == 357
+    assert (
+        next(r for r in mapped["correspondenceItems"] if r["sourceCode"] == "0301")["targetCode"]
+        == "03"
+    )
+    found = client.get(f"{API}/search?query=kommune").json["_embedded"]["searchResults"]
+    assert 131 in {r["id"] for r in found}
+    version_names = [v["name"] for v in client.get(f"{API}/131").json["versions"]]
+    assert version_names == ["Kommuneinndeling 2024", "Kommuneinndeling 2020"]
