@@ -11,6 +11,7 @@ bp = page_blueprint("metadata", __name__)
 
 def init_app(app: Flask) -> None:
     from metadata.codelists import klass_api
+    from metadata.codelists import pages as registry_pages  # noqa: F401  (registers routes)
     from metadata.sims import api, editing, pages  # noqa: F401  (registers routes)
     from metadata.sims.render import to_html
 

@@ -44,3 +44,26 @@ def test_real_lists_under_their_klass_ids(
     assert 131 in {r["id"] for r in found}
     version_names = [v["name"] for v in client.get(f"{API}/131").json["versions"]]
     assert version_names == ["Kommuneinndeling 2024", "Kommuneinndeling 2020"]
+
+
+def test_registry_pages_in_both_languages(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    with get_database(app).sessions() as s:
+        seed_code_lists(s, clock.now())
+        s.commit()
+    listing = client.get("/klassifikasjoner").get_data(as_text=True)
+    assert "Standard for kommuneinndeling" in listing and "Standard for fylkesinndeling" in listing
+    english = client.get("/en/classifications?q=municipal").get_data(as_text=True)
+    assert (
+        "Classification of municipalities" in english
+        and "Classification of counties" not in english
+    )
+    before = client.get("/klassifikasjoner/131?dato=2023-06-01").get_data(as_text=True)
+    assert "<code>3001</code> Halden" in before and "Koder gyldige 2023-06-01 (356)" in before
+    after = client.get("/en/classifications/131?date=2024-06-01").get_data(as_text=True)
+    assert "<code>3101</code> Halden" in after and "Codes valid on 2024-06-01 (357)" in after
+    changes = client.get("/klassifikasjoner/131/endringer").get_data(as_text=True)
+    assert "1580" in changes and "Haram" in changes
+    assert client.get("/klassifikasjoner/131?dato=2024-13-01").status_code == 400
+    assert client.get("/klassifikasjoner/99999").status_code == 404
