@@ -320,6 +320,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reg.kind.CLASSIFICATION": ("Klassifikasjon", "Classification"),
     "reg.kind.CODELIST": ("Kodeliste", "Code list"),
     "reg.source": ("Kilde for dataene", "Source of the data"),
+    "reg.used_by": ("Statistikker som bruker denne", "Statistics that use it"),
+    "reg.code_lists": ("Klassifikasjoner og kodelister", "Classifications and code lists"),
     "reg.versions": ("Versjoner", "Versions"),
     "reg.changes": ("Endringer mellom versjoner", "Changes between versions"),
     "reg.valid_on": ("Gyldig på dato", "Valid on date"),

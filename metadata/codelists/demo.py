@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from metadata.codelists.importing import ClassificationIn, ItemIn, VersionIn, load
-from metadata.codelists.models import Classification
-from portal.programme.models import Producer
+from metadata.codelists.models import Classification, StatisticCodeList
+from portal.programme.models import Producer, Statistic
 
 COUNTIES, MUNICIPALITIES = 104, 131
 # Version and table ids in the local range, since Klass's own are not part of the published data.
@@ -141,4 +141,32 @@ def seed_code_lists(session: Session, now: datetime) -> int:
         ),
         now,
     )
+    _link_statistics(session)
     return 2
+
+
+# Demo statistics published by region: by municipality and county, or by county only (K54).
+USES = {
+    "folkemengde": (MUNICIPALITIES, COUNTIES),
+    "fodte": (MUNICIPALITIES, COUNTIES),
+    "dode": (MUNICIPALITIES, COUNTIES),
+    "kommregnko": (MUNICIPALITIES, COUNTIES),
+    "kommvalg": (MUNICIPALITIES, COUNTIES),
+    "utniv": (MUNICIPALITIES, COUNTIES),
+    "nav-helt-ledige": (MUNICIPALITIES, COUNTIES),
+    "mdir-klimagassutslipp-kommuner": (MUNICIPALITIES, COUNTIES),
+    "imdi-bosetting-av-flyktninger": (MUNICIPALITIES,),
+    "fnr": (COUNTIES,),
+    "fiskeridir-akvakultur": (COUNTIES,),
+    "hjortejakt": (COUNTIES,),
+}
+
+
+def _link_statistics(session: Session) -> None:
+    slugs = {s.slug: s.id for s in session.scalars(select(Statistic))}
+    for slug, lists in USES.items():
+        if slug in slugs:
+            session.add_all(
+                StatisticCodeList(statistic_id=slugs[slug], classification_id=c) for c in lists
+            )
+    session.flush()

@@ -113,6 +113,19 @@ class ClassificationItem(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
 
 
+class StatisticCodeList(Base):
+    """Which code lists a statistic uses (K54): shown on both the statistic's and the list's pages."""
+
+    __tablename__ = "statistic_code_list"
+
+    statistic_id: Mapped[int] = mapped_column(
+        ForeignKey("statistic.id", ondelete="CASCADE"), primary_key=True
+    )
+    classification_id: Mapped[int] = mapped_column(
+        ForeignKey("classification.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class CorrespondenceTable(Base):
     __tablename__ = "correspondence_table"
 

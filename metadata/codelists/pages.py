@@ -103,6 +103,7 @@ def classification(classification_id: int) -> Response:
         versions=versions,
         day=day,
         tree=_tree(rows),
+        statistics=service.statistics_using(db, classification_id),
         count=len(rows),
         name=service.text(found, "name", lang) or found.name_nb,
         description=service.text(found, "description", lang) or found.description_nb,

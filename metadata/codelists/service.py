@@ -183,3 +183,32 @@ def registry_revision(session: Session) -> str:
         )
     ).one()
     return "|".join(str(part) for part in row)
+
+
+def statistics_using(session: Session, classification_id: int) -> list[tuple[str, str, str]]:
+    """(slug, name nb, name en) of the statistics that use a code list, by Norwegian name."""
+    from metadata.codelists.models import StatisticCodeList
+    from portal.programme.models import Statistic
+
+    rows = session.execute(
+        select(Statistic.slug, Statistic.name_nb, Statistic.name_en)
+        .join(StatisticCodeList, StatisticCodeList.statistic_id == Statistic.id)
+        .where(StatisticCodeList.classification_id == classification_id)
+        .order_by(Statistic.name_nb)
+    )
+    return [(slug, nb, en) for slug, nb, en in rows]
+
+
+def code_lists_of(session: Session, statistic_slug: str) -> list[tuple[int, str, str]]:
+    """(id, name nb, name en) of the public code lists a statistic uses."""
+    from metadata.codelists.models import StatisticCodeList
+    from portal.programme.models import Statistic
+
+    rows = session.execute(
+        select(Classification.id, Classification.name_nb, Classification.name_en)
+        .join(StatisticCodeList, StatisticCodeList.classification_id == Classification.id)
+        .join(Statistic, Statistic.id == StatisticCodeList.statistic_id)
+        .where(Statistic.slug == statistic_slug)
+        .order_by(Classification.id)
+    )
+    return [(number, nb, en) for number, nb, en in rows]

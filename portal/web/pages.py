@@ -71,6 +71,7 @@ def subject_area(slug: str) -> Response:
 
 @bilingual("/statistikk/<slug>", "/en/statistics/<slug>", twin="api_v1.get_statistic")
 def statistic(slug: str) -> Response:
+    from metadata.codelists.service import code_lists_of
     from release_calendar.views import statistic_releases
 
     found = service.get_statistic(get_session(), slug)
@@ -81,4 +82,5 @@ def statistic(slug: str) -> Response:
         statistic=found,
         upcoming=upcoming,
         published=published,
+        code_lists=code_lists_of(get_session(), slug),
     )

@@ -67,3 +67,19 @@ def test_registry_pages_in_both_languages(
     assert "1580" in changes and "Haram" in changes
     assert client.get("/klassifikasjoner/131?dato=2024-13-01").status_code == 400
     assert client.get("/klassifikasjoner/99999").status_code == 404
+
+
+def test_statistics_and_code_lists_point_to_each_other(
+    app: Flask, client: FlaskClient, clock
+) -> None:
+    with get_database(app).sessions() as s:
+        seed_code_lists(s, clock.now())
+        s.commit()
+    statistic = client.get("/statistikk/folkemengde").get_data(as_text=True)
+    assert "/klassifikasjoner/131" in statistic and "/klassifikasjoner/104" in statistic
+    registry = client.get("/klassifikasjoner/104").get_data(as_text=True)
+    assert "/statistikk/fiskeridir-akvakultur" in registry and "/statistikk/folkemengde" in registry
+    assert (
+        "/klassifikasjoner/"
+        not in client.get("/statistikk/kpi").get_data(as_text=True).split("<main")[1]
+    )
