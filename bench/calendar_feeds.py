@@ -14,9 +14,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +26,8 @@ from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from serving import rate, served  # noqa: E402
 
 from portal import migrate  # noqa: E402
 from portal.db import Database  # noqa: E402
@@ -139,49 +139,8 @@ def generation(db: Database) -> dict[str, object]:
     }
 
 
-def rate(
-    session: requests.Session,
-    url: str,
-    seconds: float,
-    headers: dict[str, str] | None = None,
-    expect: int = 200,
-) -> float:
-    """Requests per second, reading each body as sent (compressed bytes are not decoded, as a proxy
-    or a calendar server's fetcher stores them)."""
-    count, end = 0, time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        response = session.get(url, timeout=30, headers=headers, stream=True)
-        response.raw.read()
-        assert response.status_code == expect, response.status_code
-        response.close()
-        count += 1
-    return count / seconds
-
-
 def serving(folder: str) -> dict[str, object]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "PORTAL_INSTANCE_DIR": folder,
-        "PORTAL_LOG_LEVEL": "WARNING",
-        "PORTAL_RATELIMIT_ENABLED": "false",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "portal", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if requests.get(base + "/healthz", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
+    with served(folder) as base:
         session = requests.Session()
         cold_start = time.perf_counter()
         session.get(base + "/feeds/releases.atom?from=2025-01-01", timeout=300).raise_for_status()
@@ -214,9 +173,6 @@ def serving(folder: str) -> dict[str, object]:
             if k != "trivial"
         }
         return {"cold_atom_and_ics_s": cold, "requests_per_s": med, **sizes, **ratios}
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def main() -> None:

@@ -6,12 +6,9 @@ from __future__ import annotations
 import json
 import os
 import platform
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,21 +17,14 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from serving import rate, served  # noqa: E402
+
 from metadata.codelists.demo import seed_code_lists  # noqa: E402
 from portal import migrate  # noqa: E402
 from portal.db import Database  # noqa: E402
 from portal.demo import seed  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-
-def rate(session: requests.Session, url: str, seconds: float) -> float:
-    count, end = 0, time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        response = session.get(url, timeout=30)
-        response.raise_for_status()
-        count += 1
-    return count / seconds
 
 
 def main() -> None:
@@ -45,29 +35,7 @@ def main() -> None:
             seed.seed_programme(s, NOW)
             seed_code_lists(s, NOW)
         db.dispose()
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        env = {
-            **os.environ,
-            "PORTAL_INSTANCE_DIR": folder,
-            "PORTAL_LOG_LEVEL": "WARNING",
-            "PORTAL_RATELIMIT_ENABLED": "false",
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "portal", "serve", "--port", str(port), "--workers", "1"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(100):
-                try:
-                    if requests.get(base + "/healthz", timeout=1).ok:
-                        break
-                except requests.ConnectionError:
-                    time.sleep(0.2)
+        with served(folder) as base:
             session = requests.Session()
             cases = {
                 "trivial": base + "/healthz",
@@ -80,9 +48,6 @@ def main() -> None:
             for _ in range(3):
                 for name, url in cases.items():
                     results[name].append(rate(session, url, 2))
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
     med = {k: round(statistics.median(v), 1) for k, v in results.items()}
     print(
         json.dumps(
