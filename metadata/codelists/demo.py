@@ -141,8 +141,43 @@ def seed_code_lists(session: Session, now: datetime) -> int:
         ),
         now,
     )
+    _load_producer_list(session, now)
     _link_statistics(session)
-    return 2
+    return 3
+
+
+GEAR = 100_001  # local range: a list Klass does not hold
+
+
+def _load_producer_list(session: Session, now: datetime) -> None:
+    """Fiskeridirektoratet's gear codes for landing and sales notes: a code list owned outside SSB."""
+    data = _data("fiskeridir_redskap.json")
+    owner = session.scalar(select(Producer.id).where(Producer.short_name == data["producer"]))
+    assert owner is not None
+    load(
+        session,
+        ClassificationIn(
+            id=GEAR,
+            family=(100_011, "Fiskeri", "Fisheries"),
+            producer_id=owner,
+            kind="CODELIST",
+            name_nb=data["name_nb"],
+            name_en=data["name_en"],
+            description_nb=data["description_nb"],
+            description_en=data["description_en"],
+            versions=[
+                VersionIn(
+                    id=100_011,
+                    valid_from=date.fromisoformat(data["valid_from"]),
+                    valid_to=None,
+                    items=[ItemIn(code=i["code"], name_nb=i["name"]) for i in data["items"]],
+                    level_names=(("Redskap", "Gear"),),
+                )
+            ],
+            source=data["source"],
+        ),
+        now,
+    )
 
 
 # Demo statistics published by region: by municipality and county, or by county only (K54).
@@ -159,6 +194,7 @@ USES = {
     "fnr": (COUNTIES,),
     "fiskeridir-akvakultur": (COUNTIES,),
     "hjortejakt": (COUNTIES,),
+    "fiskeridir-landings-og-sluttseddeldata": (GEAR,),
 }
 
 

@@ -17,7 +17,7 @@ def test_real_lists_under_their_klass_ids(
     app: Flask, client: FlaskClient, clock: FixedClock
 ) -> None:
     with get_database(app).sessions() as s:
-        assert seed_code_lists(s, clock.now()) == 2
+        assert seed_code_lists(s, clock.now()) == 3
         s.commit()
         assert seed_code_lists(s, clock.now()) == 0
     before = client.get(f"{API}/131/codesAt?date=2023-06-01").json["codes"]
@@ -83,3 +83,27 @@ def test_statistics_and_code_lists_point_to_each_other(
         "/klassifikasjoner/"
         not in client.get("/statistikk/kpi").get_data(as_text=True).split("<main")[1]
     )
+
+
+def test_a_code_list_owned_outside_statistics_norway(
+    app: Flask, client: FlaskClient, clock
+) -> None:
+    with get_database(app).sessions() as s:
+        seed_code_lists(s, clock.now())
+        s.commit()
+    gear = client.get(f"{API}/100001").json
+    assert (
+        gear["owningSection"].startswith("Fiskeridir - ")
+        and gear["classificationType"] == "Kodeliste"
+    )
+    codes = client.get(f"{API}/100001/codesAt?date=2024-06-01").json["codes"]
+    assert len(codes) == 39 and codes[0] == {**codes[0], "code": "10", "name": "Udefinert not"}
+    listed = {
+        c["id"]
+        for c in client.get(f"{API}?includeCodelists=true").json["_embedded"]["classifications"]
+    }
+    assert {104, 131, 100001} <= listed
+    assert 100001 not in {c["id"] for c in client.get(API).json["_embedded"]["classifications"]}
+    assert "/klassifikasjoner/100001" in client.get(
+        "/statistikk/fiskeridir-landings-og-sluttseddeldata"
+    ).get_data(as_text=True)
