@@ -10,7 +10,7 @@ bp = page_blueprint("metadata", __name__)
 
 
 def init_app(app: Flask) -> None:
-    from metadata.codelists import klass_api
+    from metadata.codelists import klass_api, producer_api
     from metadata.codelists import pages as registry_pages  # noqa: F401  (registers routes)
     from metadata.sims import api, editing, pages  # noqa: F401  (registers routes)
     from metadata.sims.render import to_html
@@ -19,3 +19,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api.init_app(app)
     klass_api.init_app(app)
+    producer_api.init_app(app)

@@ -27,6 +27,7 @@ class Permission(enum.StrEnum):
     STATISTIC_UPDATE = "programme:statistic:update"
     RELEASE_WRITE = "calendar:release:write"
     DOCUMENTATION_WRITE = "metadata:documentation:write"
+    CODELIST_WRITE = "metadata:codelist:write"
     TOKEN_MANAGE = "accounts:token:manage"  # noqa: S105  (a permission name, not a secret)
     USER_MANAGE = "accounts:user:manage"
     AUDIT_READ = "accounts:audit:read"
@@ -38,6 +39,7 @@ _EDITOR = frozenset(
         Permission.STATISTIC_UPDATE,
         Permission.RELEASE_WRITE,
         Permission.DOCUMENTATION_WRITE,
+        Permission.CODELIST_WRITE,
     }
 )
 _PRODUCER_ADMIN = _EDITOR | {Permission.TOKEN_MANAGE, Permission.USER_MANAGE, Permission.AUDIT_READ}

@@ -92,7 +92,7 @@ def build_document(app: Flask) -> dict[str, Any]:
         if spec.body is not None:
             models.add(spec.body)
     ordered = sorted(models, key=lambda m: m.__name__)
-    _, top = models_json_schema(
+    refs, top = models_json_schema(
         [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
     )
     components = top.get("$defs", {})
@@ -137,7 +137,7 @@ def build_document(app: Flask) -> dict[str, Any]:
         if spec.body is not None:
             op["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": _ref(spec.body)}},
+                "content": {"application/json": {"schema": refs[(spec.body, "validation")]}},
             }
         for status, (description, model) in sorted(spec.responses.items()):
             response: dict[str, Any] = {"description": description}
@@ -145,7 +145,7 @@ def build_document(app: Flask) -> dict[str, Any]:
                 media = (
                     "application/problem+json" if model is schemas.Problem else "application/json"
                 )
-                response["content"] = {media: {"schema": _ref(model)}}
+                response["content"] = {media: {"schema": refs[(model, "validation")]}}
             op["responses"][str(status)] = response
         paths.setdefault(path, {})[method] = op
 
@@ -170,10 +170,6 @@ def build_document(app: Flask) -> dict[str, Any]:
             },
         },
     }
-
-
-def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
 def problems(*statuses: int) -> dict[int, tuple[str, type[BaseModel] | None]]:

@@ -145,6 +145,12 @@ DOCUMENTATION_WRITES = {
     ("metadata.publish", "POST"),
     ("metadata.reviewed", "POST"),
 }
+# The registry's producer API; tests/metadata/test_codelist_editing.py checks each for 401 and 403.
+CODELIST_WRITES = {
+    ("codelist_api.create_code_list", "POST"),
+    ("codelist_api.add_version", "POST"),
+    ("codelist_api.publish_version", "POST"),
+}
 
 
 def test_every_write_route_is_covered(app: Flask) -> None:
@@ -158,6 +164,7 @@ def test_every_write_route_is_covered(app: Flask) -> None:
         | PAGE_WRITES
         | CALENDAR_PAGE_WRITES
         | DOCUMENTATION_WRITES
+        | CODELIST_WRITES
         | set(UNSCOPED_WRITES)
     )
 
