@@ -56,7 +56,7 @@ def _later(a: date, b: date) -> date:
     return max(a, b)
 
 
-def _earlier(a: date | None, b: date | None) -> date | None:
+def earlier(a: date | None, b: date | None) -> date | None:
     if a is None:
         return b
     if b is None:
@@ -82,7 +82,7 @@ def codes_in_range(versions: Iterable[VersionRows], start: date, end: date | Non
                 if item.valid_from is None
                 else _later(version.valid_from, item.valid_from)
             )
-            hi = _earlier(version.valid_to, item.valid_to)
+            hi = earlier(version.valid_to, item.valid_to)
             if not overlaps(start, end, lo, hi):
                 continue
             rows.append(
@@ -96,7 +96,7 @@ def codes_in_range(versions: Iterable[VersionRows], start: date, end: date | Non
                     valid_from=item.valid_from,
                     valid_to=item.valid_to,
                     in_range_from=_later(start, lo),
-                    in_range_to=_earlier(end, hi),
+                    in_range_to=earlier(end, hi),
                     notes=" ".join(item.notes.split()),
                 )
             )

@@ -102,9 +102,10 @@ def create(
     return found
 
 
-def _owned(
+def authorize(
     session: Session, actor: Actor | None, classification_id: int
 ) -> tuple[Classification, Actor]:
+    """The code list if ``actor`` may change it. Raises NotFound, Unauthorized, Forbidden."""
     found = session.get(Classification, classification_id)
     if found is None:
         raise NotFound(f"There is no code list {classification_id}.")
@@ -183,7 +184,7 @@ def add_version(
     now: datetime,
 ) -> ClassificationVersion:
     """A new draft version. Raises 401/403/404, BadRequest (overlap with another version)."""
-    found, actor = _owned(session, actor, classification_id)
+    found, actor = authorize(session, actor, classification_id)
     existing = [VersionIn(v.id, v.valid_from, v.valid_to, []) for v in found.versions]
     errors = check_versions([*existing, VersionIn(0, valid_from, valid_to, [])])
     if errors:
@@ -249,7 +250,7 @@ def compare(
     session: Session, actor: Actor | None, classification_id: int, version_id: int, against: int
 ) -> list[Change]:
     """What changes from version ``against`` to ``version_id``: codes added, removed or renamed."""
-    found, _ = _owned(session, actor, classification_id)
+    found, _ = authorize(session, actor, classification_id)
     new = {i.code: i.name_nb for i in _version(found, version_id).items}
     old = {i.code: i.name_nb for i in _version(found, against).items}
     return [
@@ -263,7 +264,7 @@ def publish(
     session: Session, actor: Actor | None, classification_id: int, version_id: int, now: datetime
 ) -> ClassificationVersion:
     """Make a draft version public (it then appears in the Klass API). Raises 401/403/404, Conflict."""
-    found, actor = _owned(session, actor, classification_id)
+    found, actor = authorize(session, actor, classification_id)
     version = _version(found, version_id)
     if version.published:
         raise Conflict(f"Version {version_id} is already published.")

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Flask, Response, json, request, url_for
+from sqlalchemy import or_, select
 
 from metadata.codelists import codes as pipeline
 from metadata.codelists import service
@@ -512,7 +513,7 @@ def _correspondence_rows(
     rows: list[dict[str, Any]] = []
     for table in tables:
         lo = max(table.source.valid_from, table.target.valid_from)
-        hi = pipeline._earlier(table.source.valid_to, table.target.valid_to)
+        hi = pipeline.earlier(table.source.valid_to, table.target.valid_to)
         if not pipeline.overlaps(start, end, lo, hi):
             continue
         source_names, target_names = _names(table.source, lang), _names(table.target, lang)
@@ -531,7 +532,7 @@ def _correspondence_rows(
                 "targetShortName": t_name[1] if t_code else None,
             }
             if ranged:
-                clip_to = pipeline._earlier(end, hi)
+                clip_to = pipeline.earlier(end, hi)
                 row["validFrom"] = max(start, lo).isoformat()
                 row["validTo"] = clip_to.isoformat() if clip_to else None
             rows.append(row)
@@ -670,8 +671,6 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
         for i in sorted(version.items, key=lambda i: i.code)
     ]
     if _wants_csv(suffix):
-        request_args = request.args.to_dict()
-        request_args.pop("csvSeparator", None)
         return Response(
             pipeline.to_csv(
                 (
@@ -689,8 +688,6 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
             ),
             content_type="text/csv;charset=UTF-8",
         )
-    from sqlalchemy import or_, select
-
     tables = db.scalars(
         select(CorrespondenceTable).where(
             or_(

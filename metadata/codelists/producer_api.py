@@ -122,7 +122,7 @@ def create_code_list() -> Response:
 def add_version(classification_id: int) -> Response:
     require_actor_present()
     db, actor = get_session(), current_actor()
-    editing._owned(db, actor, classification_id)  # 404 and 403 before the body is read
+    editing.authorize(db, actor, classification_id)  # 404 and 403 before the body is read
     start, end = _date_param("valid_from", True), _date_param("valid_to", False)
     assert start is not None
     items = editing.parse_items(request.get_data(cache=False), request.mimetype)
