@@ -1,0 +1,351 @@
+"""What every Klass-compatible endpoint does at its edge: the blueprint, the cached GET route with its
+`.json`/`.csv` suffixes, parameter parsing with Klass's error texts, CSV and HAL JSON answers, and the
+summaries several resources share. See shared/reference/klass-api.md."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from flask import Blueprint, Response, json, request, url_for
+
+from metadata.codelists import codes as pipeline
+from metadata.codelists import service
+from metadata.codelists.models import Classification, ClassificationVersion, CorrespondenceTable
+from portal.api.edge import now
+from portal.cache import get_cache
+from portal.db import get_session
+from portal.errors import BadRequest, FieldError, PortalError
+
+bp = Blueprint("klass", __name__, url_prefix="/api/klass/v1")
+
+CODE_COLUMNS = (
+    "code",
+    "parentCode",
+    "level",
+    "name",
+    "shortName",
+    "presentationName",
+    "validFrom",
+    "validTo",
+    "validFromInRequestedRange",
+    "validToInRequestedRange",
+    "notes",
+)
+CODE_CSV_FIELDS = (
+    "code",
+    "parentCode",
+    "level",
+    "name",
+    "shortName",
+    "presentationName",
+    "validFrom",
+    "validTo",
+    "notes",
+)
+CORRESPONDENCE_COLUMNS = (
+    "sourceCode",
+    "sourceName",
+    "sourceShortName",
+    "targetCode",
+    "targetName",
+    "targetShortName",
+    "validFrom",
+    "validTo",
+)
+CHANGE_COLUMNS = (
+    "oldCode",
+    "oldName",
+    "oldShortName",
+    "newCode",
+    "newName",
+    "newShortName",
+    "changeOccurred",
+)
+TYPE_NAMES = {
+    "CLASSIFICATION": {"nb": "Klassifikasjon", "nn": "Klassifikasjon", "en": "Classification"},
+    "CODELIST": {"nb": "Kodeliste", "nn": "Kodeliste", "en": "Codelist"},
+}
+NAME_PREFIXES = ("Standard for ", "Classification of ", "Kodeliste for ", "Codelist for ")
+
+
+CACHE_TTL = 3600
+
+
+def route(
+    rule: str, csv: bool = True
+) -> Callable[[Callable[..., Response]], Callable[..., Response]]:
+    """Register a GET view at ``rule`` and at ``rule.json``/``.csv`` (the suffix wins over Accept).
+
+    Answers are cached under the request, the registry's revision and today's date (which decides the
+    current and future versions), so a repeated ``codesAt`` costs one small query
+    (bench/codelists_codes_at.py).
+    """
+
+    def decorator(view: Callable[..., Response]) -> Callable[..., Response]:
+        @functools.wraps(view)
+        def cached(*args: Any, **kwargs: Any) -> Response:
+            key_source = "|".join(
+                [
+                    request.full_path,
+                    request.headers.get("Accept", ""),
+                    request.host_url,
+                    service.registry_revision(get_session()),
+                    today_utc().isoformat(),
+                ]
+            )
+            key = "klass:" + hashlib.sha256(key_source.encode()).hexdigest()
+            cache = get_cache()
+            stored = cache.get(key)
+            if stored is not None:
+                content_type, _, body = stored.partition(b"\n")
+                return Response(body, content_type=content_type.decode())
+            response = view(*args, **kwargs)
+            if response.status_code == 200:
+                cache.set(
+                    key,
+                    (response.content_type or "").encode() + b"\n" + response.get_data(),
+                    CACHE_TTL,
+                )
+            return response
+
+        bp.add_url_rule(rule, view_func=cached, methods=["GET"])
+        suffixes = "json,csv" if csv else "json"
+        bp.add_url_rule(f"{rule}.<any({suffixes}):suffix>", view_func=cached, methods=["GET"])
+        return cached
+
+    return decorator
+
+
+def wants_csv(suffix: str | None) -> bool:
+    """CSV when the path says .csv, or when the Accept header prefers text/csv (parameters such as
+    ``charset`` ignored) over JSON; JSON for */*, a missing header and everything else."""
+    if suffix:
+        return suffix == "csv"
+    best: tuple[float, str] = (0.0, "json")
+    for part in (request.headers.get("Accept") or "").split(","):
+        media, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        kind = {"text/csv": "csv", "application/json": "json", "*/*": "json"}.get(
+            media.strip().lower()
+        )
+        if kind and quality > best[0]:
+            best = (quality, kind)
+    return best[1] == "csv"
+
+
+def csv_response(columns: tuple[str, ...], records: list[dict[str, Any]]) -> Response:
+    fields = request.args.get("csvFields")
+    chosen = columns
+    if fields:
+        wanted = tuple(f.strip() for f in fields.split(","))
+        unknown = [f for f in wanted if f not in columns or f.endswith("InRequestedRange")]
+        if unknown:
+            raise BadRequest(
+                "CorrespondenceList does not contain the following field(s): " + ", ".join(unknown),
+                (FieldError("csvFields", "unknown field"),),
+            )
+        chosen = wanted
+    body = pipeline.to_csv(chosen, records, request.args.get("csvSeparator", ","))
+    charset = "UTF-8" if "utf-8" in (request.headers.get("Accept") or "").lower() else "ISO-8859-1"
+    return Response(
+        body.encode(charset, errors="replace"), content_type=f"text/csv;charset={charset}"
+    )
+
+
+def hal_json(payload: dict[str, Any]) -> Response:
+    return Response(
+        json.dumps(payload, ensure_ascii=False, sort_keys=False), content_type="application/json"
+    )
+
+
+def parse_id(raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(
+            f"Failed to convert value '{raw}' to a number.", (FieldError("id", "a number"),)
+        ) from None
+
+
+def date_param(name: str, required: bool = True) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        if required:
+            raise BadRequest(
+                f"Required request parameter '{name}' is not present",
+                (FieldError(name, "required"),),
+            )
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(
+            f"Failed to convert '{raw}' to a date (yyyy-MM-dd)", (FieldError(name, "yyyy-MM-dd"),)
+        ) from None
+
+
+def bool_param(name: str) -> bool:
+    raw = (request.args.get(name) or "false").lower()
+    if raw not in ("true", "false"):
+        raise BadRequest(
+            f"Invalid boolean value for {name}: {raw}", (FieldError(name, "true or false"),)
+        )
+    return raw == "true"
+
+
+def today_utc() -> date:
+    return now().astimezone(UTC).date()
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000+0000")
+
+
+def href(endpoint: str, **values: Any) -> dict[str, str]:
+    return {"href": url_for(endpoint, _external=True, **values)}
+
+
+def section_label(found: Classification) -> str:
+    return f"{found.producer.short_name} - {found.producer.name_nb}"
+
+
+def version_name(version: ClassificationVersion, lang: str) -> str:
+    if version.alias:
+        return version.alias
+    name = service.text(version.classification, "name", lang) or version.classification.name_nb
+    for prefix in NAME_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    name = name[:1].upper() + name[1:]
+    spans_years = version.valid_from.month == 1 and version.valid_from.day == 1
+    return (
+        f"{name} {version.valid_from:%Y}" if spans_years else f"{name} {version.valid_from:%Y-%m}"
+    )
+
+
+def version_summary(
+    version: ClassificationVersion, lang: str, today: date, include_future: bool
+) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "name": version_name(version, lang),
+        "id": version.id,
+        "validFrom": version.valid_from.isoformat(),
+    }
+    if version.valid_to and (include_future or not service.is_current(version, today)):
+        summary["validTo"] = version.valid_to.isoformat()
+    summary.update(
+        {
+            "lastModified": stamp(version.last_modified),
+            "published": ["nb", "nn", "en"],
+            "_links": {"self": href("klass.get_version", version_id=version.id)},
+        }
+    )
+    return summary
+
+
+def classification_item(found: Classification, lang: str, description: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "name": service.text(found, "name", lang) or found.name_nb,
+        "id": found.id,
+        "classificationType": TYPE_NAMES[found.kind][lang],
+        "classificationFamilyId": found.family_id,
+        "lastModified": stamp(found.last_modified),
+    }
+    if description:
+        item["description"] = service.text(found, "description", lang)
+    item["_links"] = {"self": href("klass.get_classification", classification_id=found.id)}
+    return item
+
+
+def paging() -> tuple[int, int]:
+    try:
+        page, size = int(request.args.get("page", 0)), int(request.args.get("size", 20))
+    except ValueError:
+        raise BadRequest("page and size must be numbers.") from None
+    if page < 0 or not 1 <= size <= 2000:
+        raise BadRequest("page must be 0 or more and size between 1 and 2000.")
+    return page, size
+
+
+def page_info(size: int, total: int, number: int) -> dict[str, int]:
+    return {"size": size, "totalElements": total, "totalPages": -(-total // size), "number": number}
+
+
+def code_record(row: pipeline.CodeRow, ranged: bool) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "code": row.code,
+        "parentCode": row.parent_code,
+        "level": row.level,
+        "name": row.name,
+        "shortName": row.short_name,
+        "presentationName": row.presentation_name,
+        "validFrom": row.valid_from.isoformat() if row.valid_from else None,
+        "validTo": row.valid_to.isoformat() if row.valid_to else None,
+    }
+    if ranged:
+        record["validFromInRequestedRange"] = row.in_range_from.isoformat()
+        record["validToInRequestedRange"] = row.in_range_to.isoformat() if row.in_range_to else None
+    record["notes"] = row.notes
+    return record
+
+
+def item_names(version: ClassificationVersion, lang: str) -> dict[str, tuple[str, str]]:
+    return {
+        i.code: (service.text(i, "name", lang) or i.name_nb, service.text(i, "short_name", lang))
+        for i in version.items
+    }
+
+
+def table_summary(table: CorrespondenceTable, lang: str) -> dict[str, Any]:
+    return {
+        "name": f"{version_name(table.source, lang)} - {version_name(table.target, lang)}",
+        "id": table.id,
+        "contactPerson": {
+            "name": table.source.classification.producer.name_nb,
+            "email": "",
+            "phone": "",
+        },
+        "owningSection": table.source.classification.producer.short_name,
+        "source": version_name(table.source, lang),
+        "sourceId": table.source_version_id,
+        "target": version_name(table.target, lang),
+        "targetId": table.target_version_id,
+        "changeTable": table.source.classification_id == table.target.classification_id,
+        "lastModified": stamp(table.last_modified),
+        "published": ["nb", "nn", "en"],
+        "sourceLevel": None,
+        "targetLevel": None,
+        "_links": {
+            "self": href("klass.get_correspondence_table", table_id=table.id),
+            "source": href("klass.get_version", version_id=table.source_version_id),
+            "target": href("klass.get_version", version_id=table.target_version_id),
+        },
+    }
+
+
+@bp.errorhandler(PortalError)
+def _problem(error: PortalError) -> Response:
+    # Klass answers CSV requests with the bare message and everything else with a problem document.
+    if request.path.endswith(".csv") or "text/csv" in (request.headers.get("Accept") or ""):
+        return Response(error.detail, status=error.status, content_type="text/plain;charset=UTF-8")
+    body = error.to_problem(instance=request.path)
+    body.pop("errors", None)
+    body["type"] = "about:blank"
+    return Response(json.dumps(body), status=error.status, content_type="application/problem+json")
+
+
+@bp.after_request
+def _vary(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response

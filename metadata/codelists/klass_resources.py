@@ -1,0 +1,201 @@
+"""/api/klass/v1/ resources by id: versions, variants, correspondence tables, families and the
+sections listing (here: the producers), in Klass's shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from sqlalchemy import or_, select
+
+from metadata.codelists import codes as pipeline
+from metadata.codelists import service
+from metadata.codelists.klass_edge import (
+    bool_param,
+    classification_item,
+    hal_json,
+    href,
+    item_names,
+    parse_id,
+    route,
+    section_label,
+    table_summary,
+    today_utc,
+    version_summary,
+    wants_csv,
+)
+from metadata.codelists.models import Classification, CorrespondenceTable
+from portal.db import get_session
+from portal.errors import NotFound
+
+
+@route("/versions/<version_id>")
+def get_version(version_id: str, suffix: str | None = None) -> Response:
+    lang, include_future = (
+        service.language(request.args.get("language")),
+        bool_param("includeFuture"),
+    )
+    db, today = get_session(), today_utc()
+    version = service.version(db, parse_id(version_id))
+    found = version.classification
+    items = [
+        {
+            "code": i.code,
+            "parentCode": i.parent_code or "",
+            "level": str(i.level),
+            "name": service.text(i, "name", lang) or i.name_nb,
+            "shortName": service.text(i, "short_name", lang) if found.include_short_name else None,
+            "notes": service.text(i, "notes", lang) if found.include_notes else None,
+        }
+        for i in sorted(version.items, key=lambda i: i.code)
+    ]
+    if wants_csv(suffix):
+        return Response(
+            pipeline.to_csv(
+                (
+                    "code",
+                    "parentCode",
+                    "level",
+                    "name",
+                    "shortName",
+                    "notes",
+                    "validFrom",
+                    "validTo",
+                ),
+                items,
+                ";",
+            ),
+            content_type="text/csv;charset=UTF-8",
+        )
+    tables = db.scalars(
+        select(CorrespondenceTable).where(
+            or_(
+                CorrespondenceTable.source_version_id == version.id,
+                CorrespondenceTable.target_version_id == version.id,
+            ),
+            CorrespondenceTable.published.is_(True),
+        )
+    )
+    summary = version_summary(version, lang, today, include_future)
+    payload = {
+        **{k: v for k, v in summary.items() if k != "_links"},
+        "introduction": version.introduction_en if lang == "en" else version.introduction_nb,
+        "contactPerson": {"name": found.producer.name_nb, "email": "", "phone": ""},
+        "owningSection": section_label(found),
+        "legalBase": "",
+        "publications": "",
+        "derivedFrom": "",
+        "correspondenceTables": [table_summary(t, lang) for t in tables],
+        "classificationVariants": [],
+        "changelogs": [],
+        "levels": [
+            {
+                "levelNumber": level.number,
+                "levelName": service.text(level, "name", lang) or level.name_nb,
+            }
+            for level in version.levels
+        ],
+        "classificationItems": items,
+        "_links": summary["_links"],
+    }
+    return hal_json(payload)
+
+
+@route("/correspondencetables/<table_id>")
+def get_correspondence_table(table_id: str, suffix: str | None = None) -> Response:
+    lang = service.language(request.args.get("language"))
+    table = service.table(get_session(), parse_id(table_id))
+    source_names, target_names = item_names(table.source, lang), item_names(table.target, lang)
+    maps = [
+        {
+            "sourceCode": m.source_code,
+            "sourceName": source_names.get(m.source_code or "", ("", ""))[0]
+            if m.source_code
+            else None,
+            "targetCode": m.target_code,
+            "targetName": target_names.get(m.target_code or "", ("", ""))[0]
+            if m.target_code
+            else None,
+        }
+        for m in table.maps
+    ]
+    if wants_csv(suffix):
+        return Response(
+            pipeline.to_csv(("sourceCode", "sourceName", "targetCode", "targetName"), maps, ";"),
+            content_type="text/csv;charset=UTF-8",
+        )
+    summary = table_summary(table, lang)
+    summary["owningSection"] = section_label(table.source.classification)
+    return hal_json(
+        {
+            **summary,
+            "description": table.description_nb,
+            "changelogs": [],
+            "correspondenceMaps": maps,
+        }
+    )
+
+
+def _family_members(family_id: int, include_codelists: bool, section: str) -> list[Classification]:
+    return [
+        c
+        for c in service.all_public(get_session())
+        if c.family_id == family_id
+        and (include_codelists or c.kind == "CLASSIFICATION")
+        and (not section or c.producer.short_name.lower() == section.lower())
+    ]
+
+
+@route("/classificationfamilies", csv=False)
+def list_families(suffix: str | None = None) -> Response:
+    lang = service.language(request.args.get("language"))
+    include_codelists = bool_param("includeCodelists")
+    section = (request.args.get("ssbSection") or "").split(" - ")[0].strip()
+    items = []
+    for family in service.families(get_session()):
+        members = _family_members(family.id, include_codelists, section)
+        if members:
+            items.append(
+                {
+                    "name": service.text(family, "name", lang) or family.name_nb,
+                    "id": family.id,
+                    "numberOfClassifications": len(members),
+                    "_links": {"self": href("klass.get_family", family_id=family.id)},
+                }
+            )
+    payload: dict[str, Any] = {"_embedded": {"classificationFamilies": items}} if items else {}
+    payload["_links"] = {"self": {"href": request.url}}
+    return hal_json(payload)
+
+
+@route("/classificationfamilies/<family_id>", csv=False)
+def get_family(family_id: str, suffix: str | None = None) -> Response:
+    lang = service.language(request.args.get("language"))
+    number = parse_id(family_id)
+    family = next((f for f in service.families(get_session()) if f.id == number), None)
+    if family is None:
+        raise NotFound(f"ClassificationFamily not found with id = {number}")
+    section = (request.args.get("ssbSection") or "").split(" - ")[0].strip()
+    members = _family_members(number, bool_param("includeCodelists"), section)
+    return hal_json(
+        {
+            "name": service.text(family, "name", lang) or family.name_nb,
+            "id": family.id,
+            "classifications": [
+                {k: v for k, v in classification_item(c, lang, False).items()} for c in members
+            ],
+            "_links": {"self": {"href": request.url}},
+        }
+    )
+
+
+@route("/ssbsections", csv=False)
+def sections(suffix: str | None = None) -> Response:
+    """Here the "sections" are the producers that own a published classification."""
+    names = sorted({section_label(c) for c in service.all_public(get_session())})
+    return hal_json(
+        {
+            "_embedded": {"ssbSections": [{"name": n} for n in names]},
+            "_links": {"self": {"href": request.url}},
+        }
+    )
