@@ -13,7 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from metadata.codelists.importing import ClassificationIn, ItemIn, VersionIn, load
-from metadata.codelists.models import Classification, StatisticCodeList
+from metadata.codelists.models import (
+    Classification,
+    ClassificationVariant,
+    StatisticCodeList,
+    VariantItem,
+    VariantLevel,
+)
 from portal.programme.models import Producer, Statistic
 
 COUNTIES, MUNICIPALITIES = 104, 131
@@ -64,18 +70,15 @@ def seed_code_lists(session: Session, now: datetime) -> int:
     )
     county_versions = _versions(COUNTIES, counties)
     municipality_versions = _versions(MUNICIPALITIES, municipalities)
-    county_tables = []
-    if correspondence.get("counties_2020_2024"):
-        county_tables.append(
-            (
-                TABLE_IDS["counties_2020_2024"],
-                *VERSION_IDS[COUNTIES],
-                [
-                    (r["source_code"], r["target_code"])
-                    for r in correspondence["counties_2020_2024"]
-                ],
-            )
+    county_tables = [
+        (
+            TABLE_IDS["counties_2020_2024"],
+            *VERSION_IDS[COUNTIES],
+            county_changes(
+                county_versions, municipality_versions, correspondence["municipalities_2020_2024"]
+            ),
         )
+    ]
     municipality_tables = []
     if correspondence.get("municipalities_2020_2024"):
         municipality_tables.append(
@@ -142,8 +145,75 @@ def seed_code_lists(session: Session, now: datetime) -> int:
         now,
     )
     _load_producer_list(session, now)
+    _add_county_groupings(session, county_versions, municipality_versions, now)
     _link_statistics(session)
     return 3
+
+
+def county_changes(
+    counties: list[VersionIn], municipalities: list[VersionIn], municipality_changes: list[Any]
+) -> list[tuple[str | None, str | None]]:
+    """The 2024 county change table, derived from real data because no public file of Klass's own was
+    found: a county that kept code and name is unchanged (not listed, as in Klass); a renamed one maps
+    to itself; a dissolved one maps to the 2024 counties its municipalities went to (the first two
+    digits of a municipality's code are its county, by the numbering rule)."""
+    old, new = ({i.code: i.name_nb for i in v.items} for v in counties)
+    moved: dict[str, list[str]] = {}
+    for row in municipality_changes:
+        moved.setdefault(row["source_code"], []).append(row["target_code"])
+    pairs: list[tuple[str | None, str | None]] = []
+    for code, name in sorted(old.items()):
+        if code in new:
+            if new[code] != name:
+                pairs.append((code, code))
+            continue
+        targets = {
+            target[:2]
+            for item in municipalities[0].items
+            if item.code[:2] == code
+            for target in moved.get(item.code, [item.code])
+        }
+        pairs += [(code, target) for target in sorted(targets & set(new))]
+    return pairs
+
+
+#: Municipalities grouped by county, one variant per version (derived from the two real lists).
+GROUPING_IDS = (100_601, 100_602)
+
+
+def _add_county_groupings(
+    session: Session, counties: list[VersionIn], municipalities: list[VersionIn], now: datetime
+) -> None:
+    for variant_id, county, municipality in zip(
+        GROUPING_IDS, counties, municipalities, strict=True
+    ):
+        county_codes = {i.code for i in county.items}
+        variant = ClassificationVariant(
+            id=variant_id,
+            version_id=municipality.id,
+            name_nb="Kommuner gruppert etter fylke",
+            name_en="Municipalities grouped by county",
+            introduction_nb="Kommunene med fylket de hørte til i versjonens gyldighetsperiode.",
+            introduction_en="The municipalities with the county they belonged to while the version was valid.",
+            valid_from=municipality.valid_from,
+            valid_to=municipality.valid_to,
+            published=True,
+            last_modified=now,
+        )
+        variant.levels = [
+            VariantLevel(number=1, name_nb="Fylke", name_en="County"),
+            VariantLevel(number=2, name_nb="Kommune", name_en="Municipality"),
+        ]
+        variant.items = [
+            VariantItem(code=i.code, parent_code=None, level=1, name_nb=i.name_nb)
+            for i in county.items
+        ] + [
+            VariantItem(code=i.code, parent_code=i.code[:2], level=2, name_nb=i.name_nb)
+            for i in municipality.items
+            if i.code[:2] in county_codes
+        ]
+        session.add(variant)
+    session.flush()
 
 
 GEAR = 100_001  # local range: a list Klass does not hold

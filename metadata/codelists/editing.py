@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from metadata.codelists.importing import ItemIn, VersionIn, check_items, check_versions
 from metadata.codelists.models import (
@@ -30,6 +30,16 @@ from portal.programme.models import Producer
 KINDS = ("CLASSIFICATION", "CODELIST")
 #: Where new lists go unless a family is named.
 DEFAULT_FAMILY = (100_000, "Produsentenes kodelister", "Producers' code lists")
+
+
+#: Where producers' own versions, variants and tables are numbered from: above the demo's local ids.
+LOCAL_VERSION_IDS, LOCAL_VARIANT_IDS, LOCAL_TABLE_IDS = 200_000, 200_000, 300_000
+
+
+def next_id(session: Session, column: InstrumentedAttribute[int], floor: int) -> int:
+    """The next free id at or above ``floor`` (ids are not generated: Klass's own ones are kept)."""
+    highest = session.scalar(select(func.max(column)).where(column >= floor))
+    return floor if highest is None else highest + 1
 
 
 @dataclass(frozen=True)
@@ -69,14 +79,8 @@ def create(
                 id=DEFAULT_FAMILY[0], name_nb=DEFAULT_FAMILY[1], name_en=DEFAULT_FAMILY[2]
             )
         )
-    highest = (
-        session.scalar(
-            select(func.max(Classification.id)).where(Classification.id >= FIRST_LOCAL_ID)
-        )
-        or FIRST_LOCAL_ID - 1
-    )
     found = Classification(
-        id=highest + 1,
+        id=next_id(session, Classification.id, FIRST_LOCAL_ID),
         family_id=DEFAULT_FAMILY[0],
         producer_id=producer.id,
         kind=kind,
@@ -112,9 +116,10 @@ def authorize(
     return found, ensure_permission(actor, Permission.CODELIST_WRITE, found.producer_id)
 
 
-def parse_items(body: bytes, content_type: str) -> list[ItemIn]:
-    """Items from CSV (``code,parentCode,level,name[,shortName]``) or a Klass JSON answer (``codes`` or
-    ``classificationItems``). Raises BadRequest naming the line."""
+def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[ItemIn]:
+    """Items from CSV (``code,parentCode,level,name[,shortName,name_nn,name_en]``) or a Klass JSON answer
+    (``codes`` or ``classificationItems``). Raises BadRequest naming the line; ``check=False`` leaves the
+    item checks to a caller that lists them with its own."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -163,9 +168,12 @@ def parse_items(body: bytes, content_type: str) -> list[ItemIn]:
                 else None,
                 level=level,
                 short_name_nb=str(row.get("shortName") or ""),
+                name_nn=str(row.get("name_nn") or "").strip(),
+                name_en=str(row.get("name_en") or "").strip(),
             )
         )
-    errors += check_items(items)
+    if check:
+        errors += check_items(items)
     if errors:
         raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
     if not items:
@@ -192,16 +200,8 @@ def add_version(
             "The version overlaps another version or ends before it starts.",
             tuple(FieldError("/valid_from", e.detail) for e in errors),
         )
-    highest = (
-        session.scalar(
-            select(func.max(ClassificationVersion.id)).where(
-                ClassificationVersion.id >= FIRST_LOCAL_ID
-            )
-        )
-        or FIRST_LOCAL_ID - 1
-    )
     version = ClassificationVersion(
-        id=max(highest + 1, 200_000),
+        id=next_id(session, ClassificationVersion.id, LOCAL_VERSION_IDS),
         classification_id=found.id,
         valid_from=valid_from,
         valid_to=valid_to,
@@ -218,6 +218,8 @@ def add_version(
             parent_code=i.parent_code,
             level=i.level,
             name_nb=i.name_nb,
+            name_nn=i.name_nn,
+            name_en=i.name_en,
             short_name_nb=i.short_name_nb,
         )
         for i in items
@@ -239,7 +241,7 @@ def add_version(
     return version
 
 
-def _version(found: Classification, version_id: int) -> ClassificationVersion:
+def version_of(found: Classification, version_id: int) -> ClassificationVersion:
     version = next((v for v in found.versions if v.id == version_id), None)
     if version is None:
         raise NotFound(f"Code list {found.id} has no version {version_id}.")
@@ -251,8 +253,8 @@ def compare(
 ) -> list[Change]:
     """What changes from version ``against`` to ``version_id``: codes added, removed or renamed."""
     found, _ = authorize(session, actor, classification_id)
-    new = {i.code: i.name_nb for i in _version(found, version_id).items}
-    old = {i.code: i.name_nb for i in _version(found, against).items}
+    new = {i.code: i.name_nb for i in version_of(found, version_id).items}
+    old = {i.code: i.name_nb for i in version_of(found, against).items}
     return [
         Change(code, old.get(code), new.get(code))
         for code in sorted(set(new) | set(old))
@@ -265,7 +267,7 @@ def publish(
 ) -> ClassificationVersion:
     """Make a draft version public (it then appears in the Klass API). Raises 401/403/404, Conflict."""
     found, actor = authorize(session, actor, classification_id)
-    version = _version(found, version_id)
+    version = version_of(found, version_id)
     if version.published:
         raise Conflict(f"Version {version_id} is already published.")
     version.published, version.last_modified, found.last_modified = True, now, now
@@ -282,3 +284,98 @@ def publish(
         after={"version": version_id},
     )
     return version
+
+
+def _draft(found: Classification, version_id: int) -> ClassificationVersion:
+    version = version_of(found, version_id)
+    if version.published:
+        raise Conflict(
+            f"Version {version_id} is published and fixed; add a new version to change its codes."
+        )
+    return version
+
+
+def put_item(
+    session: Session,
+    actor: Actor | None,
+    classification_id: int,
+    version_id: int,
+    item: ItemIn,
+    now: datetime,
+) -> ClassificationItem:
+    """Add or replace one item of a draft version; the version's items must still pass the import
+    checks (parents, levels). Raises 401/403/404, Conflict (published), BadRequest."""
+    found, actor = authorize(session, actor, classification_id)
+    version = _draft(found, version_id)
+    existing = {i.code: i for i in version.items}
+    before = existing.get(item.code)
+    others = [
+        ItemIn(i.code, i.name_nb, i.parent_code, i.level)
+        for i in version.items
+        if i.code != item.code
+    ]
+    errors = check_items([item, *others])
+    if errors:
+        raise BadRequest(
+            "The item does not fit the version: " + errors[0].detail,
+            tuple(FieldError("/" + e.pointer.replace(" ", "/"), e.detail) for e in errors),
+        )
+    row = before or ClassificationItem(version_id=version.id, code=item.code)
+    row.parent_code, row.level = item.parent_code, item.level
+    row.name_nb, row.name_nn, row.name_en = item.name_nb, item.name_nn, item.name_en
+    row.short_name_nb = item.short_name_nb
+    if before is None:
+        version.items.append(row)
+    if item.level not in {level.number for level in version.levels}:
+        version.levels.append(
+            ClassificationLevel(
+                number=item.level, name_nb=f"Nivå {item.level}", name_en=f"Level {item.level}"
+            )
+        )
+    version.last_modified = found.last_modified = now
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="put-item",
+        entity="code_list",
+        entity_id=str(found.id),
+        producer_id=found.producer_id,
+        before={"code": before.code, "name_nb": before.name_nb} if before else None,
+        after={"version": version.id, "code": item.code, "name_nb": item.name_nb},
+    )
+    return row
+
+
+def delete_item(
+    session: Session,
+    actor: Actor | None,
+    classification_id: int,
+    version_id: int,
+    code: str,
+    now: datetime,
+) -> None:
+    """Remove an item without children from a draft version. Raises 401/403/404, Conflict."""
+    found, actor = authorize(session, actor, classification_id)
+    version = _draft(found, version_id)
+    row = next((i for i in version.items if i.code == code), None)
+    if row is None:
+        raise NotFound(f"Version {version_id} has no code {code}.")
+    if any(i.parent_code == code for i in version.items):
+        raise Conflict(f"Code {code} has codes under it; remove or move them first.")
+    version.items.remove(row)
+    session.delete(row)
+    version.last_modified = found.last_modified = now
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="delete-item",
+        entity="code_list",
+        entity_id=str(found.id),
+        producer_id=found.producer_id,
+        before={"version": version.id, "code": code, "name_nb": row.name_nb},
+        after=None,
+    )

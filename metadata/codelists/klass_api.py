@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, Response, request, url_for
 
 from metadata.codelists import codes as pipeline
-from metadata.codelists import service
+from metadata.codelists import service, variants
 from metadata.codelists.klass_edge import (
     CHANGE_COLUMNS,
     CODE_COLUMNS,
@@ -33,6 +33,7 @@ from metadata.codelists.klass_edge import (
     route,
     section_label,
     today_utc,
+    version_name,
     version_summary,
     wants_csv,
 )
@@ -166,6 +167,16 @@ def get_classification(classification_id: str, suffix: str | None = None) -> Res
                 + "/codesAt{?date=<yyyy-MM-dd>,csvSeparator,level,selectCodes,presentationNamePattern}",
                 "templated": True,
             },
+            "variant": {
+                "href": base
+                + "/variant{?variantName,from=<yyyy-MM-dd>,to=<yyyy-MM-dd>,csvSeparator,level,selectCodes,presentationNamePattern}",
+                "templated": True,
+            },
+            "variantAt": {
+                "href": base
+                + "/variantAt{?variantName,date=<yyyy-MM-dd>,csvSeparator,level,selectCodes,presentationNamePattern}",
+                "templated": True,
+            },
             "corresponds": {
                 "href": base
                 + "/corresponds{?targetClassificationId,from=<yyyy-MM-dd>,to=<yyyy-MM-dd>,csvSeparator}",
@@ -203,6 +214,64 @@ def _code_rows(classification_id: str, start: date, end: date | None) -> list[pi
         select_codes=request.args.get("selectCodes"),
         pattern=request.args.get("presentationNamePattern"),
     )
+
+
+def _variant_rows(classification_id: str, start: date, end: date | None) -> list[pipeline.CodeRow]:
+    """The codes of the variant named ``variantName`` in each version overlapping the range, with the
+    variant's own validity; ``level`` (and ``selectLevel``) as on /codes. Raises 400/404 as Klass does."""
+    name = request.args.get("variantName")
+    if not name:
+        raise BadRequest(
+            "Required request parameter 'variantName' is not present",
+            (FieldError("variantName", "required"),),
+        )
+    lang, include_future = (
+        service.language(request.args.get("language")),
+        bool_param("includeFuture"),
+    )
+    db, today = get_session(), today_utc()
+    found = service.classification(db, parse_id(classification_id))
+    versions = service.public_versions(found, today, include_future)
+    names = {v.id: version_name(v, lang) for v in versions}
+    chosen = variants.variants_named(db, versions, name, lang, names, start, end)
+    if not chosen:
+        raise NotFound(
+            f"{service.text(found, 'name', lang) or found.name_nb} does not have a variant named: "
+            f"'{name}' in requested date range"
+        )
+    rows = pipeline.codes_in_range([variants.variant_rows(v, lang) for v in chosen], start, end)
+    return pipeline.select(
+        rows,
+        level=request.args.get("level") or request.args.get("selectLevel"),
+        select_codes=request.args.get("selectCodes"),
+        pattern=request.args.get("presentationNamePattern"),
+    )
+
+
+@route("/classifications/<classification_id>/variant")
+def variant(classification_id: str, suffix: str | None = None) -> Response:
+    start = date_param("from")
+    assert start is not None
+    records = [
+        code_record(r, True)
+        for r in _variant_rows(classification_id, start, date_param("to", False))
+    ]
+    if wants_csv(suffix):
+        return csv_response(CODE_COLUMNS, records)
+    return hal_json({"codes": records})
+
+
+@route("/classifications/<classification_id>/variantAt")
+def variant_at(classification_id: str, suffix: str | None = None) -> Response:
+    day = date_param("date")
+    assert day is not None
+    records = [
+        code_record(r, False)
+        for r in _variant_rows(classification_id, day, day + timedelta(days=1))
+    ]
+    if wants_csv(suffix):
+        return csv_response(CODE_CSV_FIELDS, records)
+    return hal_json({"codes": records})
 
 
 @route("/classifications/<classification_id>/codes")

@@ -9,7 +9,7 @@ from flask import Response, request
 from sqlalchemy import or_, select
 
 from metadata.codelists import codes as pipeline
-from metadata.codelists import service
+from metadata.codelists import service, variants
 from metadata.codelists.klass_edge import (
     bool_param,
     classification_item,
@@ -19,12 +19,14 @@ from metadata.codelists.klass_edge import (
     parse_id,
     route,
     section_label,
+    stamp,
     table_summary,
     today_utc,
+    version_name,
     version_summary,
     wants_csv,
 )
-from metadata.codelists.models import Classification, CorrespondenceTable
+from metadata.codelists.models import Classification, ClassificationVariant, CorrespondenceTable
 from portal.db import get_session
 from portal.errors import NotFound
 
@@ -85,8 +87,12 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
         "legalBase": "",
         "publications": "",
         "derivedFrom": "",
-        "correspondenceTables": [table_summary(t, lang) for t in tables],
-        "classificationVariants": [],
+        "correspondenceTables": [
+            table_summary(t, lang) for t in tables if t.source.published and t.target.published
+        ],
+        "classificationVariants": [
+            _variant_summary(v, lang) for v in version.variants if v.published
+        ],
         "changelogs": [],
         "levels": [
             {
@@ -98,6 +104,68 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
         "classificationItems": items,
         "_links": summary["_links"],
     }
+    return hal_json(payload)
+
+
+def _variant_summary(variant: ClassificationVariant, lang: str) -> dict[str, Any]:
+    owner = variant.version.classification.producer
+    return {
+        "name": variants.full_name(variant, version_name(variant.version, lang), lang),
+        "id": variant.id,
+        "contactPerson": {"name": owner.name_nb, "email": "", "phone": ""},
+        "owningSection": owner.short_name,
+        "lastModified": stamp(variant.last_modified),
+        "published": ["nb", "nn", "en"],
+        "_links": {"self": href("klass.get_variant", variant_id=variant.id)},
+    }
+
+
+@route("/variants/<variant_id>")
+def get_variant(variant_id: str, suffix: str | None = None) -> Response:
+    lang = service.language(request.args.get("language"))
+    found = variants.public_variant(get_session(), parse_id(variant_id))
+    items = [
+        {
+            "code": i.code,
+            "parentCode": i.parent_code or "",
+            "level": str(i.level),
+            "name": service.text(i, "name", lang) or i.name_nb,
+            "shortName": None,
+            "notes": None,
+        }
+        for i in found.items
+    ]
+    if wants_csv(suffix):
+        return Response(
+            pipeline.to_csv(
+                ("code", "parentCode", "level", "name", "shortName", "notes"), items, ";"
+            ),
+            content_type="text/csv;charset=UTF-8",
+        )
+    summary = _variant_summary(found, lang)
+    payload: dict[str, Any] = {
+        **{k: v for k, v in summary.items() if k != "_links"},
+        "owningSection": section_label(found.version.classification),
+        "validFrom": found.valid_from.isoformat(),
+    }
+    if found.valid_to is not None:
+        payload["validTo"] = found.valid_to.isoformat()
+    payload.update(
+        {
+            "introduction": found.introduction_en if lang == "en" else found.introduction_nb,
+            "correspondenceTables": [],
+            "changelogs": [],
+            "levels": [
+                {
+                    "levelNumber": level.number,
+                    "levelName": service.text(level, "name", lang) or level.name_nb,
+                }
+                for level in found.levels
+            ],
+            "classificationItems": items,
+            "_links": summary["_links"],
+        }
+    )
     return hal_json(payload)
 
 

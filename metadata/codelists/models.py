@@ -1,6 +1,6 @@
 """Tables of the code-list registry: families, classifications and code lists, versions with validity,
-levels, items, and correspondence tables (a table between two versions of one classification is the
-list of changes between them).
+levels, items, variants (regroupings of a version's codes), and correspondence tables (a table between
+two versions of one classification is the list of changes between them).
 
 Classifications brought in from Statistics Norway's Klass keep their Klass ids so scripts written
 against Klass work unchanged; new ones get ids from :data:`FIRST_LOCAL_ID` up, a range Klass does not use.
@@ -73,6 +73,9 @@ class ClassificationVersion(Base):
     classification: Mapped[Classification] = relationship(back_populates="versions")
     levels: Mapped[list[ClassificationLevel]] = relationship(order_by="ClassificationLevel.number")
     items: Mapped[list[ClassificationItem]] = relationship(order_by="ClassificationItem.code")
+    variants: Mapped[list[ClassificationVariant]] = relationship(
+        back_populates="version", order_by="ClassificationVariant.id"
+    )
 
 
 class ClassificationLevel(Base):
@@ -157,3 +160,63 @@ class CorrespondenceMap(Base):
     # Either side may be missing: a code that came into being, or one that ceased.
     source_code: Mapped[str | None] = mapped_column(String(50))
     target_code: Mapped[str | None] = mapped_column(String(50))
+
+
+class ClassificationVariant(Base):
+    """A regrouping of one version's codes (Klass "variant"), with its own validity and publication.
+    Its deepest level holds codes of the version; the levels above are the groups it defines."""
+
+    __tablename__ = "classification_variant"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("classification_version.id", ondelete="CASCADE"), index=True
+    )
+    # The base name; Klass builds the full name from it, the start month and the version's name.
+    name_nb: Mapped[str] = mapped_column(String(300))
+    name_nn: Mapped[str] = mapped_column(String(300), default="")
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    introduction_nb: Mapped[str] = mapped_column(Text, default="")
+    introduction_en: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_modified: Mapped[datetime]
+
+    version: Mapped[ClassificationVersion] = relationship(back_populates="variants")
+    levels: Mapped[list[VariantLevel]] = relationship(
+        order_by="VariantLevel.number", cascade="all, delete-orphan"
+    )
+    items: Mapped[list[VariantItem]] = relationship(
+        order_by="VariantItem.code", cascade="all, delete-orphan"
+    )
+
+
+class VariantLevel(Base):
+    __tablename__ = "variant_level"
+    __table_args__ = (UniqueConstraint("variant_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(
+        ForeignKey("classification_variant.id", ondelete="CASCADE")
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    name_nb: Mapped[str] = mapped_column(String(200))
+    name_nn: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+
+
+class VariantItem(Base):
+    __tablename__ = "variant_item"
+    __table_args__ = (UniqueConstraint("variant_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    variant_id: Mapped[int] = mapped_column(
+        ForeignKey("classification_variant.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(50))
+    parent_code: Mapped[str | None] = mapped_column(String(50))
+    level: Mapped[int] = mapped_column(Integer)
+    name_nb: Mapped[str] = mapped_column(String(500))
+    name_nn: Mapped[str] = mapped_column(String(500), default="")
+    name_en: Mapped[str] = mapped_column(String(500), default="")

@@ -9,7 +9,9 @@ from typing import Annotated
 from flask import Blueprint, Flask, Response, request, url_for
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from metadata.codelists import editing
+from metadata.codelists import correspondence, editing, variants
+from metadata.codelists.importing import ItemIn
+from metadata.codelists.models import ClassificationVariant, CorrespondenceTable
 from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
 from portal.api.openapi import Operation, Param, operation, problems
 from portal.auth import current_actor
@@ -189,6 +191,247 @@ def publish_version(classification_id: int, version_id: int) -> Response:
             published=True,
         )
     )
+
+
+class ItemPut(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name_nb: Name
+    name_nn: Annotated[str, StringConstraints(max_length=500)] = ""
+    name_en: Annotated[str, StringConstraints(max_length=500)] = ""
+    short_name_nb: Annotated[str, StringConstraints(max_length=200)] = ""
+    parent_code: Annotated[str, StringConstraints(max_length=50)] | None = None
+    level: Annotated[int, Field(ge=1, le=20)] = 1
+
+
+class ItemOut(BaseModel):
+    code: str
+    parent_code: str | None
+    level: int
+    name_nb: str
+
+
+class VariantOut(BaseModel):
+    id: int
+    version_id: int
+    name_nb: str
+    valid_from: date
+    valid_to: date | None
+    items: int
+    published: bool
+    links: dict[str, str]
+
+
+class TableOut(BaseModel):
+    id: int
+    source_version_id: int
+    target_version_id: int
+    rows: int
+    published: bool
+    links: dict[str, str]
+
+
+def _text_param(name: str, required: bool = True, max_length: int = 300) -> str:
+    value = (request.args.get(name) or "").strip()
+    if required and not value:
+        raise BadRequest(f"{name} is required.", (FieldError(name, "required"),))
+    if len(value) > max_length:
+        raise BadRequest(
+            f"{name} may be at most {max_length} characters.", (FieldError(name, "too long"),)
+        )
+    return value
+
+
+def _variant_out(variant: ClassificationVariant) -> VariantOut:
+    return VariantOut(
+        id=variant.id,
+        version_id=variant.version_id,
+        name_nb=variant.name_nb,
+        valid_from=variant.valid_from,
+        valid_to=variant.valid_to,
+        items=len(variant.items),
+        published=variant.published,
+        links={"klass": url_for("klass.get_variant", variant_id=variant.id)},
+    )
+
+
+def _table_out(table: CorrespondenceTable) -> TableOut:
+    return TableOut(
+        id=table.id,
+        source_version_id=table.source_version_id,
+        target_version_id=table.target_version_id,
+        rows=len(table.maps),
+        published=table.published,
+        links={"klass": url_for("klass.get_correspondence_table", table_id=table.id)},
+    )
+
+
+@bp.put("/<int:classification_id>/versions/<int:version_id>/items/<code>")
+@operation(
+    Operation(
+        "Add or replace one item of a draft version (published versions are fixed).",
+        "code lists",
+        {200: ("Saved.", ItemOut), **WRITE_PROBLEMS},
+        body=ItemPut,
+        auth=True,
+    )
+)
+def put_item(classification_id: int, version_id: int, code: str) -> Response:
+    require_actor_present()
+    data = parse_body(ItemPut)
+    if not code.strip() or len(code) > 50:
+        raise BadRequest("The code must be 1 to 50 characters.", (FieldError("code", "length"),))
+    db = get_session()
+    row = editing.put_item(
+        db,
+        current_actor(),
+        classification_id,
+        version_id,
+        ItemIn(
+            code=code,
+            name_nb=data.name_nb,
+            parent_code=data.parent_code or None,
+            level=data.level,
+            name_nn=data.name_nn,
+            name_en=data.name_en,
+            short_name_nb=data.short_name_nb,
+        ),
+        now(),
+    )
+    db.commit()
+    return json_response(
+        ItemOut(code=row.code, parent_code=row.parent_code, level=row.level, name_nb=row.name_nb)
+    )
+
+
+@bp.delete("/<int:classification_id>/versions/<int:version_id>/items/<code>")
+@operation(
+    Operation(
+        "Remove an item without codes under it from a draft version.",
+        "code lists",
+        {204: ("Removed.", None), **WRITE_PROBLEMS},
+        auth=True,
+    )
+)
+def delete_item(classification_id: int, version_id: int, code: str) -> Response:
+    require_actor_present()
+    db = get_session()
+    editing.delete_item(db, current_actor(), classification_id, version_id, code, now())
+    db.commit()
+    return Response(status=204)
+
+
+@bp.post("/<int:classification_id>/versions/<int:version_id>/variants")
+@operation(
+    Operation(
+        "Define a draft variant of a version from CSV (code, parentCode, level, name) or Klass "
+        "JSON: the deepest level holds the version's codes, the levels above are your groups.",
+        "code lists",
+        {201: ("Added as a draft.", VariantOut), **WRITE_PROBLEMS},
+        auth=True,
+        query=(
+            Param("name_nb", "Base name in Norwegian.", {"type": "string"}),
+            Param("name_en", "Base name in English.", {"type": "string"}),
+            Param("valid_from", "First day, inclusive.", {"type": "string", "format": "date"}),
+            Param("valid_to", "Day after the last, or none.", {"type": "string", "format": "date"}),
+        ),
+    )
+)
+def define_variant(classification_id: int, version_id: int) -> Response:
+    require_actor_present()
+    db, actor = get_session(), current_actor()
+    editing.authorize(db, actor, classification_id)
+    name_nb, name_en = _text_param("name_nb"), _text_param("name_en", required=False)
+    start, end = _date_param("valid_from", True), _date_param("valid_to", False)
+    assert start is not None
+    items = editing.parse_items(request.get_data(cache=False), request.mimetype, check=False)
+    variant = variants.define(
+        db,
+        actor,
+        classification_id,
+        version_id,
+        name_nb=name_nb,
+        name_en=name_en,
+        valid_from=start,
+        valid_to=end,
+        items=items,
+        now=now(),
+    )
+    db.commit()
+    return json_response(_variant_out(variant), 201)
+
+
+@bp.post("/<int:classification_id>/variants/<int:variant_id>/publish")
+@operation(
+    Operation(
+        "Publish a draft variant; it then appears in the Klass API.",
+        "code lists",
+        {200: ("Published.", VariantOut), **WRITE_PROBLEMS},
+        auth=True,
+    )
+)
+def publish_variant(classification_id: int, variant_id: int) -> Response:
+    require_actor_present()
+    db = get_session()
+    variant = variants.publish(db, current_actor(), classification_id, variant_id, now())
+    db.commit()
+    return json_response(_variant_out(variant))
+
+
+@bp.post("/<int:classification_id>/versions/<int:version_id>/correspondences")
+@operation(
+    Operation(
+        "Define a draft correspondence table from this version to any version, from CSV "
+        "(sourceCode, targetCode) or Klass JSON; to your own next version it is a change table.",
+        "code lists",
+        {201: ("Added as a draft.", TableOut), **WRITE_PROBLEMS},
+        auth=True,
+        query=(
+            Param("target_version", "The version mapped to.", {"type": "integer"}),
+            Param("description", "What the table is for.", {"type": "string"}),
+        ),
+    )
+)
+def define_correspondence(classification_id: int, version_id: int) -> Response:
+    require_actor_present()
+    db, actor = get_session(), current_actor()
+    editing.authorize(db, actor, classification_id)
+    try:
+        target = int(request.args["target_version"])
+    except (KeyError, ValueError):
+        raise BadRequest(
+            "target_version must be a version id.", (FieldError("target_version", "a number"),)
+        ) from None
+    pairs = correspondence.parse_maps(request.get_data(cache=False), request.mimetype)
+    table = correspondence.define(
+        db,
+        actor,
+        classification_id,
+        version_id,
+        target_version_id=target,
+        pairs=pairs,
+        description_nb=_text_param("description", required=False, max_length=2000),
+        now=now(),
+    )
+    db.commit()
+    return json_response(_table_out(table), 201)
+
+
+@bp.post("/<int:classification_id>/correspondences/<int:table_id>/publish")
+@operation(
+    Operation(
+        "Publish a draft correspondence table.",
+        "code lists",
+        {200: ("Published.", TableOut), **WRITE_PROBLEMS},
+        auth=True,
+    )
+)
+def publish_correspondence(classification_id: int, table_id: int) -> Response:
+    require_actor_present()
+    db = get_session()
+    table = correspondence.publish(db, current_actor(), classification_id, table_id, now())
+    db.commit()
+    return json_response(_table_out(table))
 
 
 def init_app(app: Flask) -> None:

@@ -117,6 +117,7 @@ def version(session: Session, version_id: int) -> ClassificationVersion:
             selectinload(ClassificationVersion.items),
             selectinload(ClassificationVersion.levels),
             selectinload(ClassificationVersion.classification),
+            selectinload(ClassificationVersion.variants),
         )
     )
     if found is None or not found.published:
@@ -149,7 +150,7 @@ def tables_between(
 
 def table(session: Session, table_id: int) -> CorrespondenceTable:
     found = session.get(CorrespondenceTable, table_id)
-    if found is None or not found.published:
+    if found is None or not (found.published and found.source.published and found.target.published):
         raise NotFound(f"Correspondence Table not found with id = {table_id}")
     return found
 

@@ -150,6 +150,12 @@ CODELIST_WRITES = {
     ("codelist_api.create_code_list", "POST"),
     ("codelist_api.add_version", "POST"),
     ("codelist_api.publish_version", "POST"),
+    ("codelist_api.put_item", "PUT"),
+    ("codelist_api.delete_item", "DELETE"),
+    ("codelist_api.define_variant", "POST"),
+    ("codelist_api.publish_variant", "POST"),
+    ("codelist_api.define_correspondence", "POST"),
+    ("codelist_api.publish_correspondence", "POST"),
 }
 
 

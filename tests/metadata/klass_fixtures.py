@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+import klass.config
+import pytest
+from flask import Flask
+from klass.requests.sections import sections_list
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 
 from metadata.codelists.importing import ClassificationIn, ItemIn, VersionIn, load
 from portal.programme.models import Producer
@@ -99,3 +107,20 @@ def load_test_lists(session: Session, now: datetime) -> None:
         ),
         now,
     )
+
+
+@contextmanager
+def klass_server(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Serve ``app`` on a real socket and point the real Klass client at it; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=False)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}/api/klass/v1/"
+    monkeypatch.setattr(klass.config, "BASE_URL", base)
+    sections_list.cache_clear()
+    try:
+        yield base
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        sections_list.cache_clear()

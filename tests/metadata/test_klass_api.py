@@ -3,7 +3,6 @@ its edge cases through plain HTTP: dates, selectCodes, levels, CSV and encodings
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import klass
@@ -11,12 +10,10 @@ import klass.config
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from klass.requests.sections import sections_list
-from werkzeug.serving import make_server
 
 from portal.clock import FixedClock
 from portal.db import get_database
-from tests.metadata.klass_fixtures import COUNTIES, MUNICIPALITIES, load_test_lists
+from tests.metadata.klass_fixtures import COUNTIES, MUNICIPALITIES, klass_server, load_test_lists
 
 API = "/api/klass/v1"
 
@@ -30,16 +27,8 @@ def lists(app: Flask, clock: FixedClock) -> None:
 
 @pytest.fixture
 def live(app: Flask, lists: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}{API}/"
-    monkeypatch.setattr(klass.config, "BASE_URL", base)
-    sections_list.cache_clear()
-    yield base
-    server.shutdown()
-    thread.join(timeout=5)
-    sections_list.cache_clear()
+    with klass_server(app, monkeypatch) as base:
+        yield base
 
 
 def test_real_client_reads_classification_versions_and_codes(live: str) -> None:

@@ -1,0 +1,175 @@
+"""Producers' correspondence tables: from a version of their own code list to any version in the registry
+(their own next version makes it a change table). All rows or none, every error by line. Never imports
+Flask."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from metadata.codelists.editing import LOCAL_TABLE_IDS, authorize, next_id, version_of
+from metadata.codelists.models import ClassificationVersion, CorrespondenceMap, CorrespondenceTable
+from portal.access import Actor
+from portal.accounts.audit import record_write
+from portal.errors import BadRequest, Conflict, FieldError, NotFound
+
+Pair = tuple[str | None, str | None]
+
+
+def parse_maps(body: bytes, content_type: str) -> list[Pair]:
+    """(source code, target code) pairs from CSV (``sourceCode,targetCode``) or a Klass JSON answer
+    (``correspondenceMaps`` or ``correspondenceItems``); an empty side is a code that came into being or
+    ceased. Raises BadRequest naming the line."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("The file is not UTF-8 text.") from None
+    rows: list[Any]
+    if content_type == "text/csv":
+        reader = csv.DictReader(
+            io.StringIO(text), delimiter=";" if ";" in text.split("\n", 1)[0] else ","
+        )
+        missing = {"sourceCode", "targetCode"} - set(reader.fieldnames or [])
+        if missing:
+            raise BadRequest(
+                "The CSV header lacks: " + ", ".join(sorted(missing)),
+                (FieldError("line 1", "missing columns"),),
+            )
+        rows = list(reader)
+    elif content_type == "application/json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadRequest(f"The file is not valid JSON (line {exc.lineno}).") from None
+        found = (
+            data.get("correspondenceMaps", data.get("correspondenceItems"))
+            if isinstance(data, dict)
+            else None
+        )
+        if not isinstance(found, list):
+            raise BadRequest(
+                "Send a Klass answer with 'correspondenceMaps' or 'correspondenceItems'."
+            )
+        rows = found
+    else:
+        raise BadRequest("Send the rows as text/csv or application/json.")
+    pairs: list[Pair] = []
+    errors = []
+    for number, row in enumerate(rows, start=2):
+        if not isinstance(row, dict):
+            errors.append(FieldError(f"line {number}", "not an object"))
+            continue
+        source = str(row.get("sourceCode") or "").strip() or None
+        target = str(row.get("targetCode") or "").strip() or None
+        pairs.append((source, target))
+    if errors:
+        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+    return pairs
+
+
+def check_pairs(
+    pairs: Sequence[Pair], source: ClassificationVersion, target: ClassificationVersion
+) -> list[FieldError]:
+    """Every problem by line: a code missing from its version, a row with neither side, a repeated row."""
+    source_codes = {i.code for i in source.items}
+    target_codes = {i.code for i in target.items}
+    errors, seen = [], set()
+    for number, (s, t) in enumerate(pairs, start=2):
+        if s is None and t is None:
+            errors.append(FieldError(f"line {number}", "a row needs a source or a target code"))
+        if s is not None and s not in source_codes:
+            errors.append(FieldError(f"line {number}", f"{s} is not in version {source.id}"))
+        if t is not None and t not in target_codes:
+            errors.append(FieldError(f"line {number}", f"{t} is not in version {target.id}"))
+        if (s, t) in seen:
+            errors.append(FieldError(f"line {number}", f"{s} → {t} is listed twice"))
+        seen.add((s, t))
+    return errors
+
+
+def define(
+    session: Session,
+    actor: Actor | None,
+    classification_id: int,
+    version_id: int,
+    *,
+    target_version_id: int,
+    pairs: Sequence[Pair],
+    description_nb: str,
+    now: datetime,
+) -> CorrespondenceTable:
+    """A draft correspondence table from one of the actor's versions to any published version (or one
+    of the actor's own drafts). Raises 401/403/404 and BadRequest listing every error by line."""
+    found, actor = authorize(session, actor, classification_id)
+    source = version_of(found, version_id)
+    target = session.get(ClassificationVersion, target_version_id)
+    if target is None or not (
+        target.published or target.classification.producer_id == found.producer_id
+    ):
+        raise NotFound(f"There is no version {target_version_id} to map to.")
+    if target.id == source.id:
+        raise BadRequest(
+            "A table maps between two versions.", (FieldError("target_version", "the same"),)
+        )
+    errors = check_pairs(pairs, source, target)
+    if not pairs:
+        errors.append(FieldError("line 2", "the file has no rows"))
+    if errors:
+        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+    table = CorrespondenceTable(
+        id=next_id(session, CorrespondenceTable.id, LOCAL_TABLE_IDS),
+        source_version_id=source.id,
+        target_version_id=target.id,
+        description_nb=description_nb,
+        published=False,
+        last_modified=now,
+    )
+    table.maps = [CorrespondenceMap(source_code=s, target_code=t) for s, t in pairs]
+    session.add(table)
+    found.last_modified = now
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="define-correspondence",
+        entity="code_list",
+        entity_id=str(found.id),
+        producer_id=found.producer_id,
+        before=None,
+        after={"table": table.id, "source": source.id, "target": target.id, "rows": len(pairs)},
+    )
+    return table
+
+
+def publish(
+    session: Session, actor: Actor | None, classification_id: int, table_id: int, now: datetime
+) -> CorrespondenceTable:
+    """Publish a draft table (the Klass API shows it once both its versions are public too).
+    Raises 401/403/404, Conflict."""
+    found, actor = authorize(session, actor, classification_id)
+    table = session.get(CorrespondenceTable, table_id)
+    if table is None or table.source.classification_id != found.id:
+        raise NotFound(f"Code list {found.id} has no correspondence table {table_id}.")
+    if table.published:
+        raise Conflict(f"Correspondence table {table_id} is already published.")
+    table.published, table.last_modified, found.last_modified = True, now, now
+    session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="publish-correspondence",
+        entity="code_list",
+        entity_id=str(found.id),
+        producer_id=found.producer_id,
+        before=None,
+        after={"table": table_id},
+    )
+    return table
