@@ -61,7 +61,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_variant_level")),
-        sa.UniqueConstraint("variant_id", "number", name=op.f("uq_variant_level_variant_id_number")),
+        sa.UniqueConstraint(
+            "variant_id", "number", name=op.f("uq_variant_level_variant_id_number")
+        ),
     )
     op.create_table(
         "variant_item",
@@ -83,7 +85,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("variant_id", "code", name=op.f("uq_variant_item_variant_id_code")),
     )
     with op.batch_alter_table("variant_item", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_variant_item_variant_id"), ["variant_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_variant_item_variant_id"), ["variant_id"], unique=False
+        )
 
 
 def downgrade() -> None:
