@@ -11,6 +11,7 @@ bp = page_blueprint("metadata", __name__)
 
 def init_app(app: Flask) -> None:
     from metadata.codelists import klass_api, producer_api
+    from metadata.codelists import manage as registry_manage  # noqa: F401  (registers routes)
     from metadata.codelists import pages as registry_pages  # noqa: F401  (registers routes)
     from metadata.sims import api, editing, pages  # noqa: F401  (registers routes)
     from metadata.sims.render import to_html

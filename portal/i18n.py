@@ -457,6 +457,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+# Domains keep their own strings; they import nothing from the portal, so this cannot cycle.
+from metadata.codelists.messages import MESSAGES as _REGISTRY  # noqa: E402
+
+MESSAGES.update(_REGISTRY)
+
+
 def current_language() -> str:
     lang = g.get("lang", "nb")
     return lang if lang in LANGUAGES else "nb"

@@ -21,8 +21,9 @@ from metadata.codelists.models import (
     ClassificationItem,
     ClassificationLevel,
     ClassificationVersion,
+    CorrespondenceTable,
 )
-from portal.access import Actor, Permission, ensure_permission
+from portal.access import Actor, Permission, ensure_permission, writable_producer_ids
 from portal.accounts.audit import record_write
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Producer
@@ -378,4 +379,27 @@ def delete_item(
         producer_id=found.producer_id,
         before={"version": version.id, "code": code, "name_nb": row.name_nb},
         after=None,
+    )
+
+
+def list_own(session: Session, actor: Actor) -> list[Classification]:
+    """The code lists ``actor`` may change (every one for a portal administrator), by id."""
+    stmt = select(Classification).order_by(Classification.id)
+    scope = writable_producer_ids(actor)
+    if scope is not None:
+        stmt = stmt.where(Classification.producer_id.in_(scope))
+    return list(session.scalars(stmt))
+
+
+def tables_from(session: Session, found: Classification) -> list[CorrespondenceTable]:
+    """Every correspondence table, draft or published, from a version of ``found``."""
+    ids = [v.id for v in found.versions]
+    if not ids:
+        return []
+    return list(
+        session.scalars(
+            select(CorrespondenceTable)
+            .where(CorrespondenceTable.source_version_id.in_(ids))
+            .order_by(CorrespondenceTable.id)
+        )
     )

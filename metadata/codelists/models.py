@@ -145,8 +145,12 @@ class CorrespondenceTable(Base):
 
     source: Mapped[ClassificationVersion] = relationship(foreign_keys=[source_version_id])
     target: Mapped[ClassificationVersion] = relationship(foreign_keys=[target_version_id])
+    # Nulls last on both databases (SQLite and PostgreSQL disagree by default).
     maps: Mapped[list[CorrespondenceMap]] = relationship(
-        order_by="(CorrespondenceMap.source_code, CorrespondenceMap.target_code)"
+        order_by=lambda: (
+            CorrespondenceMap.source_code.asc().nulls_last(),
+            CorrespondenceMap.target_code.asc().nulls_last(),
+        )
     )
 
 

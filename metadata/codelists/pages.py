@@ -10,11 +10,12 @@ from typing import Any
 from flask import Response, request, url_for
 
 from metadata.codelists import codes as pipeline
-from metadata.codelists import service
+from metadata.codelists import service, variants
+from metadata.codelists.klass_edge import version_name
 from metadata.views import bp
 from portal.api.edge import now
 from portal.db import get_session
-from portal.errors import BadRequest, FieldError
+from portal.errors import BadRequest, FieldError, NotFound
 from portal.i18n import current_language
 from portal.web.routing import bilingual, render_page
 
@@ -104,6 +105,12 @@ def classification(classification_id: int) -> Response:
         day=day,
         tree=_tree(rows),
         statistics=service.statistics_using(db, classification_id),
+        variants=[
+            (v, variants.full_name(v, version_name(version, lang), lang))
+            for version in versions
+            for v in version.variants
+            if v.published
+        ],
         count=len(rows),
         name=service.text(found, "name", lang) or found.name_nb,
         description=service.text(found, "description", lang) or found.description_nb,
@@ -152,4 +159,27 @@ def classification_changes(classification_id: int) -> Response:
         classification=found,
         pairs=pairs,
         name=service.text(found, "name", lang) or found.name_nb,
+    )
+
+
+@bilingual(
+    "/klassifikasjoner/<int:classification_id>/varianter/<int:variant_id>",
+    "/en/classifications/<int:classification_id>/variants/<int:variant_id>",
+    twin="klass.get_variant",
+    blueprint=bp,
+)
+def variant(classification_id: int, variant_id: int) -> Response:
+    lang = current_language()
+    found = variants.public_variant(get_session(), variant_id)
+    if found.version.classification_id != classification_id:
+        raise NotFound(f"Classification {classification_id} has no variant {variant_id}.")
+    rows = pipeline.codes_in_range([variants.variant_rows(found, lang)], found.valid_from, None)
+    return render_page(
+        "metadata/variant.html",
+        twin_url=url_for("klass.get_variant", variant_id=variant_id),
+        classification=found.version.classification,
+        name=variants.full_name(found, version_name(found.version, lang), lang),
+        variant=found,
+        tree=_tree(rows),
+        count=len(rows),
     )

@@ -109,8 +109,16 @@ PUBLIC_PAGES = [
     "/logg-inn",
     "/api/v1/docs",
     "/finnes-ikke",
+    "/klassifikasjoner/131?dato=2024-06-01",
+    "/en/classifications/131/variants/100602",
 ]
-PRIVATE_PAGES = ["/min-side", "/min-side/statistikk/kpi", "/en/my-page"]
+PRIVATE_PAGES = [
+    "/min-side",
+    "/min-side/statistikk/kpi",
+    "/en/my-page",
+    "/min-side/kodelister",
+    "/en/my-page/code-lists/131",
+]
 
 
 def _violations(page, axe_source: str) -> list[dict]:

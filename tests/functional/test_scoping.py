@@ -145,6 +145,15 @@ DOCUMENTATION_WRITES = {
     ("metadata.publish", "POST"),
     ("metadata.reviewed", "POST"),
 }
+# The registry's producer pages; tests/metadata/test_codelist_pages.py checks each for 401 and 403.
+REGISTRY_PAGE_WRITES = {
+    ("metadata.my_code_lists", "POST"),
+    ("metadata.upload_version", "POST"),
+    ("metadata.save_item", "POST"),
+    ("metadata.add_variant", "POST"),
+    ("metadata.add_table", "POST"),
+    ("metadata.publish_draft", "POST"),
+}
 # The registry's producer API; tests/metadata/test_codelist_editing.py checks each for 401 and 403.
 CODELIST_WRITES = {
     ("codelist_api.create_code_list", "POST"),
@@ -171,6 +180,7 @@ def test_every_write_route_is_covered(app: Flask) -> None:
         | CALENDAR_PAGE_WRITES
         | DOCUMENTATION_WRITES
         | CODELIST_WRITES
+        | REGISTRY_PAGE_WRITES
         | set(UNSCOPED_WRITES)
     )
 

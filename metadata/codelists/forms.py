@@ -1,0 +1,51 @@
+"""The registry's producer forms. Choices offer only the user's own things; a forged choice reaches the
+service, which answers 403 or 404."""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from portal.web.forms import PortalForm
+
+
+class CodeListForm(PortalForm):
+    producer = SelectField(validators=[DataRequired()], validate_choice=False)
+    kind = SelectField(choices=[SelectChoice("CODELIST"), SelectChoice("CLASSIFICATION")])
+    name_nb = StringField(validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(validators=[DataRequired(), Length(max=300)])
+    description_nb = TextAreaField(validators=[Optional(), Length(max=5000)])
+    description_en = TextAreaField(validators=[Optional(), Length(max=5000)])
+
+
+class VersionUploadForm(PortalForm):
+    file = FileField(validators=[FileRequired()])
+    valid_from = DateField(validators=[DataRequired()])
+    valid_to = DateField(validators=[Optional()])
+
+
+class ItemForm(PortalForm):
+    version = SelectField(validators=[DataRequired()], validate_choice=False)
+    code = StringField(validators=[DataRequired(), Length(max=50)])
+    parent_code = StringField(validators=[Optional(), Length(max=50)])
+    level = IntegerField(default=1, validators=[DataRequired(), NumberRange(min=1, max=20)])
+    name_nb = StringField(validators=[DataRequired(), Length(max=500)])
+    name_en = StringField(validators=[Optional(), Length(max=500)])
+
+
+class VariantForm(PortalForm):
+    version = SelectField(validators=[DataRequired()], validate_choice=False)
+    name_nb = StringField(validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(validators=[Optional(), Length(max=300)])
+    valid_from = DateField(validators=[DataRequired()])
+    valid_to = DateField(validators=[Optional()])
+    file = FileField(validators=[FileRequired()])
+
+
+class TableForm(PortalForm):
+    version = SelectField(validators=[DataRequired()], validate_choice=False)
+    target_version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
+    description = TextAreaField(validators=[Optional(), Length(max=2000)])
+    file = FileField(validators=[FileRequired()])
