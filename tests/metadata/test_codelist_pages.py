@@ -72,7 +72,7 @@ def test_a_producer_maintains_a_code_list_from_the_pages(client: FlaskClient, ap
     with get_database(app).sessions() as s:
         found = s.get(Classification, list_id)
         assert found is not None
-        first, second = sorted((v.id for v in found.versions))
+        first, second = sorted(v.id for v in found.versions)
     manage = client.get(f"/min-side/kodelister/{list_id}").text
     # The draft's changes against the version before it, before anything is published.
     assert "Delvis ledige" in manage and "Arbeidssøkere på tiltak" in manage
