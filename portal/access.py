@@ -28,6 +28,9 @@ class Permission(enum.StrEnum):
     RELEASE_WRITE = "calendar:release:write"
     DOCUMENTATION_WRITE = "metadata:documentation:write"
     CODELIST_WRITE = "metadata:codelist:write"
+    TABLE_WRITE = "pxbridge:table:write"
+    # Registering a remote PxWeb is a portal administrator's job: the portal then calls that host.
+    REMOTE_MANAGE = "pxbridge:remote:manage"
     TOKEN_MANAGE = "accounts:token:manage"  # noqa: S105  (a permission name, not a secret)
     USER_MANAGE = "accounts:user:manage"
     AUDIT_READ = "accounts:audit:read"
@@ -40,6 +43,7 @@ _EDITOR = frozenset(
         Permission.RELEASE_WRITE,
         Permission.DOCUMENTATION_WRITE,
         Permission.CODELIST_WRITE,
+        Permission.TABLE_WRITE,
     }
 )
 _PRODUCER_ADMIN = _EDITOR | {Permission.TOKEN_MANAGE, Permission.USER_MANAGE, Permission.AUDIT_READ}

@@ -20,6 +20,8 @@ from portal.db import get_database
 from portal.demo import seed
 from portal.errors import PortalError
 from portal.programme.service import find_producer
+from pxbridge.demo import seed_tables
+from pxbridge.views import get_store
 from release_calendar.demo import seed_releases
 
 
@@ -59,10 +61,11 @@ def seed_demo() -> list[seed.DemoAccount]:
         releases = seed_releases(session, _now())
         documentation = seed_documentation(session, _now())
         code_lists = seed_code_lists(session, _now())
+        tables = seed_tables(session, get_store(), _now())
     click.echo(
         f"Demo data: {added['producers']} producers, {added['subject_areas']} subject areas, "
         f"{added['statistics']} statistics, {releases} releases, {documentation} documentation "
-        f"versions, {code_lists} code lists, {len(created)} accounts added."
+        f"versions, {code_lists} code lists, {tables} tables, {len(created)} accounts added."
     )
     return created
 

@@ -30,7 +30,18 @@ DEFAULTS: dict[str, Any] = {
     # Largest request body accepted anywhere, in bytes.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # Named rate limits (flask-limiter syntax); "login" guards the login form, "api" the public API.
-    "RATELIMITS": {"login": "10 per minute;100 per day", "api": "600 per minute"},
+    "RATELIMITS": {
+        "login": "10 per minute;100 per day",
+        "api": "600 per minute",
+        # PxWebApi's own default (reference implementation): 30 calls per 10 seconds per client.
+        "pxapi": "30 per 10 second",
+    },
+    # Most cells one PxWebApi data request may select (Statistics Norway allows 800,000).
+    "PXAPI_MAX_CELLS": 800_000,
+    # Largest table file a producer may upload (PX, JSON-stat or CSV), in bytes.
+    "TABLE_UPLOAD_MAX_BYTES": 200 * 1024 * 1024,
+    # Most cells a table may have.
+    "TABLE_MAX_CELLS": 20_000_000,
     # Turns rate limiting off entirely (used by tests that are not about rate limits).
     "RATELIMIT_ENABLED": True,
     "LOG_LEVEL": "INFO",

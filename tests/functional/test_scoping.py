@@ -30,6 +30,10 @@ from tests.release_calendar.factories import releases_in_each_state
 UNSCOPED_WRITES = {
     ("web.login", "POST"): "anyone may try to log in (rate-limited)",
     ("web.logout", "POST"): "ends only the caller's own session",
+    (
+        "pxwebapi.data",
+        "POST",
+    ): "PxWebApi reads data by POST (the selection is the body); it writes nothing",
 }
 
 NEW_STATISTIC = {
@@ -145,6 +149,8 @@ DOCUMENTATION_WRITES = {
     ("metadata.publish", "POST"),
     ("metadata.reviewed", "POST"),
 }
+# Table uploads; tests/pxbridge/test_tables_access.py checks them for 401, 403 and 409.
+TABLE_WRITES = {("table_api.upload_table", "POST")}
 # The registry's producer pages; tests/metadata/test_codelist_pages.py checks each for 401 and 403.
 REGISTRY_PAGE_WRITES = {
     ("metadata.my_code_lists", "POST"),
@@ -181,6 +187,7 @@ def test_every_write_route_is_covered(app: Flask) -> None:
         | DOCUMENTATION_WRITES
         | CODELIST_WRITES
         | REGISTRY_PAGE_WRITES
+        | TABLE_WRITES
         | set(UNSCOPED_WRITES)
     )
 

@@ -85,3 +85,25 @@ def test_upgrade_seed_user_and_token_lifecycle(tmp_path: Path) -> None:
     assert _portal(instance, "token", "revoke", str(token_id)).returncode == 0
     assert "revoked" in _portal(instance, "token", "list", "--producer", "nve").stdout
     db.dispose()
+
+
+def test_bulk_import_of_px_files_with_a_progress_bar(tmp_path: Path) -> None:
+    from tests.pxbridge.conftest import test_px
+
+    instance = tmp_path / "instance"
+    assert _portal(instance, "db", "upgrade").returncode == 0
+    seeded = _portal(instance, "seed", "--demo")
+    assert "3 tables" in seeded.stdout, seeded.stdout
+    folder = tmp_path / "px"
+    folder.mkdir()
+    (folder / "a.px").write_bytes(test_px("88001"))
+    (folder / "b.px").write_bytes(test_px("88002"))
+    (folder / "c.px").write_bytes(test_px("88003").split(b"DATA=")[0])
+    done = _portal(instance, "tables", "import-px", str(folder), "--statistic", "folkemengde")
+    assert done.returncode == 1
+    assert "2 of 3 tables imported" in done.stdout and "Importing" in done.stdout + done.stderr
+    assert "refused c.px" in done.stderr and "DATA" in done.stderr
+    listed = _portal(instance, "tables", "list").stdout
+    assert "88001" in listed and "88002" in listed and "88003" not in listed
+    assert "14216" in listed  # a demo table
+    assert not list((instance / "tables").glob("88003/*.npy"))

@@ -1,0 +1,161 @@
+"""From a stored table and a selection to a :class:`~pxbridge.cube.Cube`: index arithmetic on the
+memory-mapped cells, elimination (by the elimination value, or by summing), placement. Never imports
+Flask."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pxbridge import cells
+from pxbridge.cube import Cube, Dimension, Unit
+from pxbridge.models import DataTable, TableVariable
+from pxbridge.selection import Selection, problem
+
+
+def label(table: DataTable, field: str, lang: str) -> str:
+    value = getattr(table, f"{field}_{lang}", "") if lang == "en" else ""
+    return str(value or getattr(table, f"{field}_nb"))
+
+
+def dimension(variable: TableVariable, positions: Sequence[int] | None, lang: str) -> Dimension:
+    """A variable as a cube dimension in ``lang``, with the chosen positions (None: all)."""
+    chosen = range(len(variable.codes)) if positions is None else positions
+    labels = variable.labels_en if lang == "en" and any(variable.labels_en) else variable.labels_nb
+    notes = variable.notes.get(lang) or variable.notes.get("nb") or []
+    value_notes = variable.value_notes.get(lang) or variable.value_notes.get("nb") or {}
+    codes = tuple(variable.codes[i] for i in chosen)
+    return Dimension(
+        code=variable.code,
+        label=(variable.label_en if lang == "en" else "") or variable.label_nb,
+        codes=codes,
+        labels=tuple(labels[i] or variable.labels_nb[i] for i in chosen),
+        role=variable.role,
+        elimination=variable.elimination,
+        show=variable.show,
+        time_scale=variable.time_scale,
+        notes=tuple(notes),
+        value_notes={c: tuple(value_notes[c]) for c in codes if c in value_notes},
+    )
+
+
+def units(table: DataTable, lang: str) -> dict[str, Unit]:
+    return {
+        code: Unit(str(u.get(lang) or u.get("nb") or ""), int(u.get("decimals", table.decimals)))
+        for code, u in table.units.items()
+    }
+
+
+def _sum_out(
+    values: NDArray[np.float64], shape: Sequence[int], axes: Sequence[int]
+) -> NDArray[np.float64]:
+    """Sum ``axes`` away (PX elimination without an elimination value). Symbols count as nothing; a
+    sum of symbols only is ".."."""
+    block = values.reshape(shape)
+    numbers = np.nansum(block, axis=tuple(axes))
+    present = (~np.isnan(block)).any(axis=tuple(axes))
+    result = np.where(present, numbers, cells.encode(".."))
+    return np.ascontiguousarray(result, dtype=np.float64).reshape(-1)
+
+
+def build_cube(
+    table: DataTable,
+    stored: NDArray[np.float64],
+    selection: Selection,
+    lang: str,
+    *,
+    stub: Sequence[str] = (),
+    heading: Sequence[str] = (),
+) -> Cube:
+    """The selected cells of ``table`` in ``lang``. ``stub``/``heading`` (variable codes, ``time`` for the
+    time variable) reorder the output as PxWebApi's placement; naming only one side puts the rest on
+    the other. Raises a 400 problem "Illegal placment" (sic) for an unknown or doubly placed name."""
+    variables = table.variables
+    sizes = [len(v.codes) for v in variables]
+    picks: list[Sequence[int] | None] = []
+    summed: list[int] = []
+    kept: list[int] = []
+    for index, (variable, pick) in enumerate(zip(variables, selection.picks, strict=True)):
+        if pick is not None:
+            picks.append(list(pick))
+            kept.append(index)
+        elif variable.elimination_code and variable.elimination_code in variable.codes:
+            picks.append([variable.codes.index(variable.elimination_code)])
+        else:
+            picks.append(None)
+            summed.append(index)
+    values = cells.select(stored, sizes, picks)
+    if summed:
+        shape = [len(p) if p is not None else sizes[i] for i, p in enumerate(picks)]
+        values = _sum_out(values, shape, summed)
+    dims = [dimension(variables[i], selection.picks[i], lang) for i in kept]
+    order = _placement(table, kept, stub, heading)
+    if order != list(range(len(kept))):
+        values = cells.permute(values, [len(d.codes) for d in dims], order)
+        dims = [dims[i] for i in order]
+    stub_count = _stub_count(table, [kept[i] for i in order], stub, heading)
+    return Cube(
+        table_id=table.id,
+        matrix=table.matrix,
+        language=lang,
+        title=label(table, "title", lang),
+        source=label(table, "source", lang),
+        updated=table.updated,
+        dimensions=tuple(dims),
+        stub=stub_count,
+        values=values,
+        units=units(table, lang),
+        symbols=dict(table.symbols),
+        decimals=table.decimals,
+        contact=table.contact,
+        notes=tuple(table.notes.get(lang) or table.notes.get("nb") or []),
+        official=table.official,
+        subject_code=table.subject_code,
+        languages=tuple(table.languages.split(",")),
+    )
+
+
+def _resolve_names(table: DataTable, kept: Sequence[int], names: Sequence[str]) -> list[int]:
+    """Positions in ``kept`` of the named variables."""
+    codes = {table.variables[i].code.lower(): n for n, i in enumerate(kept)}
+    time = next((n for n, i in enumerate(kept) if table.variables[i].role == "time"), None)
+    found = []
+    for name in names:
+        at = codes.get(name.lower())
+        if at is None and name.lower() == "time":
+            at = time
+        if at is None or at in found:
+            raise problem(400, "Illegal placment", f"Illegal placment: {name}")
+        found.append(at)
+    return found
+
+
+def _placement(
+    table: DataTable, kept: Sequence[int], stub: Sequence[str], heading: Sequence[str]
+) -> list[int]:
+    if not stub and not heading:
+        stubs = [n for n, i in enumerate(kept) if table.variables[i].placement == "stub"]
+        return stubs + [n for n in range(len(kept)) if n not in stubs]
+    rows, columns = _resolve_names(table, kept, stub), _resolve_names(table, kept, heading)
+    if set(rows) & set(columns):
+        raise problem(
+            400, "Illegal placment", "Illegal placment: a variable in both stub and heading"
+        )
+    rest = [n for n in range(len(kept)) if n not in rows and n not in columns]
+    if stub and heading and rest:
+        raise problem(
+            400, "Illegal placment", "Illegal placment: stub and heading leave variables out"
+        )
+    return rows + rest + columns if stub else rest + columns
+
+
+def _stub_count(
+    table: DataTable, ordered: Sequence[int], stub: Sequence[str], heading: Sequence[str]
+) -> int:
+    if not stub and not heading:
+        return sum(1 for i in ordered if table.variables[i].placement == "stub")
+    if stub:
+        return len(ordered) - len(heading) if heading else len(stub)
+    return len(ordered) - len(heading)

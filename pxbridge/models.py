@@ -1,0 +1,125 @@
+"""Tables of the PxAPI bridge: each statistical table's metadata (variables, values, codes, time variable,
+elimination, units, notes, contact, updated, source) in the database, its cells in the instance folder's
+cell store (pxbridge/store.py), and the producers' existing PxWeb installations the portal mirrors.
+
+A table belongs to a statistic (so to a producer) and may be tied to a release: it is then invisible
+everywhere until that release's time, by the calendar's one visibility rule (portal/access.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+from portal.programme.models import Producer, Statistic
+from release_calendar.models import Release
+
+
+class RemoteSource(Base):
+    """A PxWeb or PxWebApi 2.0 a producer already runs; its tables are mirrored into the portal."""
+
+    __tablename__ = "remote_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The API root, e.g. https://data.ssb.no/api/pxwebapi/v2 (no trailing slash).
+    base_url: Mapped[str] = mapped_column(String(500))
+    api: Mapped[str] = mapped_column(String(20), default="pxwebapi2")
+    # The statistic mirrored tables are filed under until a producer moves them.
+    statistic_id: Mapped[int] = mapped_column(ForeignKey("statistic.id"))
+    # Put before the remote's table ids, so two installations' ids cannot collide here.
+    table_prefix: Mapped[str] = mapped_column(String(20), default="")
+    language: Mapped[str] = mapped_column(String(5), default="no")
+    last_synced_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+    producer: Mapped[Producer] = relationship()
+
+
+class DataTable(Base):
+    __tablename__ = "data_table"
+
+    # The table id as PxWebApi shows it (e.g. "07459"); matched case-insensitively.
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    statistic_id: Mapped[int] = mapped_column(
+        ForeignKey("statistic.id", ondelete="RESTRICT"), index=True
+    )
+    release_id: Mapped[int | None] = mapped_column(
+        ForeignKey("release.id", ondelete="SET NULL"), index=True
+    )
+    remote_id: Mapped[int | None] = mapped_column(
+        ForeignKey("remote_source.id", ondelete="CASCADE"), index=True
+    )
+    remote_table_id: Mapped[str | None] = mapped_column(String(40))
+    matrix: Mapped[str] = mapped_column(String(40))
+    title_nb: Mapped[str] = mapped_column(String(500))
+    title_en: Mapped[str] = mapped_column(String(500), default="")
+    source_nb: Mapped[str] = mapped_column(String(300), default="")
+    source_en: Mapped[str] = mapped_column(String(300), default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    # language -> [texts]
+    notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    official: Mapped[bool] = mapped_column(Boolean, default=True)
+    subject_code: Mapped[str] = mapped_column(String(40), default="")
+    languages: Mapped[str] = mapped_column(String(40), default="nb")
+    time_unit: Mapped[str] = mapped_column(String(12), default="Other")
+    first_period: Mapped[str] = mapped_column(String(20), default="")
+    last_period: Mapped[str] = mapped_column(String(20), default="")
+    updated: Mapped[datetime | None]
+    decimals: Mapped[int] = mapped_column(Integer, default=0)
+    # stored symbol -> text shown (PX DATASYMBOL1..6, DATASYMBOLNIL)
+    symbols: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # metric value code ("" without a metric) -> {"nb": base, "en": base, "decimals": n}
+    units: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    cells: Mapped[int] = mapped_column(BigInteger)
+    # The cell file's revision in the store; None for a mirrored table, whose cells stay remote.
+    store_revision: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    statistic: Mapped[Statistic] = relationship()
+    release: Mapped[Release | None] = relationship()
+    variables: Mapped[list[TableVariable]] = relationship(
+        order_by="TableVariable.position", cascade="all, delete-orphan"
+    )
+
+
+class TableVariable(Base):
+    __tablename__ = "table_variable"
+    __table_args__ = (UniqueConstraint("table_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[str] = mapped_column(
+        ForeignKey("data_table.id", ondelete="CASCADE"), index=True
+    )
+    # Order in the stored cell array: the stub variables, then the heading variables.
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(100))
+    label_nb: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300), default="")
+    placement: Mapped[str] = mapped_column(String(8))  # "stub" or "heading"
+    role: Mapped[str | None] = mapped_column(String(8))  # "time", "metric", "geo"
+    elimination: Mapped[bool] = mapped_column(Boolean, default=False)
+    elimination_code: Mapped[str | None] = mapped_column(String(100))
+    time_scale: Mapped[str | None] = mapped_column(String(1))
+    show: Mapped[str] = mapped_column(String(12), default="value")
+    codes: Mapped[list[str]] = mapped_column(JSON)
+    labels_nb: Mapped[list[str]] = mapped_column(JSON)
+    labels_en: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    value_notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

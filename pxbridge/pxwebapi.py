@@ -1,0 +1,382 @@
+"""/api/pxwebapi/v2/: every producer's tables through PxWebApi 2.0, so pxwebpy, pyjstat and the other
+clients work unchanged (shared/reference/pxapi.md). Upstream names, URL shapes and titles of problems are
+kept on purpose (including "mandantory" and "placment"); query parameter names are matched in any case,
+as the reference implementation does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC
+from typing import Any
+
+import orjson
+from flask import Blueprint, Flask, Response, current_app, request, url_for
+
+from portal.api.edge import now
+from portal.db import get_session
+from portal.errors import PortalError
+from portal.security import csrf, get_limiter, named_limit
+from pxbridge import jsonstat, service
+from pxbridge.cube import Cube
+from pxbridge.extract import build_cube, dimension, label, units
+from pxbridge.models import DataTable
+from pxbridge.output import FORMAT_NAMES, render
+from pxbridge.selection import Selection, default_selection, problem, resolve, split_values
+
+bp = Blueprint("pxwebapi", __name__, url_prefix="/api/pxwebapi/v2")
+
+LANGUAGES = {"no": "nb", "nb": "nb", "nn": "nb", "en": "en"}
+DEFAULT_LANGUAGE = "no"
+
+
+def arg(name: str) -> str | None:
+    """A query parameter by name in any case (``pageSize`` = ``pagesize``)."""
+    lowered = name.lower()
+    for key, value in request.args.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def _language() -> tuple[str, str]:
+    """(the id the caller used, the portal language). Raises 400 "Unsupported language"."""
+    raw = (arg("lang") or DEFAULT_LANGUAGE).lower()
+    if raw not in LANGUAGES:
+        raise problem(400, "Unsupported language", f"Unsupported language {raw}")
+    return raw, LANGUAGES[raw]
+
+
+def _int_arg(name: str, default: int, minimum: int = 1) -> int:
+    raw = arg(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise problem(400, "Parameter error", f"{name} must be a whole number") from None
+    return value if value >= minimum else default
+
+
+def _link(rel: str, lang: str, endpoint: str, **values: Any) -> dict[str, str]:
+    return {
+        "rel": rel,
+        "hreflang": lang,
+        "href": url_for(endpoint, _external=True, lang=lang, **values),
+    }
+
+
+def _limit() -> tuple[int, int]:
+    """(calls, seconds) of the configured "pxapi" limit, for /config."""
+    match = re.match(
+        r"\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)", named_limit("pxapi")
+    )
+    if not match:
+        return 0, 0
+    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[match.group(3)]
+    return int(match.group(1)), int(match.group(2) or 1) * seconds
+
+
+@bp.get("/config")
+def config() -> Response:
+    _language()
+    calls, window = _limit()
+    return _json(
+        {
+            "apiVersion": "2.0.0",
+            "appVersion": "statistikkportalen-0.1",
+            "languages": [{"id": "no", "label": "Norsk"}, {"id": "en", "label": "English"}],
+            "defaultLanguage": DEFAULT_LANGUAGE,
+            "maxDataCells": current_app.config["PXAPI_MAX_CELLS"],
+            "maxCallsPerTimeWindow": calls,
+            "timeWindow": window,
+            "license": "https://data.norge.no/nlod/no/2.0",
+            "sourceReferences": [
+                {"language": "no", "text": "Kilde: Statistikkportalen"},
+                {"language": "en", "text": "Source: Statistikkportalen"},
+            ],
+            "defaultDataFormat": "json-stat2",
+            "dataFormats": list(FORMAT_NAMES),
+            "features": [{"id": "CORS", "params": [{"key": "enabled", "value": "True"}]}],
+        }
+    )
+
+
+def _updated(table: DataTable) -> str:
+    moment = table.updated or table.updated_at
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _table_item(table: DataTable, lang_id: str, lang: str) -> dict[str, Any]:
+    other = "en" if lang_id != "en" else "no"
+    statistic = table.statistic
+    return {
+        "type": "Table",
+        "id": table.id,
+        "label": label(table, "title", lang),
+        "description": "",
+        "updated": _updated(table),
+        "firstPeriod": table.first_period,
+        "lastPeriod": table.last_period,
+        "category": "public",
+        "variableNames": [
+            (v.label_en if lang == "en" else "") or v.label_nb for v in table.variables
+        ],
+        "discontinued": False,
+        "source": label(table, "source", lang),
+        "subjectCode": table.subject_code,
+        "timeUnit": table.time_unit,
+        "paths": [
+            [
+                {
+                    "id": statistic.slug,
+                    "label": (statistic.name_en if lang == "en" else "") or statistic.name_nb,
+                }
+            ]
+        ],
+        "links": [
+            _link("self", lang_id, "pxwebapi.get_table", table_id=table.id),
+            _link("alternate", other, "pxwebapi.get_table", table_id=table.id),
+            _link("metadata", lang_id, "pxwebapi.metadata", table_id=table.id),
+            {
+                **_link("data", lang_id, "pxwebapi.data", table_id=table.id),
+                "href": url_for(
+                    "pxwebapi.data",
+                    table_id=table.id,
+                    lang=lang_id,
+                    outputFormat="json-stat2",
+                    _external=True,
+                ),
+            },
+        ],
+    }
+
+
+@bp.get("/tables")
+def list_tables() -> Response:
+    lang_id, lang = _language()
+    page, size = _int_arg("pageNumber", 1), _int_arg("pageSize", 20)
+    past = arg("pastDays")
+    rows, total = service.list_tables(
+        get_session(),
+        now(),
+        text=(arg("query") or "").strip() or None,
+        past_days=_int_arg("pastDays", 0) or None if past else None,
+        page=page,
+        page_size=size,
+    )
+    pages = max(1, -(-total // size))
+    if page > pages:
+        raise problem(404, "Non-existent page", "Non-existent page")
+    links = []
+    if page < pages:
+        links.append(_page_link("next", lang_id, page + 1, size))
+    if 1 < page <= pages:
+        links.append(_page_link("previous", lang_id, page - 1, size))
+    if pages > 1:
+        links.append(_page_link("last", lang_id, pages, size))
+    return _json(
+        {
+            "language": lang_id,
+            "tables": [_table_item(t, lang_id, lang) for t in rows],
+            "page": {
+                "pageNumber": page,
+                "pageSize": size,
+                "totalElements": total,
+                "totalPages": pages,
+                "links": links,
+            },
+            "links": [_page_link("self", lang_id, page, size)],
+        }
+    )
+
+
+def _page_link(rel: str, lang_id: str, page: int, size: int) -> dict[str, str]:
+    extra = {k: v for k, v in request.args.items() if k.lower() in ("query", "pastdays")}
+    return {
+        "rel": rel,
+        "hreflang": lang_id,
+        "href": url_for(
+            "pxwebapi.list_tables",
+            lang=lang_id,
+            pageSize=size,
+            pageNumber=page,
+            _external=True,
+            **extra,
+        ),
+    }
+
+
+@bp.get("/tables/<table_id>")
+def get_table(table_id: str) -> Response:
+    lang_id, lang = _language()
+    table = service.get_table(get_session(), table_id, now())
+    return _json({"language": lang_id, **_table_item(table, lang_id, lang)})
+
+
+def full_cube(table: DataTable, lang: str) -> Cube:
+    """The whole table's structure as a cube with no cells, for metadata."""
+    import numpy as np
+
+    dims = tuple(dimension(v, None, lang) for v in table.variables)
+    return Cube(
+        table_id=table.id,
+        matrix=table.matrix,
+        language=lang,
+        title=label(table, "title", lang),
+        source=label(table, "source", lang),
+        updated=table.updated,
+        dimensions=dims,
+        stub=sum(1 for v in table.variables if v.placement == "stub"),
+        values=np.empty(0),
+        units=units(table, lang),
+        symbols=dict(table.symbols),
+        decimals=table.decimals,
+        contact=table.contact,
+        notes=tuple(table.notes.get(lang) or table.notes.get("nb") or []),
+        official=table.official,
+        subject_code=table.subject_code,
+    )
+
+
+@bp.get("/tables/<table_id>/metadata")
+def metadata(table_id: str) -> Response:
+    _, lang = _language()
+    table = service.get_table(get_session(), table_id, now())
+    return Response(jsonstat.metadata(full_cube(table, lang)), content_type=jsonstat.CONTENT_TYPE)
+
+
+@bp.get("/tables/<table_id>/defaultselection")
+@bp.get("/tables/<table_id>/defaultSelection")
+def default(table_id: str) -> Response:
+    lang_id, _ = _language()
+    table = service.get_table(get_session(), table_id, now())
+    chosen = default_selection(table.variables)
+    return _json(
+        {
+            "selection": [
+                {"variableCode": v.code, "valueCodes": chosen.get(v.code, [])}
+                for v in table.variables
+            ],
+            "placement": {
+                "heading": [v.code for v in table.variables if v.placement == "heading"],
+                "stub": [v.code for v in table.variables if v.placement == "stub"],
+            },
+            "language": lang_id,
+            "links": [_link("self", lang_id, "pxwebapi.default", table_id=table.id)],
+        }
+    )
+
+
+def _get_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """valuecodes[VAR]=…, heading=…, stub=… from the query string, names in any case."""
+    requested: dict[str, list[str]] = {}
+    for key, value in request.args.items(multi=True):
+        lowered = key.lower()
+        if lowered.startswith("valuecodes"):
+            match = re.fullmatch(r"valuecodes\[(.+)\]", key, re.IGNORECASE)
+            if not match:
+                raise problem(
+                    400, "Parameter error", f"{key} must name a variable: valuecodes[VAR]"
+                )
+            requested.setdefault(match.group(1), []).extend(split_values(value))
+    heading = split_values(arg("heading") or "")
+    stub = split_values(arg("stub") or "")
+    return requested, stub, heading
+
+
+def _post_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        return {}, [], []
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        raise problem(400, "Parameter error", "The body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise problem(400, "Parameter error", "The body must be a VariablesSelection object")
+    requested: dict[str, list[str]] = {}
+    for item in body.get("selection") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("variableCode"), str):
+            raise problem(400, "Parameter error", "Each selection needs a variableCode")
+        values = item.get("valueCodes") or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise problem(400, "Parameter error", "valueCodes must be a list of strings")
+        if item.get("codelist") or item.get("codeList"):
+            raise problem(400, "Non-existent codelist", "Non-existent codelist")
+        requested.setdefault(item["variableCode"], []).extend(values)
+    placement = body.get("placement") or {}
+    if not isinstance(placement, dict):
+        raise problem(400, "Parameter error", "placement must be an object")
+    stub, heading = placement.get("stub") or [], placement.get("heading") or []
+    if not all(isinstance(x, str) for x in [*stub, *heading]):
+        raise problem(400, "Illegal placment", "Illegal placment")
+    return requested, list(stub), list(heading)
+
+
+def select_cube(
+    table: DataTable,
+    requested: dict[str, list[str]],
+    lang: str,
+    stub: list[str],
+    heading: list[str],
+) -> tuple[Cube, Selection]:
+    """Resolve a selection (the default one when empty) and cut the cube from the table's cells."""
+    if not requested:
+        requested = default_selection(table.variables)
+        if not stub and not heading:
+            stub, heading = [], []
+    selection = resolve(table.variables, requested, max_cells=current_app.config["PXAPI_MAX_CELLS"])
+    from pxbridge.views import table_cells
+
+    stored = table_cells(table, selection)
+    return build_cube(table, stored, selection, lang, stub=stub, heading=heading), selection
+
+
+@bp.route("/tables/<table_id>/data", methods=["GET", "POST"])
+def data(table_id: str) -> Response:
+    _, lang = _language()
+    format_name = (arg("outputFormat") or "json-stat2").lower()
+    if format_name not in FORMAT_NAMES:
+        raise problem(400, "Unsupported output format", f"Unsupported output format {format_name}")
+    params = split_values(arg("outputFormatParams") or "")
+    table = service.get_table(get_session(), table_id, now())
+    requested, stub, heading = _post_selection() if request.method == "POST" else _get_selection()
+    cube, _ = select_cube(table, requested, lang, stub, heading)
+    return render(cube, format_name, params)
+
+
+def _json(payload: dict[str, Any]) -> Response:
+    return Response(orjson.dumps(payload), content_type="application/json; charset=UTF-8")
+
+
+@bp.get("/codelists/<codelist_id>")
+@bp.get("/codeLists/<codelist_id>")
+def codelist(codelist_id: str) -> Response:
+    _language()
+    raise problem(404, "Non-existent codelist", f"Non-existent codelist {codelist_id}")
+
+
+def stream_response(chunks: Iterator[bytes], content_type: str, filename: str) -> Response:
+    response = Response(chunks, content_type=content_type)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@bp.errorhandler(PortalError)
+def _problem(error: PortalError) -> Response:
+    body = error.to_problem(instance=request.path)
+    body.pop("errors", None)
+    response = Response(
+        orjson.dumps(body), status=error.status, mimetype="application/problem+json"
+    )
+    for key, value in error.headers.items():
+        response.headers[key] = value
+    return response
+
+
+def init_app(app: Flask) -> None:
+    # Read-only and open to everyone: no session, no CSRF, PxWeb's own rate limit ("pxapi").
+    csrf.exempt(bp)
+    get_limiter(app).limit(lambda: named_limit("pxapi"))(bp)
+    app.register_blueprint(bp)

@@ -1,0 +1,217 @@
+"""Selections as PxWebApi 2.0 reads them: value lists, the selection expressions (``*``, ``?``, ``top``,
+``bottom``, ``range``, ``from``, ``to``), elimination, the default selection, the cell limit. Plain
+functions of a table's variables; never imports Flask. Semantics follow the reference implementation
+(shared/reference/pxapi.md § 1.7–1.8).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Protocol
+
+from portal.errors import PortalError
+
+
+class VariableLike(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def codes(self) -> list[str]: ...
+    @property
+    def elimination(self) -> bool: ...
+    @property
+    def role(self) -> str | None: ...
+
+
+def problem(status: int, title: str, detail: str = "") -> PortalError:
+    """PxWebApi's problem: its titles ("Non-existent value" …) and type "Parameter error"."""
+    return PortalError(status=status, title=title, detail=detail or title, type="Parameter error")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Per stored variable: the chosen positions in table order, or None when eliminated."""
+
+    picks: tuple[tuple[int, ...] | None, ...]
+
+    @property
+    def cells(self) -> int:
+        total = 1
+        for pick in self.picks:
+            if pick is not None:
+                total *= len(pick)
+        return total
+
+
+def split_values(raw: str) -> list[str]:
+    """A GET value list: commas separate items except inside ``[...]``, whose brackets are dropped,
+    so ``[top(5,1)],2024`` is two items."""
+    items: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in raw:
+        if char == "[":
+            depth += 1
+            if depth == 1:
+                continue
+        elif char == "]" and depth:
+            depth -= 1
+            if depth == 0:
+                continue
+        elif char == "," and depth == 0:
+            items.append("".join(current).strip())
+            current = []
+            continue
+        current.append(char)
+    items.append("".join(current).strip())
+    return [item for item in items if item]
+
+
+_TOP = re.compile(r"^(top|bottom)\((\d+)(?:,(\d+))?\)$", re.IGNORECASE)
+_ONE = re.compile(r"^(from|to)\((.+)\)$", re.IGNORECASE)
+_RANGE = re.compile(r"^range\(([^,]+),([^,]+)\)$", re.IGNORECASE)
+_KEYWORD = re.compile(r"^(top|bottom|range|from|to)\(", re.IGNORECASE)
+
+
+def _position(codes: Sequence[str], lowered: Mapping[str, int], code: str) -> int:
+    if code in lowered:
+        return lowered[code]
+    found = lowered.get(code.lower())
+    if found is None:
+        raise problem(400, "Non-existent value", f"Non-existent value {code}")
+    return found
+
+
+def evaluate(variable: VariableLike, value: str) -> list[int]:
+    """The positions one value code or expression picks on ``variable``. Raises 400 problems
+    "Non-existent value" and "Illegal selection expression"."""
+    codes = variable.codes
+    exact = {c: i for i, c in enumerate(codes)}
+    if value in exact:
+        return [exact[value]]
+    lowered = {**{c.lower(): i for i, c in enumerate(codes)}, **exact}
+    if value.lower() in lowered:
+        return [lowered[value.lower()]]
+    n = len(codes)
+    if value == "*":
+        return list(range(n))
+    if match := _RANGE.match(value):
+        a = _position(codes, lowered, match.group(1).strip())
+        b = _position(codes, lowered, match.group(2).strip())
+        low, high = min(a, b), max(a, b)
+        return list(range(low, high + 1))
+    if match := _TOP.match(value):
+        kind, count, offset = match.group(1).lower(), int(match.group(2)), int(match.group(3) or 0)
+        if count < 1:
+            raise problem(
+                400, "Illegal selection expression", f"Illegal selection expression {value}"
+            )
+        # On the time variable top means the latest periods (kept in ascending order); elsewhere the first.
+        latest_first = (kind == "top") == (variable.role == "time")
+        if latest_first:
+            end = max(n - offset, 0)
+            return list(range(max(end - count, 0), end))
+        return list(range(min(offset, n), min(offset + count, n)))
+    if match := _ONE.match(value):
+        at = _position(codes, lowered, match.group(2).strip())
+        return list(range(at, n)) if match.group(1).lower() == "from" else list(range(0, at + 1))
+    if _KEYWORD.match(value):
+        raise problem(400, "Illegal selection expression", f"Illegal selection expression {value}")
+    if "?" in value:
+        pattern = re.compile(
+            "^" + "".join("." if c == "?" else re.escape(c) for c in value) + "$", re.IGNORECASE
+        )
+        return [i for i, c in enumerate(codes) if pattern.match(c)]
+    if "*" in value:
+        inner = value.strip("*")
+        if "*" in inner or value.count("*") > 2:
+            raise problem(
+                400, "Illegal selection expression", f"Illegal selection expression {value}"
+            )
+        wanted = inner.lower()
+        if value.startswith("*") and value.endswith("*"):
+            return [i for i, c in enumerate(codes) if wanted in c.lower()]
+        if value.endswith("*"):
+            return [i for i, c in enumerate(codes) if c.lower().startswith(wanted)]
+        return [i for i, c in enumerate(codes) if c.lower().endswith(wanted)]
+    raise problem(400, "Non-existent value", f"Non-existent value {value}")
+
+
+def resolve(
+    variables: Sequence[VariableLike],
+    requested: Mapping[str, Sequence[str]],
+    *,
+    max_cells: int,
+) -> Selection:
+    """A :class:`Selection` from ``{variable code or "time": [values or expressions]}``.
+
+    Variable codes match exactly, then case-insensitively; ``time`` names the time variable. Every
+    variable that cannot be eliminated must be selected; the others, left out or given no values, are
+    eliminated. Raises 400 problems for an unknown variable or value, a bad expression or a missing
+    mandatory variable, and 403 "Too many cells selected" past ``max_cells``.
+    """
+    by_code = {v.code: i for i, v in enumerate(variables)}
+    by_lower = {v.code.lower(): i for i, v in enumerate(variables)}
+    time = next((i for i, v in enumerate(variables) if v.role == "time"), None)
+    chosen: dict[int, list[str]] = {}
+    for name, values in requested.items():
+        index = by_code.get(name, by_lower.get(name.lower()))
+        if index is None and name.lower() == "time" and time is not None:
+            index = time
+        if index is None:
+            raise problem(400, "Non-existent variable", f"Non-existent variable {name}")
+        chosen.setdefault(index, []).extend(values)
+    picks: list[tuple[int, ...] | None] = []
+    for index, variable in enumerate(variables):
+        values = chosen.get(index, [])
+        if not values:
+            if not variable.elimination:
+                raise problem(
+                    400,
+                    "Missing selection for mandantory variable",
+                    f"Missing selection for mandantory variable {variable.code}",
+                )
+            picks.append(None)
+            continue
+        positions: set[int] = set()
+        for value in values:
+            positions.update(evaluate(variable, value))
+        if not positions and not variable.elimination:
+            raise problem(
+                400,
+                "Missing selection for mandantory variable",
+                f"Missing selection for mandantory variable {variable.code}",
+            )
+        picks.append(tuple(sorted(positions)) if positions else None)
+    selection = Selection(tuple(picks))
+    if selection.cells > max_cells:
+        raise problem(
+            HTTPStatus.FORBIDDEN,
+            "Too many cells selected",
+            f"Too many cells selected: {selection.cells} of at most {max_cells}",
+        )
+    return selection
+
+
+def default_selection(variables: Sequence[VariableLike]) -> dict[str, list[str]]:
+    """PxWebApi's default view, simplified from its "Bjarte3" rules: the latest 13 periods (or the
+    latest one when other variables are shown too), the first metric value unless there are few,
+    the two largest mandatory classification variables in full, the first value of any other
+    mandatory variable; eliminable variables beyond those two are left out (eliminated)."""
+    chosen: dict[str, list[str]] = {}
+    others = [v for v in variables if v.role not in ("time", "metric")]
+    shown = sorted(others, key=lambda v: (v.elimination, -len(v.codes)))[:2]
+    for variable in variables:
+        codes = variable.codes
+        if variable.role == "time":
+            chosen[variable.code] = codes[-13:] if not others else codes[-1:]
+        elif variable.role == "metric":
+            chosen[variable.code] = codes if len(codes) < 6 and not others else codes[:1]
+        elif variable in shown and len(codes) <= 1500:
+            chosen[variable.code] = list(codes)
+        elif not variable.elimination:
+            chosen[variable.code] = codes[:1]
+    return chosen

@@ -1,0 +1,95 @@
+"""Reading tables: which are public at an instant, finding one by id, listing and searching. Never
+imports Flask.
+
+A table tied to a release is public from that release's instant on, by the portal's one rule
+(:func:`portal.access.released_filter`); every channel (PxWebApi, the classic API, pages, search,
+sitemap) reads tables through here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.access import is_released, released_filter
+from portal.errors import NotFound
+from pxbridge.models import DataTable
+from release_calendar.models import Release
+
+
+class TableNotFound(NotFound):
+    """PxWebApi's "Non-existent table" (also for a table still under embargo: it does not exist yet)."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__(f"Non-existent table {table_id}")
+        self.title = "Non-existent table"
+
+
+def visible(now: datetime) -> Select[DataTable]:
+    """Tables public at ``now`` (aware): those without a release, or whose release has gone out."""
+    return (
+        select(DataTable)
+        .outerjoin(Release, Release.id == DataTable.release_id)
+        .where(
+            or_(
+                DataTable.release_id.is_(None),
+                released_filter(Release.state, Release.release_at, now),
+            )
+        )
+    )
+
+
+def is_public(table: DataTable, now: datetime) -> bool:
+    """:func:`visible` as a predicate on one loaded table."""
+    release = table.release
+    return release is None or is_released(release.state, release.release_at, now)
+
+
+def get_table(session: Session, table_id: str, now: datetime) -> DataTable:
+    """The public table ``table_id`` (case-insensitive), variables loaded. Raises TableNotFound."""
+    found = session.scalar(
+        visible(now)
+        .where(func.lower(DataTable.id) == table_id.lower())
+        .options(selectinload(DataTable.variables), selectinload(DataTable.statistic))
+    )
+    if found is None:
+        raise TableNotFound(table_id)
+    return found
+
+
+def list_tables(
+    session: Session,
+    now: datetime,
+    *,
+    text: str | None = None,
+    past_days: int | None = None,
+    statistic_id: int | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> tuple[list[DataTable], int]:
+    """One page of public tables by id, and how many match. ``text`` matches the id or either title
+    (case-insensitive, every word); ``past_days`` keeps tables updated within that many days."""
+    stmt = visible(now)
+    if statistic_id is not None:
+        stmt = stmt.where(DataTable.statistic_id == statistic_id)
+    for word in (text or "").split():
+        pattern = f"%{word.strip('*').lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(DataTable.id).like(pattern),
+                func.lower(DataTable.title_nb).like(pattern),
+                func.lower(DataTable.title_en).like(pattern),
+            )
+        )
+    if past_days is not None:
+        stmt = stmt.where(DataTable.updated >= now - timedelta(days=past_days))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(DataTable.id)
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+        .options(selectinload(DataTable.variables), selectinload(DataTable.statistic))
+    )
+    return list(rows), total
