@@ -30,12 +30,13 @@ def table_cells(table: DataTable, selection: Selection) -> NDArray[np.float64]:
 
 
 def init_app(app: Flask) -> None:
-    from pxbridge import pxwebapi, upload_api
+    from pxbridge import classic, pxwebapi, upload_api
 
     app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")
     app.register_blueprint(bp)
     pxwebapi.init_app(app)
     upload_api.init_app(app)
+    classic.init_app(app)
     from pxbridge.cli import tables_group
 
     app.cli.add_command(tables_group)

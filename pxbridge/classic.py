@@ -1,0 +1,243 @@
+"""/api/v0/{lang}/table/{id}: the classic PxWeb API as Statistics Norway serves it (data.ssb.no/api/v0),
+so scripts written against it keep working: metadata by GET, data by POST with the classic query body,
+``?config``, and its error shape ``{"error": "..."}`` (shared/reference/pxapi.md § 2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Blueprint, Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException
+
+from portal.api.edge import now
+from portal.db import get_session
+from portal.errors import PortalError, from_http_exception
+from portal.security import csrf, get_limiter, named_limit
+from pxbridge import jsonstat, service
+from pxbridge.extract import build_cube, label
+from pxbridge.models import DataTable
+from pxbridge.output import render
+from pxbridge.selection import Selection, evaluate
+from pxbridge.views import table_cells
+
+bp = Blueprint("pxweb_classic", __name__, url_prefix="/api/v0")
+
+LANGUAGES = {"no": "nb", "nb": "nb", "en": "en"}
+# Classic format names -> the v2 formats that write them.
+FORMATS = {
+    "px": "px",
+    "csv": "csv",
+    "csv2": "csv",
+    "csv3": "csv",
+    "json": "json-px",
+    "json-stat": "json-stat",
+    "json-stat2": "json-stat2",
+    "xlsx": "xlsx",
+    "html": "html",
+}
+
+
+def _fail(status: int, message: str) -> PortalError:
+    return PortalError(status=status, title=message, detail=message)
+
+
+def _lang(raw: str) -> str:
+    if raw.lower() not in LANGUAGES:
+        raise _fail(404, "Parameter error")
+    return LANGUAGES[raw.lower()]
+
+
+def _config() -> Response:
+    calls, window = _limit()
+    return _json(
+        {
+            "maxValues": 1000,
+            "maxCells": current_app.config["PXAPI_MAX_CELLS"],
+            "maxCalls": calls,
+            "timeWindow": window,
+            "CORS": True,
+        }
+    )
+
+
+def _limit() -> tuple[int, int]:
+    from pxbridge.pxwebapi import _limit as limit
+
+    return limit()
+
+
+@bp.get("/<lang>")
+def databases(lang: str) -> Response:
+    _lang(lang)
+    if "config" in request.args:
+        return _config()
+    return _json([{"dbid": "table", "text": "Statistikkportalen"}])
+
+
+@bp.get("/<lang>/table")
+def tables(lang: str) -> Response:
+    portal_lang = _lang(lang)
+    if "config" in request.args:
+        return _config()
+    rows, _ = service.list_tables(get_session(), now(), page_size=100_000)
+    return _json(
+        [
+            {
+                "id": t.id,
+                "type": "t",
+                "text": label(t, "title", portal_lang),
+                "updated": (t.updated or t.updated_at).strftime("%Y-%m-%dT%H:%M:%S"),
+            }
+            for t in rows
+        ]
+    )
+
+
+@bp.get("/<lang>/table/<table_id>")
+def metadata(lang: str, table_id: str) -> Response:
+    portal_lang = _lang(lang)
+    if "config" in request.args:
+        return _config()
+    table = _table(table_id)
+    variables = []
+    for v in table.variables:
+        labels = v.labels_en if portal_lang == "en" and any(v.labels_en) else v.labels_nb
+        entry: dict[str, Any] = {
+            "code": v.code,
+            "text": (v.label_en if portal_lang == "en" else "") or v.label_nb,
+            "values": v.codes,
+            "valueTexts": [text or v.labels_nb[i] for i, text in enumerate(labels)],
+        }
+        if v.elimination:
+            entry["elimination"] = True
+        if v.role == "time":
+            entry["time"] = True
+        variables.append(entry)
+    return _json({"title": label(table, "title", portal_lang), "variables": variables})
+
+
+def _table(table_id: str) -> DataTable:
+    try:
+        return service.get_table(get_session(), table_id, now())
+    except PortalError:
+        raise _fail(404, "Parameter error") from None
+
+
+def _selection(table: DataTable, query: list[Any]) -> Selection:
+    """The classic query as a selection: variables left out are all values if mandatory, eliminated
+    otherwise (unlike v2, which refuses a missing mandatory variable)."""
+    by_code = {v.code: i for i, v in enumerate(table.variables)}
+    picks: list[tuple[int, ...] | None] = [
+        None if v.elimination else tuple(range(len(v.codes))) for v in table.variables
+    ]
+    for item in query:
+        if not isinstance(item, dict) or item.get("code") not in by_code:
+            raise _fail(400, "Parameter error")
+        index = by_code[item["code"]]
+        variable = table.variables[index]
+        chosen = item.get("selection") or {}
+        kind = str(chosen.get("filter", "item")).lower()
+        values = chosen.get("values") or []
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise _fail(
+                400,
+                f"The request for variable '{variable.code}' has an error. Please check your query.",
+            )
+        positions: list[int] = []
+        try:
+            if kind == "item":
+                positions = [variable.codes.index(v) for v in values]
+            elif kind == "all":
+                if not all(v == "*" or v.startswith("*") or v.endswith("*") for v in values):
+                    raise ValueError
+                positions = [p for v in values for p in evaluate(variable, v)]
+            elif kind == "top":
+                if len(values) != 1 or not values[0].isdigit() or int(values[0]) < 1:
+                    raise ValueError
+                positions = evaluate(variable, f"top({int(values[0])})")
+            else:
+                raise ValueError
+        except (ValueError, PortalError):
+            raise _fail(
+                400,
+                f"The request for variable '{variable.code}' has an error. Please check your query.",
+            ) from None
+        picks[index] = tuple(sorted(set(positions))) or None
+    selection = Selection(tuple(picks))
+    if selection.cells > current_app.config["PXAPI_MAX_CELLS"]:
+        raise _fail(403, "Too many values selected")
+    return selection
+
+
+@bp.post("/<lang>/table/<table_id>")
+def data(lang: str, table_id: str) -> Response:
+    portal_lang = _lang(lang)
+    table = _table(table_id)
+    try:
+        body = orjson.loads(request.get_data(cache=False) or b"{}")
+    except orjson.JSONDecodeError:
+        raise _fail(400, "Parameter error") from None
+    if not isinstance(body, dict) or not isinstance(body.get("query", []), list):
+        raise _fail(400, "Parameter error")
+    response = body.get("response") or {}
+    name = str(response.get("format", "px")).lower() if isinstance(response, dict) else ""
+    if name not in FORMATS:
+        raise _fail(400, "Parameter error")
+    selection = _selection(table, body.get("query", []))
+    cube = build_cube(table, table_cells(table, selection), selection, portal_lang)
+    if FORMATS[name] == "json-stat":
+        return _json(_jsonstat1(cube))
+    try:
+        return render(cube, FORMATS[name], [])
+    except PortalError:
+        raise _fail(400, "Parameter error") from None
+
+
+def _jsonstat1(cube: Any) -> dict[str, Any]:
+    """JSON-stat 1.x: one dataset in a bundle, ``id``/``size``/``role`` inside ``dimension``."""
+    body = orjson.loads(jsonstat.render(cube))
+    dimension = body["dimension"]
+    dimension["id"], dimension["size"] = body["id"], body["size"]
+    if "role" in body:
+        dimension["role"] = body["role"]
+    dataset = {
+        "dimension": dimension,
+        "label": body.get("label", ""),
+        "source": body.get("source", ""),
+        "updated": body.get("updated", ""),
+        "value": body["value"],
+    }
+    if "status" in body:
+        dataset["status"] = body["status"]
+    return {"dataset": dataset}
+
+
+def _json(payload: object) -> Response:
+    return Response(orjson.dumps(payload), content_type="application/json; charset=utf-8")
+
+
+@bp.errorhandler(PortalError)
+def _problem(error: PortalError) -> Response:
+    # The classic API's own shape; a rate limit keeps its Retry-After.
+    message = (
+        error.detail
+        if error.status != 429
+        else ("429 - Too many requests in too short timeframe. Please try again later.")
+    )
+    response = _json({"error": message})
+    response.status_code = error.status
+    for key, value in error.headers.items():
+        response.headers[key] = value
+    return response
+
+
+@bp.errorhandler(HTTPException)
+def _http_problem(exc: HTTPException) -> Response:
+    return _problem(from_http_exception(exc))
+
+
+def init_app(app: Flask) -> None:
+    csrf.exempt(bp)
+    get_limiter(app).limit(lambda: named_limit("pxapi"))(bp)
+    app.register_blueprint(bp)
