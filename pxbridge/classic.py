@@ -18,7 +18,7 @@ from pxbridge import jsonstat, service
 from pxbridge.extract import build_cube, label
 from pxbridge.models import DataTable
 from pxbridge.output import render
-from pxbridge.selection import Selection, evaluate
+from pxbridge.selection import Selection, evaluate, lookup
 from pxbridge.views import table_cells
 
 bp = Blueprint("pxweb_classic", __name__, url_prefix="/api/v0")
@@ -151,7 +151,8 @@ def _selection(table: DataTable, query: list[Any]) -> Selection:
             elif kind == "all":
                 if not all(v == "*" or v.startswith("*") or v.endswith("*") for v in values):
                     raise ValueError
-                positions = [p for v in values for p in evaluate(variable, v)]
+                found = lookup(variable)
+                positions = [p for v in values for p in evaluate(variable, v, found)]
             elif kind == "top":
                 if len(values) != 1 or not values[0].isdigit() or int(values[0]) < 1:
                     raise ValueError

@@ -18,7 +18,8 @@ import orjson
 from pxbridge import cells
 from pxbridge.cube import Cube
 
-CHUNK = 1 << 20
+# Cells per serialised piece: small enough that a piece and its copy stay a few MB (peak memory).
+CHUNK = 1 << 17
 CONTENT_TYPE = "application/json; charset=UTF-8"
 
 

@@ -19,10 +19,11 @@ from portal.errors import PortalError
 from portal.security import csrf, get_limiter, named_limit
 from pxbridge import jsonstat, service
 from pxbridge.cube import Cube
-from pxbridge.extract import build_cube, dimension, label, units
+from pxbridge.extract import dimension, label, units
 from pxbridge.models import DataTable
 from pxbridge.output import FORMAT_NAMES, render
-from pxbridge.selection import Selection, default_selection, problem, resolve, split_values
+from pxbridge.selection import default_selection, problem, split_values
+from pxbridge.views import select_cube
 
 bp = Blueprint("pxwebapi", __name__, url_prefix="/api/pxwebapi/v2")
 
@@ -312,25 +313,6 @@ def _post_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
     if not all(isinstance(x, str) for x in [*stub, *heading]):
         raise problem(400, "Illegal placment", "Illegal placment")
     return requested, list(stub), list(heading)
-
-
-def select_cube(
-    table: DataTable,
-    requested: dict[str, list[str]],
-    lang: str,
-    stub: list[str],
-    heading: list[str],
-) -> tuple[Cube, Selection]:
-    """Resolve a selection (the default one when empty) and cut the cube from the table's cells."""
-    if not requested:
-        requested = default_selection(table.variables)
-        if not stub and not heading:
-            stub, heading = [], []
-    selection = resolve(table.variables, requested, max_cells=current_app.config["PXAPI_MAX_CELLS"])
-    from pxbridge.views import table_cells
-
-    stored = table_cells(table, selection)
-    return build_cube(table, stored, selection, lang, stub=stub, heading=heading), selection
 
 
 @bp.route("/tables/<table_id>/data", methods=["GET", "POST"])

@@ -93,3 +93,17 @@ def list_tables(
         .options(selectinload(DataTable.variables), selectinload(DataTable.statistic))
     )
     return list(rows), total
+
+
+def tables_of(session: Session, statistic_slug: str, now: datetime) -> list[tuple[str, str, str]]:
+    """(id, title nb, title en) of a statistic's public tables, by id."""
+    from portal.programme.models import Statistic
+
+    rows = session.execute(
+        visible(now)
+        .join(Statistic, Statistic.id == DataTable.statistic_id)
+        .where(Statistic.slug == statistic_slug)
+        .with_only_columns(DataTable.id, DataTable.title_nb, DataTable.title_en)
+        .order_by(DataTable.id)
+    )
+    return [(table_id, nb, en) for table_id, nb, en in rows]

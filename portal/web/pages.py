@@ -72,6 +72,8 @@ def subject_area(slug: str) -> Response:
 @bilingual("/statistikk/<slug>", "/en/statistics/<slug>", twin="api_v1.get_statistic")
 def statistic(slug: str) -> Response:
     from metadata.codelists.service import code_lists_of
+    from portal.api.edge import now
+    from pxbridge.service import tables_of
     from release_calendar.views import statistic_releases
 
     found = service.get_statistic(get_session(), slug)
@@ -83,4 +85,5 @@ def statistic(slug: str) -> Response:
         upcoming=upcoming,
         published=published,
         code_lists=code_lists_of(get_session(), slug),
+        tables=tables_of(get_session(), slug, now()),
     )

@@ -111,6 +111,8 @@ PUBLIC_PAGES = [
     "/finnes-ikke",
     "/klassifikasjoner/131?dato=2024-06-01",
     "/en/classifications/131/variants/100602",
+    "/tabeller/12909?all-Yrke=1&all-LandBakgr=1&all-ContentsCode=1&all-Tid=1",
+    "/en/tables/14216",
 ]
 PRIVATE_PAGES = [
     "/min-side",

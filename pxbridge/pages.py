@@ -1,0 +1,179 @@
+"""Table pages (nb and en): choose values per variable as in PxWeb (search within long lists, select all),
+preview the selection as an accessible table, download it in every format, copy the API query that gives
+it, and see it as an SVG chart beside the data. Works without JavaScript: the form is a GET form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Response, request, url_for
+
+from portal.api.edge import now
+from portal.db import get_session
+from portal.errors import PortalError
+from portal.i18n import current_language, translate
+from portal.web.routing import bilingual, render_page
+from pxbridge import chart, service
+from pxbridge.cube import Cube
+from pxbridge.extract import label
+from pxbridge.formats import OutputParams
+from pxbridge.formats.html import html_table
+from pxbridge.models import DataTable, TableVariable
+from pxbridge.output import FORMAT_NAMES
+from pxbridge.selection import default_selection
+from pxbridge.views import bp, select_cube
+
+PREVIEW_CELLS = 2000
+LONG_LIST = 12
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Field:
+    code: str
+    label: str
+    optional: bool
+    options: tuple[Option, ...]
+    total: int
+    search: str
+    all_selected: bool
+    long: bool
+
+
+def _requested(table: DataTable) -> dict[str, list[str]]:
+    """The values chosen in the form: ``v-<code>`` lists, ``all-<code>`` for every value."""
+    chosen: dict[str, list[str]] = {}
+    for variable in table.variables:
+        if request.args.get(f"all-{variable.code}"):
+            chosen[variable.code] = ["*"]
+        elif values := request.args.getlist(f"v-{variable.code}"):
+            chosen[variable.code] = values
+    return chosen
+
+
+def _fields(table: DataTable, chosen: dict[str, list[str]], lang: str) -> list[Field]:
+    fields = []
+    for variable in table.variables:
+        picked = set(chosen.get(variable.code, []))
+        every = "*" in picked
+        search = (request.args.get(f"q-{variable.code}") or "").strip()[:100]
+        labels = _labels(variable, lang)
+        options = tuple(
+            Option(code, text, every or code in picked)
+            for code, text in zip(variable.codes, labels, strict=True)
+            if not search or search.lower() in f"{code} {text}".lower() or every or code in picked
+        )
+        fields.append(
+            Field(
+                code=variable.code,
+                label=(variable.label_en if lang == "en" else "") or variable.label_nb,
+                optional=variable.elimination,
+                options=options,
+                total=len(variable.codes),
+                search=search,
+                all_selected=every,
+                long=len(variable.codes) > LONG_LIST,
+            )
+        )
+    return fields
+
+
+def _labels(variable: TableVariable, lang: str) -> list[str]:
+    labels = variable.labels_en if lang == "en" and any(variable.labels_en) else variable.labels_nb
+    return [text or variable.labels_nb[i] for i, text in enumerate(labels)]
+
+
+def _query(table: DataTable, cube: Cube) -> dict[str, list[str]]:
+    """The selection as PxWebApi value lists: ``*`` where every value is chosen."""
+    by_code = {v.code: v for v in table.variables}
+    return {
+        d.code: ["*"] if len(d.codes) == len(by_code[d.code].codes) else list(d.codes)
+        for d in cube.dimensions
+    }
+
+
+def _api_links(table: DataTable, cube: Cube, lang_id: str) -> tuple[dict[str, str], str, str]:
+    query = _query(table, cube)
+    params = [("lang", lang_id)] + [
+        (f"valuecodes[{code}]", ",".join(f"[{v}]" if "," in v else v for v in values))
+        for code, values in query.items()
+    ]
+    base = url_for("pxwebapi.data", table_id=table.id, _external=True)
+    downloads = {
+        name: f"{base}?{urlencode([*params, ('outputFormat', name)])}" for name in FORMAT_NAMES
+    }
+    body = json.dumps(
+        {
+            "selection": [
+                {"variableCode": code, "valueCodes": values} for code, values in query.items()
+            ]
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+    return downloads, f"{base}?{urlencode(params)}", body
+
+
+@bilingual("/tabeller/<table_id>", "/en/tables/<table_id>", twin="pxwebapi.metadata", blueprint=bp)
+def table_page(table_id: str) -> Response:
+    lang = current_language()
+    lang_id = "en" if lang == "en" else "no"
+    table = service.get_table(get_session(), table_id, now())
+    chosen = _requested(table) or default_selection(table.variables)
+    status, problem, cube = 200, None, None
+    try:
+        cube, _ = select_cube(table, chosen, lang, [], [])
+    except PortalError as error:
+        if error.status not in (400, 403):
+            raise
+        status, problem = error.status, error
+    context: dict[str, object] = {}
+    if cube is not None:
+        downloads, get_url, post_body = _api_links(table, cube, lang_id)
+        what = label(table, "title", lang)
+        drawn = chart.build(cube, what, what)
+        if drawn is not None:
+            key = "tab.chart_line" if drawn.kind == "line" else "tab.chart_bar"
+            drawn = chart.build(cube, what, translate(key, what=what, n=len(drawn.series)))
+        rows = max(1, PREVIEW_CELLS // max(1, _row_width(cube)))
+        context = {
+            "preview": html_table(cube, OutputParams(labels="text"), max_cells=PREVIEW_CELLS),
+            "preview_cut": rows if _row_count(cube) > rows else None,
+            "downloads": downloads,
+            "api_get": get_url,
+            "api_post": post_body,
+            "chart": drawn,
+        }
+    return render_page(
+        "tables/table.html",
+        status=status,
+        twin_url=url_for("pxwebapi.metadata", table_id=table.id, lang=lang_id),
+        table=table,
+        title=label(table, "title", lang),
+        source=label(table, "source", lang),
+        fields=_fields(table, chosen, lang),
+        problem=problem,
+        **context,
+    )
+
+
+def _row_width(cube: Cube) -> int:
+    width = 1
+    for d in cube.dimensions[cube.stub :]:
+        width *= len(d.codes)
+    return width
+
+
+def _row_count(cube: Cube) -> int:
+    count = 1
+    for d in cube.dimensions[: cube.stub]:
+        count *= len(d.codes)
+    return count
