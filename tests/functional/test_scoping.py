@@ -30,10 +30,9 @@ from tests.release_calendar.factories import releases_in_each_state
 UNSCOPED_WRITES = {
     ("web.login", "POST"): "anyone may try to log in (rate-limited)",
     ("web.logout", "POST"): "ends only the caller's own session",
-    (
-        "pxwebapi.data",
-        "POST",
-    ): "PxWebApi reads data by POST (the selection is the body); it writes nothing",
+    # PxWeb's APIs read data by POST (the selection is the body); they write nothing.
+    ("pxwebapi.data", "POST"): "a read",
+    ("pxweb_classic.data", "POST"): "a read",
 }
 
 NEW_STATISTIC = {
