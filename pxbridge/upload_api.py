@@ -12,7 +12,8 @@ from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
 from pxbridge.ingest import store_table
-from pxbridge.px import parse_px
+from pxbridge.ingest_formats import parse_csv_with_sidecar, parse_jsonstat
+from pxbridge.px import PxTable, parse_px
 from pxbridge.views import get_store
 
 bp = Blueprint("table_api", __name__, url_prefix="/api/v1/tables")
@@ -29,8 +30,9 @@ class TableOut(BaseModel):
 @bp.post("")
 @operation(
     Operation(
-        "Upload a table as a PX file (Windows-1252, ISO-8859-1 or UTF-8) to one of your statistics; "
-        "the same id again replaces it. Refused whole with the line and keyword of the problem.",
+        "Upload a table to one of your statistics: a PX file (Windows-1252, ISO-8859-1 or UTF-8), "
+        "JSON-stat 2.0 (application/json), or a long CSV with a JSON sidecar (multipart parts csv "
+        "and sidecar); the same id again replaces it. Refused whole, naming the line or pointer.",
         "tables",
         {201: ("Stored.", TableOut), **problems(400, 401, 403, 409, 413)},
         auth=True,
@@ -56,9 +58,7 @@ def upload_table() -> Response:
         raise BadRequest(
             "release must be a number.", (FieldError("release", "a number"),)
         ) from None
-    parsed = parse_px(
-        request.get_data(cache=False), max_cells=current_app.config["TABLE_MAX_CELLS"]
-    )
+    parsed = _parse_upload(current_app.config["TABLE_MAX_CELLS"])
     db, store = get_session(), get_store()
     table, replaced = store_table(
         db,
@@ -91,6 +91,22 @@ def upload_table() -> Response:
         201,
         {"Location": link},
     )
+
+
+def _parse_upload(max_cells: int) -> PxTable:
+    """The body as a table: JSON-stat 2.0 (application/json), a long CSV with a JSON sidecar
+    (multipart/form-data parts ``csv`` and ``sidecar``), or else a PX file. Raises BadRequest."""
+    if request.mimetype == "application/json":
+        return parse_jsonstat(request.get_data(cache=False), max_cells=max_cells)
+    if request.mimetype == "multipart/form-data":
+        csv_file, sidecar = request.files.get("csv"), request.files.get("sidecar")
+        if csv_file is None or sidecar is None:
+            raise BadRequest(
+                "Send two parts: csv (the values) and sidecar (the JSON description).",
+                (FieldError("csv", "required"), FieldError("sidecar", "required")),
+            )
+        return parse_csv_with_sidecar(csv_file.read(), sidecar.read(), max_cells=max_cells)
+    return parse_px(request.get_data(cache=False), max_cells=max_cells)
 
 
 def init_app(app: Flask) -> None:

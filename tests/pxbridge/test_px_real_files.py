@@ -100,6 +100,18 @@ EXPECTED: dict[str, Expected] = {
         first_data="445",
         last_data="445",
     ),
+    "MontlyStatisticsWithOneContent.px": Expected(
+        codepage="iso-8859-1",
+        language="no",
+        languages=("nb",),
+        variables=("varegruppe", "måned", "statistikkvariabel"),
+        codes=("Varer", "Tid", "ContentsCode"),
+        sizes=(5, 282, 1),
+        cells=1410,
+        title_first_words={"nb": "05333: Varekonsumindeks (2005=100),"},
+        first_data="77.10000000",
+        last_data="188.60000000",
+    ),
 }
 
 FILES = sorted(EXPECTED)

@@ -171,3 +171,46 @@ def test_the_rate_limit_answers_429_with_retry_after(app_config: dict[str, objec
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
     assert response.mimetype == "application/problem+json"
     limited.config["RATELIMIT_ENABLED"] = False
+
+
+def test_json_stat_and_csv_with_a_sidecar_upload_too(app: Flask, client: FlaskClient) -> None:
+    import io
+    import json
+
+    from tests.pxbridge.test_ingest_formats import csv_bytes, csv_rows, dataset, sidecar
+
+    token = make_token(app, "ssb")
+    as_json = client.post(
+        "/api/v1/tables?statistic=folkemengde&table_id=77001",
+        data=json.dumps(dataset()),
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert as_json.status_code == 201, as_json.text
+    from_json = client.get(
+        f"{API}/tables/77001/data?valuecodes[Region]=*&valuecodes[ContentsCode]=*&valuecodes[Tid]=*"
+    ).json
+    as_csv = client.post(
+        "/api/v1/tables?statistic=folkemengde&table_id=77002",
+        data={
+            "csv": (io.BytesIO(csv_bytes(csv_rows())), "values.csv"),
+            "sidecar": (io.BytesIO(json.dumps(sidecar()).encode()), "sidecar.json"),
+        },
+        content_type="multipart/form-data",
+        headers=bearer(token),
+    )
+    assert as_csv.status_code == 201, as_csv.text
+    from_csv = client.get(
+        f"{API}/tables/77002/data?valuecodes[Region]=*&valuecodes[ContentsCode]=*&valuecodes[Tid]=*"
+    ).json
+    assert from_json["value"] == from_csv["value"] and from_json.get("status") == from_csv.get(
+        "status"
+    )
+    before = _counts(app)
+    half = client.post(
+        "/api/v1/tables?statistic=folkemengde",
+        data={"csv": (io.BytesIO(csv_bytes(csv_rows())), "values.csv")},
+        content_type="multipart/form-data",
+        headers=bearer(token),
+    )
+    assert half.status_code == 400 and _counts(app) == before
