@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "TABLE_UPLOAD_MAX_BYTES": 200 * 1024 * 1024,
     # Most cells a table may have.
     "TABLE_MAX_CELLS": 20_000_000,
+    # How long the bridge waits for a remote PxWeb (each try), and keeps its answers.
+    "REMOTE_TIMEOUT_SECONDS": 10,
+    "REMOTE_CACHE_SECONDS": 300,
     # Turns rate limiting off entirely (used by tests that are not about rate limits).
     "RATELIMIT_ENABLED": True,
     "LOG_LEVEL": "INFO",

@@ -70,3 +70,85 @@ def list_command() -> None:
         )
         for table in rows:
             click.echo(f"{table.id:12} {table.cells:>12,}  {table.title_nb}")
+
+
+@click.group("remotes")
+def remotes_group() -> None:
+    """Producers' existing PxWeb installations the portal mirrors."""
+
+
+@remotes_group.command("add")
+@click.option("--producer", required=True, help="Short name or slug of the producer running it.")
+@click.option(
+    "--statistic", required=True, help="Slug of the statistic its tables are filed under."
+)
+@click.option("--base-url", required=True, help="The PxWebApi 2.0 root, e.g. https://…/api/v2")
+@click.option("--name", default="", help="A name for it (default: the host).")
+@click.option("--prefix", default="", help="Put before its table ids, so they cannot collide here.")
+@click.option("--language", default="no", help="The language to ask it in (no, en, sv …).")
+def remotes_add(
+    producer: str, statistic: str, base_url: str, name: str, prefix: str, language: str
+) -> None:
+    """Register a remote PxWebApi 2.0 (then run `portal remotes sync`)."""
+    from sqlalchemy import select
+
+    from portal.programme.models import Statistic
+    from portal.programme.service import find_producer
+    from pxbridge.remote import register
+
+    try:
+        with get_database().session() as session:
+            owner = find_producer(session, producer)
+            found = session.scalar(select(Statistic).where(Statistic.slug == statistic))
+            if found is None or found.producer_id != owner.id:
+                raise click.ClickException(f"{owner.short_name} has no statistic '{statistic}'.")
+            source = register(
+                session,
+                producer_id=owner.id,
+                statistic_id=found.id,
+                name=name or base_url.split("/")[2],
+                base_url=base_url,
+                prefix=prefix,
+                language=language,
+                now=current_app.extensions["portal.clock"].now(),
+            )
+            click.echo(f"Remote {source.id} registered: {source.base_url}")
+    except PortalError as error:
+        raise click.ClickException(error.detail or error.title) from None
+
+
+@remotes_group.command("sync")
+@click.argument("remote_id", type=int, required=False)
+def remotes_sync(remote_id: int | None) -> None:
+    """Mirror every remote's table list and metadata (or one); run it on a schedule, e.g. hourly."""
+    from sqlalchemy import select
+
+    from pxbridge.models import RemoteSource
+    from pxbridge.remote import client_for, sync
+
+    timeout = float(current_app.config["REMOTE_TIMEOUT_SECONDS"])
+    with get_database().session() as session:
+        ids = [remote_id] if remote_id else list(session.scalars(select(RemoteSource.id)))
+    failed = 0
+    for number in ids:
+        try:
+            with get_database().session() as session:
+                source = session.get(RemoteSource, number)
+                if source is None:
+                    raise click.ClickException(f"There is no remote {number}.")
+                count = sync(
+                    session,
+                    source,
+                    client_for(source, timeout),
+                    current_app.extensions["portal.clock"].now(),
+                )
+                click.echo(f"Remote {number} ({source.base_url}): {count} tables mirrored.")
+        except PortalError as error:
+            failed += 1
+            click.echo(f"Remote {number}: {error.detail}", err=True)
+            with get_database().session() as session:
+                source = session.get(RemoteSource, number)
+                if source is not None:
+                    source.last_error = error.detail[:2000]
+    if failed:
+        raise SystemExit(1)

@@ -21,6 +21,7 @@ TABLES = {
     "14216.px": "beftett",
     "tab_12909_metaid.px": "sykefratot",
     "WeeklyStatisticsWithTwoContent.px": "laks",
+    "MontlyStatisticsWithOneContent.px": "omsetning-i-varehandel",
 }
 
 

@@ -43,8 +43,38 @@ def select_cube(
     if not requested:
         requested = default_selection(table.variables)
     selection = resolve(table.variables, requested, max_cells=current_app.config["PXAPI_MAX_CELLS"])
+    if table.remote_id is not None:
+        return _remote_cube(table, selection, lang), selection
     stored = table_cells(table, selection)
     return build_cube(table, stored, selection, lang, stub=stub, heading=heading), selection
+
+
+def _remote_cube(table: DataTable, selection: Selection, lang: str) -> Cube:
+    """A mirrored table's cells, asked of its remote (the shared cache first). Raises 502/504."""
+    from portal.cache import get_cache
+    from portal.db import get_session
+    from pxbridge.models import RemoteSource
+    from pxbridge.remote import cached_data, client_for, remote_cube
+
+    source = get_session().get(RemoteSource, table.remote_id)
+    if source is None or table.remote_table_id is None:
+        raise NotFound(f"Table {table.id} has no remote.")
+    config = current_app.config
+    chosen = {
+        v.code: [v.codes[i] for i in pick]
+        for v, pick in zip(table.variables, selection.picks, strict=True)
+        if pick is not None
+    }
+    client = client_for(source, float(config["REMOTE_TIMEOUT_SECONDS"]))
+    body = cached_data(
+        get_cache(),
+        int(config["REMOTE_CACHE_SECONDS"]),
+        client,
+        source.base_url,
+        table.remote_table_id,
+        chosen,
+    )
+    return remote_cube(table, body, lang)
 
 
 def init_app(app: Flask) -> None:
@@ -55,6 +85,7 @@ def init_app(app: Flask) -> None:
     pxwebapi.init_app(app)
     upload_api.init_app(app)
     classic.init_app(app)
-    from pxbridge.cli import tables_group
+    from pxbridge.cli import remotes_group, tables_group
 
     app.cli.add_command(tables_group)
+    app.cli.add_command(remotes_group)

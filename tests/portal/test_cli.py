@@ -93,7 +93,7 @@ def test_bulk_import_of_px_files_with_a_progress_bar(tmp_path: Path) -> None:
     instance = tmp_path / "instance"
     assert _portal(instance, "db", "upgrade").returncode == 0
     seeded = _portal(instance, "seed", "--demo")
-    assert "3 tables" in seeded.stdout, seeded.stdout
+    assert "4 tables" in seeded.stdout, seeded.stdout
     folder = tmp_path / "px"
     folder.mkdir()
     (folder / "a.px").write_bytes(test_px("88001"))
