@@ -40,6 +40,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from metadata import views as metadata_views
     from portal import cli, web
     from portal.api import views as api_views
+    from portal.search import views as search_views
     from pxbridge import views as pxbridge_views
     from release_calendar import views as calendar_views
 
@@ -48,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     calendar_views.init_app(app)
     metadata_views.init_app(app)
     pxbridge_views.init_app(app)
+    search_views.init_app(app)
     cli.init_app(app)
     return app
 

@@ -62,10 +62,16 @@ def seed_demo() -> list[seed.DemoAccount]:
         documentation = seed_documentation(session, _now())
         code_lists = seed_code_lists(session, _now())
         tables = seed_tables(session, get_store(), _now())
+    from portal.search import documents
+    from portal.search.views import get_index
+
+    with get_database().sessions() as session:
+        indexed = get_index().rebuild(documents.all_docs(session))
     click.echo(
         f"Demo data: {added['producers']} producers, {added['subject_areas']} subject areas, "
         f"{added['statistics']} statistics, {releases} releases, {documentation} documentation "
-        f"versions, {code_lists} code lists, {tables} tables, {len(created)} accounts added."
+        f"versions, {code_lists} code lists, {tables} tables, {len(created)} accounts added; "
+        f"{indexed} documents in the search index."
     )
     return created
 

@@ -113,6 +113,8 @@ PUBLIC_PAGES = [
     "/en/classifications/131/variants/100602",
     "/tabeller/12909?all-Yrke=1&all-LandBakgr=1&all-ContentsCode=1&all-Tid=1",
     "/en/tables/14216",
+    "/sok?q=konsumprisindeksen",
+    "/en/search?q=xyzzy",
 ]
 PRIVATE_PAGES = [
     "/min-side",

@@ -107,3 +107,5 @@ def test_bulk_import_of_px_files_with_a_progress_bar(tmp_path: Path) -> None:
     assert "88001" in listed and "88002" in listed and "88003" not in listed
     assert "14216" in listed  # a demo table
     assert not list((instance / "tables").glob("88003/*.npy"))
+    reindexed = _portal(instance, "search", "reindex")
+    assert reindexed.returncode == 0 and "documents indexed" in reindexed.stdout

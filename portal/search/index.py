@@ -1,0 +1,338 @@
+"""The search index (whoosh, in the instance folder): Norwegian and English analysis with stemming,
+matching inside Norwegian compound words, the visibility rule at query time, facets, highlights, "did
+you mean", and a cap on every query. Never imports Flask.
+
+Compound words: Norwegian writes "konsumprisindeksen" for "consumer price index". Every Norwegian word is
+also indexed as its five-letter grams, and a query word of five letters or more matches a document whose
+words contain all of its grams, so "prisindeks" finds "Konsumprisindeksen" and "ledighet" finds
+"arbeidsledighet".
+
+The cap: whoosh 2.7.4's issue 446 makes some multi-word OR queries spin inside
+``UnionMatcher.skip_to_quality``. Every search here uses a collector that does not skip by quality
+(``usequality=False``) wrapped in a time limit, so no query can hang a worker.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import qparser, query
+from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, NgramFilter, RegexTokenizer
+from whoosh.collectors import (
+    TimeLimit,
+    TimeLimitCollector,
+    TopCollector,
+    UnlimitedCollector,
+)
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.searching import Searcher
+
+from portal.search.documents import SearchDoc
+
+GRAM = 5
+ALWAYS = 0  # visible_from of a document public as soon as it exists
+KINDS = ("statistic", "table", "release", "note", "codelist", "producer", "subject")
+# Whole-document boosts: the statistic and its tables first, then lists, producers and subjects; a
+# release is one of many of its statistic.
+BOOSTS = {
+    "statistic": 3.0,
+    "producer": 2.5,
+    "table": 2.0,
+    "codelist": 2.0,
+    "subject": 2.0,
+    "release": 1.0,
+    "note": 0.8,
+}
+
+
+def _grams() -> RegexTokenizer:
+    return RegexTokenizer() | LowercaseFilter() | NgramFilter(minsize=GRAM, maxsize=GRAM)
+
+
+def schema() -> Schema:
+    nb, en = LanguageAnalyzer("no"), LanguageAnalyzer("en")
+    return Schema(
+        id=ID(stored=True, unique=True),
+        kind=ID(stored=True, sortable=True),
+        producer=ID(stored=True, sortable=True),
+        subjects=KEYWORD(stored=True, commas=True, sortable=True),
+        language=KEYWORD(stored=True, commas=True, sortable=True),
+        title_nb=TEXT(analyzer=nb, stored=True, field_boost=3.0),
+        text_nb=TEXT(analyzer=nb, stored=True),
+        title_en=TEXT(analyzer=en, stored=True, field_boost=3.0),
+        text_en=TEXT(analyzer=en, stored=True),
+        grams=TEXT(analyzer=_grams(), field_boost=0.5),
+        extra=KEYWORD(lowercase=True, commas=True, field_boost=4.0),
+        visible_from=NUMERIC(int, bits=64, stored=True, signed=True),
+        path_nb=STORED,
+        path_en=STORED,
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    kind: str
+    title: str
+    snippet: str  # HTML with <strong> around the matches (escaped text otherwise)
+    path: str
+    producer: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: tuple[Hit, ...]
+    total: int
+    facets: dict[str, dict[str, int]]
+    corrected: str | None  # "did you mean"
+    timed_out: bool
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    lang: str = "nb"
+    kind: str | None = None
+    producer: str | None = None
+    subject: str | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def _epoch(moment: datetime | None) -> int:
+    return ALWAYS if moment is None else int(moment.astimezone(UTC).timestamp())
+
+
+class SearchIndex:
+    """The whoosh index under ``folder``. Writers wait for the index lock (several worker processes may
+    write at once), so no update is lost and none raises a lock error."""
+
+    def __init__(self, folder: Path, *, time_limit: float = 0.5, lock_wait: float = 30.0) -> None:
+        self.folder = folder
+        self.time_limit = time_limit
+        self.lock_wait = lock_wait
+        self._lock = threading.Lock()
+        folder.mkdir(parents=True, exist_ok=True)
+        if not whoosh_index.exists_in(str(folder)):
+            whoosh_index.create_in(str(folder), schema())
+        self._index = whoosh_index.open_dir(str(folder))
+
+    def _fields(self, doc: SearchDoc) -> dict[str, object]:
+        languages = ["nb"] + (["en"] if doc.title_en or doc.text_en else [])
+        return {
+            "_boost": BOOSTS.get(doc.kind, 1.0),
+            "id": doc.id,
+            "kind": doc.kind,
+            "producer": doc.producer,
+            "subjects": ",".join(doc.subjects),
+            "language": ",".join(languages),
+            "title_nb": doc.title_nb,
+            "text_nb": doc.text_nb,
+            "title_en": doc.title_en,
+            "text_en": doc.text_en,
+            "grams": f"{doc.title_nb} {doc.text_nb}",
+            "extra": ",".join(x for x in doc.extra if x),
+            "visible_from": _epoch(doc.visible_from),
+            "path_nb": doc.path_nb,
+            "path_en": doc.path_en,
+        }
+
+    def update(self, docs: Iterable[SearchDoc], delete: Sequence[str] = ()) -> int:
+        """Add or replace ``docs`` and drop the ids in ``delete``, in one commit; returns how many."""
+        with self._lock:
+            writer = self._index.writer(timeout=self.lock_wait)
+            count = 0
+            try:
+                for doc_id in delete:
+                    writer.delete_by_term("id", doc_id)
+                for doc in docs:
+                    writer.update_document(**self._fields(doc))
+                    count += 1
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            return count
+
+    def rebuild(self, docs: Iterable[SearchDoc], progress: object = None) -> int:
+        """Replace the whole index with ``docs`` (``portal search reindex``)."""
+        with self._lock:
+            writer = self._index.writer(timeout=self.lock_wait)
+            count = 0
+            try:
+                writer.delete_by_query(query.Every())
+                for doc in docs:
+                    writer.add_document(**self._fields(doc))
+                    count += 1
+                    if callable(progress):
+                        progress()
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(optimize=True)
+            return count
+
+    def count(self) -> int:
+        with self._index.searcher() as searcher:
+            return int(searcher.doc_count())
+
+    def _parse(self, text: str, lang: str) -> query.Query:
+        fields = (
+            ["title_nb", "text_nb", "extra"] if lang == "nb" else ["title_en", "text_en", "extra"]
+        )
+        other = ["title_en", "text_en"] if lang == "nb" else ["title_nb", "text_nb"]
+        parser = qparser.MultifieldParser(
+            [*fields, *other], schema=self._index.schema, group=qparser.AndGroup
+        )
+        parser.remove_plugin_class(qparser.WildcardPlugin)
+        parser.remove_plugin_class(qparser.FieldsPlugin)
+        words = [w for w in text.replace('"', " ").split() if w]
+        parsed = parser.parse(" ".join(words))
+        # Compounds: a long word may also match inside a longer Norwegian word, by all its grams.
+        alternatives: list[query.Query] = [parsed]
+        grams_per_word = []
+        for word in words:
+            lowered = word.lower()
+            if len(lowered) >= GRAM and lowered.isalpha():
+                grams_per_word.append(
+                    query.And(
+                        [
+                            query.Term("grams", lowered[i : i + GRAM])
+                            for i in range(len(lowered) - GRAM + 1)
+                        ]
+                    )
+                )
+            else:
+                grams_per_word.append(parser.parse(word))
+        if grams_per_word:
+            alternatives.append(query.And(grams_per_word))
+        return query.Or(alternatives)
+
+    def search(self, request: SearchQuery, now: datetime) -> Results:
+        """Ranked public results at ``now``: nothing whose ``visible_from`` lies after it."""
+        text = request.text.strip()
+        parsed = self._parse(text, request.lang)
+        visible = query.NumericRange("visible_from", None, _epoch(now))
+        filters: list[query.Query] = [visible]
+        if request.kind:
+            filters.append(query.Term("kind", request.kind))
+        if request.producer:
+            filters.append(query.Term("producer", request.producer))
+        if request.subject:
+            filters.append(query.Term("subjects", request.subject))
+        limit = request.page * request.per_page
+        with self._index.searcher() as searcher:
+            # The filters go into the query: a FilterCollector under the time limit is bypassed.
+            capped = TimeLimitCollector(
+                TopCollector(limit=limit, usequality=False), timelimit=self.time_limit
+            )
+            timed_out = False
+            facets = ("kind", "producer", "language")
+            try:
+                searcher.search_with_collector(query.And([parsed, *filters]), capped)
+            except TimeLimit:
+                timed_out = True
+            results = capped.results()
+            hits = self._hits(results, request, limit)
+            counts = (
+                self._facets(searcher, parsed, query.And(filters), facets) if not timed_out else {}
+            )
+            total = sum(counts.get("kind", {}).values()) if counts else len(results)
+            corrected = None
+            if not hits and text:
+                corrected = self._correct(searcher, text, request.lang)
+            return Results(
+                hits=tuple(hits[(request.page - 1) * request.per_page :]),
+                total=total,
+                facets=counts,
+                corrected=corrected,
+                timed_out=timed_out,
+            )
+
+    def _hits(self, results: object, request: SearchQuery, limit: int) -> list[Hit]:
+        fragmenter = ContextFragmenter(maxchars=200, surround=40)
+        formatter = HtmlFormatter(tagname="strong", between=" … ")
+        results.fragmenter = fragmenter  # type: ignore[attr-defined]
+        results.formatter = formatter  # type: ignore[attr-defined]
+        hits = []
+        for hit in list(results)[:limit]:  # type: ignore[call-overload]
+            lang = request.lang
+            title = hit.get(f"title_{lang}") or hit.get("title_nb") or ""
+            snippet = hit.highlights(f"text_{lang}") or hit.highlights("text_nb") or ""
+            if not snippet:
+                body = hit.get(f"text_{lang}") or hit.get("text_nb") or ""
+                from markupsafe import escape
+
+                snippet = str(escape(body[:200]))
+            hits.append(
+                Hit(
+                    id=hit["id"],
+                    kind=hit["kind"],
+                    title=title,
+                    snippet=snippet,
+                    path=hit.get(f"path_{lang}") or hit.get("path_nb"),
+                    producer=hit.get("producer") or "",
+                    score=float(hit.score or 0.0),
+                )
+            )
+        return hits
+
+    def _facets(
+        self, searcher: Searcher, parsed: query.Query, filters: query.Query, names: Sequence[str]
+    ) -> dict[str, dict[str, int]]:
+        """Counts per facet value over every match, read from the sortable columns."""
+        counted = TimeLimitCollector(UnlimitedCollector(), timelimit=self.time_limit)
+        try:
+            searcher.search_with_collector(query.And([parsed, filters]), counted)
+        except TimeLimit:
+            return {}
+        reader = searcher.reader()
+        columns = {name: reader.column_reader(name) for name in names}
+        found: dict[str, dict[str, int]] = {name: {} for name in names}
+        for docnum in counted.results().docs():
+            for name, column in columns.items():
+                raw = column[docnum]
+                text = raw.decode() if isinstance(raw, bytes) else str(raw or "")
+                for value in text.split(","):
+                    if value:
+                        found[name][value] = found[name].get(value, 0) + 1
+        return found
+
+    def _correct(self, searcher: Searcher, text: str, lang: str) -> str | None:
+        field = "title_nb" if lang == "nb" else "title_en"
+        parser = qparser.QueryParser(field, schema=self._index.schema)
+        try:
+            corrected = searcher.correct_query(parser.parse(text), text, prefix=1, maxdist=2)
+        except Exception:  # noqa: BLE001  (a suggestion is optional; the search itself stands)
+            return None
+        return corrected.string if corrected.query != corrected.original_query else None
+
+    def suggest(self, prefix: str, lang: str, now: datetime, limit: int = 8) -> list[str]:
+        """Titles of public documents with a word starting with ``prefix`` (suggestions as you type)."""
+        prefix = prefix.strip().lower()
+        if len(prefix) < 2:
+            return []
+        field = f"title_{lang}"
+        with self._index.searcher() as searcher:
+            q = query.And(
+                [
+                    query.Prefix(field, prefix[:20]),
+                    query.NumericRange("visible_from", None, _epoch(now)),
+                ]
+            )
+            capped = TimeLimitCollector(
+                TopCollector(limit=limit, usequality=False), timelimit=self.time_limit
+            )
+            try:
+                searcher.search_with_collector(q, capped)
+            except TimeLimit:
+                pass
+            titles = [hit.get(field) or hit.get("title_nb") for hit in capped.results()]
+            return list(dict.fromkeys(titles))

@@ -1,0 +1,36 @@
+"""Interface strings of the search page (nb, en); portal.i18n merges them into MESSAGES."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "search.title": ("Søk", "Search"),
+    "search.label": ("Søk i all offisiell statistikk", "Search all official statistics"),
+    "search.button": ("Søk", "Search"),
+    "search.intro": (
+        "Søk i statistikker, publiseringer, tabeller, kodelister og produsenter, på norsk eller engelsk.",
+        "Search statistics, releases, tables, code lists and producers, in Norwegian or English.",
+    ),
+    "search.count": ("{n} treff", "{n} results"),
+    "search.none": ("Ingen treff på «{q}».", "Nothing matches “{q}”."),
+    "search.empty": (
+        "Skriv ett eller flere ord, for eksempel «konsumprisindeks», «arbeidsledighet» eller «kommune».",
+        "Type one or more words, for example “consumer price index”, “unemployment” or “municipality”.",
+    ),
+    "search.did_you_mean": ("Mente du", "Did you mean"),
+    "search.suggestions": ("Forslag", "Suggestions"),
+    "search.filter": ("Avgrens", "Narrow down"),
+    "search.all": ("Alle", "All"),
+    "search.timed_out": (
+        "Søket tok for lang tid; viser treffene funnet så langt.",
+        "The search took too long; showing the results found so far.",
+    ),
+    "search.kind.statistic": ("Statistikk", "Statistic"),
+    "search.kind.table": ("Tabell", "Table"),
+    "search.kind.release": ("Publisering", "Release"),
+    "search.kind.note": ("Publisert nyhet", "Release note"),
+    "search.kind.codelist": ("Kodeliste", "Code list"),
+    "search.kind.producer": ("Produsent", "Producer"),
+    "search.kind.subject": ("Emne", "Subject area"),
+    "search.producer": ("Produsent", "Producer"),
+    "search.kind": ("Type", "Kind"),
+    "search.next": ("Neste side", "Next page"),
+    "search.previous": ("Forrige side", "Previous page"),
+}
