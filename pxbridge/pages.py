@@ -145,6 +145,7 @@ def table_page(table_id: str) -> Response:
             drawn = chart.build(cube, what, translate(key, what=what, n=len(drawn.series)))
         rows = max(1, PREVIEW_CELLS // max(1, _row_width(cube)))
         context = {
+            "structured_data": _dataset(table, downloads, lang),
             "preview": html_table(cube, OutputParams(labels="text"), max_cells=PREVIEW_CELLS),
             "preview_cut": rows if _row_count(cube) > rows else None,
             "downloads": downloads,
@@ -163,6 +164,40 @@ def table_page(table_id: str) -> Response:
         problem=problem,
         **context,
     )
+
+
+def _dataset(table: DataTable, downloads: dict[str, str], lang: str) -> object:
+    """The page's schema.org Dataset, with one DataDownload per format of the shown selection."""
+    from portal.search.schema_org import dataset, organization, script
+
+    statistic, producer = table.statistic, table.statistic.producer
+    # Periods like 2000M01 or 2025K4 as the years they fall in (ISO 8601 intervals).
+    temporal = f"{table.first_period[:4]}/{table.last_period[:4]}" if table.first_period else None
+    return script(
+        dataset(
+            name=label(table, "title", lang),
+            description=(statistic.description_en if lang == "en" else "")
+            or statistic.description_nb,
+            url=url_for("tables.table_page", table_id=table.id, _external=True),
+            identifier=table.id,
+            keywords=[statistic.name_nb, statistic.name_en, producer.short_name, table.id],
+            producer=organization(
+                (producer.name_en if lang == "en" else "") or producer.name_nb,
+                producer.website,
+                producer.org_number,
+            ),
+            modified=table.updated,
+            language=lang,
+            temporal=temporal if temporal and _year_like(table.first_period) else None,
+            variables=[(v.label_en if lang == "en" else "") or v.label_nb for v in table.variables],
+            downloads=downloads,
+            catalog_url=url_for("web.home", _external=True),
+        )
+    )
+
+
+def _year_like(period: str) -> bool:
+    return len(period) >= 4 and period[:4].isdigit()
 
 
 def _row_width(cube: Cube) -> int:

@@ -15,6 +15,7 @@ The cap: whoosh 2.7.4's issue 446 makes some multi-word OR queries spin inside
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -144,8 +145,30 @@ class SearchIndex:
             "path_en": doc.path_en,
         }
 
+    def _fresh(self) -> None:
+        """Reopen the index: another process may have committed (and removed the table of contents
+        this one read); whoosh then raises FileNotFoundError until reopened."""
+        for attempt in range(20):
+            try:
+                self._index = whoosh_index.open_dir(str(self.folder))
+                return
+            except FileNotFoundError:
+                time.sleep(0.05 * (attempt + 1))
+        self._index = whoosh_index.open_dir(str(self.folder))
+
     def update(self, docs: Iterable[SearchDoc], delete: Sequence[str] = ()) -> int:
-        """Add or replace ``docs`` and drop the ids in ``delete``, in one commit; returns how many."""
+        """Add or replace ``docs`` and drop the ids in ``delete``, in one commit; returns how many.
+        Retried when another process's commit moved the index under it, so no update is lost."""
+        docs = list(docs)
+        for attempt in range(10):
+            try:
+                return self._update(docs, delete)
+            except FileNotFoundError:
+                time.sleep(0.05 * (attempt + 1))
+                self._fresh()
+        return self._update(docs, delete)
+
+    def _update(self, docs: Sequence[SearchDoc], delete: Sequence[str]) -> int:
         with self._lock:
             writer = self._index.writer(timeout=self.lock_wait)
             count = 0

@@ -273,4 +273,7 @@ def init_app(app: Flask) -> None:
     _listen()
     register_api(app, api)
     app.register_blueprint(pages)
+    from portal.search import sitemap
+
+    sitemap.init_app(app)
     app.cli.add_command(search_group)

@@ -86,4 +86,35 @@ def statistic(slug: str) -> Response:
         published=published,
         code_lists=code_lists_of(get_session(), slug),
         tables=tables_of(get_session(), slug, now()),
+        structured_data=_statistic_dataset(found),
+    )
+
+
+def _statistic_dataset(found: Any) -> object:
+    from sqlalchemy import select
+
+    from portal.i18n import current_language
+    from portal.programme.models import Producer
+    from portal.search.schema_org import dataset, organization, script
+
+    lang = current_language()
+    producer = get_session().scalar(select(Producer).where(Producer.slug == found.producer_slug))
+    assert producer is not None
+    return script(
+        dataset(
+            name=(found.name_en if lang == "en" else "") or found.name_nb,
+            description=(found.description_en if lang == "en" else "") or found.description_nb,
+            url=url_for("web.statistic", slug=found.slug, _external=True),
+            identifier=found.slug,
+            keywords=[found.name_nb, found.name_en, producer.short_name]
+            + [(a.name_en if lang == "en" else a.name_nb) for a in found.subject_areas],
+            producer=organization(
+                (producer.name_en if lang == "en" else "") or producer.name_nb,
+                producer.website,
+                producer.org_number,
+            ),
+            modified=found.updated_at,
+            language=lang,
+            catalog_url=url_for("web.home", _external=True),
+        )
     )
