@@ -98,14 +98,20 @@ class PreconditionFailed(PortalError):
         super().__init__(detail=detail, **_problem(HTTPStatus.PRECONDITION_FAILED, "stale-version"))
 
 
+class NotAcceptable(PortalError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail=detail, **_problem(HTTPStatus.NOT_ACCEPTABLE))
+
+
 class UnsupportedMediaType(PortalError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail=detail, **_problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE))
 
 
 def is_api_path(path: str) -> bool:
-    """API paths answer errors as problem+json; everything else gets an HTML page."""
-    return path.startswith("/api/") or path == "/healthz"
+    """API paths (and the DCAT catalogue, which only machines read) answer errors as problem+json;
+    everything else gets an HTML page."""
+    return path.startswith(("/api/", "/catalog")) or path == "/healthz"
 
 
 def from_http_exception(exc: HTTPException) -> PortalError:

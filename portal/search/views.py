@@ -273,7 +273,8 @@ def init_app(app: Flask) -> None:
     _listen()
     register_api(app, api)
     app.register_blueprint(pages)
-    from portal.search import sitemap
+    from portal.search import catalog, sitemap
 
     sitemap.init_app(app)
+    catalog.init_app(app)
     app.cli.add_command(search_group)
