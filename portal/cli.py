@@ -105,6 +105,13 @@ def serve_command(demo: bool, host: str, port: int, workers: int) -> None:
         get_database().engine
     ):
         raise click.ClickException("The database is not migrated: run `portal db upgrade` first.")
+    from portal.search import documents
+    from portal.search.views import get_index
+
+    if get_index().recreated:  # the index folder held an older schema: rebuild it before serving
+        with get_database().sessions() as session:
+            count = get_index().rebuild(documents.all_docs(session))
+        click.echo(f"The search index had an older schema; rebuilt with {count} documents.")
     click.echo(
         f"\nStatistikkportalen on http://{host}:{port}/  (English: http://{host}:{port}/en/)"
     )

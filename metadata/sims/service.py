@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from metadata.sims import scheme
 from metadata.sims.models import DocumentationDraft, DocumentationVersion
-from portal.access import Actor, Permission, ensure_permission, is_released, visible_filter
+from portal.access import (
+    RELEASED_STATE,
+    Actor,
+    Permission,
+    ensure_permission,
+    is_released,
+)
 from portal.accounts.audit import record_write
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Statistic
@@ -177,13 +183,31 @@ def _statistic(session: Session, slug: str) -> Statistic:
     return statistic
 
 
+#: "Never": documentation published with a release that was cancelled does not go out with it.
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def goes_out_at() -> Any:
+    """The instant a version becomes public, as a SQL expression: a version published with a release
+    goes out at that release's time, moving with it when it moves and never when it is cancelled;
+    any other version at its own ``visible_from``. Computed at query time, like every visibility."""
+    from release_calendar.models import Release
+
+    release_at = (
+        select(case((Release.state == RELEASED_STATE, Release.release_at), else_=NEVER))
+        .where(Release.id == DocumentationVersion.release_id)
+        .scalar_subquery()
+    )
+    return type_coerce(
+        func.coalesce(release_at, DocumentationVersion.visible_from),
+        DocumentationVersion.visible_from.type,
+    )
+
+
 def _visible_versions(session: Session, statistic_id: int, now: datetime) -> Any:
     return (
-        select(DocumentationVersion)
-        .where(
-            DocumentationVersion.statistic_id == statistic_id,
-            visible_filter(DocumentationVersion.visible_from, now),
-        )
+        select(DocumentationVersion, goes_out_at())
+        .where(DocumentationVersion.statistic_id == statistic_id, goes_out_at() <= now)
         .order_by(DocumentationVersion.number.desc())
     )
 
@@ -195,7 +219,7 @@ def published(session: Session, slug: str, now: datetime, number: int | None = N
     stmt = _visible_versions(session, statistic.id, now)
     if number is not None:
         stmt = stmt.where(DocumentationVersion.number == number)
-    version = session.scalars(stmt.limit(1)).first()
+    version = session.scalars(stmt.limit(1)).first()  # the first column: the version
     if version is None and number is not None:
         raise NotFound(f"'{slug}' has no published documentation version {number}.")
     return Record(
@@ -215,8 +239,8 @@ def list_versions(session: Session, slug: str, now: datetime) -> list[VersionSum
     """Every public version, newest first."""
     statistic = _statistic(session, slug)
     return [
-        VersionSummary(v.number, v.published_at, v.published_by, v.visible_from, v.change_note)
-        for v in session.scalars(_visible_versions(session, statistic.id, now))
+        VersionSummary(v.number, v.published_at, v.published_by, out_at, v.change_note)
+        for v, out_at in session.execute(_visible_versions(session, statistic.id, now))
     ]
 
 
@@ -413,9 +437,8 @@ def last_updated(session: Session, slug: str, now: datetime) -> datetime | None:
     """S.2.3: when the public content last changed (the newest public version)."""
     statistic = _statistic(session, slug)
     return session.scalar(
-        select(func.max(DocumentationVersion.visible_from)).where(
-            DocumentationVersion.statistic_id == statistic.id,
-            visible_filter(DocumentationVersion.visible_from, now),
+        select(func.max(goes_out_at())).where(
+            DocumentationVersion.statistic_id == statistic.id, goes_out_at() <= now
         )
     )
 
@@ -438,8 +461,7 @@ def version_in_force(session: Session, statistic_id: int, at: datetime) -> int |
     """The documentation version that was public at instant ``at`` (recorded for each release)."""
     return session.scalar(
         select(func.max(DocumentationVersion.number)).where(
-            DocumentationVersion.statistic_id == statistic_id,
-            visible_filter(DocumentationVersion.visible_from, at),
+            DocumentationVersion.statistic_id == statistic_id, goes_out_at() <= at
         )
     )
 

@@ -9,6 +9,7 @@ minute without a reindex, and not a second before (the portal's visibility rule,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 @dataclass(frozen=True)
 class SearchDoc:
     id: str  # "<kind>:<key>", unique in the index
-    kind: str  # statistic, release, note, table, codelist, producer, subject
+    kind: str  # statistic, release, note, table, codelist, producer, subject, about
     title_nb: str
     title_en: str
     text_nb: str
@@ -36,6 +37,7 @@ class SearchDoc:
     producer: str = ""  # producer slug
     subjects: tuple[str, ...] = ()
     visible_from: datetime | None = None
+    visible_until: datetime | None = None  # None: until it is deleted
     extra: tuple[str, ...] = field(default_factory=tuple)  # codes and ids searched as they are
 
 
@@ -198,6 +200,56 @@ def codelist_docs(session: Session, ids: set[int] | None = None) -> Iterator[Sea
         )
 
 
+def about_docs(session: Session, statistic_ids: set[int] | None = None) -> Iterator[SearchDoc]:
+    """ "Om statistikken": one document a published version, public while that version is the one in
+    force — from the instant it goes out (its release's time when published with one, moving with
+    it) until a newer version goes out. So the text that is findable is the text the page shows, at
+    every instant, without a reindex."""
+    from metadata.sims.models import DocumentationVersion
+    from metadata.sims.service import goes_out_at
+
+    stmt = select(DocumentationVersion, goes_out_at()).order_by(
+        DocumentationVersion.statistic_id, DocumentationVersion.number.desc()
+    )
+    statistics = select(Statistic).options(
+        selectinload(Statistic.producer), selectinload(Statistic.subject_areas)
+    )
+    if statistic_ids is not None:
+        stmt = stmt.where(DocumentationVersion.statistic_id.in_(statistic_ids))
+        statistics = statistics.where(Statistic.id.in_(statistic_ids))
+    by_id = {s.id: s for s in session.scalars(statistics)}
+    replaced_at: dict[int, datetime] = {}  # statistic -> when the next newer version goes out
+    for version, out_at in session.execute(stmt):
+        until = replaced_at.get(version.statistic_id)
+        replaced_at[version.statistic_id] = min(out_at, until) if until else out_at
+        if until is not None and until <= out_at:
+            until = out_at  # a newer version went out first: this one is never in force
+        s = by_id[version.statistic_id]
+        entries = version.content.values()
+        yield SearchDoc(
+            id=f"about:{s.slug}:{version.number}",
+            kind="about",
+            title_nb=f"Om statistikken: {s.name_nb}",
+            title_en=f"About the statistics: {s.name_en}" if s.name_en else "",
+            text_nb=_plain(" ".join(e.get("nb") or e.get("nn") or "" for e in entries)),
+            text_en=_plain(" ".join(e.get("en") or "" for e in entries)),
+            path_nb=f"/statistikk/{s.slug}/om-statistikken",
+            path_en=f"/en/statistics/{s.slug}/about",
+            producer=s.producer.slug,
+            subjects=tuple(a.slug for a in s.subject_areas),
+            visible_from=out_at,
+            visible_until=until,
+        )
+
+
+_MARKUP = re.compile(r"\]\([^)]*\)|[#*_`>|\[\]]+")
+
+
+def _plain(markdown: str) -> str:
+    """Markdown's markup out of a text to index (links keep their words, lose their address)."""
+    return _MARKUP.sub(" ", markdown)
+
+
 def all_docs(session: Session) -> Iterator[SearchDoc]:
     """Every document the index should hold, for a full rebuild."""
     yield from producer_docs(session)
@@ -206,3 +258,4 @@ def all_docs(session: Session) -> Iterator[SearchDoc]:
     yield from release_docs(session)
     yield from table_docs(session)
     yield from codelist_docs(session)
+    yield from about_docs(session)

@@ -25,6 +25,7 @@ from whoosh import index as whoosh_index
 from whoosh import qparser, query
 from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, NgramFilter, RegexTokenizer
 from whoosh.collectors import (
+    Collector,
     TimeLimit,
     TimeLimitCollector,
     TopCollector,
@@ -38,7 +39,8 @@ from portal.search.documents import SearchDoc
 
 GRAM = 5
 ALWAYS = 0  # visible_from of a document public as soon as it exists
-KINDS = ("statistic", "table", "release", "note", "codelist", "producer", "subject")
+FOREVER = 253_402_300_800  # visible_until of a document nothing replaces (9999-01-01)
+KINDS = ("statistic", "table", "release", "note", "about", "codelist", "producer", "subject")
 # Whole-document boosts: the statistic and its tables first, then lists, producers and subjects; a
 # release is one of many of its statistic.
 BOOSTS = {
@@ -49,6 +51,7 @@ BOOSTS = {
     "subject": 2.0,
     "release": 1.0,
     "note": 0.8,
+    "about": 1.2,
 }
 
 
@@ -71,6 +74,7 @@ def schema() -> Schema:
         grams=TEXT(analyzer=_grams(), field_boost=0.5),
         extra=KEYWORD(lowercase=True, commas=True, field_boost=4.0),
         visible_from=NUMERIC(int, bits=64, stored=True, signed=True),
+        visible_until=NUMERIC(int, bits=64, stored=True, signed=True),
         path_nb=STORED,
         path_en=STORED,
     )
@@ -111,6 +115,18 @@ def _epoch(moment: datetime | None) -> int:
     return ALWAYS if moment is None else int(moment.astimezone(UTC).timestamp())
 
 
+def _visible(now: datetime) -> query.Query:
+    """The release-time rule as a query: public from ``visible_from`` on, and until ``visible_until``
+    (when a newer version of the same text takes over; "Om statistikken" has one document a version)."""
+    moment = _epoch(now)
+    return query.And(
+        [
+            query.NumericRange("visible_from", None, moment),
+            query.NumericRange("visible_until", moment, None, startexcl=True),
+        ]
+    )
+
+
 class SearchIndex:
     """The whoosh index under ``folder``. Writers wait for the index lock (several worker processes may
     write at once), so no update is lost and none raises a lock error."""
@@ -124,6 +140,18 @@ class SearchIndex:
         if not whoosh_index.exists_in(str(folder)):
             whoosh_index.create_in(str(folder), schema())
         self._index = whoosh_index.open_dir(str(folder))
+        #: True when the folder held an index of an older schema, now replaced by an empty one:
+        #: ``portal search reindex`` fills it (``portal serve`` does so itself).
+        self.recreated = False
+        if set(self._index.schema.names()) != set(schema().names()):
+            self._index.close()
+            self._index = whoosh_index.create_in(str(folder), schema())
+            self.recreated = True
+
+    def _capped(self, collector: Collector) -> TimeLimitCollector:
+        """``collector`` under the time limit, by a timer thread: whoosh's default (SIGALRM) raises
+        ValueError outside the main thread, and the portal's workers answer in threads."""
+        return TimeLimitCollector(collector, timelimit=self.time_limit, use_alarm=False)
 
     def _fields(self, doc: SearchDoc) -> dict[str, object]:
         languages = ["nb"] + (["en"] if doc.title_en or doc.text_en else [])
@@ -141,6 +169,7 @@ class SearchIndex:
             "grams": f"{doc.title_nb} {doc.text_nb}",
             "extra": ",".join(x for x in doc.extra if x),
             "visible_from": _epoch(doc.visible_from),
+            "visible_until": _epoch(doc.visible_until) if doc.visible_until else FOREVER,
             "path_nb": doc.path_nb,
             "path_en": doc.path_en,
         }
@@ -242,8 +271,7 @@ class SearchIndex:
         """Ranked public results at ``now``: nothing whose ``visible_from`` lies after it."""
         text = request.text.strip()
         parsed = self._parse(text, request.lang)
-        visible = query.NumericRange("visible_from", None, _epoch(now))
-        filters: list[query.Query] = [visible]
+        filters: list[query.Query] = [_visible(now)]
         if request.kind:
             filters.append(query.Term("kind", request.kind))
         if request.producer:
@@ -253,9 +281,7 @@ class SearchIndex:
         limit = request.page * request.per_page
         with self._index.searcher() as searcher:
             # The filters go into the query: a FilterCollector under the time limit is bypassed.
-            capped = TimeLimitCollector(
-                TopCollector(limit=limit, usequality=False), timelimit=self.time_limit
-            )
+            capped = self._capped(TopCollector(limit=limit, usequality=False))
             timed_out = False
             facets = ("kind", "producer", "language")
             try:
@@ -311,7 +337,7 @@ class SearchIndex:
         self, searcher: Searcher, parsed: query.Query, filters: query.Query, names: Sequence[str]
     ) -> dict[str, dict[str, int]]:
         """Counts per facet value over every match, read from the sortable columns."""
-        counted = TimeLimitCollector(UnlimitedCollector(), timelimit=self.time_limit)
+        counted = self._capped(UnlimitedCollector())
         try:
             searcher.search_with_collector(query.And([parsed, filters]), counted)
         except TimeLimit:
@@ -347,12 +373,10 @@ class SearchIndex:
             q = query.And(
                 [
                     query.Prefix(field, prefix[:20]),
-                    query.NumericRange("visible_from", None, _epoch(now)),
+                    _visible(now),
                 ]
             )
-            capped = TimeLimitCollector(
-                TopCollector(limit=limit, usequality=False), timelimit=self.time_limit
-            )
+            capped = self._capped(TopCollector(limit=limit, usequality=False))
             try:
                 searcher.search_with_collector(q, capped)
             except TimeLimit:

@@ -5,8 +5,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.label": ("Søk i all offisiell statistikk", "Search all official statistics"),
     "search.button": ("Søk", "Search"),
     "search.intro": (
-        "Søk i statistikker, publiseringer, tabeller, kodelister og produsenter, på norsk eller engelsk.",
-        "Search statistics, releases, tables, code lists and producers, in Norwegian or English.",
+        "Søk i statistikker, publiseringer, «Om statistikken», tabeller, kodelister og produsenter, "
+        "på norsk eller engelsk.",
+        "Search statistics, releases, “About the statistics”, tables, code lists and producers, in "
+        "Norwegian or English.",
     ),
     "search.count": ("{n} treff", "{n} results"),
     "search.none": ("Ingen treff på «{q}».", "Nothing matches “{q}”."),
@@ -26,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.kind.table": ("Tabell", "Table"),
     "search.kind.release": ("Publisering", "Release"),
     "search.kind.note": ("Publisert nyhet", "Release note"),
+    "search.kind.about": ("Om statistikken", "About the statistics"),
     "search.kind.codelist": ("Kodeliste", "Code list"),
     "search.kind.producer": ("Produsent", "Producer"),
     "search.kind.subject": ("Emne", "Subject area"),

@@ -165,6 +165,7 @@ def _changes(session: Session) -> dict[str, set[Any]]:
 
 def _collect(session: Session, flush_context: Any) -> None:
     from metadata.codelists.models import Classification, ClassificationItem, ClassificationVersion
+    from metadata.sims.models import DocumentationVersion
     from portal.programme.models import Producer, Statistic
     from pxbridge.models import DataTable
     from release_calendar.models import Release
@@ -185,6 +186,8 @@ def _collect(session: Session, flush_context: Any) -> None:
             changed.setdefault("codelist_version", set()).add(obj.version_id)
         elif isinstance(obj, Producer):
             changed.setdefault("producer", set()).add(obj.slug)
+        elif isinstance(obj, DocumentationVersion):
+            changed.setdefault("about", set()).add(obj.statistic_id)
     for obj in session.deleted:
         if isinstance(obj, DataTable):
             changed.setdefault("deleted", set()).add(f"table:{obj.id}")
@@ -204,6 +207,16 @@ def _docs(session: Session, changed: dict[str, set[Any]]) -> Iterator[SearchDoc]
             for t in session.query(DataTable).filter(DataTable.release_id.in_(changed["release"]))
         }
         yield from documents.table_docs(session, tables)
+        # Documentation published with a moved or cancelled release moves with it.
+        from release_calendar.models import Release
+
+        about = {
+            r.statistic_id
+            for r in session.query(Release).filter(Release.id.in_(changed["release"]))
+        }
+        yield from documents.about_docs(session, about - changed.get("about", set()))
+    if "about" in changed:
+        yield from documents.about_docs(session, changed["about"])
     if "table" in changed:
         yield from documents.table_docs(session, changed["table"])
     lists = set(changed.get("codelist", set()))

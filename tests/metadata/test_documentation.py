@@ -283,6 +283,64 @@ def test_documentation_published_with_a_release_waits_for_its_time(
     assert "Versjon 1" in release_page
 
 
+def test_documentation_follows_its_release_when_it_moves_or_is_cancelled(
+    client: FlaskClient, app: Flask, clock: FixedClock
+) -> None:
+    """Postponing a release postpones the documentation published with it; a cancelled release takes
+    it along (never out). Otherwise it would appear at the old time, before the figures it describes."""
+    from release_calendar.rules import Precision, Reason
+
+    token = make_token(app, "ssb")
+    at, later = oslo(2027, 3, 10, 8, 0), oslo(2027, 3, 17, 8, 0)
+    with get_database(app).sessions() as s:
+        release = calendar.announce(s, actor_for(s, "ssb"), announcement(at), clock.now())
+        s.commit()
+        release_id = release.id
+    _put(client, token, {"S.3.1": {"nb": "Ny metode fra mars."}})
+    published = client.post(
+        f"{DOCS}/publish", json={"with_release": release_id}, headers=bearer(token)
+    )
+    assert published.status_code == 201, published.json
+    with get_database(app).sessions() as s:
+        change = calendar.DateChange(later, Precision.EXACT, Reason.LATE_DATA, "Sene data.")
+        calendar.reschedule(
+            s, actor_for(s, "ssb"), release_id, change, expected_version=None, now=clock.now()
+        )
+        s.commit()
+    clock.set(at + timedelta(minutes=1))
+    assert client.get(DOCS).json["number"] is None
+    clock.set(later)
+    assert client.get(DOCS).json["number"] == 1
+    # a second version with a second release, which is then cancelled
+    clock.set(oslo(2027, 3, 20, 8, 0))
+    with get_database(app).sessions() as s:
+        second = calendar.announce(
+            s, actor_for(s, "ssb"), announcement(oslo(2027, 7, 10, 8, 0)), clock.now()
+        )
+        s.commit()
+        second_id = second.id
+    _put(client, token, {"S.3.1": {"nb": "Metode fra juni."}}, version=0)
+    assert (
+        client.post(f"{DOCS}/publish", json={"with_release": second_id}, headers=bearer(token))
+    ).status_code == 201
+    with get_database(app).sessions() as s:
+        calendar.cancel(
+            s,
+            actor_for(s, "ssb"),
+            second_id,
+            Reason.CAPACITY,
+            "Mangler kapasitet.",
+            expected_version=None,
+            now=clock.now(),
+        )
+        s.commit()
+    clock.set(oslo(2027, 7, 11, 8, 0))
+    assert client.get(DOCS).json["number"] == 1
+    versions = client.get(f"{DOCS}/versions").json
+    assert [v["number"] for v in versions["items"]] == [1]
+    assert versions["items"][0]["visible_from"] == "2027-03-17T07:00:00Z"  # 08:00 in Oslo
+
+
 def test_review_at_each_release_is_recorded_and_counted(app: Flask, clock: FixedClock) -> None:
     with get_database(app).sessions() as s:
         ssb = actor_for(s, "ssb")

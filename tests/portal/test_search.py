@@ -143,6 +143,62 @@ def test_writes_update_the_index_at_once(
     )
 
 
+def test_om_statistikken_is_findable_as_the_page_shows_it(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    """Each published version is findable while it is the one in force: a version published with a
+    release from that release's minute (and not when the release is moved away), the older text until
+    then, without a reindex."""
+    from release_calendar import service
+    from release_calendar.rules import Precision, Reason
+
+    docs = "/api/v1/statistics/kpi/documentation"
+    token = make_token(app, "ssb")
+
+    def publish(text: str, release: int | None = None) -> None:
+        put = client.put(
+            f"{docs}/draft", json={"concepts": {"S.3.1": {"nb": text}}}, headers=bearer(token)
+        )
+        assert put.status_code == 200, put.json
+        body = {"with_release": release} if release else {}
+        assert client.post(f"{docs}/publish", json=body, headers=bearer(token)).status_code == 201
+
+    def found(word: str) -> list[str]:
+        return [h["id"] for h in client.get(f"/api/v1/search?q={word}&kind=about").json["hits"]]
+
+    publish("Indeksen veies med **husholdningenes** forbruk fra [nasjonalregnskapet](https://x).")
+    assert found("husholdningenes") == ["about:kpi:1"]
+    assert found("nasjonalregnskapet") == ["about:kpi:1"]
+    hit = client.get("/api/v1/search?q=husholdningenes&kind=about").json["hits"][0]
+    assert hit["url"].endswith("/statistikk/kpi/om-statistikken")
+    assert "https" not in hit["snippet"]
+
+    at, later = oslo(2027, 6, 10, 8, 0), oslo(2027, 6, 17, 8, 0)
+    with get_database(app).sessions() as s:
+        release = service.announce(s, actor_for(s, "ssb"), announcement(at), clock.now())
+        s.commit()
+        release_id = release.id
+    publish("Fra juni veies indeksen med kjedede vekter.", release_id)
+    clock.set(at - timedelta(seconds=1))
+    assert found("kjedede") == [] and found("husholdningenes") == ["about:kpi:1"]
+    clock.set(at + timedelta(seconds=1))
+    assert found("kjedede") == ["about:kpi:2"] and found("husholdningenes") == []
+    # moved a week on, the new text waits for the new time, and the old one stays until then
+    clock.set(at - timedelta(days=1))
+    with app.app_context(), get_database(app).sessions() as s:  # the commit updates the index
+        change = service.DateChange(later, Precision.EXACT, Reason.LATE_DATA, "Sene data.")
+        service.reschedule(
+            s, actor_for(s, "ssb"), release_id, change, expected_version=None, now=clock.now()
+        )
+        s.commit()
+    clock.set(at + timedelta(seconds=1))
+    assert found("kjedede") == [] and found("husholdningenes") == ["about:kpi:1"]
+    clock.set(later + timedelta(seconds=1))
+    assert found("kjedede") == ["about:kpi:2"] and found("husholdningenes") == []
+    facets = client.get("/api/v1/search?q=kjedede").json["facets"]
+    assert facets["kind"] == {"about": 1}
+
+
 def test_empty_and_nonsense_queries_get_a_helpful_page(
     client: FlaskClient, indexed: SearchIndex
 ) -> None:
@@ -195,3 +251,19 @@ def test_several_processes_write_at_once_and_lose_nothing(tmp_path: Path) -> Non
         w.join(120)
     assert [w.exitcode for w in workers] == [0, 0, 0]
     assert SearchIndex(tmp_path).count() == 45
+
+
+def test_an_index_of_an_older_schema_is_replaced_not_crashed_on(tmp_path: Path) -> None:
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    old = fields.Schema(id=fields.ID(stored=True, unique=True), title_nb=fields.TEXT(stored=True))
+    whoosh_index.create_in(str(tmp_path), old).writer().commit()
+    index = SearchIndex(tmp_path)
+    assert index.recreated and index.count() == 0
+    doc = SearchDoc("statistic:x", "statistic", "Fjellrev", "", "", "", "/x", "/en/x")
+    index.update([doc])
+    assert [h.id for h in index.search(SearchQuery("fjellrev"), oslo(2026, 1, 1, 8, 0)).hits] == [
+        "statistic:x"
+    ]
+    assert not SearchIndex(tmp_path).recreated
