@@ -14,16 +14,23 @@ The cap: whoosh 2.7.4's issue 446 makes some multi-word OR queries spin inside
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import qparser, query
-from whoosh.analysis import LanguageAnalyzer, LowercaseFilter, NgramFilter, RegexTokenizer
+from whoosh.analysis import (
+    CharsetFilter,
+    LanguageAnalyzer,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+)
 from whoosh.collectors import (
     Collector,
     TimeLimit,
@@ -49,14 +56,37 @@ BOOSTS = {
     "table": 2.0,
     "codelist": 2.0,
     "subject": 2.0,
-    "release": 1.0,
-    "note": 0.8,
+    "release": 0.5,
+    "note": 0.5,
     "about": 1.2,
 }
 
 
+#: Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
+SCHEMA_VERSION = "5"
+#: Norwegian letters as people type them without a Norwegian keyboard: æ as ae, ø as o, å as a.
+FOLD = {**{ord(c): f for c, f in zip("øåöäüé", "oaoaue", strict=True)}, ord("æ"): "ae"}
+
+
 def _grams() -> RegexTokenizer:
-    return RegexTokenizer() | LowercaseFilter() | NgramFilter(minsize=GRAM, maxsize=GRAM)
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(FOLD)
+        | NgramFilter(minsize=GRAM, maxsize=GRAM)
+    )
+
+
+#: What a document whose whole title is the query gains: "lønn" finds the statistic "Lønn" first.
+NAME_BOOST = 25.0
+
+
+def _name(title: str) -> str:
+    return " ".join(title.lower().replace(",", " ").split())
+
+
+def _words() -> RegexTokenizer:
+    return RegexTokenizer() | LowercaseFilter()
 
 
 def schema() -> Schema:
@@ -72,6 +102,8 @@ def schema() -> Schema:
         title_en=TEXT(analyzer=en, stored=True, field_boost=3.0),
         text_en=TEXT(analyzer=en, stored=True),
         grams=TEXT(analyzer=_grams(), field_boost=0.5),
+        spelling=TEXT(analyzer=_words(), spelling=True),  # words as written, for "did you mean"
+        names=KEYWORD(lowercase=True, commas=True),  # whole titles: an exact name ranks first
         extra=KEYWORD(lowercase=True, commas=True, field_boost=4.0),
         visible_from=NUMERIC(int, bits=64, stored=True, signed=True),
         visible_until=NUMERIC(int, bits=64, stored=True, signed=True),
@@ -98,6 +130,7 @@ class Results:
     facets: dict[str, dict[str, int]]
     corrected: str | None  # "did you mean"
     timed_out: bool
+    searched_for: str | None = None  # the correction searched instead, when the words found nothing
 
 
 @dataclass(frozen=True)
@@ -137,16 +170,20 @@ class SearchIndex:
         self.lock_wait = lock_wait
         self._lock = threading.Lock()
         folder.mkdir(parents=True, exist_ok=True)
-        if not whoosh_index.exists_in(str(folder)):
+        existed = whoosh_index.exists_in(str(folder))
+        if not existed:
             whoosh_index.create_in(str(folder), schema())
         self._index = whoosh_index.open_dir(str(folder))
         #: True when the folder held an index of an older schema, now replaced by an empty one:
         #: ``portal search reindex`` fills it (``portal serve`` does so itself).
         self.recreated = False
-        if set(self._index.schema.names()) != set(schema().names()):
-            self._index.close()
-            self._index = whoosh_index.create_in(str(folder), schema())
-            self.recreated = True
+        marker = folder / "portal-schema-version"
+        if not marker.exists() or marker.read_text().strip() != SCHEMA_VERSION:
+            if existed:  # an index of an older version: replace it
+                self._index.close()
+                self._index = whoosh_index.create_in(str(folder), schema())
+                self.recreated = True
+            marker.write_text(SCHEMA_VERSION)
 
     def _capped(self, collector: Collector) -> TimeLimitCollector:
         """``collector`` under the time limit, by a timer thread: whoosh's default (SIGALRM) raises
@@ -167,6 +204,8 @@ class SearchIndex:
             "title_en": doc.title_en,
             "text_en": doc.text_en,
             "grams": f"{doc.title_nb} {doc.text_nb}",
+            "spelling": f"{doc.title_nb} {doc.title_en} {doc.text_nb} {doc.text_en}",
+            "names": ",".join(_name(t) for t in (doc.title_nb, doc.title_en) if t),
             "extra": ",".join(x for x in doc.extra if x),
             "visible_from": _epoch(doc.visible_from),
             "visible_until": _epoch(doc.visible_until) if doc.visible_until else FOREVER,
@@ -236,39 +275,52 @@ class SearchIndex:
             return int(searcher.doc_count())
 
     def _parse(self, text: str, lang: str) -> query.Query:
+        """Every word must match, each in one of several ways: by its stem in a title or text (the
+        query's language first, then the other), inside a Norwegian compound by all its five-letter
+        grams (folding æ, ø, å, so "sykefravaer" finds "Sykefravær"), or as the start of a title word
+        ("asyl" finds "Asylsøknader"). Stop words of either language are dropped ("causes of death").
+        ``a OR b`` finds either side."""
+        sides = [side for side in re.split(r"\s+OR\s+", text.strip()) if side.strip()]
+        if len(sides) > 1:
+            return query.Or([self._parse_words(side, lang) for side in sides])
+        exact = query.Term("names", _name(text), boost=NAME_BOOST)
+        return query.AndMaybe(self._parse_words(text, lang), exact)
+
+    def _parse_words(self, text: str, lang: str) -> query.Query:
         fields = (
             ["title_nb", "text_nb", "extra"] if lang == "nb" else ["title_en", "text_en", "extra"]
         )
         other = ["title_en", "text_en"] if lang == "nb" else ["title_nb", "text_nb"]
-        parser = qparser.MultifieldParser(
-            [*fields, *other], schema=self._index.schema, group=qparser.AndGroup
-        )
+        schema_ = self._index.schema
+        parser = qparser.MultifieldParser([*fields, *other], schema=schema_, group=qparser.OrGroup)
         parser.remove_plugin_class(qparser.WildcardPlugin)
         parser.remove_plugin_class(qparser.FieldsPlugin)
-        words = [w for w in text.replace('"', " ").split() if w]
-        parsed = parser.parse(" ".join(words))
-        # Compounds: a long word may also match inside a longer Norwegian word, by all its grams.
-        alternatives: list[query.Query] = [parsed]
-        grams_per_word = []
+        parser.remove_plugin_class(qparser.OperatorsPlugin)
+        analyzers = [schema_["title_nb"].analyzer, schema_["title_en"].analyzer]
+        grams = schema_["grams"].analyzer
+        words = [w for w in re.split(r"[\s\"()]+", text) if w]
+        per_word: list[query.Query] = []
         for word in words:
             lowered = word.lower()
+            if not lowered.isdigit() and any(not list(a(lowered)) for a in analyzers):
+                continue  # a stop word in Norwegian or English
+            ways = [parser.parse(word)]
             if len(lowered) >= GRAM and lowered.isalpha():
-                grams_per_word.append(
-                    query.And(
-                        [
-                            query.Term("grams", lowered[i : i + GRAM])
-                            for i in range(len(lowered) - GRAM + 1)
-                        ]
-                    )
-                )
-            else:
-                grams_per_word.append(parser.parse(word))
-        if grams_per_word:
-            alternatives.append(query.And(grams_per_word))
-        return query.Or(alternatives)
+                ways.append(query.And([query.Term("grams", t.text) for t in grams(lowered)]))
+            if len(lowered) >= 4 and lowered.isalpha():
+                # The stem's start, as titles hold stems: "boligpriser" finds "Boligprisindeksen".
+                for field, analyzer in zip(("title_nb", "title_en"), analyzers, strict=True):
+                    stems = [t.text for t in analyzer(lowered)]
+                    if stems and len(stems[0]) >= 4:
+                        ways.append(query.Prefix(field, stems[0]))
+            per_word.append(query.Or(ways))
+        if not per_word:  # only stop words: search them as they are
+            return parser.parse(" ".join(words)) if words else query.NullQuery
+        return query.And(per_word)
 
-    def search(self, request: SearchQuery, now: datetime) -> Results:
-        """Ranked public results at ``now``: nothing whose ``visible_from`` lies after it."""
+    def search(self, request: SearchQuery, now: datetime, *, correct: bool = True) -> Results:
+        """Ranked public results at ``now``: nothing whose ``visible_from`` lies after it. When the
+        words find nothing and a correction does, the results are the correction's (and say so)."""
         text = request.text.strip()
         parsed = self._parse(text, request.lang)
         filters: list[query.Query] = [_visible(now)]
@@ -297,13 +349,17 @@ class SearchIndex:
             corrected = None
             if not hits and text:
                 corrected = self._correct(searcher, text, request.lang)
-            return Results(
-                hits=tuple(hits[(request.page - 1) * request.per_page :]),
-                total=total,
-                facets=counts,
-                corrected=corrected,
-                timed_out=timed_out,
-            )
+        if corrected and correct:
+            instead = self.search(replace(request, text=corrected), now, correct=False)
+            if instead.hits:
+                return replace(instead, corrected=corrected, searched_for=corrected)
+        return Results(
+            hits=tuple(hits[(request.page - 1) * request.per_page :]),
+            total=total,
+            facets=counts,
+            corrected=corrected,
+            timed_out=timed_out,
+        )
 
     def _hits(self, results: object, request: SearchQuery, limit: int) -> list[Hit]:
         fragmenter = ContextFragmenter(maxchars=200, surround=40)
@@ -355,13 +411,16 @@ class SearchIndex:
         return found
 
     def _correct(self, searcher: Searcher, text: str, lang: str) -> str | None:
-        field = "title_nb" if lang == "nb" else "title_en"
-        parser = qparser.QueryParser(field, schema=self._index.schema)
-        try:
-            corrected = searcher.correct_query(parser.parse(text), text, prefix=1, maxdist=2)
-        except Exception:  # noqa: BLE001  (a suggestion is optional; the search itself stands)
-            return None
-        return corrected.string if corrected.query != corrected.original_query else None
+        # Words as written first ("arbeidskraftundersøkelsen"), then stems, which reach further.
+        for field in ("spelling", "title_nb" if lang == "nb" else "title_en"):
+            parser = qparser.QueryParser(field, schema=self._index.schema)
+            try:
+                found = searcher.correct_query(parser.parse(text), text, prefix=1, maxdist=2)
+            except Exception:  # noqa: BLE001, S112  (a suggestion is optional; the search stands)
+                continue
+            if found.query != found.original_query:
+                return str(found.string)
+        return None
 
     def suggest(self, prefix: str, lang: str, now: datetime, limit: int = 8) -> list[str]:
         """Titles of public documents with a word starting with ``prefix`` (suggestions as you type)."""

@@ -17,6 +17,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Type one or more words, for example “consumer price index”, “unemployment” or “municipality”.",
     ),
     "search.did_you_mean": ("Mente du", "Did you mean"),
+    "search.showing_for": (
+        "Ingen treff på «{q}». Viser treff for «{c}».",
+        "Nothing matches “{q}”. Showing results for “{c}”.",
+    ),
     "search.suggestions": ("Forslag", "Suggestions"),
     "search.filter": ("Avgrens", "Narrow down"),
     "search.all": ("Alle", "All"),

@@ -74,6 +74,7 @@ class SearchOut(BaseModel):
     hits: list[HitOut]
     facets: dict[str, dict[str, int]]
     did_you_mean: str | None
+    showing_results_for: str | None = None  # the correction searched, when the words found nothing
     timed_out: bool
 
 
@@ -114,6 +115,7 @@ def search_api() -> Response:
             ],
             facets=results.facets if results else {},
             did_you_mean=results.corrected if results else None,
+            showing_results_for=results.searched_for if results else None,
             timed_out=results.timed_out if results else False,
         )
     )

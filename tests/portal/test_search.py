@@ -45,7 +45,15 @@ def test_compounds_and_stems_in_both_languages(indexed: SearchIndex, clock: Fixe
     assert "codelist:131" in _ids(indexed, "3101", clock)  # a code
     assert _ids(indexed, "Nav", clock)[0] == "producer:nav"  # a producer's short name
     misspelt = indexed.search(SearchQuery("konsumprisindex"), clock.now())
-    assert misspelt.hits == () and misspelt.corrected == "konsumprisindeks"
+    assert misspelt.corrected == misspelt.searched_for == "konsumprisindeks"
+    assert misspelt.hits[0].id == "statistic:kpi"  # the correction's results, saying so
+    unmatched = indexed.search(SearchQuery("konsumprisindex"), clock.now(), correct=False)
+    assert unmatched.hits == () and unmatched.corrected == "konsumprisindeks"
+    assert _ids(indexed, "sykefravaer", clock)[0] == "statistic:sykefratot"  # æ typed as ae
+    assert _ids(indexed, "asyl", clock)[0].startswith("statistic:udi-asyl")  # a word's start
+    assert _ids(indexed, "causes of death", clock)[0] == "statistic:fhi-dodsarsaker"  # stop words
+    either = _ids(indexed, "sykefravær OR konsumprisindeksen", clock)
+    assert {"statistic:sykefratot", "statistic:kpi"} <= set(either[:3])
 
 
 def test_facets_and_filters(indexed: SearchIndex, clock: FixedClock) -> None:
@@ -207,7 +215,8 @@ def test_empty_and_nonsense_queries_get_a_helpful_page(
     nonsense = client.get("/en/search?q=%22%29%28*%3F%5B")
     assert nonsense.status_code == 200 and "Nothing matches" in nonsense.text
     misspelt = client.get("/sok?q=konsumprisindex")
-    assert "Mente du" in misspelt.text and "konsumprisindeks" in misspelt.text
+    assert "Viser treff for «konsumprisindeks»" in misspelt.text
+    assert "/statistikk/kpi" in misspelt.text
     assert client.get("/api/v1/search?q=" + "x" * 201).status_code == 400
     assert client.get("/api/v1/search?q=kpi&kind=nope").status_code == 400
     found = client.get("/sok?q=konsumprisindeksen").text
@@ -258,7 +267,9 @@ def test_an_index_of_an_older_schema_is_replaced_not_crashed_on(tmp_path: Path) 
     from whoosh import index as whoosh_index
 
     old = fields.Schema(id=fields.ID(stored=True, unique=True), title_nb=fields.TEXT(stored=True))
-    whoosh_index.create_in(str(tmp_path), old).writer().commit()
+    writer = whoosh_index.create_in(str(tmp_path), old).writer()
+    writer.add_document(id="statistic:x", title_nb="Fjellrev")
+    writer.commit()
     index = SearchIndex(tmp_path)
     assert index.recreated and index.count() == 0
     doc = SearchDoc("statistic:x", "statistic", "Fjellrev", "", "", "", "/x", "/en/x")
