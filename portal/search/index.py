@@ -393,6 +393,8 @@ class SearchIndex:
         self, searcher: Searcher, parsed: query.Query, filters: query.Query, names: Sequence[str]
     ) -> dict[str, dict[str, int]]:
         """Counts per facet value over every match, read from the sortable columns."""
+        if searcher.doc_count_all() == 0:  # an empty index has no columns to read
+            return {name: {} for name in names}
         counted = self._capped(UnlimitedCollector())
         try:
             searcher.search_with_collector(query.And([parsed, filters]), counted)

@@ -3,14 +3,17 @@ something it holds, the search page (nb, en), ``/api/v1/search`` and ``portal se
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 from flask import Blueprint, Flask, Response, current_app, has_app_context, request, url_for
+from flask.cli import with_appcontext
 from pydantic import BaseModel
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from portal.api.edge import json_response, now
@@ -172,7 +175,7 @@ def _collect(session: Session, flush_context: Any) -> None:
     from pxbridge.models import DataTable
     from release_calendar.models import Release
 
-    changed = _changes(session)
+    changed: dict[str, set[Any]] = {}
     for obj in [*session.new, *session.dirty]:
         if isinstance(obj, Statistic):
             changed.setdefault("statistic", set()).add(obj.slug)
@@ -193,9 +196,25 @@ def _collect(session: Session, flush_context: Any) -> None:
     for obj in session.deleted:
         if isinstance(obj, DataTable):
             changed.setdefault("deleted", set()).add(f"table:{obj.id}")
+    if not changed:
+        return
+    for kind, keys in changed.items():
+        _changes(session).setdefault(kind, set()).update(keys)
+    # The shared queue, in the same transaction: other machines replay it (portal search follow).
+    from portal.search.models import SearchChange
+
+    at = current_app.extensions["portal.clock"].now() if has_app_context() else datetime.now(UTC)
+    session.connection().execute(
+        insert(SearchChange),
+        [
+            {"kind": kind, "key": str(key), "at": at}
+            for kind, keys in sorted(changed.items())
+            for key in sorted(keys, key=str)
+        ],
+    )
 
 
-def _docs(session: Session, changed: dict[str, set[Any]]) -> Iterator[SearchDoc]:
+def docs_for(session: Session, changed: dict[str, set[Any]]) -> Iterator[SearchDoc]:
     from metadata.codelists.models import ClassificationVersion
     from pxbridge.models import DataTable
 
@@ -242,7 +261,7 @@ def _apply(session: Session) -> None:
     if not changed or not has_app_context() or "portal.search" not in current_app.extensions:
         return
     with get_database().sessions() as reader:
-        docs = list(_docs(reader, changed))
+        docs = list(docs_for(reader, changed))
     get_index().update(docs, delete=sorted(changed.get("deleted", set())))
 
 
@@ -277,6 +296,25 @@ def reindex() -> None:
     with click.progressbar(length=len(docs), label="Indexing") as bar:
         count = get_index().rebuild(docs, progress=lambda: bar.update(1))
     click.echo(f"{count} documents indexed.")
+
+
+@search_group.command("follow")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+@click.option("--once", is_flag=True, help="Replay what is waiting, then stop.")
+@with_appcontext
+def follow_command(interval: float, once: bool) -> None:
+    """Keep this machine's index current with every machine's commits (the shared change queue)."""
+    from portal.search import follow
+
+    while True:
+        with get_database().sessions() as session:
+            applied = follow.catch_up(session, get_index(), now())
+            session.commit()  # the pruning
+        if applied:
+            click.echo(f"{applied} changes replayed.")
+        if once:
+            return
+        time.sleep(interval)
 
 
 def init_app(app: Flask) -> None:

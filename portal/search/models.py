@@ -1,0 +1,21 @@
+"""The shared queue of search-index changes: every commit that changes what the index holds also writes,
+in the same transaction, one row per changed item. Each machine's ``portal search follow`` replays the
+rows after its own position into its own index (``portal/search/follow.py``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+
+class SearchChange(Base):
+    __tablename__ = "search_change"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # statistic, release, table, codelist, ...
+    key: Mapped[str] = mapped_column(String(200))  # the item's slug or id, as text
+    at: Mapped[datetime] = mapped_column(index=True)
