@@ -123,3 +123,21 @@ class TableVariable(Base):
     labels_en: Mapped[list[str]] = mapped_column(JSON)
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     value_notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class SavedQuery(Base):
+    """A PxWebApi 2.0 saved query: a selection of one table that anyone may store and run again by id
+    (``/savedqueries``). The selection is kept as it was given (expressions such as ``top(5)`` stay
+    expressions, so a saved "latest five periods" moves on with the table)."""
+
+    __tablename__ = "saved_query"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    table_id: Mapped[str] = mapped_column(
+        ForeignKey("data_table.id", ondelete="CASCADE"), index=True
+    )
+    language: Mapped[str] = mapped_column(String(5))
+    selection: Mapped[dict[str, Any]] = mapped_column(JSON)  # VariablesSelection
+    output_format: Mapped[str | None] = mapped_column(String(20))
+    output_format_params: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]

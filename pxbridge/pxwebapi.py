@@ -6,6 +6,7 @@ as the reference implementation does."""
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
@@ -20,9 +21,9 @@ from portal.security import csrf, get_limiter, named_limit
 from pxbridge import jsonstat, service
 from pxbridge.cube import Cube
 from pxbridge.extract import dimension, label, units
-from pxbridge.models import DataTable
+from pxbridge.models import DataTable, SavedQuery
 from pxbridge.output import FORMAT_NAMES, render
-from pxbridge.selection import default_selection, problem, split_values
+from pxbridge.selection import default_selection, problem, resolve, split_values
 from pxbridge.views import select_cube
 
 bp = Blueprint("pxwebapi", __name__, url_prefix="/api/pxwebapi/v2")
@@ -286,18 +287,31 @@ def _get_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
     return requested, stub, heading
 
 
-def _post_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
+def _body() -> Any:
     raw = request.get_data(cache=False)
     if not raw.strip():
-        return {}, [], []
+        return None
     try:
-        body = orjson.loads(raw)
+        return orjson.loads(raw)
     except orjson.JSONDecodeError:
         raise problem(400, "Parameter error", "The body is not valid JSON") from None
+
+
+def _post_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
+    body = _body()
+    return ({}, [], []) if body is None else parse_selection(body)
+
+
+def parse_selection(body: Any) -> tuple[dict[str, list[str]], list[str], list[str]]:
+    """A VariablesSelection ``{selection: [{variableCode, valueCodes}], placement: {stub, heading}}``
+    as (requested values by variable, stub, heading). Raises 400 problems."""
     if not isinstance(body, dict):
         raise problem(400, "Parameter error", "The body must be a VariablesSelection object")
     requested: dict[str, list[str]] = {}
-    for item in body.get("selection") or []:
+    items = body.get("selection") or []
+    if not isinstance(items, list):
+        raise problem(400, "Parameter error", "selection must be a list")
+    for item in items:
         if not isinstance(item, dict) or not isinstance(item.get("variableCode"), str):
             raise problem(400, "Parameter error", "Each selection needs a variableCode")
         values = item.get("valueCodes") or []
@@ -310,6 +324,8 @@ def _post_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
     if not isinstance(placement, dict):
         raise problem(400, "Parameter error", "placement must be an object")
     stub, heading = placement.get("stub") or [], placement.get("heading") or []
+    if not isinstance(stub, list) or not isinstance(heading, list):
+        raise problem(400, "Illegal placment", "Illegal placment")
     if not all(isinstance(x, str) for x in [*stub, *heading]):
         raise problem(400, "Illegal placment", "Illegal placment")
     return requested, list(stub), list(heading)
@@ -328,8 +344,172 @@ def data(table_id: str) -> Response:
     return render(cube, format_name, params)
 
 
-def _json(payload: dict[str, Any]) -> Response:
-    return Response(orjson.dumps(payload), content_type="application/json; charset=UTF-8")
+def _json(payload: dict[str, Any], status: int = 200) -> Response:
+    return Response(
+        orjson.dumps(payload), status=status, content_type="application/json; charset=UTF-8"
+    )
+
+
+# Saved queries -------------------------------------------------------------------------------------
+
+#: A saved query's body is small: a selection of codes and expressions, never data.
+MAX_SAVED_QUERY_BYTES = 64 * 1024
+
+
+def _saved(query_id: str) -> SavedQuery:
+    """The saved query ``query_id`` of a table that is public now. Raises 400 for an id with path
+    characters, 404 "Saved query not found" otherwise (also while its table is not public)."""
+    if ".." in query_id or "/" in query_id or "\\" in query_id:
+        raise problem(400, "Parameter error", "Illegal saved query id")
+    db = get_session()
+    saved = db.get(SavedQuery, query_id)
+    if saved is None:
+        raise problem(404, "Saved query not found", f"Saved query not found {query_id}")
+    try:
+        service.get_table(db, saved.table_id, now())
+    except PortalError:
+        raise problem(404, "Saved query not found", f"Saved query not found {query_id}") from None
+    return saved
+
+
+def _saved_response(saved: SavedQuery, lang_id: str) -> dict[str, Any]:
+    body = {
+        "id": saved.id,
+        "selection": saved.selection,
+        "language": saved.language,
+        "tableId": saved.table_id,
+        "outputFormat": saved.output_format,
+        "outputFormatParams": saved.output_format_params,
+    }
+    return {
+        "language": lang_id,
+        "id": saved.id,
+        "savedQuery": {k: v for k, v in body.items() if v is not None},
+        "links": [_link("self", lang_id, "pxwebapi.get_saved_query", query_id=saved.id)],
+    }
+
+
+@bp.post("/savedqueries")
+@bp.post("/savedQueries")
+def create_saved_query() -> Response:
+    """Store a selection of a public table; 201 with its id and a Location to it. The selection is
+    checked by resolving it against the table (so a saved query always runs), nothing is stored
+    otherwise."""
+    if (request.content_length or 0) > MAX_SAVED_QUERY_BYTES:
+        raise problem(400, "Parameter error", "The saved query is too large")
+    body = _body()
+    if body is None:
+        raise problem(400, "No query specified", "No query specified")
+    if not isinstance(body, dict):
+        raise problem(400, "Parameter error", "The body must be a SavedQuery object")
+    table_id = body.get("tableId")
+    if not isinstance(table_id, str) or not table_id:
+        raise problem(400, "Parameter error", "tableId is required")
+    language = body.get("language") or DEFAULT_LANGUAGE
+    if not isinstance(language, str) or language.lower() not in LANGUAGES:
+        raise problem(400, "Unsupported language", f"Unsupported language {language}")
+    output_format = body.get("outputFormat")
+    if output_format is not None and (
+        not isinstance(output_format, str) or output_format.lower() not in FORMAT_NAMES
+    ):
+        raise problem(
+            400, "Unsupported output format", f"Unsupported output format {output_format}"
+        )
+    params = body.get("outputFormatParams") or []
+    if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
+        raise problem(400, "Parameter error", "outputFormatParams must be a list of strings")
+    selection = body.get("selection") or {}
+    requested, stub, heading = parse_selection(selection)
+    db = get_session()
+    table = service.get_table(db, table_id, now())
+    resolve(
+        table.variables,
+        requested or default_selection(table.variables),
+        max_cells=current_app.config["PXAPI_MAX_CELLS"],
+    )
+    saved = SavedQuery(
+        id=secrets.token_hex(8),
+        table_id=table.id,
+        language=language.lower(),
+        selection={
+            "selection": [
+                {"variableCode": code, "valueCodes": values} for code, values in requested.items()
+            ],
+            "placement": {"heading": heading, "stub": stub},
+        },
+        output_format=output_format.lower() if output_format else None,
+        output_format_params=list(params),
+        created_at=now(),
+    )
+    db.add(saved)
+    db.commit()
+    lang_id = language.lower()
+    response = _json(_saved_response(saved, lang_id), status=201)
+    response.headers["Location"] = url_for(
+        "pxwebapi.get_saved_query", query_id=saved.id, lang=lang_id, _external=True
+    )
+    return response
+
+
+@bp.get("/savedqueries/<query_id>")
+@bp.get("/savedQueries/<query_id>")
+def get_saved_query(query_id: str) -> Response:
+    saved = _saved(query_id)
+    lang_id = (arg("lang") or saved.language).lower()
+    return _json(_saved_response(saved, lang_id))
+
+
+@bp.get("/savedqueries/<query_id>/data")
+@bp.get("/savedQueries/<query_id>/data")
+def run_saved_query(query_id: str) -> Response:
+    """Run it: the stored language and output format unless the query string says otherwise."""
+    saved = _saved(query_id)
+    raw_lang = (arg("lang") or saved.language).lower()
+    if raw_lang not in LANGUAGES:
+        raise problem(400, "Unsupported language", f"Unsupported language {raw_lang}")
+    format_name = (arg("outputFormat") or saved.output_format or "json-stat2").lower()
+    if format_name not in FORMAT_NAMES:
+        raise problem(400, "Unsupported output format", f"Unsupported output format {format_name}")
+    given = arg("outputFormatParams")
+    params = split_values(given) if given is not None else list(saved.output_format_params)
+    table = service.get_table(get_session(), saved.table_id, now())
+    requested, stub, heading = parse_selection(saved.selection)
+    cube, _ = select_cube(table, requested, LANGUAGES[raw_lang], stub, heading)
+    return render(cube, format_name, params)
+
+
+@bp.get("/savedqueries/<query_id>/selection")
+@bp.get("/savedQueries/<query_id>/selection")
+def saved_query_selection(query_id: str) -> Response:
+    """The selection with every expression expanded to the codes it gives today."""
+    saved = _saved(query_id)
+    lang_id = (arg("lang") or saved.language).lower()
+    if lang_id not in LANGUAGES:
+        raise problem(400, "Unsupported language", f"Unsupported language {lang_id}")
+    table = service.get_table(get_session(), saved.table_id, now())
+    requested, stub, heading = parse_selection(saved.selection)
+    chosen = resolve(
+        table.variables,
+        requested or default_selection(table.variables),
+        max_cells=current_app.config["PXAPI_MAX_CELLS"],
+    )
+    return _json(
+        {
+            "selection": [
+                {
+                    "variableCode": v.code,
+                    "valueCodes": [v.codes[i] for i in pick] if pick is not None else [],
+                }
+                for v, pick in zip(table.variables, chosen.picks, strict=True)
+            ],
+            "placement": {
+                "heading": heading or [v.code for v in table.variables if v.placement == "heading"],
+                "stub": stub or [v.code for v in table.variables if v.placement == "stub"],
+            },
+            "language": lang_id,
+            "links": [_link("self", lang_id, "pxwebapi.saved_query_selection", query_id=saved.id)],
+        }
+    )
 
 
 @bp.get("/codelists/<codelist_id>")

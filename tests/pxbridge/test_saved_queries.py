@@ -1,0 +1,144 @@
+"""PxWebApi 2.0 saved queries: stored after the selection is checked against the table, run again by id
+in the stored or another format and language, their selection expanded; problems as the reference
+names them; nothing stored on bad input; invisible while their table is."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+from pyjstat import pyjstat
+from sqlalchemy import func, select
+
+from portal.clock import FixedClock
+from portal.db import get_database
+from pxbridge.models import SavedQuery
+from tests.conftest import bearer, make_token
+from tests.pxbridge import conftest as px
+from tests.release_calendar.factories import actor_for, announcement, oslo
+
+API = "/api/pxwebapi/v2"
+BODY = {
+    "tableId": "99001",
+    "language": "en",
+    "outputFormat": "csv",
+    "selection": {
+        "selection": [
+            {"variableCode": "Region", "valueCodes": ["03", "11"]},
+            {"variableCode": "ContentsCode", "valueCodes": ["Andel"]},
+            {"variableCode": "Tid", "valueCodes": ["top(2)"]},
+        ],
+        "placement": {"heading": ["Tid"], "stub": ["Region", "ContentsCode"]},
+    },
+}
+
+
+def _count(app: Flask) -> int:
+    with get_database(app).sessions() as s:
+        return int(s.scalar(select(func.count()).select_from(SavedQuery)) or 0)
+
+
+def test_a_saved_query_is_stored_run_and_expanded(
+    client: FlaskClient,
+    test_table: str,  # noqa: F811  (a fixture)
+) -> None:
+    created = client.post(f"{API}/savedqueries", json=BODY)
+    assert created.status_code == 201, created.json
+    saved = created.json
+    query_id = saved["id"]
+    assert created.headers["Location"] == saved["links"][0]["href"]
+    assert saved["savedQuery"]["tableId"] == "99001"
+    assert saved["savedQuery"]["selection"] == BODY["selection"]
+    again = client.get(f"{API}/savedqueries/{query_id}")
+    assert again.status_code == 200 and again.json["savedQuery"] == saved["savedQuery"]
+
+    # run: the stored format (CSV) and language (en)
+    run = client.get(f"{API}/savedqueries/{query_id}/data")
+    assert run.status_code == 200 and run.content_type.startswith("text/csv")
+    lines = run.text.splitlines()
+    assert lines[0] == '"region","contents","2023","2024"'  # English names, the stored placement
+    assert lines[1] == '"03","Andel",{},{}'.format(
+        px.expected("03", "Andel", "2023"), px.expected("03", "Andel", "2024")
+    )
+    assert len(lines) == 3
+    # the query string overrides them; pyjstat reads the JSON-stat it gives
+    as_json = client.get(f"{API}/savedqueries/{query_id}/data?outputFormat=json-stat2&lang=no")
+    frame = pyjstat.Dataset.read(as_json.text).write("dataframe")
+    assert len(frame) == 4
+    assert set(frame["år"]) == {"2023", "2024"}
+    assert frame["value"].tolist() == [
+        px.expected(r, "Andel", y) for r in ("03", "11") for y in ("2023", "2024")
+    ]
+    # the selection with top(2) expanded to today's codes
+    expanded = client.get(f"{API}/savedqueries/{query_id}/selection").json
+    assert expanded["selection"] == [
+        {"variableCode": "Region", "valueCodes": ["03", "11"]},
+        {"variableCode": "ContentsCode", "valueCodes": ["Andel"]},
+        {"variableCode": "Tid", "valueCodes": ["2023", "2024"]},
+    ]
+    assert expanded["placement"] == {"heading": ["Tid"], "stub": ["Region", "ContentsCode"]}
+
+
+def test_bad_saved_queries_are_problems_and_store_nothing(
+    app: Flask,
+    client: FlaskClient,
+    test_table: str,  # noqa: F811
+) -> None:
+    before = _count(app)
+    cases = [
+        (None, 400, "No query specified"),
+        ({**BODY, "tableId": "nope"}, 404, "Non-existent table"),
+        ({**BODY, "outputFormat": "pdf"}, 400, "Unsupported output format"),
+        ({**BODY, "language": "sv"}, 400, "Unsupported language"),
+        (
+            {**BODY, "selection": {"selection": [{"variableCode": "Tid", "valueCodes": ["1850"]}]}},
+            400,
+            None,
+        ),
+        ({**BODY, "selection": {"selection": "all"}}, 400, "Parameter error"),
+    ]
+    for body, status, title in cases:
+        answer = (
+            client.post(f"{API}/savedqueries", data="", content_type="application/json")
+            if body is None
+            else client.post(f"{API}/savedqueries", json=body)
+        )
+        assert answer.status_code == status, (body, answer.json)
+        assert answer.content_type == "application/problem+json"
+        if title:
+            assert answer.json["title"] == title
+    assert _count(app) == before
+    missing = client.get(f"{API}/savedqueries/0000")
+    assert missing.status_code == 404 and missing.json["title"] == "Saved query not found"
+    assert client.get(f"{API}/savedqueries/a..b").status_code == 400
+    assert client.get(f"{API}/savedqueries/0000/data").status_code == 404
+
+
+def test_a_saved_query_of_an_embargoed_table_waits_for_its_release(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    """It cannot be made before the release (the table is not there), and once made it is there."""
+    from release_calendar import service
+
+    at = oslo(2027, 6, 10, 8, 0)
+    with get_database(app).sessions() as s:
+        release = service.announce(
+            s, actor_for(s, "ssb"), announcement(at, statistic="folkemengde"), clock.now()
+        )
+        s.commit()
+        release_id = release.id
+    stored = client.post(
+        f"/api/v1/tables?statistic=folkemengde&release={release_id}",
+        data=px.test_px("99004"),
+        content_type="application/octet-stream",
+        headers=bearer(make_token(app, "ssb")),
+    )
+    assert stored.status_code == 201
+    body = {**BODY, "tableId": "99004"}
+    clock.set(at - timedelta(seconds=1))
+    assert client.post(f"{API}/savedqueries", json=body).status_code == 404
+    clock.set(at + timedelta(seconds=1))
+    made = client.post(f"{API}/savedqueries", json=body)
+    assert made.status_code == 201
+    assert client.get(f"{API}/savedqueries/{made.json['id']}/data").status_code == 200
