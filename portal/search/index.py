@@ -58,12 +58,12 @@ BOOSTS = {
     "subject": 2.0,
     "release": 0.5,
     "note": 0.5,
-    "about": 1.2,
+    "about": 0.8,
 }
 
 
 #: Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 #: Norwegian letters as people type them without a Norwegian keyboard: æ as ae, ø as o, å as a.
 FOLD = {**{ord(c): f for c, f in zip("øåöäüé", "oaoaue", strict=True)}, ord("æ"): "ae"}
 
@@ -148,16 +148,25 @@ def _epoch(moment: datetime | None) -> int:
     return ALWAYS if moment is None else int(moment.astimezone(UTC).timestamp())
 
 
-def _visible(now: datetime) -> query.Query:
-    """The release-time rule as a query: public from ``visible_from`` on, and until ``visible_until``
-    (when a newer version of the same text takes over; "Om statistikken" has one document a version)."""
+def _hidden(now: datetime) -> query.Query:
+    """The release-time rule as a query, by its complement: what is not public at ``now`` — not yet
+    (``visible_from`` after it) or no more (``visible_until`` at or before it: an "Om statistikken"
+    version a newer one replaced). The complement is a handful of documents, so excluding it costs
+    next to nothing, where requiring "public" would read the postings of the whole index."""
     moment = _epoch(now)
-    return query.And(
+    return query.Or(
         [
-            query.NumericRange("visible_from", None, moment),
-            query.NumericRange("visible_until", moment, None, startexcl=True),
+            query.NumericRange("visible_from", moment, None, startexcl=True),
+            query.NumericRange("visible_until", None, moment),
         ]
     )
+
+
+def _hidden_docs(searcher: Searcher, now: datetime) -> frozenset[int]:
+    """The document numbers of :func:`_hidden`; the collectors skip them. (Not an ``AndNot`` in the
+    query: whoosh 2.7.4's AndNot matcher lets excluded documents through once an index has several
+    segments, and a FilterCollector is bypassed under the time limit.)"""
+    return frozenset(searcher.docs_for_query(_hidden(now)))
 
 
 class SearchIndex:
@@ -323,7 +332,7 @@ class SearchIndex:
         words find nothing and a correction does, the results are the correction's (and say so)."""
         text = request.text.strip()
         parsed = self._parse(text, request.lang)
-        filters: list[query.Query] = [_visible(now)]
+        filters: list[query.Query] = []
         if request.kind:
             filters.append(query.Term("kind", request.kind))
         if request.producer:
@@ -333,19 +342,23 @@ class SearchIndex:
         limit = request.page * request.per_page
         with self._index.searcher() as searcher:
             # The filters go into the query: a FilterCollector under the time limit is bypassed.
-            capped = self._capped(TopCollector(limit=limit, usequality=False))
             timed_out = False
             facets = ("kind", "producer", "language")
+            hidden = _hidden_docs(searcher, now)
+            capped = self._capped(TopCollector(limit=limit + len(hidden), usequality=False))
+            public = query.And([parsed, *filters]) if filters else parsed
             try:
-                searcher.search_with_collector(query.And([parsed, *filters]), capped)
+                searcher.search_with_collector(public, capped)
             except TimeLimit:
                 timed_out = True
             results = capped.results()
-            hits = self._hits(results, request, limit)
-            counts = (
-                self._facets(searcher, parsed, query.And(filters), facets) if not timed_out else {}
+            hits = self._hits(results, request, limit, hidden)
+            counts = self._facets(searcher, public, facets, hidden) if not timed_out else {}
+            total = (
+                sum(counts.get("kind", {}).values())
+                if counts
+                else len([d for d in results.docs() if d not in hidden])
             )
-            total = sum(counts.get("kind", {}).values()) if counts else len(results)
             corrected = None
             if not hits and text:
                 corrected = self._correct(searcher, text, request.lang)
@@ -361,13 +374,16 @@ class SearchIndex:
             timed_out=timed_out,
         )
 
-    def _hits(self, results: object, request: SearchQuery, limit: int) -> list[Hit]:
+    def _hits(
+        self, results: object, request: SearchQuery, limit: int, hidden: frozenset[int]
+    ) -> list[Hit]:
         fragmenter = ContextFragmenter(maxchars=200, surround=40)
         formatter = HtmlFormatter(tagname="strong", between=" … ")
         results.fragmenter = fragmenter  # type: ignore[attr-defined]
         results.formatter = formatter  # type: ignore[attr-defined]
         hits = []
-        for hit in list(results)[:limit]:  # type: ignore[call-overload]
+        public = [hit for hit in results if hit.docnum not in hidden]  # type: ignore[attr-defined]
+        for hit in public[:limit]:
             lang = request.lang
             title = hit.get(f"title_{lang}") or hit.get("title_nb") or ""
             snippet = hit.highlights(f"text_{lang}") or hit.highlights("text_nb") or ""
@@ -390,20 +406,26 @@ class SearchIndex:
         return hits
 
     def _facets(
-        self, searcher: Searcher, parsed: query.Query, filters: query.Query, names: Sequence[str]
+        self,
+        searcher: Searcher,
+        public: query.Query,
+        names: Sequence[str],
+        hidden: frozenset[int],
     ) -> dict[str, dict[str, int]]:
         """Counts per facet value over every match, read from the sortable columns."""
         if searcher.doc_count_all() == 0:  # an empty index has no columns to read
             return {name: {} for name in names}
         counted = self._capped(UnlimitedCollector())
         try:
-            searcher.search_with_collector(query.And([parsed, filters]), counted)
+            searcher.search_with_collector(public, counted)
         except TimeLimit:
             return {}
         reader = searcher.reader()
         columns = {name: reader.column_reader(name) for name in names}
         found: dict[str, dict[str, int]] = {name: {} for name in names}
         for docnum in counted.results().docs():
+            if docnum in hidden:
+                continue
             for name, column in columns.items():
                 raw = column[docnum]
                 text = raw.decode() if isinstance(raw, bytes) else str(raw or "")
@@ -431,16 +453,16 @@ class SearchIndex:
             return []
         field = f"title_{lang}"
         with self._index.searcher() as searcher:
-            q = query.And(
-                [
-                    query.Prefix(field, prefix[:20]),
-                    _visible(now),
-                ]
-            )
-            capped = self._capped(TopCollector(limit=limit, usequality=False))
+            hidden = _hidden_docs(searcher, now)
+            q = query.Prefix(field, prefix[:20])
+            capped = self._capped(TopCollector(limit=limit + len(hidden), usequality=False))
             try:
                 searcher.search_with_collector(q, capped)
             except TimeLimit:
                 pass
-            titles = [hit.get(field) or hit.get("title_nb") for hit in capped.results()]
+            titles = [
+                hit.get(field) or hit.get("title_nb")
+                for hit in capped.results()
+                if hit.docnum not in hidden
+            ][:limit]
             return list(dict.fromkeys(titles))

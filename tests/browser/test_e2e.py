@@ -114,6 +114,7 @@ PUBLIC_PAGES = [
     "/tabeller/12909?all-Yrke=1&all-LandBakgr=1&all-ContentsCode=1&all-Tid=1",
     "/en/tables/14216",
     "/sok?q=konsumprisindeksen",
+    "/sok?q=konsumprisindex",
     "/en/search?q=xyzzy",
 ]
 PRIVATE_PAGES = [
@@ -144,7 +145,11 @@ def test_main_pages_have_no_axe_violations(browser, served_portal: str, axe_sour
     page = context.new_page()
     found = {}
     for path in PUBLIC_PAGES:
-        page.goto(served_portal + path)
+        answer = page.goto(served_portal + path)
+        # an error page can pass axe too: every page must answer as it should first
+        assert answer is not None and answer.status == (404 if path == "/finnes-ikke" else 200), (
+            path
+        )
         found[path] = _violations(page, axe_source)
     _login(page, served_portal)
     for path in PRIVATE_PAGES:
@@ -152,3 +157,18 @@ def test_main_pages_have_no_axe_violations(browser, served_portal: str, axe_sour
         found[path] = _violations(page, axe_source)
     context.close()
     assert {path: v for path, v in found.items() if v} == {}
+
+
+def test_search_answers_in_the_production_server(browser, served_portal: str) -> None:
+    """Under gunicorn's threaded workers (not only the test client): results, a correction shown and
+    followed, and the suggestion list, all by keyboard-free page loads."""
+    page = browser.new_page()
+    answer = page.goto(f"{served_portal}/sok?q=konsumprisindex")
+    assert answer is not None and answer.status == 200
+    assert "Viser treff for «konsumprisindeks»" in page.content()
+    page.locator("ol a[href$='/statistikk/kpi']").first.click()
+    page.wait_for_url(f"{served_portal}/statistikk/kpi")
+    catalogue = page.goto(f"{served_portal}/catalog.ttl")
+    assert catalogue is not None and catalogue.status == 200
+    assert "dcat:Catalog" in catalogue.text()
+    page.close()
