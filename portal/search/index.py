@@ -382,8 +382,13 @@ class SearchIndex:
         results.fragmenter = fragmenter  # type: ignore[attr-defined]
         results.formatter = formatter  # type: ignore[attr-defined]
         hits = []
-        public = [hit for hit in results if hit.docnum not in hidden]  # type: ignore[attr-defined]
-        for hit in public[:limit]:
+        public = []
+        for hit in results:  # type: ignore[attr-defined]
+            if hit.docnum not in hidden:
+                public.append(hit)
+                if len(public) == limit:
+                    break
+        for hit in public:
             lang = request.lang
             title = hit.get(f"title_{lang}") or hit.get("title_nb") or ""
             snippet = hit.highlights(f"text_{lang}") or hit.highlights("text_nb") or ""
