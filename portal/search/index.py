@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -178,6 +179,9 @@ class SearchIndex:
         self.time_limit = time_limit
         self.lock_wait = lock_wait
         self._lock = threading.Lock()
+        self._local = (
+            threading.local()
+        )  # each thread's open searcher, refreshed when the index moves
         folder.mkdir(parents=True, exist_ok=True)
         existed = whoosh_index.exists_in(str(folder))
         if not existed:
@@ -221,6 +225,20 @@ class SearchIndex:
             "path_nb": doc.path_nb,
             "path_en": doc.path_en,
         }
+
+    @contextmanager
+    def _searcher(self) -> Iterator[Searcher]:
+        """This thread's searcher, reopened only when a commit moved the index: opening one costs
+        tens of milliseconds on a large index (its files are mapped anew)."""
+        current: Searcher | None = getattr(self._local, "searcher", None)
+        try:
+            fresh = self._index.searcher() if current is None else current.refresh()
+        except FileNotFoundError:  # another process's commit removed what this one read
+            self._fresh()
+            fresh = self._index.searcher()
+        # The old searcher is not closed: the fresh one shares its unchanged segments' readers.
+        self._local.searcher = fresh
+        yield fresh
 
     def _fresh(self) -> None:
         """Reopen the index: another process may have committed (and removed the table of contents
@@ -280,7 +298,7 @@ class SearchIndex:
             return count
 
     def count(self) -> int:
-        with self._index.searcher() as searcher:
+        with self._searcher() as searcher:
             return int(searcher.doc_count())
 
     def _parse(self, text: str, lang: str) -> query.Query:
@@ -318,10 +336,12 @@ class SearchIndex:
                 ways.append(query.And([query.Term("grams", t.text) for t in grams(lowered)]))
             if len(lowered) >= 4 and lowered.isalpha():
                 # The stem's start, as titles hold stems: "boligpriser" finds "Boligprisindeksen".
-                for field, analyzer in zip(("title_nb", "title_en"), analyzers, strict=True):
-                    stems = [t.text for t in analyzer(lowered)]
-                    if stems and len(stems[0]) >= 4:
-                        ways.append(query.Prefix(field, stems[0]))
+                # Only in the query's language: compounds are Norwegian, and each prefix is a union
+                # of every term it starts, which every match then pays for in scoring.
+                field = f"title_{lang}"
+                stems = [t.text for t in schema_[field].analyzer(lowered)]
+                if stems and len(stems[0]) >= 4:
+                    ways.append(query.Prefix(field, stems[0]))
             per_word.append(query.Or(ways))
         if not per_word:  # only stop words: search them as they are
             return parser.parse(" ".join(words)) if words else query.NullQuery
@@ -340,25 +360,22 @@ class SearchIndex:
         if request.subject:
             filters.append(query.Term("subjects", request.subject))
         limit = request.page * request.per_page
-        with self._index.searcher() as searcher:
+        with self._searcher() as searcher:
             # The filters go into the query: a FilterCollector under the time limit is bypassed.
             timed_out = False
             facets = ("kind", "producer", "language")
             hidden = _hidden_docs(searcher, now)
-            capped = self._capped(TopCollector(limit=limit + len(hidden), usequality=False))
+            # One scored pass over every match: the top of it is the page, all of it the facets.
+            capped = self._capped(UnlimitedCollector())
             public = query.And([parsed, *filters]) if filters else parsed
             try:
                 searcher.search_with_collector(public, capped)
             except TimeLimit:
-                timed_out = True
+                timed_out = True  # what was found so far: hits, facets and total say so
             results = capped.results()
             hits = self._hits(results, request, limit, hidden)
-            counts = self._facets(searcher, public, facets, hidden) if not timed_out else {}
-            total = (
-                sum(counts.get("kind", {}).values())
-                if counts
-                else len([d for d in results.docs() if d not in hidden])
-            )
+            counts = self._facets(searcher, results.docs(), facets, hidden)
+            total = sum(counts.get("kind", {}).values())
             corrected = None
             if not hits and text:
                 corrected = self._correct(searcher, text, request.lang)
@@ -413,22 +430,17 @@ class SearchIndex:
     def _facets(
         self,
         searcher: Searcher,
-        public: query.Query,
+        docnums: Iterable[int],
         names: Sequence[str],
         hidden: frozenset[int],
     ) -> dict[str, dict[str, int]]:
-        """Counts per facet value over every match, read from the sortable columns."""
+        """Counts per facet value over the matches, read from the sortable columns."""
         if searcher.doc_count_all() == 0:  # an empty index has no columns to read
             return {name: {} for name in names}
-        counted = self._capped(UnlimitedCollector())
-        try:
-            searcher.search_with_collector(public, counted)
-        except TimeLimit:
-            return {}
         reader = searcher.reader()
         columns = {name: reader.column_reader(name) for name in names}
         found: dict[str, dict[str, int]] = {name: {} for name in names}
-        for docnum in counted.results().docs():
+        for docnum in docnums:
             if docnum in hidden:
                 continue
             for name, column in columns.items():
@@ -457,7 +469,7 @@ class SearchIndex:
         if len(prefix) < 2:
             return []
         field = f"title_{lang}"
-        with self._index.searcher() as searcher:
+        with self._searcher() as searcher:
             hidden = _hidden_docs(searcher, now)
             q = query.Prefix(field, prefix[:20])
             capped = self._capped(TopCollector(limit=limit + len(hidden), usequality=False))
