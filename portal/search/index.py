@@ -46,6 +46,7 @@ from whoosh.searching import Searcher
 from portal.search.documents import SearchDoc
 
 GRAM = 5
+COMPOUND_MIN = 7  # the shortest query word also matched inside compounds
 ALWAYS = 0  # visible_from of a document public as soon as it exists
 FOREVER = 253_402_300_800  # visible_until of a document nothing replaces (9999-01-01)
 KINDS = ("statistic", "table", "release", "note", "about", "codelist", "producer", "subject")
@@ -332,7 +333,10 @@ class SearchIndex:
             if not lowered.isdigit() and any(not list(a(lowered)) for a in analyzers):
                 continue  # a stop word in Norwegian or English
             ways = [parser.parse(word)]
-            if len(lowered) >= GRAM and lowered.isalpha():
+            # Inside compounds only for words of seven letters or more: a shorter word's grams are
+            # common ("handel": "hande" and "andel" in a sixth of the index), so they cost more
+            # than they find; its stem and the title prefix still find it.
+            if len(lowered) >= COMPOUND_MIN and lowered.isalpha():
                 ways.append(query.And([query.Term("grams", t.text) for t in grams(lowered)]))
             if len(lowered) >= 4 and lowered.isalpha():
                 # The stem's start, as titles hold stems: "boligpriser" finds "Boligprisindeksen".
