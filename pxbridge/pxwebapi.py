@@ -41,12 +41,19 @@ def arg(name: str) -> str | None:
     return None
 
 
-def _language() -> tuple[str, str]:
+def _language(default: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
     """(the id the caller used, the portal language). Raises 400 "Unsupported language"."""
-    raw = (arg("lang") or DEFAULT_LANGUAGE).lower()
+    raw = (arg("lang") or default).lower()
     if raw not in LANGUAGES:
         raise problem(400, "Unsupported language", f"Unsupported language {raw}")
     return raw, LANGUAGES[raw]
+
+
+def _output_format(name: str) -> str:
+    """An output format by name in any case. Raises 400 "Unsupported output format"."""
+    if name.lower() not in FORMAT_NAMES:
+        raise problem(400, "Unsupported output format", f"Unsupported output format {name}")
+    return name.lower()
 
 
 def _int_arg(name: str, default: int, minimum: int = 1) -> int:
@@ -334,9 +341,7 @@ def parse_selection(body: Any) -> tuple[dict[str, list[str]], list[str], list[st
 @bp.route("/tables/<table_id>/data", methods=["GET", "POST"])
 def data(table_id: str) -> Response:
     _, lang = _language()
-    format_name = (arg("outputFormat") or "json-stat2").lower()
-    if format_name not in FORMAT_NAMES:
-        raise problem(400, "Unsupported output format", f"Unsupported output format {format_name}")
+    format_name = _output_format(arg("outputFormat") or "json-stat2")
     params = split_values(arg("outputFormatParams") or "")
     table = service.get_table(get_session(), table_id, now())
     requested, stub, heading = _post_selection() if request.method == "POST" else _get_selection()
@@ -356,8 +361,8 @@ def _json(payload: dict[str, Any], status: int = 200) -> Response:
 MAX_SAVED_QUERY_BYTES = 64 * 1024
 
 
-def _saved(query_id: str) -> SavedQuery:
-    """The saved query ``query_id`` of a table that is public now. Raises 400 for an id with path
+def _saved(query_id: str) -> tuple[SavedQuery, DataTable]:
+    """The saved query ``query_id`` and its table, public now. Raises 400 for an id with path
     characters, 404 "Saved query not found" otherwise (also while its table is not public)."""
     if ".." in query_id or "/" in query_id or "\\" in query_id:
         raise problem(400, "Parameter error", "Illegal saved query id")
@@ -366,10 +371,10 @@ def _saved(query_id: str) -> SavedQuery:
     if saved is None:
         raise problem(404, "Saved query not found", f"Saved query not found {query_id}")
     try:
-        service.get_table(db, saved.table_id, now())
+        table = service.get_table(db, saved.table_id, now())
     except PortalError:
         raise problem(404, "Saved query not found", f"Saved query not found {query_id}") from None
-    return saved
+    return saved, table
 
 
 def _saved_response(saved: SavedQuery, lang_id: str) -> dict[str, Any]:
@@ -409,12 +414,8 @@ def create_saved_query() -> Response:
     if not isinstance(language, str) or language.lower() not in LANGUAGES:
         raise problem(400, "Unsupported language", f"Unsupported language {language}")
     output_format = body.get("outputFormat")
-    if output_format is not None and (
-        not isinstance(output_format, str) or output_format.lower() not in FORMAT_NAMES
-    ):
-        raise problem(
-            400, "Unsupported output format", f"Unsupported output format {output_format}"
-        )
+    if output_format is not None:
+        output_format = _output_format(str(output_format))
     params = body.get("outputFormatParams") or []
     if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
         raise problem(400, "Parameter error", "outputFormatParams must be a list of strings")
@@ -437,7 +438,7 @@ def create_saved_query() -> Response:
             ],
             "placement": {"heading": heading, "stub": stub},
         },
-        output_format=output_format.lower() if output_format else None,
+        output_format=output_format,
         output_format_params=list(params),
         created_at=now(),
     )
@@ -454,8 +455,8 @@ def create_saved_query() -> Response:
 @bp.get("/savedqueries/<query_id>")
 @bp.get("/savedQueries/<query_id>")
 def get_saved_query(query_id: str) -> Response:
-    saved = _saved(query_id)
-    lang_id = (arg("lang") or saved.language).lower()
+    saved, _ = _saved(query_id)
+    lang_id, _ = _language(saved.language)
     return _json(_saved_response(saved, lang_id))
 
 
@@ -463,18 +464,13 @@ def get_saved_query(query_id: str) -> Response:
 @bp.get("/savedQueries/<query_id>/data")
 def run_saved_query(query_id: str) -> Response:
     """Run it: the stored language and output format unless the query string says otherwise."""
-    saved = _saved(query_id)
-    raw_lang = (arg("lang") or saved.language).lower()
-    if raw_lang not in LANGUAGES:
-        raise problem(400, "Unsupported language", f"Unsupported language {raw_lang}")
-    format_name = (arg("outputFormat") or saved.output_format or "json-stat2").lower()
-    if format_name not in FORMAT_NAMES:
-        raise problem(400, "Unsupported output format", f"Unsupported output format {format_name}")
+    saved, table = _saved(query_id)
+    _, lang = _language(saved.language)
+    format_name = _output_format(arg("outputFormat") or saved.output_format or "json-stat2")
     given = arg("outputFormatParams")
     params = split_values(given) if given is not None else list(saved.output_format_params)
-    table = service.get_table(get_session(), saved.table_id, now())
     requested, stub, heading = parse_selection(saved.selection)
-    cube, _ = select_cube(table, requested, LANGUAGES[raw_lang], stub, heading)
+    cube, _ = select_cube(table, requested, lang, stub, heading)
     return render(cube, format_name, params)
 
 
@@ -482,11 +478,8 @@ def run_saved_query(query_id: str) -> Response:
 @bp.get("/savedQueries/<query_id>/selection")
 def saved_query_selection(query_id: str) -> Response:
     """The selection with every expression expanded to the codes it gives today."""
-    saved = _saved(query_id)
-    lang_id = (arg("lang") or saved.language).lower()
-    if lang_id not in LANGUAGES:
-        raise problem(400, "Unsupported language", f"Unsupported language {lang_id}")
-    table = service.get_table(get_session(), saved.table_id, now())
+    saved, table = _saved(query_id)
+    lang_id, _ = _language(saved.language)
     requested, stub, heading = parse_selection(saved.selection)
     chosen = resolve(
         table.variables,

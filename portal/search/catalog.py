@@ -67,12 +67,12 @@ def _services(root: str) -> list[dcat.Service]:
     ]
 
 
-def build(moment_root: str | None = None) -> Graph:
+def build() -> Graph:
     """The catalogue as it stands at the request's instant."""
     from pxbridge.models import DataTable
     from pxbridge.service import visible
 
-    root = moment_root or url_for("web.home", _external=True).rstrip("/")
+    root = url_for("web.home", _external=True).rstrip("/")
     db = get_session()
     tables = list(
         db.scalars(

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
@@ -146,7 +147,10 @@ def _text(graph: Graph, node: URIRef | BNode, prop: URIRef, nb: str, en: str) ->
         graph.add((node, prop, Literal(en, lang="en")))
 
 
-def _typed(graph: Graph, node: URIRef, *classes: URIRef) -> URIRef:
+Node = TypeVar("Node", URIRef, BNode)
+
+
+def _typed(graph: Graph, node: Node, *classes: URIRef) -> Node:
     for cls in classes:
         graph.add((node, RDF.type, cls))
     return node
@@ -225,7 +229,7 @@ def _dataset(graph: Graph, entry: TableEntry, services: Sequence[URIRef]) -> URI
     stop = period_dates(entry.last_period, end=True) if entry.last_period else None
     if start and stop:
         period = BNode()
-        _typed_blank(graph, period, DCTERMS.PeriodOfTime)
+        _typed(graph, period, DCTERMS.PeriodOfTime)
         graph.add((period, DCAT.startDate, Literal(start, datatype=XSD.date)))
         graph.add((period, DCAT.endDate, Literal(stop, datatype=XSD.date)))
         graph.add((node, DCTERMS.temporal, period))
@@ -233,8 +237,7 @@ def _dataset(graph: Graph, entry: TableEntry, services: Sequence[URIRef]) -> URI
     graph.add((node, FOAF.page, _typed(graph, URIRef(entry.page_en), FOAF.Document)))
     graph.add((node, DCTERMS.isReferencedBy, URIRef(entry.statistic_page)))
     contact = BNode()
-    _typed_blank(graph, contact, VCARD.Organization)
-    _typed_blank(graph, contact, VCARD.Kind)
+    _typed(graph, contact, VCARD.Organization, VCARD.Kind)
     graph.add((contact, VCARD.fn, Literal(entry.contact_name or entry.publisher.name_nb)))
     if entry.contact_email:
         graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{entry.contact_email}")))
@@ -242,10 +245,6 @@ def _dataset(graph: Graph, entry: TableEntry, services: Sequence[URIRef]) -> URI
     for fmt, href in entry.downloads.items():
         graph.add((node, DCAT.distribution, _distribution(graph, entry, fmt, href, services)))
     return node
-
-
-def _typed_blank(graph: Graph, node: BNode, cls: URIRef) -> None:
-    graph.add((node, RDF.type, cls))
 
 
 def _distribution(

@@ -71,8 +71,7 @@ def catch_up(
             changed.setdefault(kind, set()).add(int(key) if kind in INT_KINDS else key)
         index.update(list(docs_for(session, changed)), delete=sorted(changed.get("deleted", ())))
         applied += len(rows)
-        settled = [row.id for row in rows if row.at <= now - margin]
-        # Move past settled rows only while no younger row precedes them.
+        # Move past settled rows only, and only while no younger row precedes them.
         safe = start
         for row in rows:
             if row.at > now - margin:
@@ -80,7 +79,7 @@ def catch_up(
             safe = row.id
         if safe > position(index):
             _set_position(index, safe)
-        if len(rows) < batch or not settled:
+        if len(rows) < batch or safe != rows[-1].id:
             break
         start = rows[-1].id
     session.execute(delete(SearchChange).where(SearchChange.at < now - retention))

@@ -15,11 +15,8 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SH
 
 from portal.clock import FixedClock
-from portal.db import get_database
 from portal.search import dcat
-from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import test_px, test_table  # noqa: F401  (a fixture)
-from tests.release_calendar.factories import actor_for, announcement, oslo
+from tests.pxbridge.conftest import test_table, upload_embargoed  # noqa: F401  (a fixture)
 
 DATA = Path(__file__).parent / "data" / "dcat"
 EU = "http://publications.europa.eu/resource/authority/"
@@ -156,22 +153,7 @@ def test_a_table_is_a_dataset_with_a_distribution_per_format_and_the_apis_are_se
 def test_an_embargoed_table_enters_the_catalogue_at_its_minute(
     app: Flask, client: FlaskClient, clock: FixedClock
 ) -> None:
-    from release_calendar import service
-
-    at = oslo(2027, 6, 10, 8, 0)
-    with get_database(app).sessions() as s:
-        release = service.announce(
-            s, actor_for(s, "ssb"), announcement(at, statistic="folkemengde"), clock.now()
-        )
-        s.commit()
-        release_id = release.id
-    stored = client.post(
-        f"/api/v1/tables?statistic=folkemengde&release={release_id}",
-        data=test_px("99004"),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb")),
-    )
-    assert stored.status_code == 201
+    at = upload_embargoed(app, client, clock.now(), "99004")
     embargoed = URIRef("http://localhost/tabeller/99004#dataset")
 
     def listed() -> bool:

@@ -12,10 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.clock import FixedClock
-from portal.db import get_database
-from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import test_px, test_table  # noqa: F401  (a fixture)
-from tests.release_calendar.factories import actor_for, announcement, oslo
+from tests.pxbridge.conftest import test_table, upload_embargoed  # noqa: F401  (a fixture)
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
@@ -83,22 +80,7 @@ def test_robots_and_the_sitemap_index(client: FlaskClient) -> None:
 def test_an_embargoed_table_enters_the_sitemap_at_its_minute(
     app: Flask, client: FlaskClient, clock: FixedClock
 ) -> None:
-    from release_calendar import service
-
-    at = oslo(2027, 6, 10, 8, 0)
-    with get_database(app).sessions() as s:
-        release = service.announce(
-            s, actor_for(s, "ssb"), announcement(at, statistic="folkemengde"), clock.now()
-        )
-        s.commit()
-        release_id = release.id
-    stored = client.post(
-        f"/api/v1/tables?statistic=folkemengde&release={release_id}",
-        data=test_px("99004"),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb")),
-    )
-    assert stored.status_code == 201
+    at = upload_embargoed(app, client, clock.now(), "99004")
 
     def listed() -> bool:
         return "/tabeller/99004" in client.get("/sitemap-tables-1.xml").text

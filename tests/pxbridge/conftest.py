@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,27 @@ def test_table(app: Flask, client: FlaskClient) -> str:
     )
     assert response.status_code == 201, response.text
     return str(response.json["id"])
+
+
+def upload_embargoed(app: Flask, client: FlaskClient, now: datetime, matrix: str) -> datetime:
+    """Announce a release of Befolkning (10 June 2027, 08:00 Oslo) and upload test table ``matrix``
+    tied to it; returns the release time."""
+    from portal.db import get_database
+    from release_calendar import service
+    from tests.release_calendar.factories import actor_for, announcement, oslo
+
+    at = oslo(2027, 6, 10, 8, 0)
+    with get_database(app).sessions() as s:
+        release = service.announce(
+            s, actor_for(s, "ssb"), announcement(at, statistic="folkemengde"), now
+        )
+        s.commit()
+        release_id = release.id
+    stored = client.post(
+        f"/api/v1/tables?statistic=folkemengde&release={release_id}",
+        data=test_px(matrix),
+        content_type="application/octet-stream",
+        headers=bearer(make_token(app, "ssb", f"embargoed {matrix}")),
+    )
+    assert stored.status_code == 201, stored.text
+    return at

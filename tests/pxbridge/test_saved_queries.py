@@ -14,9 +14,7 @@ from sqlalchemy import func, select
 from portal.clock import FixedClock
 from portal.db import get_database
 from pxbridge.models import SavedQuery
-from tests.conftest import bearer, make_token
 from tests.pxbridge import conftest as px
-from tests.release_calendar.factories import actor_for, announcement, oslo
 
 API = "/api/pxwebapi/v2"
 BODY = {
@@ -119,22 +117,7 @@ def test_a_saved_query_of_an_embargoed_table_waits_for_its_release(
     app: Flask, client: FlaskClient, clock: FixedClock
 ) -> None:
     """It cannot be made before the release (the table is not there), and once made it is there."""
-    from release_calendar import service
-
-    at = oslo(2027, 6, 10, 8, 0)
-    with get_database(app).sessions() as s:
-        release = service.announce(
-            s, actor_for(s, "ssb"), announcement(at, statistic="folkemengde"), clock.now()
-        )
-        s.commit()
-        release_id = release.id
-    stored = client.post(
-        f"/api/v1/tables?statistic=folkemengde&release={release_id}",
-        data=px.test_px("99004"),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb")),
-    )
-    assert stored.status_code == 201
+    at = px.upload_embargoed(app, client, clock.now(), "99004")
     body = {**BODY, "tableId": "99004"}
     clock.set(at - timedelta(seconds=1))
     assert client.post(f"{API}/savedqueries", json=body).status_code == 404
