@@ -2,10 +2,10 @@
 matching inside Norwegian compound words, the visibility rule at query time, facets, highlights, "did
 you mean", and a cap on every query. Never imports Flask.
 
-Compound words: Norwegian writes "konsumprisindeksen" for "consumer price index". Every Norwegian word is
-also indexed as its five-letter grams, and a query word of five letters or more matches a document whose
-words contain all of its grams, so "prisindeks" finds "Konsumprisindeksen" and "ledighet" finds
-"arbeidsledighet".
+Compound words: Norwegian writes "konsumprisindeksen" for "consumer price index", and a Norwegian compound
+names what its last part names (a "konsumprisindeks" is a "prisindeks"). Every Norwegian word's stem is
+also indexed with each of its endings, so a query word's stem is one term to look up: "prisindeks" finds
+"Konsumprisindeksen" and "ledighet" finds "arbeidsledighet".
 
 The cap: whoosh 2.7.4's issue 446 makes some multi-word OR queries spin inside
 ``UnionMatcher.skip_to_quality``. Every search here uses a collector that does not skip by quality
@@ -17,11 +17,14 @@ from __future__ import annotations
 import re
 import threading
 import time
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import qparser, query
@@ -31,6 +34,8 @@ from whoosh.analysis import (
     LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
+    StemFilter,
+    StopFilter,
 )
 from whoosh.collectors import (
     Collector,
@@ -41,12 +46,15 @@ from whoosh.collectors import (
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from portal.search.documents import SearchDoc
 
-GRAM = 5
-COMPOUND_MIN = 7  # the shortest query word also matched inside compounds
+PART_MIN = 3  # the shortest ending indexed: "ledighet" stems to "led" (of "arbeidsled")
+# The shortest query word also matched as the last part of a compound: a shorter word is too often
+# the end of an unrelated one ("Halden", a town, in "hushalda", households).
+COMPOUND_MIN = 7
 ALWAYS = 0  # visible_from of a document public as soon as it exists
 FOREVER = 253_402_300_800  # visible_until of a document nothing replaces (9999-01-01)
 KINDS = ("statistic", "table", "release", "note", "about", "codelist", "producer", "subject")
@@ -65,17 +73,23 @@ BOOSTS = {
 
 
 #: Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 #: Norwegian letters as people type them without a Norwegian keyboard: æ as ae, ø as o, å as a.
 FOLD = {**{ord(c): f for c, f in zip("øåöäüé", "oaoaue", strict=True)}, ord("æ"): "ae"}
 
 
-def _grams() -> RegexTokenizer:
+def _parts() -> RegexTokenizer:
+    """Norwegian stems, folded, with every ending of three letters or more: "konsumprisindeksen" is
+    indexed as "konsumprisindeks", "onsumprisindeks", …, "prisindeks", …, "eks". At query time the
+    same chain gives the whole folded stem (an ``NgramFilter`` at the end yields the whole word in
+    query mode). Folding comes before stemming on both sides, so "sykefravaer" finds "Sykefravær"."""
     return (
         RegexTokenizer()
         | LowercaseFilter()
+        | StopFilter(lang="no")
         | CharsetFilter(FOLD)
-        | NgramFilter(minsize=GRAM, maxsize=GRAM)
+        | StemFilter(lang="no")
+        | NgramFilter(minsize=PART_MIN, maxsize=80, at="end")
     )
 
 
@@ -103,12 +117,12 @@ def schema() -> Schema:
         text_nb=TEXT(analyzer=nb, stored=True),
         title_en=TEXT(analyzer=en, stored=True, field_boost=3.0),
         text_en=TEXT(analyzer=en, stored=True),
-        grams=TEXT(analyzer=_grams(), field_boost=0.5),
+        parts=TEXT(analyzer=_parts(), field_boost=0.5, phrase=False),
         spelling=TEXT(analyzer=_words(), spelling=True),  # words as written, for "did you mean"
         names=KEYWORD(lowercase=True, commas=True),  # whole titles: an exact name ranks first
         extra=KEYWORD(lowercase=True, commas=True, field_boost=4.0),
-        visible_from=NUMERIC(int, bits=64, stored=True, signed=True),
-        visible_until=NUMERIC(int, bits=64, stored=True, signed=True),
+        visible_from=NUMERIC(int, bits=64, stored=True, signed=True, sortable=True),
+        visible_until=NUMERIC(int, bits=64, stored=True, signed=True, sortable=True),
         path_nb=STORED,
         path_en=STORED,
     )
@@ -150,25 +164,90 @@ def _epoch(moment: datetime | None) -> int:
     return ALWAYS if moment is None else int(moment.astimezone(UTC).timestamp())
 
 
-def _hidden(now: datetime) -> query.Query:
-    """The release-time rule as a query, by its complement: what is not public at ``now`` — not yet
-    (``visible_from`` after it) or no more (``visible_until`` at or before it: an "Om statistikken"
-    version a newer one replaced). The complement is a handful of documents, so excluding it costs
-    next to nothing, where requiring "public" would read the postings of the whole index."""
-    moment = _epoch(now)
-    return query.Or(
-        [
-            query.NumericRange("visible_from", moment, None, startexcl=True),
-            query.NumericRange("visible_until", None, moment),
-        ]
-    )
+FACETS = ("kind", "producer", "language")
 
 
-def _hidden_docs(searcher: Searcher, now: datetime) -> frozenset[int]:
-    """The document numbers of :func:`_hidden`; the collectors skip them. (Not an ``AndNot`` in the
+@dataclass(frozen=True)
+class _Segment:
+    """What every search reads of one segment's documents, from its columns, once: the facet values
+    by document number, and the documents with a release time (``opens``) or an end (``closes``),
+    sorted by it. A segment's documents never change (a write adds a segment or merges some into a
+    new one), so this holds for the segment's life and serves every thread."""
+
+    facets: dict[str, list[str]]
+    opens: list[int]  # visible_from, ascending, of the documents not public from the start
+    opens_docs: list[int]
+    closes: list[int]  # visible_until, ascending, of the documents something replaced
+    closes_docs: list[int]
+
+    @classmethod
+    def read(cls, reader: IndexReader) -> _Segment:
+        count = reader.doc_count_all()
+
+        def column(name: str, default: object) -> list[Any]:
+            if count == 0 or not reader.has_column(name):
+                return [default] * count
+            return list(reader.column_reader(name))
+
+        facets = {
+            name: [v.decode() if isinstance(v, bytes) else str(v or "") for v in column(name, "")]
+            for name in FACETS
+        }
+        opens = sorted(
+            (v, d) for d, v in enumerate(column("visible_from", ALWAYS)) if v and v > ALWAYS
+        )
+        closes = sorted(
+            (v, d) for d, v in enumerate(column("visible_until", FOREVER)) if v and v < FOREVER
+        )
+        return cls(
+            facets=facets,
+            opens=[v for v, _ in opens],
+            opens_docs=[d for _, d in opens],
+            closes=[v for v, _ in closes],
+            closes_docs=[d for _, d in closes],
+        )
+
+    def hidden(self, moment: int) -> Iterator[int]:
+        """The release-time rule by its complement: what is not public at ``moment`` — not yet
+        (``visible_from`` after it) or no more (``visible_until`` at or before it: an "Om
+        statistikken" version a newer one replaced)."""
+        yield from self.opens_docs[bisect_right(self.opens, moment) :]
+        yield from self.closes_docs[: bisect_right(self.closes, moment)]
+
+
+@dataclass(frozen=True)
+class _View:
+    """One searcher's segments read: facet values by global document number, and the hidden
+    documents at a moment. (The collectors skip hidden documents rather than an ``AndNot`` in the
     query: whoosh 2.7.4's AndNot matcher lets excluded documents through once an index has several
     segments, and a FilterCollector is bypassed under the time limit.)"""
-    return frozenset(searcher.docs_for_query(_hidden(now)))
+
+    searcher: Searcher
+    facets: dict[str, list[str]]
+    segments: tuple[tuple[_Segment, int], ...]
+
+    def hidden(self, now: datetime) -> frozenset[int]:
+        moment = _epoch(now)
+        return frozenset(
+            offset + d for segment, offset in self.segments for d in segment.hidden(moment)
+        )
+
+
+def _facets(
+    view: _View, docnums: Iterable[int], hidden: frozenset[int]
+) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the public matches (a value list such as "nb,en" counts for each)."""
+    public = [d for d in docnums if d not in hidden]
+    found: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        column = view.facets[name]
+        counts: dict[str, int] = {}
+        for raw, n in Counter(column[d] for d in public).items():
+            for value in raw.split(","):
+                if value:
+                    counts[value] = counts.get(value, 0) + n
+        found[name] = counts
+    return found
 
 
 class SearchIndex:
@@ -180,6 +259,7 @@ class SearchIndex:
         self.time_limit = time_limit
         self.lock_wait = lock_wait
         self._lock = threading.Lock()
+        self._segments: dict[str, _Segment] = {}  # by segment id: see _Segment
         self._local = (
             threading.local()
         )  # each thread's open searcher, refreshed when the index moves
@@ -217,7 +297,7 @@ class SearchIndex:
             "text_nb": doc.text_nb,
             "title_en": doc.title_en,
             "text_en": doc.text_en,
-            "grams": f"{doc.title_nb} {doc.text_nb}",
+            "parts": f"{doc.title_nb} {doc.text_nb}",
             "spelling": f"{doc.title_nb} {doc.title_en} {doc.text_nb} {doc.text_en}",
             "names": ",".join(_name(t) for t in (doc.title_nb, doc.title_en) if t),
             "extra": ",".join(x for x in doc.extra if x),
@@ -240,6 +320,29 @@ class SearchIndex:
         # The old searcher is not closed: the fresh one shares its unchanged segments' readers.
         self._local.searcher = fresh
         yield fresh
+
+    def _view(self, searcher: Searcher) -> _View:
+        """This searcher's :class:`_View`, kept by the thread until its searcher moves on; only a
+        segment not read before is read (after a write, the new one)."""
+        view: _View | None = getattr(self._local, "view", None)
+        if view is not None and view.searcher is searcher:
+            return view
+        segments = []
+        for reader, offset in searcher.reader().leaf_readers():
+            key = reader.segment().segment_id() if reader.segment() is not None else ""
+            segment = self._segments.get(key) if key else None
+            if segment is None:
+                segment = _Segment.read(reader)
+                if key:
+                    self._segments[key] = segment
+            segments.append((segment, offset))
+        if len(self._segments) > 4 * len(segments) + 16:  # forget merged-away segments
+            live = {r.segment().segment_id() for r, _ in searcher.reader().leaf_readers()}
+            self._segments = {k: v for k, v in self._segments.items() if k in live}
+        facets = {name: [v for seg, _ in segments for v in seg.facets[name]] for name in FACETS}
+        view = _View(searcher=searcher, facets=facets, segments=tuple(segments))
+        self._local.view = view
+        return view
 
     def _fresh(self) -> None:
         """Reopen the index: another process may have committed (and removed the table of contents
@@ -304,8 +407,8 @@ class SearchIndex:
 
     def _parse(self, text: str, lang: str) -> query.Query:
         """Every word must match, each in one of several ways: by its stem in a title or text (the
-        query's language first, then the other), inside a Norwegian compound by all its five-letter
-        grams (folding æ, ø, å, so "sykefravaer" finds "Sykefravær"), or as the start of a title word
+        query's language first, then the other), as the last part of a Norwegian compound (folding
+        æ, ø, å, so "sykefravaer" finds "Sykefravær"), or as the start of a title word
         ("asyl" finds "Asylsøknader"). Stop words of either language are dropped ("causes of death").
         ``a OR b`` finds either side."""
         sides = [side for side in re.split(r"\s+OR\s+", text.strip()) if side.strip()]
@@ -325,7 +428,7 @@ class SearchIndex:
         parser.remove_plugin_class(qparser.FieldsPlugin)
         parser.remove_plugin_class(qparser.OperatorsPlugin)
         analyzers = [schema_["title_nb"].analyzer, schema_["title_en"].analyzer]
-        grams = schema_["grams"].analyzer
+        parts = schema_["parts"].analyzer
         words = [w for w in re.split(r"[\s\"()]+", text) if w]
         per_word: list[query.Query] = []
         for word in words:
@@ -333,11 +436,9 @@ class SearchIndex:
             if not lowered.isdigit() and any(not list(a(lowered)) for a in analyzers):
                 continue  # a stop word in Norwegian or English
             ways = [parser.parse(word)]
-            # Inside compounds only for words of seven letters or more: a shorter word's grams are
-            # common ("handel": "hande" and "andel" in a sixth of the index), so they cost more
-            # than they find; its stem and the title prefix still find it.
+            # As the last part of a compound: one term, the folded stem, among the indexed endings.
             if len(lowered) >= COMPOUND_MIN and lowered.isalpha():
-                ways.append(query.And([query.Term("grams", t.text) for t in grams(lowered)]))
+                ways.extend(query.Term("parts", t.text) for t in parts(lowered, mode="query"))
             if len(lowered) >= 4 and lowered.isalpha():
                 # The stem's start, as titles hold stems: "boligpriser" finds "Boligprisindeksen".
                 # Only in the query's language: compounds are Norwegian, and each prefix is a union
@@ -367,8 +468,8 @@ class SearchIndex:
         with self._searcher() as searcher:
             # The filters go into the query: a FilterCollector under the time limit is bypassed.
             timed_out = False
-            facets = ("kind", "producer", "language")
-            hidden = _hidden_docs(searcher, now)
+            view = self._view(searcher)
+            hidden = view.hidden(now)
             # One scored pass over every match: the top of it is the page, all of it the facets.
             capped = self._capped(UnlimitedCollector())
             public = query.And([parsed, *filters]) if filters else parsed
@@ -378,7 +479,7 @@ class SearchIndex:
                 timed_out = True  # what was found so far: hits, facets and total say so
             results = capped.results()
             hits = self._hits(results, request, limit, hidden)
-            counts = self._facets(searcher, results.docs(), facets, hidden)
+            counts = _facets(view, results.docs(), hidden)
             total = sum(counts.get("kind", {}).values())
             corrected = None
             if not hits and text:
@@ -431,30 +532,6 @@ class SearchIndex:
             )
         return hits
 
-    def _facets(
-        self,
-        searcher: Searcher,
-        docnums: Iterable[int],
-        names: Sequence[str],
-        hidden: frozenset[int],
-    ) -> dict[str, dict[str, int]]:
-        """Counts per facet value over the matches, read from the sortable columns."""
-        if searcher.doc_count_all() == 0:  # an empty index has no columns to read
-            return {name: {} for name in names}
-        reader = searcher.reader()
-        columns = {name: reader.column_reader(name) for name in names}
-        found: dict[str, dict[str, int]] = {name: {} for name in names}
-        for docnum in docnums:
-            if docnum in hidden:
-                continue
-            for name, column in columns.items():
-                raw = column[docnum]
-                text = raw.decode() if isinstance(raw, bytes) else str(raw or "")
-                for value in text.split(","):
-                    if value:
-                        found[name][value] = found[name].get(value, 0) + 1
-        return found
-
     def _correct(self, searcher: Searcher, text: str, lang: str) -> str | None:
         # Words as written first ("arbeidskraftundersøkelsen"), then stems, which reach further.
         for field in ("spelling", "title_nb" if lang == "nb" else "title_en"):
@@ -474,7 +551,7 @@ class SearchIndex:
             return []
         field = f"title_{lang}"
         with self._searcher() as searcher:
-            hidden = _hidden_docs(searcher, now)
+            hidden = self._view(searcher).hidden(now)
             q = query.Prefix(field, prefix[:20])
             capped = self._capped(TopCollector(limit=limit + len(hidden), usequality=False))
             try:
