@@ -18,7 +18,6 @@ import re
 import threading
 import time
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -26,6 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from markupsafe import escape
 from whoosh import index as whoosh_index
 from whoosh import qparser, query
 from whoosh.analysis import (
@@ -42,14 +43,14 @@ from whoosh.collectors import (
     TimeLimit,
     TimeLimitCollector,
     TopCollector,
-    UnlimitedCollector,
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from portal.search.documents import SearchDoc
+from portal.search.scoring import Deadline, Evaluator, Leaf
 
 PART_MIN = 3  # the shortest ending indexed: "ledighet" stems to "led" (of "arbeidsled")
 # The shortest query word also matched as the last part of a compound: a shorter word is too often
@@ -174,11 +175,12 @@ class _Segment:
     sorted by it. A segment's documents never change (a write adds a segment or merges some into a
     new one), so this holds for the segment's life and serves every thread."""
 
-    facets: dict[str, list[str]]
+    facets: dict[str, tuple[np.ndarray, list[str]]]  # a code by document, and the codes' values
     opens: list[int]  # visible_from, ascending, of the documents not public from the start
     opens_docs: list[int]
     closes: list[int]  # visible_until, ascending, of the documents something replaced
     closes_docs: list[int]
+    lengths: dict[str, np.ndarray]  # field lengths, decoded as the scoring first needs them
 
     @classmethod
     def read(cls, reader: IndexReader) -> _Segment:
@@ -189,10 +191,14 @@ class _Segment:
                 return [default] * count
             return list(reader.column_reader(name))
 
-        facets = {
-            name: [v.decode() if isinstance(v, bytes) else str(v or "") for v in column(name, "")]
-            for name in FACETS
-        }
+        facets = {}
+        for name in FACETS:
+            codes: dict[str, int] = {}
+            by_doc = [
+                codes.setdefault(v.decode() if isinstance(v, bytes) else str(v or ""), len(codes))
+                for v in column(name, "")
+            ]
+            facets[name] = (np.asarray(by_doc, dtype=np.int64), list(codes))
         opens = sorted(
             (v, d) for d, v in enumerate(column("visible_from", ALWAYS)) if v and v > ALWAYS
         )
@@ -205,6 +211,7 @@ class _Segment:
             opens_docs=[d for _, d in opens],
             closes=[v for v, _ in closes],
             closes_docs=[d for _, d in closes],
+            lengths={},
         )
 
     def hidden(self, moment: int) -> Iterator[int]:
@@ -223,8 +230,9 @@ class _View:
     segments, and a FilterCollector is bypassed under the time limit.)"""
 
     searcher: Searcher
-    facets: dict[str, list[str]]
+    facets: dict[str, tuple[np.ndarray, list[str]]]  # as in _Segment, by global document number
     segments: tuple[tuple[_Segment, int], ...]
+    leaves: tuple[Leaf, ...]
 
     def hidden(self, now: datetime) -> frozenset[int]:
         moment = _epoch(now)
@@ -233,19 +241,18 @@ class _View:
         )
 
 
-def _facets(
-    view: _View, docnums: Iterable[int], hidden: frozenset[int]
-) -> dict[str, dict[str, int]]:
+def _facets(view: _View, docnums: np.ndarray) -> dict[str, dict[str, int]]:
     """Counts per facet value over the public matches (a value list such as "nb,en" counts for each)."""
-    public = [d for d in docnums if d not in hidden]
     found: dict[str, dict[str, int]] = {}
     for name in FACETS:
-        column = view.facets[name]
+        codes, values = view.facets[name]
         counts: dict[str, int] = {}
-        for raw, n in Counter(column[d] for d in public).items():
-            for value in raw.split(","):
-                if value:
-                    counts[value] = counts.get(value, 0) + n
+        if len(docnums):
+            tally = np.bincount(codes[docnums], minlength=len(values))
+            for code in np.flatnonzero(tally).tolist():
+                for value in values[code].split(","):
+                    if value:
+                        counts[value] = counts.get(value, 0) + int(tally[code])
         found[name] = counts
     return found
 
@@ -328,6 +335,8 @@ class SearchIndex:
         if view is not None and view.searcher is searcher:
             return view
         segments = []
+        leaves = []
+        leaf_searchers = dict((offset, leaf) for leaf, offset in searcher.leaf_searchers())
         for reader, offset in searcher.reader().leaf_readers():
             key = reader.segment().segment_id() if reader.segment() is not None else ""
             segment = self._segments.get(key) if key else None
@@ -336,11 +345,32 @@ class SearchIndex:
                 if key:
                     self._segments[key] = segment
             segments.append((segment, offset))
+            deleted = reader._perdoc.deleted_docs() if reader.has_deletions() else ()
+            leaves.append(
+                Leaf(
+                    reader=reader,
+                    searcher=leaf_searchers.get(offset, searcher),
+                    offset=offset,
+                    lengths=segment.lengths,
+                    deleted=np.asarray(sorted(deleted), dtype=np.int64) if deleted else None,
+                )
+            )
         if len(self._segments) > 4 * len(segments) + 16:  # forget merged-away segments
             live = {r.segment().segment_id() for r, _ in searcher.reader().leaf_readers()}
             self._segments = {k: v for k, v in self._segments.items() if k in live}
-        facets = {name: [v for seg, _ in segments for v in seg.facets[name]] for name in FACETS}
-        view = _View(searcher=searcher, facets=facets, segments=tuple(segments))
+        facets = {}
+        for name in FACETS:  # one vocabulary for the searcher: each segment's codes renumbered
+            values: dict[str, int] = {}
+            parts = []
+            for segment, _ in segments:
+                codes, own = segment.facets[name]
+                renumber = np.asarray([values.setdefault(v, len(values)) for v in own] or [0])
+                parts.append(renumber[codes] if len(codes) else codes)
+            joined = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            facets[name] = (joined, list(values))
+        view = _View(
+            searcher=searcher, facets=facets, segments=tuple(segments), leaves=tuple(leaves)
+        )
         self._local.view = view
         return view
 
@@ -466,21 +496,25 @@ class SearchIndex:
             filters.append(query.Term("subjects", request.subject))
         limit = request.page * request.per_page
         with self._searcher() as searcher:
-            # The filters go into the query: a FilterCollector under the time limit is bypassed.
             timed_out = False
             view = self._view(searcher)
             hidden = view.hidden(now)
-            # One scored pass over every match: the top of it is the page, all of it the facets.
-            capped = self._capped(UnlimitedCollector())
             public = query.And([parsed, *filters]) if filters else parsed
+            # One evaluation of every match, a set at a time: the top of it is the page, all of it
+            # the facets and the total.
+            deadline = time.monotonic() + self.time_limit
             try:
-                searcher.search_with_collector(public, capped)
-            except TimeLimit:
-                timed_out = True  # what was found so far: hits, facets and total say so
-            results = capped.results()
-            hits = self._hits(results, request, limit, hidden)
-            counts = _facets(view, results.docs(), hidden)
-            total = sum(counts.get("kind", {}).values())
+                ids, scores = Evaluator(searcher, list(view.leaves), deadline).run(public)
+            except Deadline:
+                timed_out = True  # the answer says so, and holds nothing rather than a guess
+                ids, scores = np.zeros(0, dtype=np.int64), np.zeros(0)
+            if hidden and len(ids):
+                keep = ~np.isin(ids, np.fromiter(hidden, dtype=np.int64, count=len(hidden)))
+                ids, scores = ids[keep], scores[keep]
+            top = np.lexsort((ids, -scores))[:limit]  # best first, then in index order
+            hits = self._hits(searcher, public, request, ids[top], scores[top])
+            counts = _facets(view, ids)
+            total = len(ids)
             corrected = None
             if not hits and text:
                 corrected = self._correct(searcher, text, request.lang)
@@ -497,37 +531,47 @@ class SearchIndex:
         )
 
     def _hits(
-        self, results: object, request: SearchQuery, limit: int, hidden: frozenset[int]
+        self,
+        searcher: Searcher,
+        parsed: query.Query,
+        request: SearchQuery,
+        docnums: np.ndarray,
+        scores: np.ndarray,
     ) -> list[Hit]:
+        """The page's hits, with the query's words highlighted in their text."""
         fragmenter = ContextFragmenter(maxchars=200, surround=40)
         formatter = HtmlFormatter(tagname="strong", between=" … ")
-        results.fragmenter = fragmenter  # type: ignore[attr-defined]
-        results.formatter = formatter  # type: ignore[attr-defined]
+        words: dict[str, frozenset[str]] = {}
+        for leaf in parsed.leaves():
+            if isinstance(leaf, query.Term) and isinstance(leaf.text, str):
+                words[leaf.fieldname] = words.get(leaf.fieldname, frozenset()) | {leaf.text}
+        schema_ = self._index.schema
+        lang = request.lang
         hits = []
-        public = []
-        for hit in results:  # type: ignore[attr-defined]
-            if hit.docnum not in hidden:
-                public.append(hit)
-                if len(public) == limit:
+        for docnum, score in zip(docnums.tolist(), scores.tolist(), strict=True):
+            stored = searcher.stored_fields(docnum)
+            title = stored.get(f"title_{lang}") or stored.get("title_nb") or ""
+            snippet = ""
+            for name in (f"text_{lang}", "text_nb"):
+                body = stored.get(name) or ""
+                if body and words.get(name):
+                    snippet = highlight(
+                        body, words[name], schema_[name].analyzer, fragmenter, formatter
+                    )
+                if snippet:
                     break
-        for hit in public:
-            lang = request.lang
-            title = hit.get(f"title_{lang}") or hit.get("title_nb") or ""
-            snippet = hit.highlights(f"text_{lang}") or hit.highlights("text_nb") or ""
             if not snippet:
-                body = hit.get(f"text_{lang}") or hit.get("text_nb") or ""
-                from markupsafe import escape
-
+                body = stored.get(f"text_{lang}") or stored.get("text_nb") or ""
                 snippet = str(escape(body[:200]))
             hits.append(
                 Hit(
-                    id=hit["id"],
-                    kind=hit["kind"],
+                    id=stored["id"],
+                    kind=stored["kind"],
                     title=title,
                     snippet=snippet,
-                    path=hit.get(f"path_{lang}") or hit.get("path_nb"),
-                    producer=hit.get("producer") or "",
-                    score=float(hit.score or 0.0),
+                    path=stored.get(f"path_{lang}") or stored.get("path_nb"),
+                    producer=stored.get("producer") or "",
+                    score=float(score),
                 )
             )
         return hits
