@@ -45,7 +45,7 @@ DEFAULTS: dict[str, Any] = {
     # How long the bridge waits for a remote PxWeb (each try), and keeps its answers.
     "REMOTE_TIMEOUT_SECONDS": 10,
     "REMOTE_CACHE_SECONDS": 300,
-    # Longest a search may run before it answers with what it found so far (whoosh issue 446).
+    # Longest a search may run before it is stopped and says so (seconds).
     "SEARCH_TIME_LIMIT": 0.5,
     # Turns rate limiting off entirely (used by tests that are not about rate limits).
     "RATELIMIT_ENABLED": True,

@@ -25,8 +25,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.filter": ("Avgrens", "Narrow down"),
     "search.all": ("Alle", "All"),
     "search.timed_out": (
-        "Søket tok for lang tid; viser treffene funnet så langt.",
-        "The search took too long; showing the results found so far.",
+        "Søket tok for lang tid og ble stanset. Prøv færre eller mer presise ord.",
+        "The search took too long and was stopped. Try fewer or more specific words.",
     ),
     "search.kind.statistic": ("Statistikk", "Statistic"),
     "search.kind.table": ("Tabell", "Table"),
