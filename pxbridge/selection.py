@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from http import HTTPStatus
 from typing import Protocol
 
@@ -85,18 +86,22 @@ def _position(codes: Sequence[str], lowered: Mapping[str, int], code: str) -> in
     return found
 
 
-@dataclass(frozen=True)
 class Lookup:
     """A variable's code positions, exact and case-folded, built once per request (listing 2,500
-    codes must not rebuild them 2,500 times: bench/tables_jsonstat.py)."""
+    codes must not rebuild them 2,500 times: bench/tables_jsonstat.py). The case-folded map is built
+    only when a value is not found as written."""
 
-    exact: Mapping[str, int]
-    lowered: Mapping[str, int]
+    def __init__(self, codes: Sequence[str]) -> None:
+        self.codes = codes
+        self.exact: Mapping[str, int] = {c: i for i, c in enumerate(codes)}
+
+    @cached_property
+    def lowered(self) -> Mapping[str, int]:
+        return {**{c.lower(): i for i, c in enumerate(self.codes)}, **self.exact}
 
 
 def lookup(variable: VariableLike) -> Lookup:
-    exact = {c: i for i, c in enumerate(variable.codes)}
-    return Lookup(exact, {**{c.lower(): i for i, c in enumerate(variable.codes)}, **exact})
+    return Lookup(variable.codes)
 
 
 def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) -> list[int]:
@@ -105,9 +110,10 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
     and "Illegal selection expression"."""
     codes = variable.codes
     found = found or lookup(variable)
-    exact, lowered = found.exact, found.lowered
+    exact = found.exact
     if value in exact:
         return [exact[value]]
+    lowered = found.lowered
     if value.lower() in lowered:
         return [lowered[value.lower()]]
     n = len(codes)
