@@ -22,16 +22,17 @@ def label(table: DataTable, field: str, lang: str) -> str:
 
 def dimension(variable: TableVariable, positions: Sequence[int] | None, lang: str) -> Dimension:
     """A variable as a cube dimension in ``lang``, with the chosen positions (None: all)."""
-    chosen = range(len(variable.codes)) if positions is None else positions
-    labels = variable.labels_en if lang == "en" and any(variable.labels_en) else variable.labels_nb
+    all_codes, labels_nb = variable.codes, variable.labels_nb  # read once: ORM attributes
+    chosen = range(len(all_codes)) if positions is None else positions
+    labels = variable.labels_en if lang == "en" and any(variable.labels_en) else labels_nb
     notes = variable.notes.get(lang) or variable.notes.get("nb") or []
     value_notes = variable.value_notes.get(lang) or variable.value_notes.get("nb") or {}
-    codes = tuple(variable.codes[i] for i in chosen)
+    codes = tuple(all_codes[i] for i in chosen)
     return Dimension(
         code=variable.code,
         label=(variable.label_en if lang == "en" else "") or variable.label_nb,
         codes=codes,
-        labels=tuple(labels[i] or variable.labels_nb[i] for i in chosen),
+        labels=tuple(labels[i] or labels_nb[i] for i in chosen),
         role=variable.role,
         elimination=variable.elimination,
         show=variable.show,

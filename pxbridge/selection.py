@@ -77,13 +77,13 @@ _RANGE = re.compile(r"^range\(([^,]+),([^,]+)\)$", re.IGNORECASE)
 _KEYWORD = re.compile(r"^(top|bottom|range|from|to)\(", re.IGNORECASE)
 
 
-def _position(codes: Sequence[str], lowered: Mapping[str, int], code: str) -> int:
-    if code in lowered:
-        return lowered[code]
-    found = lowered.get(code.lower())
-    if found is None:
+def _position(found: Lookup, code: str) -> int:
+    if code in found.exact:
+        return found.exact[code]
+    position = found.lowered.get(code.lower())
+    if position is None:
         raise problem(400, "Non-existent value", f"Non-existent value {code}")
-    return found
+    return position
 
 
 class Lookup:
@@ -94,6 +94,11 @@ class Lookup:
     def __init__(self, codes: Sequence[str]) -> None:
         self.codes = codes
         self.exact: Mapping[str, int] = {c: i for i, c in enumerate(codes)}
+
+    @cached_property
+    def odd(self) -> bool:
+        """Whether a code looks like a selection expression."""
+        return any("(" in c or "*" in c or "?" in c for c in self.codes)
 
     @cached_property
     def lowered(self) -> Mapping[str, int]:
@@ -113,15 +118,17 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
     exact = found.exact
     if value in exact:
         return [exact[value]]
-    lowered = found.lowered
-    if value.lower() in lowered:
-        return [lowered[value.lower()]]
+    # A code in another case ("folkemengde", "TOP(1)" for a code "top(1)"); an expression looks
+    # there only when some code looks like one, so "top(400)" need not build the case-folded map.
+    expression = "*" in value or "?" in value or _KEYWORD.match(value) is not None
+    if (not expression or found.odd) and value.lower() in found.lowered:
+        return [found.lowered[value.lower()]]
     n = len(codes)
     if value == "*":
         return list(range(n))
     if match := _RANGE.match(value):
-        a = _position(codes, lowered, match.group(1).strip())
-        b = _position(codes, lowered, match.group(2).strip())
+        a = _position(found, match.group(1).strip())
+        b = _position(found, match.group(2).strip())
         low, high = min(a, b), max(a, b)
         return list(range(low, high + 1))
     if match := _TOP.match(value):
@@ -137,7 +144,7 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
             return list(range(max(end - count, 0), end))
         return list(range(min(offset, n), min(offset + count, n)))
     if match := _ONE.match(value):
-        at = _position(codes, lowered, match.group(2).strip())
+        at = _position(found, match.group(2).strip())
         return list(range(at, n)) if match.group(1).lower() == "from" else list(range(0, at + 1))
     if _KEYWORD.match(value):
         raise problem(400, "Illegal selection expression", f"Illegal selection expression {value}")
@@ -199,8 +206,13 @@ def resolve(
             continue
         positions: set[int] = set()
         found = lookup(variable)
+        exact = found.exact
         for value in values:
-            positions.update(evaluate(variable, value, found))
+            at = exact.get(value)  # a code as written: most of a long list of codes
+            if at is not None:
+                positions.add(at)
+            else:
+                positions.update(evaluate(variable, value, found))
         if not positions and not variable.elimination:
             raise problem(
                 400,
