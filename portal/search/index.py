@@ -38,6 +38,7 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.collectors import (
     Collector,
     TimeLimit,
@@ -50,7 +51,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from portal.search.documents import SearchDoc
-from portal.search.scoring import Deadline, Evaluator, Leaf
+from portal.search.scoring import Deadline, Evaluator, Leaf, PostingCache
 
 PART_MIN = 3  # the shortest ending indexed: "ledighet" stems to "led" (of "arbeidsled")
 # The shortest query word also matched as the last part of a compound: a shorter word is too often
@@ -92,6 +93,15 @@ def _parts() -> RegexTokenizer:
         | StemFilter(lang="no")
         | NgramFilter(minsize=PART_MIN, maxsize=80, at="end")
     )
+
+
+#: Postings a block: whoosh's 128 suits its matchers' skipping; the portal reads whole posting lists
+#: (portal/search/scoring.py), and each block costs two unpickles and a decompression.
+BLOCK = 1024
+
+
+def _codec() -> W3Codec:
+    return W3Codec(blocklimit=BLOCK)
 
 
 #: What a document whose whole title is the query gains: "lønn" finds the statistic "Lønn" first.
@@ -181,6 +191,7 @@ class _Segment:
     closes: list[int]  # visible_until, ascending, of the documents something replaced
     closes_docs: list[int]
     lengths: dict[str, np.ndarray]  # field lengths, decoded as the scoring first needs them
+    postings: PostingCache  # posting lists, decoded as the scoring needs them
 
     @classmethod
     def read(cls, reader: IndexReader) -> _Segment:
@@ -212,6 +223,7 @@ class _Segment:
             closes=[v for v, _ in closes],
             closes_docs=[d for _, d in closes],
             lengths={},
+            postings=PostingCache(),
         )
 
     def hidden(self, moment: int) -> Iterator[int]:
@@ -352,6 +364,7 @@ class SearchIndex:
                     searcher=leaf_searchers.get(offset, searcher),
                     offset=offset,
                     lengths=segment.lengths,
+                    postings=segment.postings,
                     deleted=np.asarray(sorted(deleted), dtype=np.int64) if deleted else None,
                 )
             )
@@ -399,7 +412,7 @@ class SearchIndex:
 
     def _update(self, docs: Sequence[SearchDoc], delete: Sequence[str]) -> int:
         with self._lock:
-            writer = self._index.writer(timeout=self.lock_wait)
+            writer = self._index.writer(timeout=self.lock_wait, codec=_codec())
             count = 0
             try:
                 for doc_id in delete:
@@ -416,7 +429,7 @@ class SearchIndex:
     def rebuild(self, docs: Iterable[SearchDoc], progress: object = None) -> int:
         """Replace the whole index with ``docs`` (``portal search reindex``)."""
         with self._lock:
-            writer = self._index.writer(timeout=self.lock_wait)
+            writer = self._index.writer(timeout=self.lock_wait, codec=_codec())
             count = 0
             try:
                 writer.delete_by_query(query.Every())

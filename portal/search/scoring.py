@@ -18,7 +18,9 @@ matchers, so an upgrade that changes them fails there, not silently.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from math import log
 from typing import Any
@@ -35,6 +37,7 @@ B, K1 = 0.75, 1.2  # whoosh's BM25F defaults, which the index was searched with 
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _NO_IDS = np.zeros(0, dtype=np.int64)
 _NO_SCORES = np.zeros(0, dtype=np.float64)
+_NO_IDS.flags.writeable = _NO_SCORES.flags.writeable = False
 
 Matches = tuple[np.ndarray, np.ndarray]  # ascending document numbers, and their scores
 
@@ -82,6 +85,40 @@ def and_maybe(required: Matches, optional: Matches) -> Matches:
     return ids, scores
 
 
+class PostingCache:
+    """A segment's decoded posting lists, the most recently used first, up to ``limit`` postings in
+    all (8 bytes each: 32-bit document numbers and weights; the default holds 2 million, 16 MB).
+    Decoding a block costs an unpickle and a decompression, which for a common word is most of a
+    query's time; a segment's postings never change (a write makes a new segment), so a decoded
+    list holds for the segment's life. Shared by the threads of a process."""
+
+    def __init__(self, limit: int = 2_000_000) -> None:
+        self.limit = limit
+        self.size = 0
+        self._lists: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[np.ndarray, np.ndarray] | None:
+        with self._lock:
+            found = self._lists.get(key)
+            if found is not None:
+                self._lists.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: tuple[np.ndarray, np.ndarray]) -> None:
+        count = len(value[0])
+        if count > self.limit:
+            return
+        with self._lock:
+            if key in self._lists:
+                return
+            self._lists[key] = value
+            self.size += count
+            while self.size > self.limit:
+                _, (ids, _) = self._lists.popitem(last=False)
+                self.size -= len(ids)
+
+
 @dataclass
 class Leaf:
     """One segment of the searcher: its reader, where its document numbers start, its deleted
@@ -92,6 +129,7 @@ class Leaf:
     offset: int
     lengths: dict[str, np.ndarray] = field(default_factory=dict)
     deleted: np.ndarray | None = None
+    postings: PostingCache = field(default_factory=PostingCache)
 
     def field_lengths(self, fieldname: str) -> np.ndarray:
         found = self.lengths.get(fieldname)
@@ -153,9 +191,17 @@ class Evaluator:
         return found
 
     def _postings(self, fieldname: str, text: str, leaf: Leaf) -> tuple[np.ndarray, np.ndarray]:
+        key = (fieldname, text)
+        found = leaf.postings.get(key)
+        if found is None:
+            found = self._decode(fieldname, text, leaf)
+            leaf.postings.put(key, found)
+        return found
+
+    def _decode(self, fieldname: str, text: str, leaf: Leaf) -> tuple[np.ndarray, np.ndarray]:
         reader = leaf.reader
         if (fieldname, text) not in reader:
-            return _NO_IDS, np.zeros(0, dtype=np.float64)
+            return _NO_IDS, _NO_SCORES
         matcher = reader.postings(fieldname, text)
         while not isinstance(matcher, W3LeafMatcher):  # a wrapper filtering deleted documents
             matcher = matcher.child  # the leaf removes them itself
@@ -170,11 +216,14 @@ class Evaluator:
             weights.append(matcher._weights)
             matcher._next_block()
         if not ids:
-            return _NO_IDS, np.zeros(0, dtype=np.float64)
-        return (
-            np.concatenate([np.asarray(i, dtype=np.int64) for i in ids]),
-            np.concatenate([np.asarray(w, dtype=np.float64) for w in weights]),
+            return _NO_IDS, _NO_SCORES
+        decoded = (
+            np.concatenate([np.asarray(i, dtype=np.int32) for i in ids]),
+            np.concatenate([np.asarray(w, dtype=np.float32) for w in weights]),
         )
+        for array in decoded:
+            array.flags.writeable = False  # shared through the cache: never changed in place
+        return decoded
 
     def _term(self, fieldname: str, text: str, leaf: Leaf) -> Matches:
         ids, weights = self._postings(fieldname, text, leaf)

@@ -5,6 +5,7 @@ several segments with replaced (deleted) documents."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -135,3 +136,19 @@ def test_replaced_documents_are_found_once_in_their_new_version(index: SearchInd
     results = index.search(SearchQuery("s7"), NOW)
     assert [h.id for h in results.hits] == ["statistic:s7"]
     assert results.total == 1 and results.facets["kind"] == {"table": 1}
+
+
+def test_the_posting_cache_stays_within_its_limit_and_changes_no_answer(index: SearchIndex) -> None:
+    from portal.search.scoring import PostingCache
+
+    q = index._parse("boligpriser OR sykefravær OR import", "nb")
+    expected = _ours(index, q)
+    with index._searcher() as searcher:
+        leaves = list(index._view(searcher).leaves)
+        small = [replace(leaf, postings=PostingCache(limit=40)) for leaf in leaves]
+        for _ in range(2):  # cold, then from what the cache kept
+            ids, scores = Evaluator(searcher, small, time.monotonic() + 5).run(q)
+            assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(expected)
+        assert all(0 < leaf.postings.size <= 40 for leaf in small)
+        cached = next(iter(small[0].postings._lists.values()))
+        assert not cached[0].flags.writeable  # shared arrays are never changed in place

@@ -34,9 +34,7 @@ def test_one_piece_and_chunks_give_the_same_body(
     assert len(chunked) > 3
     body = orjson.loads(b"".join(default))
     assert body == orjson.loads(b"".join(chunked))
-    assert len(body["value"]) == (
-        len(REGIONS) * 2 * len(YEARS) if query == FULL else 2 * 2 * 6
-    )
+    assert len(body["value"]) == (len(REGIONS) * 2 * len(YEARS) if query == FULL else 2 * 2 * 6)
     # The test table's symbols: ".." somewhere, ":" for Oslo (03) in 2024, which PART holds too.
     assert sorted(body["status"].values()) == (["..", ":"] if query == FULL else [":"])
     assert all(body["value"][int(p)] is None for p in body["status"])
