@@ -14,11 +14,12 @@ from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import PortalError, from_http_exception
 from portal.security import csrf, get_limiter, named_limit
-from pxbridge import jsonstat, service
+from pxbridge import codelists, jsonstat, service
+from pxbridge.codelists import Applied
 from pxbridge.extract import build_cube, label
 from pxbridge.models import DataTable
 from pxbridge.output import render
-from pxbridge.selection import Selection, evaluate, lookup
+from pxbridge.selection import Selection, VariableLike, evaluate, lookup
 from pxbridge.views import table_cells
 
 bp = Blueprint("pxweb_classic", __name__, url_prefix="/api/v0")
@@ -124,20 +125,49 @@ def _table(table_id: str) -> DataTable:
         raise _fail(404, "Parameter error") from None
 
 
-def _selection(table: DataTable, query: list[Any]) -> Selection:
+def _codelists(table: DataTable, query: list[Any]) -> dict[int, Applied]:
+    """The code lists the query's ``vs:ID`` and ``agg:ID`` filters name (ID with or without its
+    ``vs_``/``agg_`` prefix), by variable position. Raises 400 for one the variable does not have."""
+    wanted: dict[str, str] = {}
+    for item in query:
+        if not isinstance(item, dict) or not isinstance(item.get("selection") or {}, dict):
+            raise _fail(400, "Parameter error")
+        kind, _, name = str((item.get("selection") or {}).get("filter", "item")).partition(":")
+        if kind.lower() in ("vs", "agg") and name and isinstance(item.get("code"), str):
+            prefix = f"{kind.lower()}_"
+            wanted[item["code"]] = name if name.lower().startswith(prefix) else prefix + name
+    if not wanted:
+        return {}
+    available = codelists.of_table(get_session(), table)
+    for code, codelist_id in wanted.items():
+        variable = next((v for v in table.variables if v.code == code), None)
+        on = [c.id for c in codelists.for_variable(available, variable)] if variable else []
+        if codelist_id not in on:
+            raise _fail(
+                400, f"The request for variable '{code}' has an error. Please check your query."
+            )
+    return codelists.choose(table.variables, available, wanted)
+
+
+def _selection(table: DataTable, query: list[Any]) -> tuple[Selection, dict[int, Applied]]:
     """The classic query as a selection: variables left out are all values if mandatory, eliminated
-    otherwise (unlike v2, which refuses a missing mandatory variable)."""
-    by_code = {v.code: i for i, v in enumerate(table.variables)}
+    otherwise (unlike v2, which refuses a missing mandatory variable). A ``vs:ID`` or ``agg:ID``
+    filter applies that code list, its values then item codes of it."""
+    applied = _codelists(table, query)
+    variables: list[VariableLike] = codelists.variables_with(table.variables, applied)
+    by_code = {v.code: i for i, v in enumerate(variables)}
     picks: list[tuple[int, ...] | None] = [
-        None if v.elimination else tuple(range(len(v.codes))) for v in table.variables
+        None if v.elimination else tuple(range(len(v.codes))) for v in variables
     ]
     for item in query:
         if not isinstance(item, dict) or item.get("code") not in by_code:
             raise _fail(400, "Parameter error")
         index = by_code[item["code"]]
-        variable = table.variables[index]
+        variable = variables[index]
         chosen = item.get("selection") or {}
         kind = str(chosen.get("filter", "item")).lower()
+        if index in applied:
+            kind = "item"  # vs:ID / agg:ID: item codes of the code list
         values = chosen.get("values") or []
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise _fail(
@@ -168,7 +198,7 @@ def _selection(table: DataTable, query: list[Any]) -> Selection:
     selection = Selection(tuple(picks))
     if selection.cells > current_app.config["PXAPI_MAX_CELLS"]:
         raise _fail(403, "Too many values selected")
-    return selection
+    return selection, applied
 
 
 @bp.post("/<lang>/table/<table_id>")
@@ -185,8 +215,8 @@ def data(lang: str, table_id: str) -> Response:
     name = str(response.get("format", "px")).lower() if isinstance(response, dict) else ""
     if name not in FORMATS:
         raise _fail(400, "Parameter error")
-    selection = _selection(table, body.get("query", []))
-    cube = build_cube(table, table_cells(table, selection), selection, portal_lang)
+    selection, applied = _selection(table, body.get("query", []))
+    cube = build_cube(table, table_cells(table, selection), selection, portal_lang, applied=applied)
     if FORMATS[name] == "json-stat":
         return _json(_jsonstat1(cube))
     try:

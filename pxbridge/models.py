@@ -141,3 +141,38 @@ class SavedQuery(Base):
     output_format: Mapped[str | None] = mapped_column(String(20))
     output_format_params: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
+
+
+class TableCodeList(Base):
+    """A PxWebApi 2.0 code list of a table variable: an aggregation (id ``agg_…``: groups of the
+    variable's values, each cell the sum of its group's cells) or a valueset (id ``vs_…``: a subset of
+    its values). Owned by a producer, it applies to the variable ``variable_code`` of the tables it is
+    linked to (:class:`TableCodeListLink`), so a table uploaded again keeps its code lists."""
+
+    __tablename__ = "table_code_list"
+
+    # Unique across the portal, as PxWebApi's /codelists/{id} has no table in it.
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))  # "Aggregation" or "Valueset"
+    variable_code: Mapped[str] = mapped_column(String(100))
+    label_nb: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300), default="")
+    # In output order: [{"code", "nb", "en", "map": [the variable's codes it stands for]}]; a
+    # valueset's value maps to itself.
+    values: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class TableCodeListLink(Base):
+    """Which tables offer a code list (on their variable of the code list's variable code)."""
+
+    __tablename__ = "table_code_list_link"
+
+    table_id: Mapped[str] = mapped_column(
+        ForeignKey("data_table.id", ondelete="CASCADE"), primary_key=True
+    )
+    codelist_id: Mapped[str] = mapped_column(
+        ForeignKey("table_code_list.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

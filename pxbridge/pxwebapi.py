@@ -18,13 +18,14 @@ from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import PortalError
 from portal.security import csrf, get_limiter, named_limit
-from pxbridge import jsonstat, service
+from pxbridge import codelists, jsonstat, service
+from pxbridge.codelists import Applied, CodeList
 from pxbridge.cube import Cube
-from pxbridge.extract import dimension, label, units
+from pxbridge.extract import dimension_with, label, units
 from pxbridge.models import DataTable, SavedQuery
 from pxbridge.output import FORMAT_NAMES, render
-from pxbridge.selection import default_selection, problem, resolve, split_values
-from pxbridge.views import select_cube
+from pxbridge.selection import default_selection, problem, split_values
+from pxbridge.views import resolve_selection, select_cube
 
 bp = Blueprint("pxwebapi", __name__, url_prefix="/api/pxwebapi/v2")
 
@@ -223,11 +224,13 @@ def get_table(table_id: str) -> Response:
     return _json({"language": lang_id, **_table_item(table, lang_id, lang)})
 
 
-def full_cube(table: DataTable, lang: str) -> Cube:
-    """The whole table's structure as a cube with no cells, for metadata."""
+def full_cube(table: DataTable, lang: str, applied: dict[int, Applied] | None = None) -> Cube:
+    """The whole table's structure as a cube with no cells, for metadata; a variable with a code list
+    ``applied`` shows the code list's values."""
     import numpy as np
 
-    dims = tuple(dimension(v, None, lang) for v in table.variables)
+    on = applied or {}
+    dims = tuple(dimension_with(v, None, on.get(i), lang) for i, v in enumerate(table.variables))
     return Cube(
         table_id=table.id,
         matrix=table.matrix,
@@ -248,11 +251,47 @@ def full_cube(table: DataTable, lang: str) -> Cube:
     )
 
 
+def _codelist_link(codelist_id: str, lang_id: str) -> str:
+    # PxWebApi writes these links with a capital L: .../codeLists/{id}?lang=xx
+    return url_for("pxwebapi.codelist", codelist_id=codelist_id, lang=lang_id, _external=True)
+
+
+def codelist_entries(
+    table: DataTable, available: list[CodeList], lang_id: str, lang: str
+) -> dict[str, list[dict[str, Any]]]:
+    """The metadata's ``extension.codelists`` per variable code: each code list's id, label, type and
+    a link to it."""
+    entries: dict[str, list[dict[str, Any]]] = {}
+    for variable in table.variables:
+        entries[variable.code] = [
+            {
+                "id": c.id,
+                "label": c.label(lang),
+                "type": c.kind,
+                "links": [
+                    {"rel": "metadata", "hreflang": lang_id, "href": _codelist_link(c.id, lang_id)}
+                ],
+            }
+            for c in codelists.for_variable(available, variable)
+        ]
+    return entries
+
+
 @bp.get("/tables/<table_id>/metadata")
 def metadata(table_id: str) -> Response:
-    _, lang = _language()
-    table = service.get_table(get_session(), table_id, now())
-    return Response(jsonstat.metadata(full_cube(table, lang)), content_type=jsonstat.CONTENT_TYPE)
+    """The table's metadata; ``codelist[VAR]=ID`` shows variable VAR through code list ID."""
+    lang_id, lang = _language()
+    db = get_session()
+    table = service.get_table(db, table_id, now())
+    available = codelists.of_table(db, table)
+    applied = codelists.choose(table.variables, available, _get_codelists())
+    return Response(
+        jsonstat.metadata(
+            full_cube(table, lang, applied),
+            codelists=codelist_entries(table, available, lang_id, lang),
+        ),
+        content_type=jsonstat.CONTENT_TYPE,
+    )
 
 
 @bp.get("/tables/<table_id>/defaultselection")
@@ -294,6 +333,19 @@ def _get_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
     return requested, stub, heading
 
 
+def _get_codelists() -> dict[str, str]:
+    """codelist[VAR]=ID from the query string, names in any case."""
+    wanted: dict[str, str] = {}
+    for key, value in request.args.items(multi=True):
+        if key.lower().startswith("codelist"):
+            match = re.fullmatch(r"codelist\[(.+)\]", key, re.IGNORECASE)
+            if not match:
+                raise problem(400, "Parameter error", f"{key} must name a variable: codelist[VAR]")
+            if value.strip():
+                wanted[match.group(1)] = value.strip()
+    return wanted
+
+
 def _body() -> Any:
     raw = request.get_data(cache=False)
     if not raw.strip():
@@ -304,17 +356,22 @@ def _body() -> Any:
         raise problem(400, "Parameter error", "The body is not valid JSON") from None
 
 
-def _post_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
+Parsed = tuple[dict[str, list[str]], list[str], list[str], dict[str, str]]
+
+
+def _post_selection() -> Parsed:
     body = _body()
-    return ({}, [], []) if body is None else parse_selection(body)
+    return ({}, [], [], {}) if body is None else parse_selection(body)
 
 
-def parse_selection(body: Any) -> tuple[dict[str, list[str]], list[str], list[str]]:
-    """A VariablesSelection ``{selection: [{variableCode, valueCodes}], placement: {stub, heading}}``
-    as (requested values by variable, stub, heading). Raises 400 problems."""
+def parse_selection(body: Any) -> Parsed:
+    """A VariablesSelection ``{selection: [{variableCode, codelist, valueCodes}], placement: {stub,
+    heading}}`` as (requested values by variable, stub, heading, codelist ids by variable). Raises
+    400 problems."""
     if not isinstance(body, dict):
         raise problem(400, "Parameter error", "The body must be a VariablesSelection object")
     requested: dict[str, list[str]] = {}
+    wanted: dict[str, str] = {}
     items = body.get("selection") or []
     if not isinstance(items, list):
         raise problem(400, "Parameter error", "selection must be a list")
@@ -324,8 +381,11 @@ def parse_selection(body: Any) -> tuple[dict[str, list[str]], list[str], list[st
         values = item.get("valueCodes") or []
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise problem(400, "Parameter error", "valueCodes must be a list of strings")
-        if item.get("codelist") or item.get("codeList"):
+        codelist_id = item.get("codelist") or item.get("codeList")
+        if codelist_id is not None and not isinstance(codelist_id, str):
             raise problem(400, "Non-existent codelist", "Non-existent codelist")
+        if codelist_id:
+            wanted[item["variableCode"]] = codelist_id
         requested.setdefault(item["variableCode"], []).extend(values)
     placement = body.get("placement") or {}
     if not isinstance(placement, dict):
@@ -335,7 +395,7 @@ def parse_selection(body: Any) -> tuple[dict[str, list[str]], list[str], list[st
         raise problem(400, "Illegal placment", "Illegal placment")
     if not all(isinstance(x, str) for x in [*stub, *heading]):
         raise problem(400, "Illegal placment", "Illegal placment")
-    return requested, list(stub), list(heading)
+    return requested, list(stub), list(heading), wanted
 
 
 @bp.route("/tables/<table_id>/data", methods=["GET", "POST"])
@@ -344,8 +404,11 @@ def data(table_id: str) -> Response:
     format_name = _output_format(arg("outputFormat") or "json-stat2")
     params = split_values(arg("outputFormatParams") or "")
     table = service.get_table(get_session(), table_id, now())
-    requested, stub, heading = _post_selection() if request.method == "POST" else _get_selection()
-    cube, _ = select_cube(table, requested, lang, stub, heading)
+    if request.method == "POST":
+        requested, stub, heading, wanted = _post_selection()
+    else:
+        (requested, stub, heading), wanted = _get_selection(), _get_codelists()
+    cube, _ = select_cube(table, requested, lang, stub, heading, wanted)
     return render(cube, format_name, params)
 
 
@@ -420,21 +483,22 @@ def create_saved_query() -> Response:
     if not isinstance(params, list) or not all(isinstance(p, str) for p in params):
         raise problem(400, "Parameter error", "outputFormatParams must be a list of strings")
     selection = body.get("selection") or {}
-    requested, stub, heading = parse_selection(selection)
+    requested, stub, heading, wanted = parse_selection(selection)
     db = get_session()
     table = service.get_table(db, table_id, now())
-    resolve(
-        table.variables,
-        requested or default_selection(table.variables),
-        max_cells=current_app.config["PXAPI_MAX_CELLS"],
-    )
+    resolve_selection(table, requested, wanted)
     saved = SavedQuery(
         id=secrets.token_hex(8),
         table_id=table.id,
         language=language.lower(),
         selection={
             "selection": [
-                {"variableCode": code, "valueCodes": values} for code, values in requested.items()
+                {
+                    "variableCode": code,
+                    "valueCodes": requested.get(code, []),
+                    **({"codelist": wanted[code]} if code in wanted else {}),
+                }
+                for code in [*requested, *(c for c in wanted if c not in requested)]
             ],
             "placement": {"heading": heading, "stub": stub},
         },
@@ -469,8 +533,8 @@ def run_saved_query(query_id: str) -> Response:
     format_name = _output_format(arg("outputFormat") or saved.output_format or "json-stat2")
     given = arg("outputFormatParams")
     params = split_values(given) if given is not None else list(saved.output_format_params)
-    requested, stub, heading = parse_selection(saved.selection)
-    cube, _ = select_cube(table, requested, lang, stub, heading)
+    requested, stub, heading, wanted = parse_selection(saved.selection)
+    cube, _ = select_cube(table, requested, lang, stub, heading, wanted)
     return render(cube, format_name, params)
 
 
@@ -480,20 +544,18 @@ def saved_query_selection(query_id: str) -> Response:
     """The selection with every expression expanded to the codes it gives today."""
     saved, table = _saved(query_id)
     lang_id, _ = _language(saved.language)
-    requested, stub, heading = parse_selection(saved.selection)
-    chosen = resolve(
-        table.variables,
-        requested or default_selection(table.variables),
-        max_cells=current_app.config["PXAPI_MAX_CELLS"],
-    )
+    requested, stub, heading, wanted = parse_selection(saved.selection)
+    chosen, applied = resolve_selection(table, requested, wanted)
+    variables = codelists.variables_with(table.variables, applied)
     return _json(
         {
             "selection": [
                 {
                     "variableCode": v.code,
+                    **({"codelist": applied[n].codelist.id} if n in applied else {}),
                     "valueCodes": [v.codes[i] for i in pick] if pick is not None else [],
                 }
-                for v, pick in zip(table.variables, chosen.picks, strict=True)
+                for n, (v, pick) in enumerate(zip(variables, chosen.picks, strict=True))
             ],
             "placement": {
                 "heading": heading or [v.code for v in table.variables if v.placement == "heading"],
@@ -508,8 +570,35 @@ def saved_query_selection(query_id: str) -> Response:
 @bp.get("/codelists/<codelist_id>")
 @bp.get("/codeLists/<codelist_id>")
 def codelist(codelist_id: str) -> Response:
-    _language()
-    raise problem(404, "Non-existent codelist", f"Non-existent codelist {codelist_id}")
+    """A code list (CodelistResponse), while a public table offers it; 404 "Non-existent codelist"
+    otherwise."""
+    lang_id, lang = _language()
+    found = service.public_codelist(get_session(), codelist_id, now())
+    if found is None:
+        raise problem(404, "Non-existent codelist", f"Non-existent codelist {codelist_id}")
+    languages = ["no", "en"] if found.label_en else ["no"]
+    return _json(
+        {
+            "id": found.id,
+            "label": found.label(lang),
+            "language": lang_id,
+            "languages": languages,
+            "type": found.kind,
+            "elimination": False,
+            "values": [
+                {"code": v.code, "label": v.label(lang), "valueMap": list(v.sources)}
+                for v in found.values
+            ],
+            "links": [
+                {"rel": "self", "hreflang": lang_id, "href": _codelist_link(found.id, lang_id)},
+                *(
+                    {"rel": "alternate", "hreflang": other, "href": _codelist_link(found.id, other)}
+                    for other in languages
+                    if LANGUAGES[other] != lang
+                ),
+            ],
+        }
+    )
 
 
 def stream_response(chunks: Iterator[bytes], content_type: str, filename: str) -> Response:

@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.access import is_released, released_filter
 from portal.errors import NotFound
-from pxbridge.models import DataTable
+from pxbridge.codelists import CodeList, find
+from pxbridge.models import DataTable, TableCodeListLink
 from release_calendar.models import Release
 
 
@@ -107,3 +108,19 @@ def tables_of(session: Session, statistic_slug: str, now: datetime) -> list[tupl
         .order_by(DataTable.id)
     )
     return [(table_id, nb, en) for table_id, nb, en in rows]
+
+
+def public_codelist(session: Session, codelist_id: str, now: datetime) -> CodeList | None:
+    """Code list ``codelist_id`` (exactly, else in any case) while a table public at ``now`` offers
+    it; None otherwise (so a code list made for an embargoed table does not show before it)."""
+    row = find(session, codelist_id)
+    if row is None:
+        return None
+    public = session.scalar(
+        visible(now)
+        .join(TableCodeListLink, TableCodeListLink.table_id == DataTable.id)
+        .where(TableCodeListLink.codelist_id == row.id)
+        .with_only_columns(DataTable.id)
+        .limit(1)
+    )
+    return CodeList.of(row) if public is not None else None

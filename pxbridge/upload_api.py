@@ -1,16 +1,24 @@
 """/api/v1/tables: producers' systems upload a table (a PX file) to one of their statistics, optionally
-tied to a release so it stays invisible until the release's time (bearer tokens, scoped)."""
+tied to a release so it stays invisible until the release's time, and put code lists (PxWebApi 2.0
+aggregations and valuesets) on their tables' variables (bearer tokens, scoped)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from portal.api.edge import json_response, now, register_api, require_actor_present
+from portal.api.edge import (
+    json_response,
+    now,
+    parse_body,
+    register_api,
+    require_actor_present,
+)
 from portal.api.openapi import Operation, Param, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
+from pxbridge.codelists import put_codelist
 from pxbridge.ingest import store_table
 from pxbridge.ingest_formats import parse_csv_with_sidecar, parse_jsonstat
 from pxbridge.px import PxTable, parse_px
@@ -107,6 +115,80 @@ def _parse_upload(max_cells: int) -> PxTable:
             )
         return parse_csv_with_sidecar(csv_file.read(), sidecar.read(), max_cells=max_cells)
     return parse_px(request.get_data(cache=False), max_cells=max_cells)
+
+
+class CodeListValueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(min_length=1, max_length=100)
+    label_nb: str = Field("", max_length=300)
+    label_en: str = Field("", max_length=300)
+    # An aggregation's group: the variable's value codes it sums. A valueset's value: empty.
+    value_map: list[str] = Field(default_factory=list, max_length=10_000)
+
+
+class CodeListIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    variable: str = Field(min_length=1, max_length=100)
+    label_nb: str = Field(min_length=1, max_length=300)
+    label_en: str = Field("", max_length=300)
+    values: list[CodeListValueIn] = Field(min_length=1, max_length=10_000)
+
+
+class CodeListOut(BaseModel):
+    id: str
+    type: str
+    variable: str
+    values: int
+    links: dict[str, str]
+
+
+@bp.put("/<table_id>/codelists/<codelist_id>")
+@operation(
+    Operation(
+        "Put a code list on a variable of one of your tables, creating or replacing it: an "
+        "aggregation (id agg_…; each value a group with a value_map of the variable's codes, its "
+        "cells summed) or a valueset (id vs_…; values are codes of the variable). PxWebApi 2.0 then "
+        "lists it in the table's metadata and serves it at /codelists/{id}.",
+        "tables",
+        {
+            200: ("Replaced.", CodeListOut),
+            201: ("Created.", CodeListOut),
+            **problems(400, 401, 403, 404, 409),
+        },
+        body=CodeListIn,
+        auth=True,
+    )
+)
+def put_table_codelist(table_id: str, codelist_id: str) -> Response:
+    require_actor_present()
+    body = parse_body(CodeListIn)
+    db = get_session()
+    row, created = put_codelist(
+        db,
+        current_actor(),
+        table_id,
+        codelist_id,
+        variable=body.variable,
+        label_nb=body.label_nb,
+        label_en=body.label_en,
+        values=[v.model_dump() for v in body.values],
+        now=now(),
+    )
+    db.commit()
+    link = url_for("pxwebapi.codelist", codelist_id=row.id)
+    return json_response(
+        CodeListOut(
+            id=row.id,
+            type=row.kind,
+            variable=row.variable_code,
+            values=len(row.values),
+            links={"pxwebapi": link},
+        ),
+        201 if created else 200,
+        {"Location": link} if created else None,
+    )
 
 
 def init_app(app: Flask) -> None:

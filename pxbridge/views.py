@@ -3,6 +3,7 @@ producers' table upload API, the table pages and the `portal tables` commands (i
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +12,12 @@ from numpy.typing import NDArray
 
 from portal.errors import NotFound
 from portal.web.routing import page_blueprint
+from pxbridge import codelists
+from pxbridge.codelists import Applied
 from pxbridge.cube import Cube
 from pxbridge.extract import build_cube
 from pxbridge.models import DataTable
-from pxbridge.selection import Selection, default_selection, resolve
+from pxbridge.selection import Selection, default_selection, problem, resolve
 from pxbridge.store import CellStore
 
 bp = page_blueprint("tables", __name__)
@@ -32,21 +35,50 @@ def table_cells(table: DataTable, selection: Selection) -> NDArray[np.float64]:
     return get_store().open(table.id, table.store_revision)
 
 
+def applied_codelists(table: DataTable, wanted: Mapping[str, str] | None) -> dict[int, Applied]:
+    """The code lists ``{variable: codelist id}`` names, on the table's variables. Raises 400 problems
+    "Non-existent variable" and "Non-existent codelist"."""
+    if not wanted:
+        return {}
+    from portal.db import get_session
+
+    available = codelists.of_table(get_session(), table)
+    return codelists.choose(table.variables, available, wanted)
+
+
+def resolve_selection(
+    table: DataTable,
+    requested: Mapping[str, list[str]],
+    wanted: Mapping[str, str] | None = None,
+) -> tuple[Selection, dict[int, Applied]]:
+    """A selection (the default one when empty) of the table's variables, with the code lists
+    ``wanted`` applied: value codes of such a variable name the code list's values."""
+    applied = applied_codelists(table, wanted)
+    variables = codelists.variables_with(table.variables, applied)
+    if not requested:
+        requested = default_selection(variables)
+    limit = current_app.config["PXAPI_MAX_CELLS"]
+    return resolve(variables, requested, max_cells=limit), applied
+
+
 def select_cube(
     table: DataTable,
     requested: dict[str, list[str]],
     lang: str,
     stub: list[str],
     heading: list[str],
+    wanted: Mapping[str, str] | None = None,
 ) -> tuple[Cube, Selection]:
-    """Resolve a selection (the default one when empty) and cut the cube from the table's cells."""
-    if not requested:
-        requested = default_selection(table.variables)
-    selection = resolve(table.variables, requested, max_cells=current_app.config["PXAPI_MAX_CELLS"])
+    """Resolve a selection (the default one when empty), with the code lists ``wanted`` (``{variable:
+    codelist id}``), and cut the cube from the table's cells."""
+    selection, applied = resolve_selection(table, requested, wanted)
     if table.remote_id is not None:
+        if applied:  # a mirrored table's cells are its remote's, and so are its code lists
+            raise problem(400, "Non-existent codelist", "Non-existent codelist")
         return _remote_cube(table, selection, lang), selection
     stored = table_cells(table, selection)
-    return build_cube(table, stored, selection, lang, stub=stub, heading=heading), selection
+    cube = build_cube(table, stored, selection, lang, stub=stub, heading=heading, applied=applied)
+    return cube, selection
 
 
 def _remote_cube(table: DataTable, selection: Selection, lang: str) -> Cube:

@@ -1,0 +1,422 @@
+"""PxWebApi 2.0 code lists: a producer puts an aggregation (``agg_…``) or a valueset (``vs_…``) on a
+variable of its table (scoped to the producer); /codelists/{id} shows it, the metadata lists it under
+both spellings, a selection with it cuts or sums the cells (a missing cell stays missing), in PxWebApi 2.0,
+saved queries and the classic API (``agg:``/``vs:``), and through pxwebpy."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pxweb import PxApi
+from sqlalchemy import func, select
+
+from portal.clock import FixedClock
+from portal.db import get_database
+from pxbridge import cells
+from pxbridge.codelists import aggregate
+from pxbridge.models import TableCodeList
+from tests.conftest import START, bearer, make_token
+from tests.pxbridge import conftest as px
+from tests.pxbridge.conftest import API, upload_embargoed
+
+AGG = "agg_Landsdeler"
+VS = "vs_Utvalgte"
+AGGREGATION = {
+    "variable": "Region",
+    "label_nb": "Landsdeler",
+    "label_en": "Parts of the country",
+    "values": [
+        {
+            "code": "SOR",
+            "label_nb": "Sør-Norge",
+            "label_en": "Southern Norway",
+            "value_map": ["03", "11", "46"],
+        },
+        {
+            "code": "MIDT",
+            "label_nb": "Midt-Norge",
+            "label_en": "Central Norway",
+            "value_map": ["50"],
+        },
+    ],
+}
+VALUESET = {
+    "variable": "region",  # any case: stored as the table's code
+    "label_nb": "Utvalgte fylker",
+    "label_en": "Selected counties",
+    "values": [{"code": "03"}, {"code": "46", "label_nb": "Vestland fylke"}],
+}
+
+
+def put(client: FlaskClient, token: object, table: str, codelist: str, body: object) -> Any:
+    return client.put(
+        f"/api/v1/tables/{table}/codelists/{codelist}",
+        json=body,
+        headers=bearer(token) if token is not None else {},  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def with_codelists(app: Flask, client: FlaskClient, test_table: str) -> str:
+    token = make_token(app, "ssb", "code lists")
+    for codelist, body in ((AGG, AGGREGATION), (VS, VALUESET)):
+        response = put(client, token, test_table, codelist, body)
+        assert response.status_code == 201, response.text
+        assert response.headers["Location"].endswith(f"/codeLists/{codelist}")
+    return test_table
+
+
+def folkemengde(r: int, y: int) -> float:
+    """A Folkemengde cell of the test table (tests/pxbridge/conftest.py: cell)."""
+    return float((r + 1) * 1000 + y)
+
+
+# The plain function ---------------------------------------------------------------------------
+
+
+def test_aggregate_sums_groups_and_keeps_the_first_symbol() -> None:
+    # Two rows × four columns; the columns are grouped as (0, 1), (2, 3), (3,) and (1, 2).
+    values = np.array(
+        [1.0, 2.0, cells.encode(":"), 4.0, 10.0, cells.encode(".."), 30.0, cells.encode("-")]
+    )
+    out = aggregate(values, (2, 4), 1, [[0, 1], [2, 3], [3], [1, 2]])
+    assert out.shape == (8,)
+    decoded = [cells.decode(v) or float(v) for v in out.tolist()]
+    assert decoded == [3.0, ":", 4.0, ":", "..", "-", "-", ".."]
+    # On the first axis: the rows summed per column.
+    summed = aggregate(np.arange(6, dtype=np.float64), (2, 3), 0, [[0, 1]])
+    assert summed.tolist() == [3.0, 5.0, 7.0]
+
+
+# Writing them ------------------------------------------------------------------------------------
+
+
+def test_put_is_scoped_to_the_producer_and_checked(
+    app: Flask, client: FlaskClient, test_table: str
+) -> None:
+    assert put(client, None, test_table, AGG, AGGREGATION).status_code == 401
+    nav = make_token(app, "nav")
+    refused = put(client, nav, test_table, AGG, AGGREGATION)
+    assert refused.status_code == 403 and refused.json["title"] == "Forbidden"
+    with get_database(app).sessions() as s:
+        assert s.scalar(select(func.count()).select_from(TableCodeList)) == 0
+
+    ssb = make_token(app, "ssb")
+    assert put(client, ssb, test_table, AGG, AGGREGATION).status_code == 201
+    again = put(client, ssb, test_table, AGG, {**AGGREGATION, "label_en": "Regions"})
+    assert again.status_code == 200 and again.json["type"] == "Aggregation"
+    assert put(client, ssb, "nope", AGG, AGGREGATION).status_code == 404
+    for codelist, body in [
+        ("Landsdeler", AGGREGATION),  # no agg_/vs_ prefix
+        (AGG, {**AGGREGATION, "variable": "Kommune"}),
+        ("vs_Feil", {**VALUESET, "values": [{"code": "99"}]}),
+        ("agg_Feil", {**AGGREGATION, "values": [{"code": "X", "label_nb": "X"}]}),  # no value_map
+        (
+            "agg_Feil",
+            {**AGGREGATION, "values": [{"code": "X", "label_nb": "X", "value_map": ["7"]}]},
+        ),
+        ("agg_Feil", {**AGGREGATION, "extra": 1}),
+    ]:
+        response = put(client, ssb, test_table, codelist, body)
+        assert response.status_code == 400, (codelist, body, response.text)
+
+    # Another producer's id cannot be taken over (NAV's own table, SSB's id).
+    nav_table = client.post(
+        "/api/v1/tables?statistic=nav-helt-ledige&table_id=nav1",
+        data=px.test_px("99009"),
+        content_type="application/octet-stream",
+        headers=bearer(nav),
+    )
+    assert nav_table.status_code == 201, nav_table.text
+    taken = put(client, nav, "nav1", AGG, AGGREGATION)
+    assert taken.status_code == 409
+    assert put(client, nav, "nav1", "agg_NavRegioner", AGGREGATION).status_code == 201
+
+
+# /codelists/{id} --------------------------------------------------------------------------------
+
+
+def test_get_codelist(client: FlaskClient, with_codelists: str) -> None:
+    response = client.get(f"{API}/codelists/{AGG}?lang=en")
+    assert response.status_code == 200
+    body = response.json
+    assert body["id"] == AGG and body["type"] == "Aggregation" and body["language"] == "en"
+    assert body["label"] == "Parts of the country" and body["languages"] == ["no", "en"]
+    assert body["values"] == [
+        {"code": "SOR", "label": "Southern Norway", "valueMap": ["03", "11", "46"]},
+        {"code": "MIDT", "label": "Central Norway", "valueMap": ["50"]},
+    ]
+    rels = {link["rel"]: link for link in body["links"]}
+    assert rels["self"]["href"].endswith(f"/codeLists/{AGG}?lang=en")
+    assert rels["alternate"]["hreflang"] == "no"
+
+    valueset = client.get(f"{API}/codeLists/{VS.lower()}").json  # any case, default language
+    assert valueset["type"] == "Valueset" and valueset["language"] == "no"
+    assert valueset["values"] == [
+        {"code": "03", "label": "Oslo", "valueMap": ["03"]},
+        {"code": "46", "label": "Vestland fylke", "valueMap": ["46"]},
+    ]
+
+    missing = client.get(f"{API}/codelists/agg_Finnes_ikke")
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+    assert missing.json["title"] == "Non-existent codelist"
+
+
+def test_a_codelist_of_an_embargoed_table_is_hidden_until_its_release(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    at = upload_embargoed(app, client, START, "99003")
+    response = put(client, make_token(app, "ssb"), "99003", AGG, AGGREGATION)
+    assert response.status_code == 201, response.text
+    assert client.get(f"{API}/codelists/{AGG}").status_code == 404
+    clock.set(at + timedelta(seconds=1))
+    assert client.get(f"{API}/codelists/{AGG}").status_code == 200
+
+
+# Metadata ----------------------------------------------------------------------------------------
+
+
+def test_metadata_lists_the_codelists_under_both_spellings(
+    client: FlaskClient, with_codelists: str
+) -> None:
+    body = client.get(f"{API}/tables/{with_codelists}/metadata?lang=en").json
+    region = body["dimension"]["Region"]["extension"]
+    assert region["codelists"] == region["codeLists"]
+    assert [(c["id"], c["type"], c["label"]) for c in region["codelists"]] == [
+        (AGG, "Aggregation", "Parts of the country"),
+        (VS, "Valueset", "Selected counties"),
+    ]
+    link = region["codelists"][0]["links"][0]
+    assert link["rel"] == "metadata" and link["hreflang"] == "en"
+    assert link["href"].endswith(f"{API}/codeLists/{AGG}?lang=en")
+    assert body["dimension"]["Tid"]["extension"]["codeLists"] == []
+
+    grouped = client.get(f"{API}/tables/{with_codelists}/metadata?codelist[Region]={AGG}").json
+    category = grouped["dimension"]["Region"]["category"]
+    assert category["index"] == {"SOR": 0, "MIDT": 1}
+    assert category["label"] == {"SOR": "Sør-Norge", "MIDT": "Midt-Norge"}
+    assert grouped["size"][0] == 2
+    cut = client.get(f"{API}/tables/{with_codelists}/metadata?CODELIST[region]={VS}").json
+    assert cut["dimension"]["Region"]["category"]["index"] == {"03": 0, "46": 1}
+    wrong = client.get(f"{API}/tables/{with_codelists}/metadata?codelist[Tid]={AGG}")
+    assert wrong.status_code == 400 and wrong.json["title"] == "Non-existent codelist"
+
+
+# Data ----------------------------------------------------------------------------------------------
+
+
+def test_data_with_a_valueset(client: FlaskClient, with_codelists: str) -> None:
+    body = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={VS}&valuecodes[Region]=*"
+        "&valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2023"
+    ).json
+    assert body["dimension"]["Region"]["category"]["index"] == {"03": 0, "46": 1}
+    assert body["value"] == [folkemengde(1, 8), folkemengde(3, 8)]
+    # Value codes name the valueset's values: a value of the variable outside it does not exist.
+    outside = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={VS}&valuecodes[Region]=11"
+        "&valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2023"
+    )
+    assert outside.status_code == 400 and outside.json["title"] == "Non-existent value"
+
+
+def test_data_with_an_aggregation_sums_and_keeps_missing_cells(
+    client: FlaskClient, with_codelists: str
+) -> None:
+    selection = {
+        "selection": [
+            {"variableCode": "Region", "codelist": AGG, "valueCodes": ["*"]},
+            {"variableCode": "ContentsCode", "codelist": None, "valueCodes": ["Folkemengde"]},
+            {"variableCode": "Tid", "valueCodes": ["2023", "2024"]},
+        ]
+    }
+    response = client.post(f"{API}/tables/{with_codelists}/data?lang=en", json=selection)
+    assert response.status_code == 200, response.text
+    body = response.json
+    assert body["id"] == ["Region", "ContentsCode", "Tid"] and body["size"] == [2, 1, 2]
+    assert body["dimension"]["Region"]["category"]["label"] == {
+        "SOR": "Southern Norway",
+        "MIDT": "Central Norway",
+    }
+    sor_2023 = folkemengde(1, 8) + folkemengde(2, 8) + folkemengde(3, 8)
+    # Oslo's 2024 cell is confidential (":"), so Sør-Norge 2024 is too.
+    assert body["value"] == [sor_2023, None, folkemengde(4, 8), folkemengde(4, 9)]
+    assert body["status"] == {"1": ":"}
+    # GET, the legacy key codeList, and a single group: the same cells.
+    again = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={AGG}&valuecodes[Region]=MIDT"
+        "&valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2023,2024"
+    ).json
+    assert again["value"] == [folkemengde(4, 8), folkemengde(4, 9)]
+    legacy = {"selection": [{**selection["selection"][0], "codeList": AGG}]}
+    del legacy["selection"][0]["codelist"]
+    legacy["selection"] += selection["selection"][1:]
+    assert (
+        client.post(f"{API}/tables/{with_codelists}/data", json=legacy).json["value"]
+        == (body["value"])
+    )
+    csv = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={AGG}&valuecodes[Region]=*"
+        "&valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2023&outputFormat=csv"
+    )
+    assert csv.status_code == 200 and "SOR" in csv.text and f"{sor_2023:g}" in csv.text
+
+
+def test_percentages_are_not_summed(client: FlaskClient, with_codelists: str) -> None:
+    response = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={AGG}&valuecodes[Region]=*"
+        "&valuecodes[ContentsCode]=*&valuecodes[Tid]=2023"
+    )
+    assert response.status_code == 400
+    assert response.json["type"] == "Parameter error"
+    assert AGG in response.json["detail"] and "prosent" in response.json["detail"]
+    # A valueset sums nothing, so shares are fine with it.
+    shares = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={VS}&valuecodes[Region]=*"
+        "&valuecodes[ContentsCode]=Andel&valuecodes[Tid]=2023"
+    )
+    assert shares.status_code == 200
+
+
+def test_a_codelist_of_another_variable_or_none_is_refused(
+    client: FlaskClient, with_codelists: str
+) -> None:
+    base = f"{API}/tables/{with_codelists}/data?valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2023"
+    for query in (f"codelist[Tid]={AGG}", "codelist[Region]=agg_Finnes_ikke"):
+        response = client.get(f"{base}&valuecodes[Region]=*&{query}")
+        assert response.status_code == 400, query
+        assert response.json["title"] == "Non-existent codelist"
+    unknown = client.get(f"{base}&codelist[Kommune]={AGG}")
+    assert unknown.status_code == 400 and unknown.json["title"] == "Non-existent variable"
+    posted = client.post(
+        f"{API}/tables/{with_codelists}/data",
+        json={"selection": [{"variableCode": "Tid", "codelist": VS, "valueCodes": ["2023"]}]},
+    )
+    assert posted.status_code == 400 and posted.json["title"] == "Non-existent codelist"
+
+
+def test_saved_queries_keep_the_codelist(client: FlaskClient, with_codelists: str) -> None:
+    selection = {
+        "selection": [
+            {"variableCode": "Region", "valueCodes": ["SOR"], "codelist": AGG},
+            {"variableCode": "ContentsCode", "valueCodes": ["Folkemengde"]},
+            {"variableCode": "Tid", "valueCodes": ["top(1)"]},
+        ],
+        "placement": {"heading": [], "stub": []},
+    }
+    created = client.post(
+        f"{API}/savedqueries", json={"tableId": with_codelists, "selection": selection}
+    )
+    assert created.status_code == 201, created.text
+    query_id = created.json["id"]
+    assert created.json["savedQuery"]["selection"] == selection
+    run = client.get(f"{API}/savedqueries/{query_id}/data").json
+    assert run["dimension"]["Region"]["category"]["index"] == {"SOR": 0}
+    assert run["value"] == [None] and run["status"] == {"0": ":"}  # 2024: Oslo is confidential
+    expanded = client.get(f"{API}/savedqueries/{query_id}/selection").json["selection"]
+    assert expanded[0] == {"variableCode": "Region", "codelist": AGG, "valueCodes": ["SOR"]}
+    assert expanded[2] == {"variableCode": "Tid", "valueCodes": ["2024"]}
+    bad = {"selection": [{"variableCode": "Tid", "valueCodes": ["2024"], "codelist": AGG}]}
+    refused = client.post(f"{API}/savedqueries", json={"tableId": with_codelists, "selection": bad})
+    assert refused.status_code == 400 and refused.json["title"] == "Non-existent codelist"
+
+
+# The classic API ---------------------------------------------------------------------------------
+
+
+def test_classic_api_agg_and_vs_filters(client: FlaskClient, with_codelists: str) -> None:
+    def query(region: dict[str, object]) -> Any:
+        return client.post(
+            f"/api/v0/no/table/{with_codelists}",
+            json={
+                "query": [
+                    {"code": "Region", "selection": region},
+                    {
+                        "code": "ContentsCode",
+                        "selection": {"filter": "item", "values": ["Folkemengde"]},
+                    },
+                    {"code": "Tid", "selection": {"filter": "item", "values": ["2023"]}},
+                ],
+                "response": {"format": "json-stat2"},
+            },
+        )
+
+    grouped = query({"filter": f"agg:{AGG}", "values": ["SOR", "MIDT"]})
+    assert grouped.status_code == 200, grouped.text
+    assert grouped.json["dimension"]["Region"]["category"]["index"] == {"SOR": 0, "MIDT": 1}
+    sor = folkemengde(1, 8) + folkemengde(2, 8) + folkemengde(3, 8)
+    assert grouped.json["value"] == [sor, folkemengde(4, 8)]
+    # The id without its prefix, as the classic API's filters write it.
+    short = query({"filter": "agg:Landsdeler", "values": ["MIDT"]})
+    assert short.json["value"] == [folkemengde(4, 8)]
+    cut = query({"filter": f"vs:{VS}", "values": ["46", "03"]})
+    assert cut.json["dimension"]["Region"]["category"]["index"] == {"03": 0, "46": 1}
+    assert cut.json["value"] == [folkemengde(1, 8), folkemengde(3, 8)]
+    for wrong in (
+        {"filter": "agg:Finnes_ikke", "values": ["SOR"]},
+        {"filter": f"agg:{AGG}", "values": ["03"]},  # a code of the variable, not of the grouping
+    ):
+        response = query(wrong)
+        assert response.status_code == 400 and "error" in response.json, wrong
+
+
+# pxwebpy -----------------------------------------------------------------------------------------
+
+
+def test_pxwebpy_reads_codelists_and_their_data(live: str, with_codelists: str) -> None:
+    api = PxApi(live, language="en")
+    codelist = api.get_code_list(AGG)
+    assert [v["code"] for v in codelist["values"]] == ["SOR", "MIDT"]
+    variables = api.get_table_variables(with_codelists)
+    assert [c["id"] for c in variables["Region"]["codelists"]] == [AGG, VS]
+    # The wildcard is expanded by the client from the code list's values.
+    rows = api.get_table_data(
+        with_codelists,
+        value_codes={"Region": ["*"], "ContentsCode": ["Folkemengde"], "Tid": ["2023"]},
+        code_list={"Region": AGG},
+    )
+    assert [(r["region"], r["value"]) for r in rows] == [
+        ("Southern Norway", folkemengde(1, 8) + folkemengde(2, 8) + folkemengde(3, 8)),
+        ("Central Norway", folkemengde(4, 8)),
+    ]
+
+
+# The demo ------------------------------------------------------------------------------------
+
+
+def test_the_demo_tables_have_an_aggregation_and_a_valueset(
+    app: Flask, client: FlaskClient
+) -> None:
+    from pxbridge.demo import seed_codelists, seed_tables
+    from pxbridge.views import get_store
+
+    with get_database(app).sessions() as s:
+        assert seed_tables(s, get_store(app), START) == 4
+        s.commit()
+        assert seed_codelists(s, START) == 0  # idempotent
+    salmon = client.get(f"{API}/tables/03024/metadata").json
+    assert [c["id"] for c in salmon["dimension"]["VareGrupper2"]["extension"]["codeLists"]] == [
+        "agg_OppalenLaks"
+    ]
+    weight = client.get(
+        f"{API}/tables/03024/data?codelist[VareGrupper2]=agg_OppalenLaks&valuecodes[VareGrupper2]=*"
+        "&valuecodes[ContentsCode]=Vekt&valuecodes[Tid]=*"
+    )
+    assert weight.status_code == 200, weight.text
+    parts = client.get(
+        f"{API}/tables/03024/data?valuecodes[VareGrupper2]=*&valuecodes[ContentsCode]=Vekt"
+        "&valuecodes[Tid]=*"
+    ).json["value"]
+    assert weight.json["value"] == [pytest.approx(sum(parts))]
+    price = client.get(
+        f"{API}/tables/03024/data?codelist[VareGrupper2]=agg_OppalenLaks&valuecodes[VareGrupper2]=*"
+        "&valuecodes[ContentsCode]=Kilopris&valuecodes[Tid]=*"
+    )
+    assert price.status_code == 400  # a price per kilo is not summed
+    goods = client.get(f"{API}/codelists/vs_Varegrupper").json
+    assert [v["code"] for v in goods["values"]] == ["MAT", "EL", "BIL", "AV"]
