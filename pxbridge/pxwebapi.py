@@ -24,7 +24,7 @@ from pxbridge.cube import Cube
 from pxbridge.extract import dimension_with, label, units
 from pxbridge.models import DataTable, SavedQuery
 from pxbridge.output import FORMAT_NAMES, render
-from pxbridge.selection import default_selection, problem, split_values
+from pxbridge.selection import Selection, default_selection, problem, split_values
 from pxbridge.views import resolve_selection, select_cube
 
 bp = Blueprint("pxwebapi", __name__, url_prefix="/api/pxwebapi/v2")
@@ -224,13 +224,22 @@ def get_table(table_id: str) -> Response:
     return _json({"language": lang_id, **_table_item(table, lang_id, lang)})
 
 
-def full_cube(table: DataTable, lang: str, applied: dict[int, Applied] | None = None) -> Cube:
-    """The whole table's structure as a cube with no cells, for metadata; a variable with a code list
-    ``applied`` shows the code list's values."""
+def full_cube(
+    table: DataTable,
+    lang: str,
+    applied: dict[int, Applied] | None = None,
+    selection: Selection | None = None,
+) -> Cube:
+    """The table's structure as a cube with no cells, for metadata; a variable with a code list
+    ``applied`` shows the code list's values. With ``selection`` (a saved query's, or the default
+    one), only the selected values, and no eliminated variable."""
     import numpy as np
 
     on = applied or {}
-    dims = tuple(dimension_with(v, None, on.get(i), lang) for i, v in enumerate(table.variables))
+    picks = selection.picks if selection else (None,) * len(table.variables)
+    kept = [i for i, pick in enumerate(picks) if selection is None or pick is not None]
+    variables = table.variables
+    dims = tuple(dimension_with(variables[i], picks[i], on.get(i), lang) for i in kept)
     return Cube(
         table_id=table.id,
         matrix=table.matrix,
@@ -239,7 +248,7 @@ def full_cube(table: DataTable, lang: str, applied: dict[int, Applied] | None = 
         source=label(table, "source", lang),
         updated=table.updated,
         dimensions=dims,
-        stub=sum(1 for v in table.variables if v.placement == "stub"),
+        stub=sum(1 for i in kept if variables[i].placement == "stub"),
         values=np.empty(0),
         units=units(table, lang),
         symbols=dict(table.symbols),
@@ -279,15 +288,28 @@ def codelist_entries(
 
 @bp.get("/tables/<table_id>/metadata")
 def metadata(table_id: str) -> Response:
-    """The table's metadata; ``codelist[VAR]=ID`` shows variable VAR through code list ID."""
+    """The table's metadata; ``codelist[VAR]=ID`` shows variable VAR through code list ID;
+    ``savedQuery=ID`` shows only what that saved query selects (its code lists too), and
+    ``defaultSelection=true`` what the default selection does."""
     lang_id, lang = _language()
     db = get_session()
     table = service.get_table(db, table_id, now())
     available = codelists.of_table(db, table)
-    applied = codelists.choose(table.variables, available, _get_codelists())
+    saved_id = arg("savedQuery")
+    selection: Selection | None = None
+    if saved_id:
+        saved, saved_table = _saved(saved_id)
+        if saved_table.id != table.id:  # another table's query is not found for this one
+            raise problem(404, "Saved query not found", f"Saved query not found {saved_id}")
+        requested, _, _, wanted = parse_selection(saved.selection)
+        selection, applied = resolve_selection(table, requested, {**wanted, **_get_codelists()})
+    elif (arg("defaultSelection") or "").lower() == "true":
+        selection, applied = resolve_selection(table, {}, _get_codelists())
+    else:
+        applied = codelists.choose(table.variables, available, _get_codelists())
     return Response(
         jsonstat.metadata(
-            full_cube(table, lang, applied),
+            full_cube(table, lang, applied, selection),
             codelists=codelist_entries(table, available, lang_id, lang),
         ),
         content_type=jsonstat.CONTENT_TYPE,

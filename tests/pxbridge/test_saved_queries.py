@@ -125,3 +125,30 @@ def test_a_saved_query_of_an_embargoed_table_waits_for_its_release(
     made = client.post(f"{API}/savedqueries", json=body)
     assert made.status_code == 201
     assert client.get(f"{API}/savedqueries/{made.json['id']}/data").status_code == 200
+
+
+def test_metadata_through_a_saved_query_or_the_default_selection(
+    client: FlaskClient,
+    test_table: str,  # noqa: F811  (a fixture)
+) -> None:
+    query_id = client.post(f"{API}/savedqueries", json=BODY).json["id"]
+    whole = client.get(f"{API}/tables/99001/metadata?lang=en").json
+    assert whole["size"] == [5, 2, 10]
+    through = client.get(f"{API}/tables/99001/metadata?savedQuery={query_id}&lang=en")
+    assert through.status_code == 200, through.json
+    body = through.json
+    assert body["id"] == ["Region", "ContentsCode", "Tid"] and body["size"] == [2, 1, 2]
+    assert list(body["dimension"]["Region"]["category"]["index"]) == ["03", "11"]
+    assert list(body["dimension"]["Tid"]["category"]["index"]) == ["2023", "2024"]
+    assert body["value"] == [] and body["label"] == whole["label"]
+    # The parameter in another case; an unknown id, or one saved for another table, is not found.
+    assert client.get(f"{API}/tables/99001/metadata?savedquery={query_id}").json["size"] == [
+        2,
+        1,
+        2,
+    ]
+    unknown = client.get(f"{API}/tables/99001/metadata?savedQuery=nope")
+    assert unknown.status_code == 404 and unknown.json["title"] == "Saved query not found"
+    default = client.get(f"{API}/tables/99001/metadata?defaultSelection=true").json
+    chosen = client.get(f"{API}/tables/99001/defaultselection").json["selection"]
+    assert default["size"] == [len(s["valueCodes"]) for s in chosen if s["valueCodes"]]
