@@ -5,6 +5,7 @@ Flask."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from operator import itemgetter
 
 import numpy as np
@@ -165,6 +166,32 @@ def build_cube(
         subject_code=table.subject_code,
         languages=tuple(table.languages.split(",")),
     )
+
+
+def check_placement(
+    table: DataTable, selection: Selection, stub: Sequence[str], heading: Sequence[str]
+) -> None:
+    """Raises the 400 problem "Illegal placment" that ``stub``/``heading`` would give for the
+    variables ``selection`` keeps."""
+    _placement(table, [i for i, p in enumerate(selection.picks) if p is not None], stub, heading)
+
+
+def place(cube: Cube, table: DataTable, stub: Sequence[str], heading: Sequence[str]) -> Cube:
+    """``cube`` (a mirrored table's cells, in the order its remote answered) in the placement asked:
+    ``stub``/``heading`` as :func:`build_cube` reads them, or the table's own placement when neither
+    is given. A dimension the mirror does not know leaves the remote's order as it is."""
+    positions = {v.code: i for i, v in enumerate(table.variables)}
+    kept = [positions.get(d.code) for d in cube.dimensions]
+    if any(k is None for k in kept):
+        return cube
+    known = [k for k in kept if k is not None]
+    order = _placement(table, known, stub, heading)
+    dims, values = list(cube.dimensions), cube.values
+    if order != list(range(len(dims))):
+        values = cells.permute(np.asarray(values), [len(d.codes) for d in dims], order)
+        dims = [dims[i] for i in order]
+    stub_count = _stub_count(table, [known[i] for i in order], stub, heading)
+    return replace(cube, dimensions=tuple(dims), values=values, stub=stub_count)
 
 
 def _resolve_names(table: DataTable, kept: Sequence[int], names: Sequence[str]) -> list[int]:

@@ -15,7 +15,7 @@ from portal.web.routing import page_blueprint
 from pxbridge import codelists
 from pxbridge.codelists import Applied
 from pxbridge.cube import Cube
-from pxbridge.extract import build_cube
+from pxbridge.extract import build_cube, check_placement, place
 from pxbridge.models import DataTable
 from pxbridge.selection import Selection, default_selection, problem, resolve
 from pxbridge.store import CellStore
@@ -75,7 +75,8 @@ def select_cube(
     if table.remote_id is not None:
         if applied:  # a mirrored table's cells are its remote's, and so are its code lists
             raise problem(400, "Non-existent codelist", "Non-existent codelist")
-        return _remote_cube(table, selection, lang), selection
+        check_placement(table, selection, stub, heading)  # before the remote is asked
+        return place(_remote_cube(table, selection, lang), table, stub, heading), selection
     stored = table_cells(table, selection)
     cube = build_cube(table, stored, selection, lang, stub=stub, heading=heading, applied=applied)
     return cube, selection

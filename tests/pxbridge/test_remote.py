@@ -29,7 +29,8 @@ from pxbridge.interfaces import RemoteFailure
 from pxbridge.models import DataTable, RemoteSource
 from pxbridge.remote import HttpRemote, register, remote_cube, sync
 from tests.conftest import START, bearer, make_token
-from tests.pxbridge.conftest import API, expected, test_px
+from tests.pxbridge import conftest as px
+from tests.pxbridge.conftest import API, expected
 
 RECORDED = Path(__file__).parent / "recorded"
 ALL = "valuecodes[Region]=*&valuecodes[ContentsCode]=*&valuecodes[Tid]=*"
@@ -71,7 +72,7 @@ def other_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     token = make_token(app, "ssb")
     stored = app.test_client().post(
         "/api/v1/tables?statistic=folkemengde",
-        data=test_px(),
+        data=px.test_px(),
         content_type="application/octet-stream",
         headers=bearer(token),
     )
@@ -127,6 +128,18 @@ def test_a_second_portal_is_mirrored_and_read_through_the_bridge(
     calls = sum(1 for path in log if path.endswith("/data"))
     assert client.get(f"{API}/tables/r99001/data?{ALL}").json["value"] == ours["value"]
     assert sum(1 for path in log if path.endswith("/data")) == calls
+    # Placement as asked, the same as the remote gives for it (the mirror reorders what it got).
+    placed = f"{ALL}&stub=Tid&heading=Region,ContentsCode"
+    ours_placed = client.get(f"{API}/tables/r99001/data?{placed}").json
+    theirs_placed = requests.get(f"{base}/tables/99001/data?{placed}", timeout=5).json()
+    assert ours_placed["id"] == theirs_placed["id"] == ["Tid", "Region", "ContentsCode"]
+    assert ours_placed["value"] == theirs_placed["value"] != ours["value"]
+    assert ours_placed["status"] == theirs_placed["status"]
+    assert ours_placed["extension"]["px"]["stub"] == ["Tid"]
+    calls = sum(1 for path in log if path.endswith("/data"))
+    bad = client.get(f"{API}/tables/r99001/data?{ALL}&stub=Nope")
+    assert bad.status_code == 400 and bad.json["title"] == "Illegal placment"
+    assert sum(1 for path in log if path.endswith("/data")) == calls  # refused before asking
     csv = client.get(f"{API}/tables/r99001/data?{ALL}&outputFormat=csv")
     assert csv.status_code == 200 and csv.text.count("\n") >= 5
     # A selection is checked here before the remote is asked.
