@@ -38,7 +38,7 @@ def dataset(
         if dim.role:
             roles.setdefault(dim.role, []).append(dim.code)
         category: dict[str, Any] = {
-            "index": {code: i for i, code in enumerate(dim.codes)},
+            "index": dict(zip(dim.codes, range(len(dim.codes)))),
             "label": dict(zip(dim.codes, dim.labels, strict=True)),
         }
         if dim.value_notes:
