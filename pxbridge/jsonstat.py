@@ -38,7 +38,7 @@ def dataset(
         if dim.role:
             roles.setdefault(dim.role, []).append(dim.code)
         category: dict[str, Any] = {
-            "index": dict(zip(dim.codes, range(len(dim.codes)))),
+            "index": dict(zip(dim.codes, range(len(dim.codes)), strict=True)),
             "label": dict(zip(dim.codes, dim.labels, strict=True)),
         }
         if dim.value_notes:

@@ -2,6 +2,9 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "tab.tables": ("Tabeller", "Tables"),
+    "tab.codelist": ("Kodeliste", "Code list"),
+    "tab.codelist_none": ("Variabelens egne verdier", "The variable's own values"),
+    "tab.codelist_use": ("Bruk kodelisten", "Use the code list"),
     "tab.table": ("Tabell", "Table"),
     "tab.id": ("Tabell-id", "Table id"),
     "tab.updated": ("Oppdatert", "Updated"),

@@ -15,7 +15,8 @@ from portal.db import get_session
 from portal.errors import PortalError
 from portal.i18n import current_language, translate
 from portal.web.routing import bilingual, render_page
-from pxbridge import chart, service
+from pxbridge import chart, codelists, service
+from pxbridge.codelists import CodeList
 from pxbridge.cube import Cube
 from pxbridge.extract import label
 from pxbridge.formats import OutputParams
@@ -46,29 +47,64 @@ class Field:
     search: str
     all_selected: bool
     long: bool
+    codelists: tuple[tuple[str, str], ...] = ()  # (id, label) of the variable's code lists
+    codelist: str = ""  # the one chosen, "" for the variable's own values
 
 
-def _requested(table: DataTable) -> dict[str, list[str]]:
-    """The values chosen in the form: ``v-<code>`` lists, ``all-<code>`` for every value."""
+def _wanted(table: DataTable, available: list[CodeList]) -> dict[str, str]:
+    """The code list chosen per variable in the form (``cl-<code>``), if it is one of its own."""
+    wanted = {}
+    for variable in table.variables:
+        chosen = (request.args.get(f"cl-{variable.code}") or "").strip()
+        if chosen and chosen in {c.id for c in codelists.for_variable(available, variable)}:
+            wanted[variable.code] = chosen
+    return wanted
+
+
+def _values(variable: TableVariable, codelist: CodeList | None, lang: str) -> list[tuple[str, str]]:
+    """(code, label) of what the variable offers: its values, or its code list's."""
+    if codelist is None:
+        return list(zip(variable.codes, _labels(variable, lang), strict=True))
+    return [(v.code, v.label(lang)) for v in codelist.values]
+
+
+def _requested(table: DataTable, lists: dict[str, CodeList]) -> dict[str, list[str]]:
+    """The values chosen in the form: ``v-<code>`` lists, ``all-<code>`` for every value. Through a
+    code list (``lists``), only its values count, and none chosen means all of them (the form's
+    values were the variable's own before the code list was chosen)."""
     chosen: dict[str, list[str]] = {}
     for variable in table.variables:
-        if request.args.get(f"all-{variable.code}"):
-            chosen[variable.code] = ["*"]
-        elif values := request.args.getlist(f"v-{variable.code}"):
+        values = request.args.getlist(f"v-{variable.code}")
+        codelist = lists.get(variable.code)
+        if codelist is not None:
+            own = {v.code for v in codelist.values}
+            values = [v for v in values if v in own]
+            if request.args.get(f"all-{variable.code}") or not values:
+                values = ["*"]
+        elif request.args.get(f"all-{variable.code}"):
+            values = ["*"]
+        if values:
             chosen[variable.code] = values
     return chosen
 
 
-def _fields(table: DataTable, chosen: dict[str, list[str]], lang: str) -> list[Field]:
+def _fields(
+    table: DataTable,
+    chosen: dict[str, list[str]],
+    lang: str,
+    available: list[CodeList],
+    lists: dict[str, CodeList],
+) -> list[Field]:
     fields = []
     for variable in table.variables:
         picked = set(chosen.get(variable.code, []))
         every = "*" in picked
         search = (request.args.get(f"q-{variable.code}") or "").strip()[:100]
-        labels = _labels(variable, lang)
+        codelist = lists.get(variable.code)
+        offered = _values(variable, codelist, lang)
         options = tuple(
             Option(code, text, every or code in picked)
-            for code, text in zip(variable.codes, labels, strict=True)
+            for code, text in offered
             if not search or search.lower() in f"{code} {text}".lower() or every or code in picked
         )
         fields.append(
@@ -77,10 +113,14 @@ def _fields(table: DataTable, chosen: dict[str, list[str]], lang: str) -> list[F
                 label=(variable.label_en if lang == "en" else "") or variable.label_nb,
                 optional=variable.elimination,
                 options=options,
-                total=len(variable.codes),
+                total=len(offered),
                 search=search,
                 all_selected=every,
-                long=len(variable.codes) > LONG_LIST,
+                long=len(offered) > LONG_LIST,
+                codelists=tuple(
+                    (c.id, c.label(lang)) for c in codelists.for_variable(available, variable)
+                ),
+                codelist=codelist.id if codelist else "",
             )
         )
     return fields
@@ -91,21 +131,27 @@ def _labels(variable: TableVariable, lang: str) -> list[str]:
     return [text or variable.labels_nb[i] for i, text in enumerate(labels)]
 
 
-def _query(table: DataTable, cube: Cube) -> dict[str, list[str]]:
+def _query(table: DataTable, cube: Cube, lists: dict[str, CodeList]) -> dict[str, list[str]]:
     """The selection as PxWebApi value lists: ``*`` where every value is chosen."""
-    by_code = {v.code: v for v in table.variables}
+    sizes = {v.code: len(v.codes) for v in table.variables}
+    sizes.update({code: len(c.values) for code, c in lists.items()})
     return {
-        d.code: ["*"] if len(d.codes) == len(by_code[d.code].codes) else list(d.codes)
-        for d in cube.dimensions
+        d.code: ["*"] if len(d.codes) == sizes[d.code] else list(d.codes) for d in cube.dimensions
     }
 
 
-def _api_links(table: DataTable, cube: Cube, lang_id: str) -> tuple[dict[str, str], str, str]:
-    query = _query(table, cube)
-    params = [("lang", lang_id)] + [
-        (f"valuecodes[{code}]", ",".join(f"[{v}]" if "," in v else v for v in values))
-        for code, values in query.items()
-    ]
+def _api_links(
+    table: DataTable, cube: Cube, lang_id: str, lists: dict[str, CodeList]
+) -> tuple[dict[str, str], str, str]:
+    query = _query(table, cube, lists)
+    params = (
+        [("lang", lang_id)]
+        + [
+            (f"valuecodes[{code}]", ",".join(f"[{v}]" if "," in v else v for v in values))
+            for code, values in query.items()
+        ]
+        + [(f"codelist[{code}]", c.id) for code, c in lists.items()]
+    )
     base = url_for("pxwebapi.data", table_id=table.id, _external=True)
     downloads = {
         name: f"{base}?{urlencode([*params, ('outputFormat', name)])}" for name in FORMAT_NAMES
@@ -113,7 +159,12 @@ def _api_links(table: DataTable, cube: Cube, lang_id: str) -> tuple[dict[str, st
     body = json.dumps(
         {
             "selection": [
-                {"variableCode": code, "valueCodes": values} for code, values in query.items()
+                {
+                    "variableCode": code,
+                    **({"codelist": lists[code].id} if code in lists else {}),
+                    "valueCodes": values,
+                }
+                for code, values in query.items()
             ]
         },
         ensure_ascii=False,
@@ -126,18 +177,22 @@ def _api_links(table: DataTable, cube: Cube, lang_id: str) -> tuple[dict[str, st
 def table_page(table_id: str) -> Response:
     lang = current_language()
     lang_id = "en" if lang == "en" else "no"
-    table = service.get_table(get_session(), table_id, now())
-    chosen = _requested(table) or default_selection(table.variables)
+    db = get_session()
+    table = service.get_table(db, table_id, now())
+    available = codelists.of_table(db, table)
+    wanted = _wanted(table, available)
+    lists = {code: next(c for c in available if c.id == i) for code, i in wanted.items()}
+    chosen = _requested(table, lists) or default_selection(table.variables)
     status, problem, cube = 200, None, None
     try:
-        cube, _ = select_cube(table, chosen, lang, [], [])
+        cube, _ = select_cube(table, chosen, lang, [], [], wanted)
     except PortalError as error:
         if error.status not in (400, 403):
             raise
         status, problem = error.status, error
     context: dict[str, object] = {}
     if cube is not None:
-        downloads, get_url, post_body = _api_links(table, cube, lang_id)
+        downloads, get_url, post_body = _api_links(table, cube, lang_id, lists)
         what = label(table, "title", lang)
         drawn = chart.build(cube, what, what)
         if drawn is not None:
@@ -160,7 +215,7 @@ def table_page(table_id: str) -> Response:
         table=table,
         title=label(table, "title", lang),
         source=label(table, "source", lang),
-        fields=_fields(table, chosen, lang),
+        fields=_fields(table, chosen, lang, available, lists),
         problem=problem,
         **context,
     )

@@ -5,6 +5,7 @@ saved queries and the classic API (``agg:``/``vs:``), and through pxwebpy."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from typing import Any
 
@@ -420,3 +421,37 @@ def test_the_demo_tables_have_an_aggregation_and_a_valueset(
     assert price.status_code == 400  # a price per kilo is not summed
     goods = client.get(f"{API}/codelists/vs_Varegrupper").json
     assert [v["code"] for v in goods["values"]] == ["MAT", "EL", "BIL", "AV"]
+
+
+# The table page -------------------------------------------------------------------------------
+
+
+def test_the_table_page_offers_the_codelists_and_its_links_keep_them(
+    client: FlaskClient, with_codelists: str
+) -> None:
+    page = client.get(f"/tabeller/{with_codelists}")
+    assert page.status_code == 200
+    assert f'<option value="{AGG}">Landsdeler</option>' in page.text  # offered on Region
+    chosen = client.get(
+        f"/en/tables/{with_codelists}?cl-Region={AGG}&v-Region=03&v-ContentsCode=Folkemengde"
+        "&v-Tid=2023"
+    )
+    assert chosen.status_code == 200, chosen.text
+    text = chosen.text
+    # The Region list now offers the groups; the old value 03 is not one, so all groups are chosen.
+    assert f'<option value="{AGG}" selected>Parts of the country</option>' in text
+    assert '<option value="SOR" selected>Southern Norway (SOR)</option>' in text
+    assert '<option value="03"' not in text
+    sor_2023 = folkemengde(1, 8) + folkemengde(2, 8) + folkemengde(3, 8)
+    assert f"{sor_2023:g}" in text.replace("\u00a0", "").replace(" ", "")  # the preview sums
+    # The API query the page gives carries the code list, and answers the same cells.
+    assert f"codelist%5BRegion%5D={AGG}" in text
+    api = client.get(
+        f"{API}/tables/{with_codelists}/data?lang=en&valuecodes[Region]=*&valuecodes[ContentsCode]="
+        f"Folkemengde&valuecodes[Tid]=2023&codelist[Region]={AGG}"
+    ).json
+    assert api["value"] == [sor_2023, folkemengde(4, 8)]
+    assert f'"codelist": "{AGG}"' in html.unescape(text)  # in the POST body shown
+    # An id that is not one of the variable's code lists is ignored: its own values are offered.
+    other = client.get(f"/tabeller/{with_codelists}?cl-Region=agg_Nope")
+    assert other.status_code == 200 and '<option value="03"' in other.text
