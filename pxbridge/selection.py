@@ -93,12 +93,13 @@ class Lookup:
 
     def __init__(self, codes: Sequence[str]) -> None:
         self.codes = codes
-        self.exact: Mapping[str, int] = {c: i for i, c in enumerate(codes)}
+        self.exact: Mapping[str, int] = dict(zip(codes, range(len(codes)), strict=True))
 
     @cached_property
     def odd(self) -> bool:
         """Whether a code looks like a selection expression."""
-        return any("(" in c or "*" in c or "?" in c for c in self.codes)
+        joined = "\n".join(self.codes)
+        return "(" in joined or "*" in joined or "?" in joined
 
     @cached_property
     def lowered(self) -> Mapping[str, int]:
