@@ -182,7 +182,11 @@ def table_page(table_id: str) -> Response:
     available = codelists.of_table(db, table)
     wanted = _wanted(table, available)
     lists = {code: next(c for c in available if c.id == i) for code, i in wanted.items()}
-    chosen = _requested(table, lists) or default_selection(table.variables)
+    chosen = _requested(table, lists)
+    if not any(key.startswith(("v-", "all-")) for key in request.args):
+        # Nothing chosen in the form yet (a first visit, or only a code list picked): the default
+        # selection, with all of a chosen code list's values.
+        chosen = {**default_selection(table.variables), **chosen}
     status, problem, cube = 200, None, None
     try:
         cube, _ = select_cube(table, chosen, lang, [], [], wanted)

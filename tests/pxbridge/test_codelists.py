@@ -452,6 +452,10 @@ def test_the_table_page_offers_the_codelists_and_its_links_keep_them(
     ).json
     assert api["value"] == [sor_2023, folkemengde(4, 8)]
     assert f'"codelist": "{AGG}"' in html.unescape(text)  # in the POST body shown
+    # Only the code list chosen (the first thing a visitor may do): the default selection through it.
+    first = client.get(f"/en/tables/{with_codelists}?cl-Region={AGG}")
+    assert first.status_code == 200, first.text
+    assert '<option value="MIDT" selected>Central Norway (MIDT)</option>' in first.text
     # An id that is not one of the variable's code lists is ignored: its own values are offered.
     other = client.get(f"/tabeller/{with_codelists}?cl-Region=agg_Nope")
     assert other.status_code == 200 and '<option value="03"' in other.text
