@@ -417,3 +417,42 @@ def put_codelist(
     )
     session.flush()
     return row, created
+
+
+def delete_codelist(
+    session: Session, actor: Actor | None, table_id: str, codelist_id: str, *, now: datetime
+) -> None:
+    """Take code list ``codelist_id`` off table ``table_id`` (the actor's producer's), and remove it
+    once no table has it. Saved queries that name it then answer "Non-existent codelist". Raises
+    NotFound (no such table, or the table has no such code list) and 401/403 (another producer's
+    table)."""
+    table = session.scalar(select(DataTable).where(func.lower(DataTable.id) == table_id.lower()))
+    if table is None:
+        raise NotFound(f"There is no table {table_id}.")
+    producer_id = table.statistic.producer_id
+    actor = ensure_permission(actor, Permission.TABLE_WRITE, producer_id)
+    row = find(session, codelist_id)
+    link = session.get(TableCodeListLink, (table.id, row.id)) if row is not None else None
+    if row is None or link is None:
+        raise NotFound(f"Table {table.id} has no code list {codelist_id}.")
+    session.delete(link)
+    session.flush()
+    others = session.scalar(
+        select(func.count())
+        .select_from(TableCodeListLink)
+        .where(TableCodeListLink.codelist_id == row.id)
+    )
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action="delete",
+        entity="table_codelist",
+        entity_id=row.id,
+        producer_id=producer_id,
+        before={"table": table.id, "variable": row.variable_code, "values": len(row.values)},
+        after=None,
+    )
+    if not others:
+        session.delete(row)
+    session.flush()

@@ -18,7 +18,7 @@ from portal.api.openapi import Operation, Param, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
-from pxbridge.codelists import put_codelist
+from pxbridge.codelists import delete_codelist, put_codelist
 from pxbridge.ingest import store_table
 from pxbridge.ingest_formats import parse_csv_with_sidecar, parse_jsonstat
 from pxbridge.px import PxTable, parse_px
@@ -193,3 +193,20 @@ def put_table_codelist(table_id: str, codelist_id: str) -> Response:
 
 def init_app(app: Flask) -> None:
     register_api(app, bp)
+
+
+@bp.delete("/<table_id>/codelists/<codelist_id>")
+@operation(
+    Operation(
+        "Take a code list off one of your tables; it is removed once no table has it.",
+        "tables",
+        {204: ("Removed.", None), **problems(401, 403, 404)},
+        auth=True,
+    )
+)
+def delete_table_codelist(table_id: str, codelist_id: str) -> Response:
+    require_actor_present()
+    db = get_session()
+    delete_codelist(db, current_actor(), table_id, codelist_id, now=now())
+    db.commit()
+    return Response(status=204)

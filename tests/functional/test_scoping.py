@@ -153,7 +153,10 @@ DOCUMENTATION_WRITES = {
 # Table uploads; tests/pxbridge/test_tables_access.py checks them for 401, 403 and 409.
 TABLE_WRITES = {("table_api.upload_table", "POST")}
 # Code lists on a table's variables; tests/pxbridge/test_codelists.py checks them for 401, 403 and 409.
-TABLE_CODELIST_WRITES = {("table_api.put_table_codelist", "PUT")}
+TABLE_CODELIST_WRITES = {
+    ("table_api.put_table_codelist", "PUT"),
+    ("table_api.delete_table_codelist", "DELETE"),
+}
 # The registry's producer pages; tests/metadata/test_codelist_pages.py checks each for 401 and 403.
 REGISTRY_PAGE_WRITES = {
     ("metadata.my_code_lists", "POST"),

@@ -459,3 +459,28 @@ def test_the_table_page_offers_the_codelists_and_its_links_keep_them(
     # An id that is not one of the variable's code lists is ignored: its own values are offered.
     other = client.get(f"/tabeller/{with_codelists}?cl-Region=agg_Nope")
     assert other.status_code == 200 and '<option value="03"' in other.text
+
+
+def test_delete_takes_a_codelist_off_its_table(
+    app: Flask, client: FlaskClient, with_codelists: str
+) -> None:
+    url = f"/api/v1/tables/{with_codelists}/codelists/{VS}"
+    assert client.delete(url).status_code == 401
+    refused = client.delete(url, headers=bearer(make_token(app, "nav")))
+    assert refused.status_code == 403
+    assert client.get(f"{API}/codelists/{VS}").status_code == 200  # nothing changed
+    ssb = bearer(make_token(app, "ssb"))
+    unknown = client.delete(f"/api/v1/tables/{with_codelists}/codelists/vs_Nope", headers=ssb)
+    assert unknown.status_code == 404
+    assert client.delete(url, headers=ssb).status_code == 204
+    assert client.get(f"{API}/codelists/{VS}").status_code == 404
+    metadata = client.get(f"{API}/tables/{with_codelists}/metadata").json
+    assert [c["id"] for c in metadata["dimension"]["Region"]["extension"]["codelists"]] == [AGG]
+    gone = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={VS}&valuecodes[Region]=*"
+        "&valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2023"
+    )
+    assert gone.status_code == 400 and gone.json["title"] == "Non-existent codelist"
+    assert client.delete(url, headers=ssb).status_code == 404  # already off
+    with get_database(app).sessions() as s:
+        assert s.get(TableCodeList, VS) is None and s.get(TableCodeList, AGG) is not None
