@@ -23,7 +23,7 @@ from portal.accounts.audit import record_write
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from pxbridge.cube import Dimension
 from pxbridge.models import DataTable, TableCodeList, TableCodeListLink, TableVariable
-from pxbridge.selection import Selection, VariableLike, problem
+from pxbridge.selection import Selection, VariableLike, problem, variable_index
 
 AGGREGATION, VALUESET = "Aggregation", "Valueset"
 #: An id: ``agg_`` or ``vs_`` and up to 96 characters that need no escaping in a URL path segment
@@ -149,16 +149,9 @@ def choose(
     """The code lists a selection names (``{variable code or "time": codelist id}``), by variable
     position. Raises 400 "Non-existent variable", and "Non-existent codelist" for an id that is not a
     code list of that variable of this table."""
-    by_code = {v.code: i for i, v in enumerate(variables)}
-    by_lower = {v.code.lower(): i for i, v in enumerate(variables)}
-    time = next((i for i, v in enumerate(variables) if v.role == "time"), None)
     chosen: dict[int, Applied] = {}
     for name, codelist_id in wanted.items():
-        index = by_code.get(name, by_lower.get(name.lower()))
-        if index is None and name.lower() == "time":
-            index = time
-        if index is None:
-            raise problem(400, "Non-existent variable", f"Non-existent variable {name}")
+        index = variable_index(variables, name)
         variable = variables[index]
         candidates = for_variable(available, variable)
         found = next((c for c in candidates if c.id == codelist_id), None) or next(

@@ -51,14 +51,17 @@ class Field:
     codelist: str = ""  # the one chosen, "" for the variable's own values
 
 
-def _wanted(table: DataTable, available: list[CodeList]) -> dict[str, str]:
+def _chosen_lists(table: DataTable, available: list[CodeList]) -> dict[str, CodeList]:
     """The code list chosen per variable in the form (``cl-<code>``), if it is one of its own."""
-    wanted = {}
+    lists = {}
     for variable in table.variables:
         chosen = (request.args.get(f"cl-{variable.code}") or "").strip()
-        if chosen and chosen in {c.id for c in codelists.for_variable(available, variable)}:
-            wanted[variable.code] = chosen
-    return wanted
+        found = next(
+            (c for c in codelists.for_variable(available, variable) if c.id == chosen), None
+        )
+        if chosen and found is not None:
+            lists[variable.code] = found
+    return lists
 
 
 def _values(variable: TableVariable, codelist: CodeList | None, lang: str) -> list[tuple[str, str]]:
@@ -180,8 +183,7 @@ def table_page(table_id: str) -> Response:
     db = get_session()
     table = service.get_table(db, table_id, now())
     available = codelists.of_table(db, table)
-    wanted = _wanted(table, available)
-    lists = {code: next(c for c in available if c.id == i) for code, i in wanted.items()}
+    lists = _chosen_lists(table, available)
     chosen = _requested(table, lists)
     if not any(key.startswith(("v-", "all-")) for key in request.args):
         # Nothing chosen in the form yet (a first visit, or only a code list picked): the default
@@ -189,7 +191,8 @@ def table_page(table_id: str) -> Response:
         chosen = {**default_selection(table.variables), **chosen}
     status, problem, cube = 200, None, None
     try:
-        cube, _ = select_cube(table, chosen, lang, [], [], wanted)
+        wanted = {code: c.id for code, c in lists.items()}
+        cube, _ = select_cube(table, chosen, lang, [], [], wanted, available)
     except PortalError as error:
         if error.status not in (400, 403):
             raise

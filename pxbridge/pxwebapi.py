@@ -302,9 +302,10 @@ def metadata(table_id: str) -> Response:
         if saved_table.id != table.id:  # another table's query is not found for this one
             raise problem(404, "Saved query not found", f"Saved query not found {saved_id}")
         requested, _, _, wanted = parse_selection(saved.selection)
-        selection, applied = resolve_selection(table, requested, {**wanted, **_get_codelists()})
+        wanted = {**wanted, **_get_codelists()}
+        selection, applied = resolve_selection(table, requested, wanted, available)
     elif (arg("defaultSelection") or "").lower() == "true":
-        selection, applied = resolve_selection(table, {}, _get_codelists())
+        selection, applied = resolve_selection(table, {}, _get_codelists(), available)
     else:
         applied = codelists.choose(table.variables, available, _get_codelists())
     return Response(

@@ -169,6 +169,21 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
     raise problem(400, "Non-existent value", f"Non-existent value {value}")
 
 
+def variable_index(variables: Sequence[VariableLike], name: str) -> int:
+    """The position of the variable ``name`` names: its code exactly, then in any case; ``time``
+    names the time variable. Raises 400 "Non-existent variable"."""
+    lowered = name.lower()
+    for exact in (True, False):
+        for i, v in enumerate(variables):
+            if (v.code == name) if exact else (v.code.lower() == lowered):
+                return i
+    if lowered == "time":
+        for i, v in enumerate(variables):
+            if v.role == "time":
+                return i
+    raise problem(400, "Non-existent variable", f"Non-existent variable {name}")
+
+
 def resolve(
     variables: Sequence[VariableLike],
     requested: Mapping[str, Sequence[str]],
@@ -182,17 +197,9 @@ def resolve(
     eliminated. Raises 400 problems for an unknown variable or value, a bad expression or a missing
     mandatory variable, and 403 "Too many cells selected" past ``max_cells``.
     """
-    by_code = {v.code: i for i, v in enumerate(variables)}
-    by_lower = {v.code.lower(): i for i, v in enumerate(variables)}
-    time = next((i for i, v in enumerate(variables) if v.role == "time"), None)
     chosen: dict[int, list[str]] = {}
     for name, values in requested.items():
-        index = by_code.get(name, by_lower.get(name.lower()))
-        if index is None and name.lower() == "time" and time is not None:
-            index = time
-        if index is None:
-            raise problem(400, "Non-existent variable", f"Non-existent variable {name}")
-        chosen.setdefault(index, []).extend(values)
+        chosen.setdefault(variable_index(variables, name), []).extend(values)
     picks: list[tuple[int, ...] | None] = []
     for index, variable in enumerate(variables):
         values = chosen.get(index, [])

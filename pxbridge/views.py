@@ -3,7 +3,7 @@ producers' table upload API, the table pages and the `portal tables` commands (i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 from portal.errors import NotFound
 from portal.web.routing import page_blueprint
 from pxbridge import codelists
-from pxbridge.codelists import Applied
+from pxbridge.codelists import Applied, CodeList
 from pxbridge.cube import Cube
 from pxbridge.extract import build_cube, check_placement, place
 from pxbridge.models import DataTable
@@ -35,14 +35,20 @@ def table_cells(table: DataTable, selection: Selection) -> NDArray[np.float64]:
     return get_store().open(table.id, table.store_revision)
 
 
-def applied_codelists(table: DataTable, wanted: Mapping[str, str] | None) -> dict[int, Applied]:
-    """The code lists ``{variable: codelist id}`` names, on the table's variables. Raises 400 problems
-    "Non-existent variable" and "Non-existent codelist"."""
+def applied_codelists(
+    table: DataTable,
+    wanted: Mapping[str, str] | None,
+    available: Sequence[CodeList] | None = None,
+) -> dict[int, Applied]:
+    """The code lists ``{variable: codelist id}`` names, on the table's variables (``available``:
+    the table's code lists, when the caller has read them). Raises 400 problems "Non-existent
+    variable" and "Non-existent codelist"."""
     if not wanted:
         return {}
-    from portal.db import get_session
+    if available is None:
+        from portal.db import get_session
 
-    available = codelists.of_table(get_session(), table)
+        available = codelists.of_table(get_session(), table)
     return codelists.choose(table.variables, available, wanted)
 
 
@@ -50,10 +56,11 @@ def resolve_selection(
     table: DataTable,
     requested: Mapping[str, list[str]],
     wanted: Mapping[str, str] | None = None,
+    available: Sequence[CodeList] | None = None,
 ) -> tuple[Selection, dict[int, Applied]]:
     """A selection (the default one when empty) of the table's variables, with the code lists
     ``wanted`` applied: value codes of such a variable name the code list's values."""
-    applied = applied_codelists(table, wanted)
+    applied = applied_codelists(table, wanted, available)
     variables = codelists.variables_with(table.variables, applied)
     if not requested:
         requested = default_selection(variables)
@@ -68,10 +75,11 @@ def select_cube(
     stub: list[str],
     heading: list[str],
     wanted: Mapping[str, str] | None = None,
+    available: Sequence[CodeList] | None = None,
 ) -> tuple[Cube, Selection]:
     """Resolve a selection (the default one when empty), with the code lists ``wanted`` (``{variable:
     codelist id}``), and cut the cube from the table's cells."""
-    selection, applied = resolve_selection(table, requested, wanted)
+    selection, applied = resolve_selection(table, requested, wanted, available)
     if table.remote_id is not None:
         if applied:  # a mirrored table's cells are its remote's, and so are its code lists
             raise problem(400, "Non-existent codelist", "Non-existent codelist")
