@@ -1,6 +1,9 @@
 """/api/v0/{lang}/table/{id}: the classic PxWeb API as Statistics Norway serves it (data.ssb.no/api/v0),
 so scripts written against it keep working: metadata by GET, data by POST with the classic query body,
-``?config``, and its error shape ``{"error": "..."}`` (shared/reference/pxapi.md § 2)."""
+``?config``, and its error shape ``{"error": "..."}`` (shared/reference/pxapi.md § 2). The query's
+filters: ``item``, ``all``, ``top``, ``vs:ID`` (a valueset), and an aggregation as PxWeb applies it:
+``agg:ID`` (its groups, summed), ``agg_single:ID`` (its groups' members, the table's own cells) and
+``agg_all:ID`` (each group, then its members)."""
 
 from __future__ import annotations
 
@@ -125,16 +128,29 @@ def _table(table_id: str) -> DataTable:
         raise _fail(404, "Parameter error") from None
 
 
+# Filters naming a code list: its prefix, and what an aggregation offers (PxWeb's QueryHelper.
+# TryParseAggregationAndType: GroupingIncludesType AggregatedValues, SingleValues, All).
+_CODELIST_FILTERS = {
+    "vs": ("vs_", codelists.AGGREGATED),
+    "agg": ("agg_", codelists.AGGREGATED),
+    "agg_single": ("agg_", codelists.SINGLE),
+    "agg_all": ("agg_", codelists.ALL),
+}
+
+
 def _codelists(table: DataTable, query: list[Any]) -> dict[int, Applied]:
-    """The code lists the query's ``vs:ID`` and ``agg:ID`` filters name (ID with or without its
-    ``vs_``/``agg_`` prefix), by variable position. Raises 400 for one the variable does not have."""
+    """The code lists the query's ``vs:ID``, ``agg:ID``, ``agg_single:ID`` and ``agg_all:ID`` filters
+    name (ID with or without its ``vs_``/``agg_`` prefix), by variable position. Raises 400 for one the
+    variable does not have (a valueset named by an ``agg…`` filter included)."""
     wanted: dict[str, str] = {}
+    include: dict[str, str] = {}
     for item in query:
         if not isinstance(item, dict) or not isinstance(item.get("selection") or {}, dict):
             raise _fail(400, "Parameter error")
         kind, _, name = str((item.get("selection") or {}).get("filter", "item")).partition(":")
-        if kind.lower() in ("vs", "agg") and name and isinstance(item.get("code"), str):
-            prefix = f"{kind.lower()}_"
+        known = _CODELIST_FILTERS.get(kind.lower())
+        if known and name and isinstance(item.get("code"), str):
+            prefix, include[item["code"]] = known
             wanted[item["code"]] = name if name.lower().startswith(prefix) else prefix + name
     if not wanted:
         return {}
@@ -146,13 +162,14 @@ def _codelists(table: DataTable, query: list[Any]) -> dict[int, Applied]:
             raise _fail(
                 400, f"The request for variable '{code}' has an error. Please check your query."
             )
-    return codelists.choose(table.variables, available, wanted)
+    return codelists.choose(table.variables, available, wanted, include)
 
 
 def _selection(table: DataTable, query: list[Any]) -> tuple[Selection, dict[int, Applied]]:
     """The classic query as a selection: variables left out are all values if mandatory, eliminated
-    otherwise (unlike v2, which refuses a missing mandatory variable). A ``vs:ID`` or ``agg:ID``
-    filter applies that code list, its values then item codes of it."""
+    otherwise (unlike v2, which refuses a missing mandatory variable). A ``vs:ID``, ``agg:ID``,
+    ``agg_single:ID`` or ``agg_all:ID`` filter applies that code list, its values then item codes of
+    the values it offers, output in their order."""
     applied = _codelists(table, query)
     variables: list[VariableLike] = codelists.variables_with(table.variables, applied)
     by_code = {v.code: i for i, v in enumerate(variables)}
@@ -167,7 +184,9 @@ def _selection(table: DataTable, query: list[Any]) -> tuple[Selection, dict[int,
         chosen = item.get("selection") or {}
         kind = str(chosen.get("filter", "item")).lower()
         if index in applied:
-            kind = "item"  # vs:ID / agg:ID: item codes of the code list
+            # vs:ID / agg:ID / agg_single:ID / agg_all:ID: item codes of the values the code list
+            # offers (groups, members or both), picked in the code list's order.
+            kind = "item"
         values = chosen.get("values") or []
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise _fail(

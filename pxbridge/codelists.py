@@ -1,8 +1,11 @@
 """Code lists of table variables as PxWebApi 2.0 has them (shared/reference/pxapi.md § 1.6, § 1.8 step 4,
-§ 1.10; classic ``agg:``/``vs:`` filters, § 2.3): a valueset (``vs_…``) offers a subset of a variable's
-values, an aggregation (``agg_…``) offers groups of them, each cell the sum of its group's cells. Applied
-to a variable, a code list replaces its values: value codes in a selection then name the code list's
-values. Plain functions of the stored rows and cells; never imports Flask.
+§ 1.10; classic ``agg:``/``agg_single:``/``agg_all:``/``vs:`` filters, § 2.3): a valueset (``vs_…``)
+offers a subset of a variable's values, an aggregation (``agg_…``) offers groups of them, each cell the
+sum of its group's cells. Applied to a variable, a code list replaces its values: value codes in a
+selection then name the code list's values. An aggregation can also be applied as PxWeb's
+GroupingIncludesType (``include``): its groups (``aggregated``, the default), its groups' members
+(``single``: the variable's own values, in group order, each once) or both (``all``: each group, then
+its members). Plain functions of the stored rows and cells; never imports Flask.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from pxbridge.models import DataTable, TableCodeList, TableCodeListLink, TableVa
 from pxbridge.selection import Selection, VariableLike, problem, variable_index
 
 AGGREGATION, VALUESET = "Aggregation", "Valueset"
+#: What an aggregation applied to a variable offers (PxWeb's GroupingIncludesType): its groups, its
+#: groups' members (the variable's values), or each group followed by its members.
+AGGREGATED, SINGLE, ALL = "aggregated", "single", "all"
+INCLUDES = (AGGREGATED, SINGLE, ALL)
 #: An id: ``agg_`` or ``vs_`` and up to 96 characters that need no escaping in a URL path segment
 #: (letters of any script, digits, ``_ - .``), e.g. ``agg_Fylker2024``, ``vs_RegionLän07``.
 CODELIST_ID = re.compile(r"^(agg|vs)_[\w.-]{1,96}$")
@@ -100,7 +107,8 @@ class CodeList:
 class Applied:
     """A code list on one table variable, itself a variable for :func:`pxbridge.selection.resolve`:
     ``codes`` are the code list's values present in the table, ``sources[i]`` the variable's positions
-    value ``i`` stands for."""
+    value ``i`` stands for. ``include`` (an aggregation's): which of its values it offers, see
+    :func:`apply`."""
 
     codelist: CodeList
     code: str
@@ -109,22 +117,53 @@ class Applied:
     role: str | None
     values: tuple[CodeValue, ...]  # parallel to codes
     sources: tuple[tuple[int, ...], ...]  # parallel to codes
+    include: str = AGGREGATED
 
     @property
     def aggregation(self) -> bool:
-        return self.codelist.aggregation
+        """Whether values are sums of their sources: an aggregation's, unless it offers only its
+        groups' members (the table's own cells)."""
+        return self.codelist.aggregation and self.include != SINGLE
 
 
-def apply(variable: TableVariable, codelist: CodeList) -> Applied:
+def apply(variable: TableVariable, codelist: CodeList, include: str = AGGREGATED) -> Applied:
     """``codelist`` on ``variable``. A value (or group member) whose code the table lacks is left out,
-    and so is a group left with no members, so a table uploaded again with fewer values still works."""
+    and so is a group left with no members, so a table uploaded again with fewer values still works.
+
+    An aggregation's ``include`` (PxWeb's PXFileBuilder.ApplyGrouping): ``aggregated``, its groups;
+    ``single``, for each group in order its members (values of the variable, with its labels), a code
+    already offered skipped; ``all``, for each group in order the group and then its members, a code
+    already offered skipped. Raises ValueError for another ``include``, or one other than
+    ``aggregated`` on a valueset."""
+    if include not in INCLUDES or (include != AGGREGATED and not codelist.aggregation):
+        raise ValueError(f"{codelist.id} cannot be applied as {include!r}")
     at = {code: i for i, code in enumerate(variable.codes)}
-    values, sources = [], []
-    for value in codelist.values:
-        present = tuple(at[c] for c in value.sources if c in at)
-        if present:
+    values: list[CodeValue] = []
+    sources: list[tuple[int, ...]] = []
+    seen: set[str] = set()
+
+    def offer(value: CodeValue, present: tuple[int, ...]) -> None:
+        if value.code not in seen:
+            seen.add(value.code)
             values.append(value)
             sources.append(present)
+
+    en = variable.labels_en
+    for value in codelist.values:
+        present = tuple(at[c] for c in value.sources if c in at)
+        if not present:
+            continue
+        if include != SINGLE:
+            offer(value, present)
+        if include != AGGREGATED:
+            for p in present:
+                member = CodeValue(
+                    code=variable.codes[p],
+                    label_nb=variable.labels_nb[p],
+                    label_en=en[p] if p < len(en) else "",
+                    sources=(variable.codes[p],),
+                )
+                offer(member, (p,))
     return Applied(
         codelist=codelist,
         code=variable.code,
@@ -133,6 +172,7 @@ def apply(variable: TableVariable, codelist: CodeList) -> Applied:
         role=variable.role,
         values=tuple(values),
         sources=tuple(sources),
+        include=include,
     )
 
 
@@ -145,10 +185,13 @@ def choose(
     variables: Sequence[TableVariable],
     available: Sequence[CodeList],
     wanted: Mapping[str, str],
+    include: Mapping[str, str] | None = None,
 ) -> dict[int, Applied]:
     """The code lists a selection names (``{variable code or "time": codelist id}``), by variable
-    position. Raises 400 "Non-existent variable", and "Non-existent codelist" for an id that is not a
-    code list of that variable of this table."""
+    position; ``include`` (by the same keys, default ``aggregated``): what each aggregation offers
+    (:func:`apply`). Raises 400 "Non-existent variable", and "Non-existent codelist" for an id that is
+    not a code list of that variable of this table, or a valueset with an ``include``."""
+    include = include or {}
     chosen: dict[int, Applied] = {}
     for name, codelist_id in wanted.items():
         index = variable_index(variables, name)
@@ -157,13 +200,19 @@ def choose(
         found = next((c for c in candidates if c.id == codelist_id), None) or next(
             (c for c in candidates if c.id.lower() == codelist_id.lower()), None
         )
-        if found is None or kind_of(found.id) is None:
+        how = include.get(name, AGGREGATED)
+        if (
+            found is None
+            or kind_of(found.id) is None
+            or how not in INCLUDES
+            or (how != AGGREGATED and not found.aggregation)
+        ):
             raise problem(
                 400,
                 "Non-existent codelist",
                 f"Non-existent codelist {codelist_id} for variable {variable.code}",
             )
-        chosen[index] = apply(variable, found)
+        chosen[index] = apply(variable, found, how)
     return chosen
 
 
@@ -175,15 +224,17 @@ def variables_with(
 
 
 def source_positions(applied: Applied, pick: Sequence[int]) -> list[int]:
-    """The variable's positions a pick of the code list's values reads: a valueset's in the pick's
-    order, an aggregation's every member once, in table order."""
+    """The variable's positions a pick of the code list's values reads: a valueset's (or an
+    aggregation's members only, ``single``) in the pick's order, an aggregation's every member once, in
+    table order (once even if it is a picked value itself and a member of a picked group, ``all``)."""
     if not applied.aggregation:
         return [applied.sources[i][0] for i in pick]
     return sorted({p for i in pick for p in applied.sources[i]})
 
 
 def groups(applied: Applied, pick: Sequence[int]) -> list[list[int]]:
-    """For an aggregation: each picked group's members as positions in :func:`source_positions`."""
+    """For an aggregation: each picked value's members as positions in :func:`source_positions` (a
+    member value of ``all``: its one position; a position may be in several)."""
     read = {p: n for n, p in enumerate(source_positions(applied, pick))}
     return [[read[p] for p in applied.sources[i]] for i in pick]
 
@@ -245,7 +296,8 @@ def check_additive(table: DataTable, selection: Selection, applied: Mapping[int,
 def dimension(
     variable: TableVariable, applied: Applied, pick: Sequence[int] | None, lang: str
 ) -> Dimension:
-    """An aggregated variable as a cube dimension: the picked groups (None: all), in ``lang``."""
+    """An aggregated variable as a cube dimension: the picked values (None: all; groups, and with
+    ``all`` members too), in ``lang``."""
     chosen = range(len(applied.codes)) if pick is None else pick
     notes = variable.notes.get(lang) or variable.notes.get("nb") or []
     return Dimension(

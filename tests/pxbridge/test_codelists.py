@@ -1,7 +1,7 @@
 """PxWebApi 2.0 code lists: a producer puts an aggregation (``agg_…``) or a valueset (``vs_…``) on a
 variable of its table (scoped to the producer); /codelists/{id} shows it, the metadata lists it under
 both spellings, a selection with it cuts or sums the cells (a missing cell stays missing), in PxWebApi 2.0,
-saved queries and the classic API (``agg:``/``vs:``), and through pxwebpy."""
+saved queries and the classic API (``agg:``/``agg_single:``/``agg_all:``/``vs:``), and through pxwebpy."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from portal.clock import FixedClock
 from portal.db import get_database
 from pxbridge import cells
-from pxbridge.codelists import aggregate
-from pxbridge.models import TableCodeList
+from pxbridge.codelists import CodeList, CodeValue, aggregate, apply, groups, source_positions
+from pxbridge.models import TableCodeList, TableVariable
 from tests.conftest import START, bearer, make_token
 from tests.pxbridge import conftest as px
 from tests.pxbridge.conftest import API, upload_embargoed
@@ -92,6 +92,48 @@ def test_aggregate_sums_groups_and_keeps_the_first_symbol() -> None:
     # On the first axis: the rows summed per column.
     summed = aggregate(np.arange(6, dtype=np.float64), (2, 3), 0, [[0, 1]])
     assert summed.tolist() == [3.0, 5.0, 7.0]
+
+
+def test_apply_offers_groups_members_or_both() -> None:
+    # Groups A = x + y and B = y + z (y in both) on a variable x, y, z.
+    variable = TableVariable(
+        code="V",
+        codes=["x", "y", "z"],
+        labels_nb=["Eks", "Y", "Zet"],
+        labels_en=["Ex", "Why", ""],
+        elimination=False,
+        role=None,
+    )
+    grouping = CodeList(
+        id="agg_G",
+        kind="Aggregation",
+        variable="V",
+        label_nb="G",
+        label_en="G",
+        values=(CodeValue("A", "A nb", "A en", ("x", "y")), CodeValue("B", "B nb", "", ("y", "z"))),
+    )
+    grouped = apply(variable, grouping)
+    assert grouped.codes == ["A", "B"] and grouped.aggregation
+    single = apply(variable, grouping, "single")
+    assert single.codes == ["x", "y", "z"] and not single.aggregation  # y once
+    assert [v.label("en") for v in single.values] == ["Ex", "Why", "Zet"]
+    assert single.sources == ((0,), (1,), (2,))
+    assert source_positions(single, [2, 0]) == [2, 0]  # the pick's order, the table's own cells
+    both = apply(variable, grouping, "all")
+    assert both.codes == ["A", "x", "y", "B", "z"] and both.aggregation
+    # Every value picked: each position read once, y used by A, by itself and by B.
+    pick = range(len(both.codes))
+    assert source_positions(both, pick) == [0, 1, 2]
+    members = groups(both, pick)
+    assert members == [[0, 1], [0], [1], [1, 2], [2]]
+    values = np.array([1.0, 10.0, 100.0, 2.0, 20.0, cells.encode(":")])  # two rows × x, y, z
+    out = aggregate(values, (2, 3), 1, members)
+    decoded = [cells.decode(v) or float(v) for v in out.tolist()]
+    assert decoded == [11.0, 1.0, 10.0, 110.0, 100.0, 22.0, 2.0, 20.0, ":", ":"]
+    # A valueset offers its values only.
+    valueset = CodeList("vs_S", "Valueset", "V", "S", "S", (CodeValue("x", "", "", ("x",)),))
+    with pytest.raises(ValueError):
+        apply(variable, valueset, "single")
 
 
 # Writing them ------------------------------------------------------------------------------------
@@ -364,6 +406,67 @@ def test_classic_api_agg_and_vs_filters(client: FlaskClient, with_codelists: str
     ):
         response = query(wrong)
         assert response.status_code == 400 and "error" in response.json, wrong
+
+
+def test_classic_api_agg_single_and_agg_all(client: FlaskClient, with_codelists: str) -> None:
+    def query(region: dict[str, object], contents: str = "Folkemengde") -> Any:
+        return client.post(
+            f"/api/v0/en/table/{with_codelists}",
+            json={
+                "query": [
+                    {"code": "Region", "selection": region},
+                    {"code": "ContentsCode", "selection": {"filter": "item", "values": [contents]}},
+                    {"code": "Tid", "selection": {"filter": "item", "values": ["2023"]}},
+                ],
+                "response": {"format": "json-stat2"},
+            },
+        )
+
+    error = "The request for variable 'Region' has an error. Please check your query."
+    # agg_single: the groups' members, the variable's own values, labels and cells (no sums).
+    single = query({"filter": f"agg_single:{AGG}", "values": ["50", "03"]})
+    assert single.status_code == 200, single.text
+    category = single.json["dimension"]["Region"]["category"]
+    assert category["index"] == {"03": 0, "50": 1}
+    assert category["label"] == {"03": "Oslo", "50": "Trøndelag"}
+    assert single.json["value"] == [folkemengde(1, 8), folkemengde(4, 8)]
+    # A group is not one of the values it offers; nor is a value outside every group.
+    for values in (["SOR"], ["0"]):
+        refused = query({"filter": f"agg_single:{AGG}", "values": values})
+        assert refused.status_code == 400 and refused.json == {"error": error}, values
+    # Every member, in group order; the id without its prefix names the same code list.
+    every = query({"filter": "agg_single:Landsdeler", "values": ["50", "46", "11", "03"]})
+    assert every.status_code == 200, every.text
+    assert every.json["dimension"]["Region"]["category"]["index"] == {
+        "03": 0,
+        "11": 1,
+        "46": 2,
+        "50": 3,
+    }
+    assert every.json["value"] == [folkemengde(r, 8) for r in (1, 2, 3, 4)]
+
+    # agg_all: each group (summed), then its members (their own cells), in grouping order.
+    both = query({"filter": f"AGG_ALL:{AGG}", "values": ["MIDT", "03", "SOR"]})
+    assert both.status_code == 200, both.text
+    category = both.json["dimension"]["Region"]["category"]
+    assert category["index"] == {"SOR": 0, "03": 1, "MIDT": 2}
+    assert category["label"] == {"SOR": "Southern Norway", "03": "Oslo", "MIDT": "Central Norway"}
+    sor = folkemengde(1, 8) + folkemengde(2, 8) + folkemengde(3, 8)
+    assert both.json["value"] == [sor, folkemengde(1, 8), folkemengde(4, 8)]
+    members = query({"filter": f"agg_all:{AGG}", "values": ["50", "MIDT"]})
+    assert members.json["dimension"]["Region"]["category"]["index"] == {"MIDT": 0, "50": 1}
+    assert members.json["value"] == [folkemengde(4, 8), folkemengde(4, 8)]
+    assert query({"filter": f"agg_all:{AGG}", "values": ["0"]}).status_code == 400
+
+    # Shares: agg_single sums nothing, so they are fine; agg_all sums its groups.
+    shares = query({"filter": f"agg_single:{AGG}", "values": ["03", "46"]}, "Andel")
+    assert shares.status_code == 200, shares.text
+    summed = query({"filter": f"agg_all:{AGG}", "values": ["SOR", "03"]}, "Andel")
+    assert summed.status_code == 400 and AGG in summed.json["error"]
+    # A valueset is no aggregation, with or without its prefix; nor is an unknown id.
+    for wrong in (f"agg_single:{VS}", "agg_single:Utvalgte", f"agg_all:{VS}", "agg_all:Nope"):
+        refused = query({"filter": wrong, "values": ["03"]})
+        assert refused.status_code == 400 and refused.json == {"error": error}, wrong
 
 
 # pxwebpy -----------------------------------------------------------------------------------------
