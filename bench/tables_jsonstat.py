@@ -6,10 +6,10 @@ full-table answer < 2.5 × the raw 8 bytes a cell.
 
 "Our path" is the core the API calls, not HTTP: the PX file (fixed seed) is parsed and stored as the upload
 path does (``parse_px`` → ``store_table`` into SQLite and the cell store), the table is re-loaded with
-``service.get_table``, and a request is ``resolve`` → ``CellStore.open`` → ``build_cube`` →
-``jsonstat.stream``, either joined into one body (``jsonstat.render``) or consumed chunk by chunk as the WSGI
-server sends it. Warm: the cell file is in the page cache and its memory map in the store's cache, as in a
-serving process after the first request.
+``service.get_table``, and a request is ``resolve`` → ``CellStore.open`` and ``.symbol_positions`` →
+``build_cube`` → ``jsonstat.stream``, either joined into one body (``jsonstat.render``) or consumed chunk
+by chunk as the WSGI server sends it. Warm: the cell file is in the page cache and its memory map and
+symbol positions in the store's cache, as in a serving process after the first request.
 
 Run: ``python bench/tables_jsonstat.py`` (a few minutes; ``--quick`` for the 1M table and fewer rounds).
 Prints one JSON line and writes it to ``bench/results/<date>-<host>-tables_jsonstat.json``.
@@ -203,7 +203,8 @@ def answer(table: DataTable, store: CellStore, requested: dict[str, list[str]]) 
     selection = resolve(table.variables, requested, max_cells=MAX_CELLS)
     assert table.store_revision is not None
     stored = store.open(table.id, table.store_revision)
-    cube = build_cube(table, stored, selection, "nb")
+    nan_at = store.symbol_positions(table.id, table.store_revision)
+    cube = build_cube(table, stored, selection, "nb", nan_at=nan_at)
     return jsonstat.stream(cube)
 
 
@@ -324,6 +325,7 @@ def bench_table(
     cells = int(table.cells)
     assert table.store_revision is not None
     stored = store.open(table.id, table.store_revision)
+    nan_at = store.symbol_positions(table.id, table.store_revision)
     values = np.array(stored)  # the same float64 cells, in memory, for the floor
     result: dict[str, Any] = {"cells": cells, "shape": [regions, 2, PERIODS]}
 
@@ -355,7 +357,7 @@ def bench_table(
     # 2. A selection of about 10 %.
     requested = selection_request(regions)
     selection = resolve(table.variables, requested, max_cells=MAX_CELLS)
-    cube = build_cube(table, stored, selection, "nb")
+    cube = build_cube(table, stored, selection, "nb", nan_at=nan_at)
     picked = np.array(cube.values)
     part = interleaved(
         {
@@ -371,7 +373,9 @@ def bench_table(
         "resolve": summary(
             timed(lambda: resolve(table.variables, requested, max_cells=MAX_CELLS), rounds)
         ),
-        "build_cube": summary(timed(lambda: build_cube(table, stored, selection, "nb"), rounds)),
+        "build_cube": summary(
+            timed(lambda: build_cube(table, stored, selection, "nb", nan_at=nan_at), rounds)
+        ),
         "serialise": summary(timed(lambda: jsonstat.render(cube), rounds)),
     }
     result["selection"] = {

@@ -45,10 +45,13 @@ def _symbol_for_payload(payload: int) -> str:
     return _PLAIN_NAN_SYMBOL
 
 
-def symbol_cells(values: NDArray[np.float64]) -> tuple[NDArray[np.int64], list[str]]:
-    """Positions (in flat order) of the cells holding symbols, and those symbols; never raises."""
+def symbol_cells(
+    values: NDArray[np.float64], known: NDArray[np.int64] | None = None
+) -> tuple[NDArray[np.int64], list[str]]:
+    """Positions (in flat order) of the cells holding symbols, and those symbols; never raises.
+    ``known``: those positions, when the caller has them (then the cells are not scanned)."""
     flat = values.reshape(-1)
-    positions = np.flatnonzero(np.isnan(flat)).astype(np.int64)
+    positions = np.flatnonzero(np.isnan(flat)).astype(np.int64) if known is None else known
     if positions.size == 0:
         return positions, []
     payloads = (np.ascontiguousarray(flat[positions]).view(np.uint64) & np.uint64(0xFF)).tolist()
@@ -71,19 +74,30 @@ def _check_shape(values: NDArray[np.float64], sizes: Sequence[int]) -> tuple[int
 
 
 def _as_index(pick: Sequence[int], size: int, dim: int) -> slice | NDArray[np.intp]:
-    positions = np.asarray(pick, dtype=np.intp).reshape(-1)
-    if positions.size and (positions.min() < 0 or positions.max() >= size):
-        raise ValueError(f"dimension {dim}: positions must lie in 0..{size - 1}")
-    if positions.size == 0:
+    """A pick as a slice where it is evenly spaced and ascending (a strided view: nothing is read
+    until the final copy), else as an index array. Checked in plain Python: a request makes a few
+    of these, and each numpy call costs more than the comparisons (bench/tables_jsonstat.py)."""
+    if not pick:
         return slice(0, 0)
-    if positions.size == 1:
-        return slice(int(positions[0]), int(positions[0]) + 1)
-    steps = np.diff(positions)
-    step = int(steps[0])
-    # An evenly spaced ascending pick is a strided view: nothing is read until the final copy.
-    if step > 0 and bool(np.all(steps == step)):
-        return slice(int(positions[0]), int(positions[-1]) + 1, step)
-    return positions
+    first, last = pick[0], pick[-1]
+    if isinstance(pick, range):
+        low, high = (first, last) if pick.step > 0 else (last, first)
+    else:
+        low, high = min(pick), max(pick)
+    if low < 0 or high >= size:
+        raise ValueError(f"dimension {dim}: positions must lie in 0..{size - 1}")
+    if len(pick) == 1:
+        return slice(first, first + 1)
+    step = pick[1] - first
+    if step > 0 and (
+        (isinstance(pick, range) and pick.step == step)
+        or (
+            last - first == step * (len(pick) - 1)
+            and list(pick) == list(range(first, last + 1, step))
+        )
+    ):
+        return slice(first, last + 1, step)
+    return np.asarray(pick, dtype=np.intp).reshape(-1)
 
 
 def select(

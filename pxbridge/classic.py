@@ -23,7 +23,7 @@ from pxbridge.extract import build_cube, label
 from pxbridge.models import DataTable
 from pxbridge.output import render
 from pxbridge.selection import Selection, VariableLike, evaluate, lookup
-from pxbridge.views import table_cells
+from pxbridge.views import table_cells, table_symbols
 
 bp = Blueprint("pxweb_classic", __name__, url_prefix="/api/v0")
 
@@ -235,7 +235,8 @@ def data(lang: str, table_id: str) -> Response:
     if name not in FORMATS:
         raise _fail(400, "Parameter error")
     selection, applied = _selection(table, body.get("query", []))
-    cube = build_cube(table, table_cells(table, selection), selection, portal_lang, applied=applied)
+    stored, nan_at = table_cells(table, selection), table_symbols(table)
+    cube = build_cube(table, stored, selection, portal_lang, applied=applied, nan_at=nan_at)
     if FORMATS[name] == "json-stat":
         return _json(_jsonstat1(cube))
     try:

@@ -13,6 +13,8 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from pxbridge import cells
+
 
 @dataclass(frozen=True)
 class Dimension:
@@ -32,6 +34,12 @@ class Dimension:
 class Unit:
     base: str  # e.g. "personer", "kroner"
     decimals: int
+
+
+@dataclass(frozen=True)
+class KnownSymbols:
+    of: NDArray[np.float64]  # the values array the positions are of
+    positions: NDArray[np.int64]  # sorted flat positions of its symbol (NaN) cells
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,18 @@ class Cube:
     official: bool = True
     subject_code: str = ""
     languages: tuple[str, ...] = ("nb",)
+    #: The flat positions of the symbol cells in ``values``, sorted, when the builder knew them
+    #: (from the cell store, :func:`pxbridge.extract.build_cube`), with the array they are of.
+    known_symbols: KnownSymbols | None = field(default=None, compare=False, repr=False)
+
+    def symbol_cells(self) -> tuple[NDArray[np.int64], list[str]]:
+        """The positions in ``values`` of the cells holding symbols, and those symbols
+        (:func:`pxbridge.cells.symbol_cells`): from ``known_symbols`` when they are of these very
+        values (a cube copied with other values scans them)."""
+        known = self.known_symbols
+        if known is not None and known.of is self.values:
+            return cells.symbol_cells(self.values, known.positions)
+        return cells.symbol_cells(self.values)
 
     @property
     def sizes(self) -> tuple[int, ...]:

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from pxbridge import cells, codelists
 from pxbridge.codelists import Applied
-from pxbridge.cube import Cube, Dimension, Unit
+from pxbridge.cube import Cube, Dimension, KnownSymbols, Unit
 from pxbridge.models import DataTable, TableVariable
 from pxbridge.selection import Selection, problem
 
@@ -93,6 +93,14 @@ def _sum_out(
     return np.ascontiguousarray(result, dtype=np.float64).reshape(-1)
 
 
+def _compact(pick: Sequence[int]) -> Sequence[int]:
+    """A selection's pick (positions in table order: ascending, distinct) as a range when it is a
+    run of neighbours, which the cells and the dimensions then slice."""
+    if pick and pick[-1] - pick[0] == len(pick) - 1:
+        return range(pick[0], pick[-1] + 1)
+    return pick
+
+
 def build_cube(
     table: DataTable,
     stored: NDArray[np.float64],
@@ -102,6 +110,7 @@ def build_cube(
     stub: Sequence[str] = (),
     heading: Sequence[str] = (),
     applied: Mapping[int, Applied] | None = None,
+    nan_at: NDArray[np.int64] | None = None,
 ) -> Cube:
     """The selected cells of ``table`` in ``lang``. ``stub``/``heading`` (variable codes, ``time`` for the
     time variable) reorder the output as PxWebApi's placement; naming only one side puts the rest on
@@ -110,7 +119,11 @@ def build_cube(
     ``applied``: code lists by variable position (:func:`pxbridge.codelists.choose`), whose picks in
     ``selection`` are positions among the code list's values: a valueset's stand for the variable's
     values, an aggregation's groups are summed (:func:`pxbridge.codelists.aggregate`). Raises a 400
-    problem for an aggregation of contents that cannot be summed."""
+    problem for an aggregation of contents that cannot be summed.
+
+    ``nan_at``: the sorted flat positions of ``stored``'s symbol cells
+    (:meth:`pxbridge.store.CellStore.symbol_positions`). With them, the answer's symbol cells are
+    found by index arithmetic on those few positions rather than by scanning every cell it holds."""
     variables = table.variables
     applied = applied or {}
     codelists.check_additive(table, selection, applied)
@@ -127,7 +140,7 @@ def build_cube(
             if on.aggregation:
                 grouped[index] = codelists.groups(on, pick)
         elif pick is not None:
-            picks.append(list(pick))
+            picks.append(_compact(pick))
             kept.append(index)
         elif variable.elimination_code and variable.elimination_code in variable.codes:
             picks.append([variable.codes.index(variable.elimination_code)])
@@ -147,6 +160,10 @@ def build_cube(
         values = cells.permute(values, [len(d.codes) for d in dims], order)
         dims = [dims[i] for i in order]
     stub_count = _stub_count(table, [kept[i] for i in order], stub, heading)
+    known = None
+    if nan_at is not None and not grouped and not summed:
+        positions = carried_symbols(nan_at, sizes, picks, [kept[i] for i in order], values.size)
+        known = None if positions is None else KnownSymbols(values, positions)
     return Cube(
         table_id=table.id,
         matrix=table.matrix,
@@ -165,7 +182,100 @@ def build_cube(
         official=table.official,
         subject_code=table.subject_code,
         languages=tuple(table.languages.split(",")),
+        known_symbols=known,
     )
+
+
+#: Up to this many stored symbol cells, :func:`carried_symbols` works in plain Python (a few
+#: microseconds), beyond it with numpy (a dozen calls, each costing more than a short loop).
+FEW_SYMBOLS = 256
+
+
+def carried_symbols(
+    nan_at: NDArray[np.int64],
+    sizes: Sequence[int],
+    picks: Sequence[Sequence[int] | None],
+    ordered: Sequence[int],
+    cells_out: int,
+) -> NDArray[np.int64] | None:
+    """Where the stored symbol cells ``nan_at`` land in a selection: their sorted flat positions among
+    the selected cells, laid out over the variables ``ordered`` (the answer's order; a variable not in
+    it has one value picked). Each stored position's index on every variable goes through the
+    inverse of its pick (not picked: left out). None when scanning the ``cells_out`` selected cells is
+    the cheaper way (more symbol cells than an eighth of them) or a pick repeats a position."""
+    if nan_at.size * 8 > cells_out:
+        return None
+    if all(p is None for p in picks) and list(ordered) == list(range(len(picks))):
+        return nan_at  # the whole table, as stored
+    inverses: list[dict[int, int] | range | None] = []
+    for pick in picks:
+        if pick is None or (isinstance(pick, range) and pick.step == 1):
+            inverses.append(pick)
+            continue
+        output_at = dict(zip(pick, range(len(pick)), strict=True))
+        if len(output_at) != len(pick):
+            return None  # a position picked twice: its cells are in the answer twice
+        inverses.append(output_at)
+    if nan_at.size > FEW_SYMBOLS:
+        return _carried_numpy(nan_at, sizes, picks, inverses, ordered)
+    shape = [sizes[d] if picks[d] is None else len(picks[d] or ()) for d in range(len(sizes))]
+    strides = dict.fromkeys(range(len(sizes)), 0)
+    stride = 1
+    for d in reversed(ordered):
+        strides[d] = stride
+        stride *= shape[d]
+    found: list[int] = []
+    dims = list(range(len(sizes) - 1, -1, -1))
+    for position in nan_at.tolist():
+        flat = 0
+        for d in dims:
+            position, i = divmod(position, sizes[d])
+            inverse = inverses[d]
+            if inverse is None:
+                at: int | None = i
+            elif isinstance(inverse, range):
+                at = i - inverse.start if inverse.start <= i < inverse.stop else None
+            else:
+                at = inverse.get(i)
+            if at is None:
+                break
+            flat += at * strides[d]
+        else:
+            found.append(flat)
+    found.sort()
+    return np.array(found, dtype=np.int64)
+
+
+def _carried_numpy(
+    nan_at: NDArray[np.int64],
+    sizes: Sequence[int],
+    picks: Sequence[Sequence[int] | None],
+    inverses: Sequence[dict[int, int] | range | None],
+    ordered: Sequence[int],
+) -> NDArray[np.int64]:
+    index = np.unravel_index(nan_at, tuple(sizes))
+    keep = np.ones(nan_at.size, dtype=bool)
+    at: list[NDArray[np.intp]] = []
+    for d, pick in enumerate(picks):
+        inverse = inverses[d]
+        if pick is None or inverse is None:
+            at.append(index[d])
+            continue
+        table = np.full(sizes[d], -1, dtype=np.intp)
+        if isinstance(inverse, range):
+            table[inverse.start : inverse.stop] = np.arange(len(inverse), dtype=np.intp)
+        else:
+            table[np.fromiter(inverse.keys(), dtype=np.intp, count=len(inverse))] = np.fromiter(
+                inverse.values(), dtype=np.intp, count=len(inverse)
+            )
+        found = table[index[d]]
+        keep &= found >= 0
+        at.append(found)
+    if not ordered:
+        return np.zeros(1 if keep.any() else 0, dtype=np.int64)
+    shape = tuple(sizes[d] if picks[d] is None else len(picks[d] or ()) for d in ordered)
+    flat = np.ravel_multi_index(tuple(at[d][keep] for d in ordered), shape)
+    return np.sort(flat).astype(np.int64)
 
 
 def check_placement(

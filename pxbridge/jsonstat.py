@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import orjson
 
-from pxbridge import cells
 from pxbridge.cube import Cube
 
 # Cells per serialised piece: small enough that a piece and its copy stay a few MB (peak memory).
@@ -121,9 +120,10 @@ def stream(cube: Cube, **kwargs: Any) -> Iterator[bytes]:
     joined (bench/tables_jsonstat.py). A table served from the memory map is chunked, so a
     10-million-cell answer never holds its body, nor its values, whole."""
     values = np.asarray(cube.values)  # a view of the memory map, not a copy, for a full table
+    positions, symbols = cube.symbol_cells()  # from the store's positions: no pass over the cells
     status = {
-        position: cube.symbols.get(symbol, symbol)
-        for position, symbol in cells.status_map(values).items()
+        str(position): cube.symbols.get(symbol, symbol)
+        for position, symbol in zip(positions.tolist(), symbols, strict=True)
     }
     body = dataset(cube, **kwargs)
     if (

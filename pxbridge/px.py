@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -356,6 +357,13 @@ def parse_px(data: bytes, *, max_cells: int = 20_000_000) -> PxTable:
                 continue
         else:
             codes = list(texts)
+        repeated = next((c for c, n in Counter(codes).items() if n > 1), None)
+        if repeated is not None:
+            stated = codes_stmt or timeval or values_stmt
+            problems.append(
+                problem(stated.line, f'{stated.name}: the code "{repeated}" is listed twice')
+            )
+            continue
 
         elimination, elimination_code = False, None
         elim = meta.get("ELIMINATION", None, (name,))

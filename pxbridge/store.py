@@ -1,7 +1,9 @@
-"""Table cells on disk: one ``.npy`` file per table revision, opened as a read-only memory map.
+"""Table cells on disk: one ``.npy`` file per table revision, opened as a read-only memory map, and
+beside it ``<revision>.nan.npy``, the flat positions of its symbol cells (the NaNs, see
+:mod:`pxbridge.cells`), so an answer finds its ``status`` without scanning the cells it sends.
 
-Files are named by a hash of their content, so a revision never changes once written and open
-maps can be cached and shared between threads.
+Files are named by a hash of their content, so a revision never changes once written, and open maps
+and symbol positions can be cached and shared between threads.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +23,38 @@ from numpy.typing import NDArray
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REVISION = re.compile(r"[0-9a-f]{16}")
 _CACHE_SIZE = 32
+_SCAN = 1 << 20  # cells per chunk when finding the symbol cells of a stored revision
+
+
+def nan_positions(values: NDArray[np.float64]) -> NDArray[np.int64]:
+    """The sorted flat positions of the NaN cells of ``values``, read a chunk at a time (a memory
+    map is never copied whole)."""
+    flat = values.reshape(-1)
+    found = [
+        np.flatnonzero(np.isnan(flat[start : start + _SCAN])) + start
+        for start in range(0, flat.size, _SCAN)
+    ]
+    return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
+
+
+def _write_atomically(path: Path, values: NDArray[Any]) -> None:
+    """``values`` as ``path`` (an .npy file), written to a temporary file, synced, then renamed;
+    leaves no partial file behind."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=values.dtype, shape=values.shape)
+        out[:] = values
+        out.flush()
+        del out
+        with open(tmp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
 
 
 def _checked(pattern: re.Pattern[str], what: str, value: str) -> str:
@@ -34,6 +69,7 @@ class CellStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._maps: dict[Path, NDArray[np.float64]] = {}
+        self._nans: dict[Path, NDArray[np.int64]] = {}
         self._lock = threading.Lock()
 
     def _path(self, key: str, revision: str) -> Path:
@@ -54,21 +90,9 @@ class CellStore:
         if path.exists():
             return revision
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float64, shape=flat.shape)
-            out[:] = flat
-            out.flush()
-            del out
-            with open(tmp, "rb+") as handle:
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-            raise
+        # The symbol positions first: a revision whose cells exist always has them (or computes them).
+        _write_atomically(_nan_path(path), nan_positions(flat))
+        _write_atomically(path, flat)
         return revision
 
     def open(self, key: str, revision: str) -> NDArray[np.float64]:
@@ -89,10 +113,41 @@ class CellStore:
             self._maps[path] = values
         return values
 
+    def symbol_positions(self, key: str, revision: str) -> NDArray[np.int64]:
+        """The sorted flat positions of the revision's symbol cells, from ``<revision>.nan.npy``
+        (for cells stored before that file existed: found in the cells once, and written).
+
+        Raises ValueError for a malformed key or revision and FileNotFoundError when absent.
+        """
+        path = self._path(key, revision)
+        with self._lock:
+            cached = self._nans.get(path)
+            if cached is not None:
+                return cached
+        side = _nan_path(path)
+        try:
+            positions: NDArray[np.int64] = np.load(side)
+        except FileNotFoundError:
+            positions = nan_positions(self.open(key, revision))
+            with contextlib.suppress(OSError):  # a read-only store still answers
+                _write_atomically(side, positions)
+        positions.setflags(write=False)
+        with self._lock:
+            if len(self._nans) >= _CACHE_SIZE:
+                self._nans.pop(next(iter(self._nans)))
+            self._nans[path] = positions
+        return positions
+
     def delete(self, key: str, revision: str) -> None:
         """Remove a revision; a missing one is not an error. Raises ValueError for a bad name."""
         path = self._path(key, revision)
         with self._lock:
             self._maps.pop(path, None)
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+            self._nans.pop(path, None)
+        for name in (path, _nan_path(path)):
+            with contextlib.suppress(FileNotFoundError):
+                name.unlink()
+
+
+def _nan_path(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(".npy") + ".nan.npy")

@@ -35,6 +35,13 @@ def table_cells(table: DataTable, selection: Selection) -> NDArray[np.float64]:
     return get_store().open(table.id, table.store_revision)
 
 
+def table_symbols(table: DataTable) -> NDArray[np.int64] | None:
+    """The flat positions of the table's stored symbol cells (None for a table without cells)."""
+    if table.store_revision is None:
+        return None
+    return get_store().symbol_positions(table.id, table.store_revision)
+
+
 def applied_codelists(
     table: DataTable,
     wanted: Mapping[str, str] | None,
@@ -86,7 +93,16 @@ def select_cube(
         check_placement(table, selection, stub, heading)  # before the remote is asked
         return place(_remote_cube(table, selection, lang), table, stub, heading), selection
     stored = table_cells(table, selection)
-    cube = build_cube(table, stored, selection, lang, stub=stub, heading=heading, applied=applied)
+    cube = build_cube(
+        table,
+        stored,
+        selection,
+        lang,
+        stub=stub,
+        heading=heading,
+        applied=applied,
+        nan_at=table_symbols(table),
+    )
     return cube, selection
 
 

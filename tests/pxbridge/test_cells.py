@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import orjson
 import pytest
 
-from pxbridge import cells
+from pxbridge import cells, extract
+from pxbridge.extract import carried_symbols
 from pxbridge.store import CellStore
 
 
@@ -112,10 +114,73 @@ def test_store_round_trip_is_a_memmap(tmp_path: Path) -> None:
     assert not opened.flags.writeable
     assert _payloads(opened) == _payloads(values)
     assert store.open("tab_05810", revision) is opened
-    assert list((tmp_path / "tab_05810").iterdir()) == [tmp_path / "tab_05810" / f"{revision}.npy"]
+    folder = tmp_path / "tab_05810"
+    assert sorted(folder.iterdir()) == [folder / f"{revision}.nan.npy", folder / f"{revision}.npy"]
+    assert store.symbol_positions("tab_05810", revision).tolist() == [1]
     store.delete("tab_05810", revision)
     with pytest.raises(FileNotFoundError):
         store.open("tab_05810", revision)
+    with pytest.raises(FileNotFoundError):
+        store.symbol_positions("tab_05810", revision)
+    assert list(folder.iterdir()) == []
+
+
+def test_symbol_positions_of_cells_stored_without_them_are_found_and_kept(tmp_path: Path) -> None:
+    values = np.arange(3_000_000, dtype=np.float64)  # three scan chunks
+    at = [5, 1_048_576, 2_999_999]
+    values[at] = [cells.encode(".."), cells.encode(":"), float("nan")]
+    revision = CellStore(tmp_path).put("t", values)
+    side = tmp_path / "t" / f"{revision}.nan.npy"
+    side.unlink()  # as a store written before the side file existed
+    store = CellStore(tmp_path)
+    found = store.symbol_positions("t", revision)
+    assert found.tolist() == at and not found.flags.writeable
+    assert np.load(side).tolist() == at  # written for the next process
+    assert store.symbol_positions("t", revision) is found
+
+
+@pytest.mark.parametrize("few", [extract.FEW_SYMBOLS, 0], ids=["python", "numpy"])
+def test_carried_symbols_match_a_scan_of_the_selected_cells(
+    few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Index arithmetic on the stored symbol positions finds exactly the symbol cells a scan of the
+    selection finds: picks in any order, a single value left out of the answer (an elimination
+    value), and any placement."""
+    monkeypatch.setattr(extract, "FEW_SYMBOLS", few)
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        sizes = [int(n) for n in rng.integers(1, 7, size=int(rng.integers(1, 5)))]
+        values = rng.uniform(0, 10, size=math.prod(sizes))
+        values[rng.random(values.size) < 0.1] = cells.encode(":")
+        picks: list[Sequence[int] | None] = []
+        for n in sizes:
+            kind, some = rng.integers(4), int(rng.integers(1, n + 1))
+            if kind == 0:
+                picks.append(None)
+            elif kind == 1:
+                picks.append([int(rng.integers(n))])
+            elif kind == 2:
+                picks.append(range(n - some, n))  # a run of neighbours, as build_cube passes one
+            else:
+                picks.append([int(p) for p in rng.permutation(n)[:some]])
+        left_out = {
+            d for d, p in enumerate(picks) if p is not None and len(p) == 1 and rng.random() < 0.5
+        }
+        kept = [d for d in range(len(sizes)) if d not in left_out]
+        order = [int(i) for i in rng.permutation(len(kept))]
+        picked = cells.select(values, sizes, picks)
+        shape = [sizes[d] if picks[d] is None else len(picks[d] or ()) for d in range(len(sizes))]
+        kept_sizes = [shape[d] for d in kept]
+        answer = cells.permute(picked, kept_sizes, order) if kept else picked
+        ordered = [kept[i] for i in order]
+        nan_at = np.flatnonzero(np.isnan(values)).astype(np.int64)
+        got = carried_symbols(nan_at, sizes, picks, ordered, 10**9)
+        assert got is not None
+        assert got.tolist() == np.flatnonzero(np.isnan(answer)).tolist(), (sizes, picks, ordered)
+    # Many symbol cells for a small answer, or a position picked twice: scan instead.
+    nan_at = np.arange(100, dtype=np.int64)
+    assert carried_symbols(nan_at, [100], [[1, 2]], [0], 2) is None
+    assert carried_symbols(np.array([3]), [10], [[3, 3]], [0], 1000) is None
 
 
 def test_store_rejects_path_tricks(tmp_path: Path) -> None:

@@ -327,3 +327,12 @@ def test_timeval_ranges_expand_for_quarters_months_and_weeks() -> None:
     # 2020 has 53 ISO weeks.
     data = 'MATRIX="T";\nHEADING="t";\nVALUES("t")="a","b";\nTIMEVAL("t")=TLIST(W1,"2020W53"-"2021W01");\nDATA=\n1 2;\n'
     assert parse_px(data.encode()).variables[0].codes == ("2020W53", "2021W01")
+
+
+def test_a_code_listed_twice_is_refused_naming_its_line() -> None:
+    """A selection names values by code, so two values with one code cannot both be chosen."""
+    error = _error(MINIMAL.replace('"x","y";', '"x","y";\nCODES("a")="1","1";'))
+    assert error.errors[0].pointer == "line 5"
+    assert error.errors[0].detail == 'CODES("a"): the code "1" is listed twice'
+    texts = _error(MINIMAL.replace('"x","y";', '"x","x";'))
+    assert texts.errors[0].detail == 'VALUES("a"): the code "x" is listed twice'

@@ -260,3 +260,26 @@ def test_every_format_has_its_content_and_type(client: FlaskClient, test_table: 
     assert parquet.num_rows == len(REGIONS) * len(YEARS)
     assert get("px").content_type.startswith("application/octet-stream")
     assert get("json-stat2").content_type.startswith("application/json")
+
+
+def test_status_names_exactly_the_null_cells_of_any_cut_and_placement(
+    client: FlaskClient, test_table: str
+) -> None:
+    """The answer's symbol cells come from the cell store's symbol positions by index arithmetic;
+    they must be the null values, wherever the selection and the placement put them."""
+    queries = [
+        "valuecodes[Region]=03,46&valuecodes[ContentsCode]=*&valuecodes[Tid]=2015,2024",
+        "valuecodes[Region]=11,03&valuecodes[ContentsCode]=Andel,Folkemengde&valuecodes[Tid]=*"
+        "&stub=Tid&heading=Region,ContentsCode",
+        "valuecodes[Region]=*&valuecodes[ContentsCode]=Andel&valuecodes[Tid]=top(10)&heading=Region",
+        "valuecodes[Region]=11&valuecodes[ContentsCode]=Andel&valuecodes[Tid]=2015",
+        "valuecodes[Region]=03&valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2024",
+    ]
+    seen = []
+    for query in queries:
+        body = client.get(f"{API}/tables/{test_table}/data?{query}").json
+        nulls = {str(i) for i, v in enumerate(body["value"]) if v is None}
+        assert set(body.get("status", {})) == nulls, query
+        seen.append(sorted(body.get("status", {}).values()))
+    # The test table's ":" is Oslo's 2024 Folkemengde, its ".." Rogaland's 2015 Andel.
+    assert seen == [[":"], ["..", ":"], [".."], [".."], [":"]]

@@ -149,7 +149,9 @@ def test_uploads_are_scoped_to_the_producer(app: Flask, client: FlaskClient) -> 
     )
     assert again.status_code == 201
     assert client.get(f"{API}/tables/99001").json["label"].startswith("99001: Ny tittel")
-    assert len(list((Path(app.instance_path) / "tables" / "99001").glob("*.npy"))) == 1
+    # One revision: its cells and their symbol positions.
+    kept = sorted(p.name for p in (Path(app.instance_path) / "tables" / "99001").iterdir())
+    assert len(kept) == 2 and kept[0].endswith(".nan.npy") and kept[1] == kept[0][:16] + ".npy"
 
 
 def test_the_rate_limit_answers_429_with_retry_after(app_config: dict[str, object]) -> None:
