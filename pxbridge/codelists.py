@@ -263,8 +263,13 @@ def aggregate(
 
 
 def check_additive(table: DataTable, selection: Selection, applied: Mapping[int, Applied]) -> None:
-    """Refuse an aggregation of contents that cannot be added up: a unit or a contents name that says
-    percent, per mille, index, price, share, rate or average. Raises a 400 problem naming them."""
+    """Refuse an aggregation of contents that cannot be added up: an average by the PX file's own
+    word (``STOCKFA=A``), or a unit or a contents name that says percent, per mille, index, price,
+    share, rate or average. Raises a 400 problem naming them.
+
+    The table-wide AGGREGALLOWED=NO does not refuse by itself: PxWebApi applies a grouping its
+    producer made whatever the keyword says (it only reports it, ``extension.px.aggregallowed``), and
+    Statistics Norway's files say NO for a whole table when one of its contents is a price."""
     summing = [a for i, a in applied.items() if a.aggregation and selection.picks[i] is not None]
     if not summing:
         return
@@ -282,15 +287,19 @@ def check_additive(table: DataTable, selection: Selection, applied: Mapping[int,
     for code, name in contents:
         unit: dict[str, Any] = table.units.get(code) or next(iter(table.units.values()), {})
         texts = [str(unit.get("nb") or ""), str(unit.get("en") or "")]
-        if any(_RATIO_UNIT.search(t) for t in texts if t) or (name and _RATIO_NAME.search(name)):
-            shown = name.split(" / ")[0] or code or table.id
-            raise problem(
-                400,
-                "Parameter error",
-                f"Codelist {summing[0].codelist.id} adds values up, but {shown} is measured in "
-                f"{texts[0] or texts[1] or 'a unit'} and cannot be summed: choose other contents, "
-                "or a valueset",
-            )
+        if unit.get("stockfa") == "A":
+            why = "is an average (STOCKFA=A)"
+        elif any(_RATIO_UNIT.search(t) for t in texts if t) or (name and _RATIO_NAME.search(name)):
+            why = f"is measured in {texts[0] or texts[1] or 'a unit'}"
+        else:
+            continue
+        shown = name.split(" / ")[0] or code or table.id
+        raise problem(
+            400,
+            "Parameter error",
+            f"Codelist {summing[0].codelist.id} adds values up, but {shown} {why} and cannot be "
+            "summed: choose other contents, or a valueset",
+        )
 
 
 def dimension(

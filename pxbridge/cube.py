@@ -63,6 +63,7 @@ class Cube:
     contact: str = ""
     notes: tuple[str, ...] = ()
     official: bool = True
+    aggregallowed: bool = True  # PX AGGREGALLOWED: whether the cells may be summed
     subject_code: str = ""
     languages: tuple[str, ...] = ("nb",)
     #: The flat positions of the symbol cells in ``values``, sorted, when the builder knew them

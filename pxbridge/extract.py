@@ -180,6 +180,7 @@ def build_cube(
         contact=table.contact,
         notes=tuple(table.notes.get(lang) or table.notes.get("nb") or []),
         official=table.official,
+        aggregallowed=table.aggregallowed,
         subject_code=table.subject_code,
         languages=tuple(table.languages.split(",")),
         known_symbols=known,

@@ -79,6 +79,7 @@ def _units(parsed: PxTable) -> dict[str, Any]:
             "nb": _nb(c.units, parsed) or _nb(parsed.units, parsed) or "",
             "en": c.units.get("en") or parsed.units.get("en", ""),
             "decimals": c.decimals,
+            **({"stockfa": c.stockfa} if c.stockfa else {}),
         }
         for c in parsed.contents_values
     }
@@ -174,6 +175,7 @@ def _write_rows(
         "contact": _nb(parsed.contact, parsed) or "",
         "notes": {lang: list(texts) for lang, texts in parsed.notes.items()},
         "official": parsed.official if parsed.official is not None else statistic.is_official,
+        "aggregallowed": parsed.aggregallowed is not False,
         "subject_code": parsed.subject_code,
         "languages": ",".join(_portal_languages(parsed.languages)),
         "time_unit": TIME_UNITS.get(time.time_scale or "", "Other") if time else "Other",

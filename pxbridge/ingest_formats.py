@@ -359,7 +359,7 @@ def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) 
     ``show``), ``role`` (time sets the PX time scale from the codes, metric makes the contents
     variable), ``value`` (dense list or sparse object), ``status`` (string, list or object),
     ``label``, ``source``, ``updated``, ``note`` and ``extension.px`` (matrix, tableid, language,
-    decimals, official-statistics, subject-code, stub, heading). A null cell becomes its status
+    decimals, official-statistics, aggregallowed, subject-code, stub, heading). A null cell becomes its status
     symbol, or ".." without one. The table id is ``table_id``, else ``extension.px.tableid``, else
     the matrix; the matrix is ``extension.px.matrix``, else the table id. Without
     ``extension.px.stub``/``heading`` every dimension but the last is in the stub.
@@ -512,6 +512,12 @@ def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) 
             official = _yes_no(px["official-statistics"])
         except ValueError:
             problems.add("/extension/px/official-statistics", "expected true or false")
+    aggregallowed = None
+    if px.get("aggregallowed") is not None:
+        try:
+            aggregallowed = _yes_no(px["aggregallowed"])
+        except ValueError:
+            problems.add("/extension/px/aggregallowed", "expected true or false")
     updated = _updated(doc.get("updated"), "/updated", problems)
     stub, heading = _placement(ids, px.get("stub"), px.get("heading"), "/extension/px", problems)
     title, source, note = doc.get("label"), doc.get("source"), doc.get("note")
@@ -557,6 +563,7 @@ def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) 
         contents_values=contents,
         symbols={symbol: symbol for symbol in cells.SYMBOLS},
         values=values,
+        aggregallowed=aggregallowed,
     )
 
 
@@ -592,7 +599,7 @@ def _jsonstat_contents(
 # CSV with a JSON sidecar
 
 _SIDECAR_KEYS = frozenset(
-    {"table_id", "title", "source", "units", "notes", "official", "dimensions"}
+    {"table_id", "title", "source", "units", "notes", "official", "aggregallowed", "dimensions"}
     | {"value_column", "decimals"}
 )
 _DIMENSION_KEYS = frozenset(
@@ -639,6 +646,12 @@ class _Sidecar:
                 self.official = _yes_no(doc["official"])
             except ValueError:
                 problems.add("/official", "expected true or false")
+        self.aggregallowed: bool | None = None
+        if doc.get("aggregallowed") is not None:
+            try:
+                self.aggregallowed = _yes_no(doc["aggregallowed"])
+            except ValueError:
+                problems.add("/aggregallowed", "expected true or false")
         value_column = doc.get("value_column", "value")
         if not isinstance(value_column, str) or not value_column.strip():
             problems.add("/value_column", "expected a column name")
@@ -923,7 +936,8 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
     (``..``, ``:``, ``-`` …). Dimension and value order come from the sidecar: its
     ``dimensions`` (code, label, role time/metric/geo/null, elimination, elimination_code,
     time_scale, values [{code, label}], units by value code on the metric dimension), and
-    ``table_id``, ``title``, ``source``, ``units``, ``notes``, ``official``, ``decimals``. Texts
+    ``table_id``, ``title``, ``source``, ``units``, ``notes``, ``official``, ``aggregallowed``
+    (false: the cells may not be summed), ``decimals``. Texts
     are by language; the title's languages are the table's, ``nb`` first when present. Every
     dimension but the last is in the stub.
 
@@ -1035,4 +1049,5 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
         contents_values=described.contents,
         symbols={symbol: symbol for symbol in cells.SYMBOLS},
         values=values,
+        aggregallowed=described.aggregallowed,
     )

@@ -80,6 +80,7 @@ def dataset(
             "tableid": cube.table_id,
             "decimals": cube.decimals,
             "official-statistics": cube.official,
+            "aggregallowed": cube.aggregallowed,
             "language": cube.language,
             "matrix": cube.matrix,
             "subject-code": cube.subject_code,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,6 +76,8 @@ class DataTable(Base):
     # language -> [texts]
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     official: Mapped[bool] = mapped_column(Boolean, default=True)
+    # PX AGGREGALLOWED: False when the cells cannot be summed (an aggregation code list is refused).
+    aggregallowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     subject_code: Mapped[str] = mapped_column(String(40), default="")
     languages: Mapped[str] = mapped_column(String(40), default="nb")
     time_unit: Mapped[str] = mapped_column(String(12), default="Other")

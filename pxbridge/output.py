@@ -90,6 +90,7 @@ def as_px_table(cube: Cube) -> PxTable:
         contents_values=contents,
         symbols=dict(cube.symbols),
         values=cube.values,
+        aggregallowed=cube.aggregallowed,
     )
 
 

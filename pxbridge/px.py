@@ -96,6 +96,8 @@ class PxTable:
     contents_values: tuple[ContentsValue, ...]
     symbols: Mapping[str, str]
     values: NDArray[np.float64]
+    #: AGGREGALLOWED: whether the cells may be summed (False for indices, averages …); None: not said.
+    aggregallowed: bool | None = None
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -520,4 +522,5 @@ def parse_px(data: bytes, *, max_cells: int = 20_000_000) -> PxTable:
         contents_values=tuple(contents_values),
         symbols=_symbols(meta),
         values=values,
+        aggregallowed=_yes_no(meta.get("AGGREGALLOWED")),
     )

@@ -287,6 +287,8 @@ def write_px(
     if table.showdecimals is not None:
         put("SHOWDECIMALS", str(table.showdecimals))
     put("MATRIX", _quote(table.matrix))
+    if table.aggregallowed is not None:  # after MATRIX, in the PX keyword order
+        put("AGGREGALLOWED", "YES" if table.aggregallowed else "NO")
     if table.table_id:
         put("TABLEID", _quote(table.table_id))
     put("SUBJECT-CODE", _quote(table.subject_code))

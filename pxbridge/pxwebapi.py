@@ -256,6 +256,7 @@ def full_cube(
         contact=table.contact,
         notes=tuple(table.notes.get(lang) or table.notes.get("nb") or []),
         official=table.official,
+        aggregallowed=table.aggregallowed,
         subject_code=table.subject_code,
     )
 

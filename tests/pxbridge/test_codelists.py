@@ -587,3 +587,62 @@ def test_delete_takes_a_codelist_off_its_table(
     assert client.delete(url, headers=ssb).status_code == 404  # already off
     with get_database(app).sessions() as s:
         assert s.get(TableCodeList, VS) is None and s.get(TableCodeList, AGG) is not None
+
+
+def test_aggregallowed_is_reported_and_an_average_is_never_summed(
+    app: Flask, client: FlaskClient, with_codelists: str
+) -> None:
+    """PX AGGREGALLOWED=NO is kept and reported (JSON-stat ``extension.px.aggregallowed``, the PX
+    output); the producer's own aggregation still applies, as in PxWebApi, but not to contents the
+    file calls an average (STOCKFA=A), in either API."""
+    token = make_token(app, "ssb", "no sums")
+    data = px.test_px("99011").replace(
+        b'MATRIX="99011";', b'MATRIX="99011";\nAGGREGALLOWED=NO;\nSTOCKFA("Folkemengde")=A;'
+    )
+    uploaded = client.post(
+        "/api/v1/tables?statistic=folkemengde",
+        data=data,
+        content_type="application/octet-stream",
+        headers=bearer(token),
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    for codelist, body in ((AGG, AGGREGATION), (VS, VALUESET)):
+        assert put(client, token, "99011", codelist, body).status_code in (200, 201)
+    base = "valuecodes[ContentsCode]=Folkemengde&valuecodes[Tid]=2023"
+    refused = client.get(
+        f"{API}/tables/99011/data?codelist[Region]={AGG}&valuecodes[Region]=*&{base}"
+    )
+    assert refused.status_code == 400
+    assert refused.json["detail"] == (
+        f"Codelist {AGG} adds values up, but Folkemengde is an average (STOCKFA=A) and cannot be "
+        "summed: choose other contents, or a valueset"
+    )
+    cut = client.get(f"{API}/tables/99011/data?codelist[Region]={VS}&valuecodes[Region]=*&{base}")
+    assert cut.status_code == 200 and cut.json["value"] == [folkemengde(1, 8), folkemengde(3, 8)]
+    assert cut.json["extension"]["px"]["aggregallowed"] is False
+    own = client.get(
+        f"{API}/tables/{with_codelists}/data?codelist[Region]={AGG}&valuecodes[Region]=*&{base}"
+    )
+    assert own.status_code == 200 and own.json["extension"]["px"]["aggregallowed"] is True
+
+    def classic(filter_: str, values: list[str]) -> Any:
+        return client.post(
+            "/api/v0/no/table/99011",
+            json={
+                "query": [
+                    {"code": "Region", "selection": {"filter": filter_, "values": values}},
+                    {
+                        "code": "ContentsCode",
+                        "selection": {"filter": "item", "values": ["Folkemengde"]},
+                    },
+                    {"code": "Tid", "selection": {"filter": "item", "values": ["2023"]}},
+                ],
+                "response": {"format": "json-stat2"},
+            },
+        )
+
+    assert classic(f"agg_all:{AGG}", ["03", "SOR"]).status_code == 400
+    single = classic(f"agg_single:{AGG}", ["03"])  # no sum: the table's own cell
+    assert single.status_code == 200 and single.json["value"] == [folkemengde(1, 8)]
+    written = client.get(f"{API}/tables/99011/data?outputFormat=px&valuecodes[Region]=03&{base}")
+    assert written.status_code == 200 and b"\nAGGREGALLOWED=NO;" in written.data

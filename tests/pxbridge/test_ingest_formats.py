@@ -176,6 +176,19 @@ def test_jsonstat_minimal_defaults() -> None:
     assert table.values.tolist() == [1.25, 2.0]
 
 
+def test_jsonstat_aggregallowed_from_the_px_extension() -> None:
+    """Our own output says ``extension.px.aggregallowed``; reading it back keeps it."""
+    px = {"tableid": "07459", "matrix": "BefolkFylke", "aggregallowed": False}
+    assert parse_jsonstat(js(dataset(extension={"px": px})), max_cells=1000).aggregallowed is False
+    assert parse_jsonstat(js(dataset()), max_cells=1000).aggregallowed is None
+    error = _bad(
+        lambda: parse_jsonstat(
+            js(dataset(extension={"px": {**px, "aggregallowed": "kanskje"}})), max_cells=1000
+        )
+    )
+    assert pointers(error) == ["/extension/px/aggregallowed"]
+
+
 def test_jsonstat_table_id_argument_wins() -> None:
     table = parse_jsonstat(js(dataset()), max_cells=1000, table_id="99999")
     assert (table.table_id, table.matrix) == ("99999", "BefolkFylke")

@@ -336,3 +336,10 @@ def test_a_code_listed_twice_is_refused_naming_its_line() -> None:
     assert error.errors[0].detail == 'CODES("a"): the code "1" is listed twice'
     texts = _error(MINIMAL.replace('"x","y";', '"x","x";'))
     assert texts.errors[0].detail == 'VALUES("a"): the code "x" is listed twice'
+
+
+def test_aggregallowed() -> None:
+    assert parse_px(MINIMAL.encode()).aggregallowed is None
+    for said, read in (("NO", False), ("YES", True)):
+        data = MINIMAL.replace('MATRIX="T";', f'MATRIX="T";\nAGGREGALLOWED={said};')
+        assert parse_px(data.encode()).aggregallowed is read
