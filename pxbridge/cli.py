@@ -119,8 +119,36 @@ def remotes_add(
 
 @remotes_group.command("sync")
 @click.argument("remote_id", type=int, required=False)
-def remotes_sync(remote_id: int | None) -> None:
-    """Mirror every remote's table list and metadata (or one); run it on a schedule, e.g. hourly."""
+@click.option(
+    "--every",
+    type=click.FloatRange(min=1.0),
+    default=None,
+    help="Keep running: sync again every this many seconds (a service instead of cron).",
+)
+@click.option(
+    "--passes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --every: stop after this many passes (default: until stopped).",
+)
+def remotes_sync(remote_id: int | None, every: float | None, passes: int | None) -> None:
+    """Mirror every remote's table list and metadata (or one). Run it on a schedule: from cron (e.g.
+    hourly), or as a long-running job with --every 3600. A remote that fails keeps its last mirror and
+    its error; the exit status is 1 when the (last) pass had a failure."""
+    import time
+
+    failed = _sync_pass(remote_id)
+    done = 1
+    while every is not None and (passes is None or done < passes):
+        time.sleep(every)
+        failed = _sync_pass(remote_id)
+        done += 1
+    if failed:
+        raise SystemExit(1)
+
+
+def _sync_pass(remote_id: int | None) -> int:
+    """One sync of every remote (or one); returns how many failed."""
     from sqlalchemy import select
 
     from pxbridge.models import RemoteSource
@@ -150,5 +178,4 @@ def remotes_sync(remote_id: int | None) -> None:
                 source = session.get(RemoteSource, number)
                 if source is not None:
                     source.last_error = error.detail[:2000]
-    if failed:
-        raise SystemExit(1)
+    return failed

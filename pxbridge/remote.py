@@ -178,6 +178,13 @@ def _updated(raw: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _aggregallowed(metadata: dict[str, Any]) -> bool:
+    """The remote's ``extension.px.aggregallowed`` (PxWebApi reports AGGREGALLOWED there); True
+    where it says nothing."""
+    px = (metadata.get("extension") or {}).get("px") if isinstance(metadata, dict) else None
+    return not (isinstance(px, dict) and px.get("aggregallowed") is False)
+
+
 def sync(session: Session, source: RemoteSource, client: RemoteSourceClient, now: datetime) -> int:
     """Mirror the remote's table list and metadata: add and refresh its tables, drop those it no
     longer lists. Returns how many tables it has. A remote failure is kept in ``last_error`` and
@@ -210,6 +217,7 @@ def sync(session: Session, source: RemoteSource, client: RemoteSourceClient, now
                 "last_period": str(item.get("lastPeriod") or (time.codes[-1] if time else "")),
                 "updated": _updated(item.get("updated") or metadata.get("updated")),
                 "units": _units(metadata),
+                "aggregallowed": _aggregallowed(metadata),
                 "cells": cells_count,
                 "updated_at": now,
             }
@@ -332,6 +340,7 @@ def remote_cube(table: DataTable, body: bytes, lang: str) -> Cube:
             for code, u in table.units.items()
         },
         decimals=table.decimals,
+        aggregallowed=table.aggregallowed,
     )
 
 

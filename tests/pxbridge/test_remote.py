@@ -27,7 +27,7 @@ from portal.demo import seed
 from portal.programme.models import Producer, Statistic
 from pxbridge.interfaces import RemoteFailure
 from pxbridge.models import DataTable, RemoteSource
-from pxbridge.remote import HttpRemote, register, remote_cube, sync
+from pxbridge.remote import HttpRemote, _aggregallowed, register, remote_cube, sync
 from tests.conftest import START, bearer, make_token
 from tests.pxbridge import conftest as px
 from tests.pxbridge.conftest import API, expected
@@ -250,6 +250,7 @@ def test_the_mirror_reads_statistics_norways_recorded_answers(
         assert [v.code for v in table.variables] == ["Kjonn", "Alder", "ContentsCode", "Tid"]
         assert [len(v.codes) for v in table.variables] == [3, 7, 1, 49]
         assert table.time_unit == "Annual" and table.store_revision is None
+        assert table.aggregallowed is True  # Statistics Norway's extension.px.aggregallowed
         cube = remote_cube(table, RecordedRemote().data("07221", {}), "nb")
         assert [d.code for d in cube.dimensions] == ["Region", "Boligtype", "ContentsCode", "Tid"]
         assert cube.values.size == 288
@@ -260,5 +261,26 @@ def test_the_mirror_reads_statistics_norways_recorded_answers(
         )
     listed = client.get(f"{API}/tables/05810?lang=en").json
     assert listed["label"].startswith("05810")
+    # A remote that says its cells cannot be summed is mirrored so (and said so again).
+    assert _aggregallowed({"extension": {"px": {"aggregallowed": False}}}) is False
+    assert _aggregallowed({"extension": {"px": {}}}) is True
     metadata = client.get(f"{API}/tables/05810/metadata").json
     assert metadata["size"] == [3, 7, 1, 49]
+
+
+def test_remotes_sync_runs_on_a_schedule_with_every(
+    app: Flask, other_portal: tuple[str, list[str]]
+) -> None:
+    """`portal remotes sync --every S` keeps mirroring (a service instead of cron); --passes stops it."""
+    base, log = other_portal
+    _register(app, base)
+    before = sum(1 for path in log if path.endswith("/tables") or "/tables?" in path)
+    runner = app.test_cli_runner()
+    with app.app_context():  # as the portal command gives it
+        result = runner.invoke(args=["remotes", "sync", "--every", "1", "--passes", "2"])
+        refused = runner.invoke(args=["remotes", "sync", "--every", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("1 tables mirrored.") == 2
+    listed = sum(1 for path in log if path.endswith("/tables") or "/tables?" in path)
+    assert listed - before == 2  # the remote's table list was asked twice
+    assert refused.exit_code == 2 and "--every" in refused.output
