@@ -57,3 +57,40 @@ def test_downgrade_to_empty_and_up_again(empty_engine: Engine) -> None:
 def test_migration_files_are_numbered_in_sequence() -> None:
     names = sorted(p.name for p in (migrate.MIGRATIONS / "versions").glob("*.py"))
     assert names and all(n[:4] == f"{i:04d}" and n[4] == "_" for i, n in enumerate(names, start=1))
+
+
+def test_adding_a_column_keeps_the_rows_that_point_at_its_table(
+    empty_engine: Engine, tmp_path
+) -> None:
+    """A migration that changes data_table must not drop and copy it (SQLite's batch mode would,
+    and the foreign keys would take every table's variables and code list links with it)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from portal.demo import seed
+    from pxbridge.demo import seed_tables
+    from pxbridge.store import CellStore
+
+    now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        seed.seed_programme(session, now)
+        assert seed_tables(session, CellStore(tmp_path / "tables"), now) > 0
+        session.commit()
+
+    def counts() -> tuple[int, ...]:
+        with empty_engine.connect() as c:
+            return tuple(
+                int(c.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar_one())
+                for name in ("data_table", "table_variable", "table_code_list_link")
+            )
+
+    before = counts()
+    assert all(before)
+    migrate.downgrade(empty_engine, "0011")
+    migrate.upgrade(empty_engine)
+    assert counts() == before
+    with empty_engine.connect() as c:
+        allowed = c.exec_driver_sql("SELECT DISTINCT aggregallowed FROM data_table").scalars().all()
+    assert [bool(a) for a in allowed] == [True]  # existing tables keep summing

@@ -20,12 +20,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("data_table") as batch:
-        batch.add_column(
-            sa.Column("aggregallowed", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # A plain ADD COLUMN, not batch mode: on SQLite batch mode copies data_table and drops the old one,
+    # and with foreign keys on that drop would cascade to every table's variables and code list links.
+    op.add_column(
+        "data_table",
+        sa.Column("aggregallowed", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("data_table") as batch:
-        batch.drop_column("aggregallowed")
+    op.drop_column("data_table", "aggregallowed")
