@@ -140,6 +140,17 @@ def _yes_no(value: object) -> bool | None:
     raise ValueError(value)
 
 
+def _flag(doc: Mapping[str, Any], key: str, pointer: str, problems: _Problems) -> bool | None:
+    """``doc[key]`` as yes/no (None when absent); a problem at ``pointer`` when it is neither."""
+    if doc.get(key) is None:
+        return None
+    try:
+        return _yes_no(doc[key])
+    except ValueError:
+        problems.add(pointer, "expected true or false")
+        return None
+
+
 def _str_list(raw: object, pointer: str, problems: _Problems) -> tuple[str, ...]:
     """A note: one string or a list of strings."""
     if isinstance(raw, str):
@@ -506,18 +517,8 @@ def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) 
     chosen_id = table_id or px.get("tableid") or matrix
     if not isinstance(chosen_id, str) or not chosen_id.strip():
         problems.add("/extension/px/tableid", "no table id: give extension.px.tableid or matrix")
-    official = None
-    if px.get("official-statistics") is not None:
-        try:
-            official = _yes_no(px["official-statistics"])
-        except ValueError:
-            problems.add("/extension/px/official-statistics", "expected true or false")
-    aggregallowed = None
-    if px.get("aggregallowed") is not None:
-        try:
-            aggregallowed = _yes_no(px["aggregallowed"])
-        except ValueError:
-            problems.add("/extension/px/aggregallowed", "expected true or false")
+    official = _flag(px, "official-statistics", "/extension/px/official-statistics", problems)
+    aggregallowed = _flag(px, "aggregallowed", "/extension/px/aggregallowed", problems)
     updated = _updated(doc.get("updated"), "/updated", problems)
     stub, heading = _placement(ids, px.get("stub"), px.get("heading"), "/extension/px", problems)
     title, source, note = doc.get("label"), doc.get("source"), doc.get("note")
@@ -640,18 +641,8 @@ class _Sidecar:
                 self.notes[normalise_lang(lang)] = _str_list(texts, _ptr("notes", lang), problems)
         else:
             problems.add("/notes", "expected lists of notes by language")
-        self.official: bool | None = None
-        if doc.get("official") is not None:
-            try:
-                self.official = _yes_no(doc["official"])
-            except ValueError:
-                problems.add("/official", "expected true or false")
-        self.aggregallowed: bool | None = None
-        if doc.get("aggregallowed") is not None:
-            try:
-                self.aggregallowed = _yes_no(doc["aggregallowed"])
-            except ValueError:
-                problems.add("/aggregallowed", "expected true or false")
+        self.official = _flag(doc, "official", "/official", problems)
+        self.aggregallowed = _flag(doc, "aggregallowed", "/aggregallowed", problems)
         value_column = doc.get("value_column", "value")
         if not isinstance(value_column, str) or not value_column.strip():
             problems.add("/value_column", "expected a column name")

@@ -15,7 +15,7 @@ import re
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REVISION = re.compile(r"[0-9a-f]{16}")
 _CACHE_SIZE = 32
+_T = TypeVar("_T")
 _SCAN = 1 << 20  # cells per chunk when finding the symbol cells of a stored revision
 
 
@@ -104,14 +105,10 @@ class CellStore:
         path = self._path(key, revision)
         with self._lock:
             cached = self._maps.get(path)
-            if cached is not None:
-                return cached
+        if cached is not None:
+            return cached
         values: NDArray[np.float64] = np.asarray(np.load(path, mmap_mode="r"))
-        with self._lock:
-            if len(self._maps) >= _CACHE_SIZE:
-                self._maps.pop(next(iter(self._maps)))
-            self._maps[path] = values
-        return values
+        return self._remember(self._maps, path, values)
 
     def symbol_positions(self, key: str, revision: str) -> NDArray[np.int64]:
         """The sorted flat positions of the revision's symbol cells, from ``<revision>.nan.npy``
@@ -121,9 +118,9 @@ class CellStore:
         """
         path = self._path(key, revision)
         with self._lock:
-            cached = self._nans.get(path)
-            if cached is not None:
-                return cached
+            known = self._nans.get(path)
+        if known is not None:
+            return known
         side = _nan_path(path)
         try:
             positions: NDArray[np.int64] = np.load(side)
@@ -132,11 +129,15 @@ class CellStore:
             with contextlib.suppress(OSError):  # a read-only store still answers
                 _write_atomically(side, positions)
         positions.setflags(write=False)
+        return self._remember(self._nans, path, positions)
+
+    def _remember(self, cache: dict[Path, _T], path: Path, value: _T) -> _T:
+        """``value`` kept in ``cache`` under ``path``, the oldest entry dropped past _CACHE_SIZE."""
         with self._lock:
-            if len(self._nans) >= _CACHE_SIZE:
-                self._nans.pop(next(iter(self._nans)))
-            self._nans[path] = positions
-        return positions
+            if len(cache) >= _CACHE_SIZE:
+                cache.pop(next(iter(cache)))
+            cache[path] = value
+        return value
 
     def delete(self, key: str, revision: str) -> None:
         """Remove a revision; a missing one is not an error. Raises ValueError for a bad name."""
