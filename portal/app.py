@@ -11,7 +11,7 @@ from flask import Flask
 from portal import auth, cache, config, db, errors, i18n, security
 from portal.clock import Clock, SystemClock
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -22,8 +22,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         "portal",
         instance_path=str(config.instance_dir(overrides)),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(Path(__file__).parent / "static"),
+        template_folder=str(PACKAGE / "templates"),
+        static_folder=str(PACKAGE / "static"),
     )
     config.load(app, overrides)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(name)s %(message)s")

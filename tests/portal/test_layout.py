@@ -47,7 +47,7 @@ def test_no_module_shadows_the_standard_library() -> None:
 
 def test_every_template_string_exists_in_both_languages() -> None:
     used = set()
-    for template in (ROOT / "templates").rglob("*.html"):
+    for template in (ROOT / "portal" / "templates").rglob("*.html"):
         used |= set(re.findall(r"_\('([a-z0-9_.\-]+)'", template.read_text()))
     used = {k for k in used if not k.endswith(".")}
     missing = used - set(MESSAGES)
