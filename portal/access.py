@@ -54,6 +54,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     "portal-admin": frozenset(Permission),
     # A producer's own system pushing content: editor rights, never account management.
     "token": _EDITOR,
+    # A user or token of a retired producer: it may still log in and read, but no longer publish.
+    "retired": frozenset(),
 }
 
 

@@ -13,6 +13,7 @@ from typing import ParamSpec, TypeVar
 from flask import Flask, current_app, g, request, session
 
 from portal.access import Actor
+from portal.accounts.admin import end_sessions
 from portal.accounts.models import User
 from portal.accounts.service import load_user, resolve_token, token_actor, user_actor
 from portal.db import get_session
@@ -36,10 +37,18 @@ def login_user(user: User) -> None:
     # A fresh session on login, so nothing set before authentication survives it (session fixation).
     session.clear()
     session["uid"] = user.id
+    # The user's session generation: raising it (logout, disable, new password, new role) ends this
+    # session on the server side, even for a copy of the cookie kept elsewhere.
+    session["gen"] = user.session_generation or 0
     session.permanent = True
 
 
 def logout_user() -> None:
+    """End every session of the logged-in user, here and on every other device, then clear the cookie."""
+    user = current_user()
+    if user is not None:
+        end_sessions(user)
+        get_session().commit()
     session.clear()
 
 
@@ -75,7 +84,7 @@ def _load_from_session() -> None:
     if not isinstance(uid, int):
         return
     user = load_user(get_session(), uid)
-    if user is None:
+    if user is None or session.get("gen") != (user.session_generation or 0):
         session.clear()
         return
     g.user = user

@@ -27,9 +27,15 @@ DEFAULTS: dict[str, Any] = {
     "COOKIE_SECURE": True,
     # Number of reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
     "TRUSTED_PROXIES": 0,
+    # The public address every absolute URL starts with (https://statistikk.example.no, a path prefix
+    # allowed); None builds them from the request's own host, when that host is allowed.
+    "BASE_URL": None,
+    # Host names (port ignored) the portal answers for; others get 400. BASE_URL's host is always added.
+    "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
     # Largest request body accepted anywhere, in bytes.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    # Named rate limits (flask-limiter syntax); "login" guards the login form, "api" the public API.
+    # Named rate limits (flask-limiter syntax), one counter per client and name wherever the name applies:
+    # "login" guards the login form, "api" every JSON API, "pxapi" PxWebApi 2.0 and the classic API.
     "RATELIMITS": {
         "login": "10 per minute;100 per day",
         "api": "600 per minute",

@@ -127,6 +127,25 @@ def from_http_exception(exc: HTTPException) -> PortalError:
     return PortalError(status=status, title=phrase, detail=detail, headers=headers)
 
 
+def _error_page(error: PortalError) -> Response:
+    """The error as a page in the request's language; as plain text when even that cannot render (a
+    missing or broken template), so the client always gets its status and a reason, never an empty
+    reply."""
+    context = {"error": error}
+    try:
+        try:
+            html = render_template(f"errors/{error.status}.html", **context)
+        except TemplateNotFound:
+            html = render_template("errors/error.html", **context)
+    except Exception:  # noqa: BLE001  (the error page itself failed: fall back, and say why in the log)
+        log.exception(
+            "the error page for %s could not render; answered in plain text", error.status
+        )
+        text = f"{error.status} {error.title}\n\n{error.detail}\n"
+        return Response(text, status=error.status, mimetype="text/plain")
+    return Response(html, status=error.status, mimetype="text/html")
+
+
 def render_error(error: PortalError) -> Response:
     if is_api_path(request.path):
         response = Response(
@@ -135,12 +154,7 @@ def render_error(error: PortalError) -> Response:
             mimetype=PROBLEM_JSON,
         )
     else:
-        context = {"error": error}
-        try:
-            html = render_template(f"errors/{error.status}.html", **context)
-        except TemplateNotFound:
-            html = render_template("errors/error.html", **context)
-        response = Response(html, status=error.status, mimetype="text/html")
+        response = _error_page(error)
     for key, value in error.headers.items():
         response.headers[key] = value
     return response

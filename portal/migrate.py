@@ -36,3 +36,19 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision(engine: Engine) -> str | None:
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def revisions_behind(engine: Engine) -> tuple[str | None, str | None, int]:
+    """The database's revision, the newest one, and how many revisions lie between them (0 at head).
+
+    An empty database counts every revision."""
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    current, head = current_revision(engine), script.get_current_head()
+    if current == head:
+        return current, head, 0
+    lower = current or "base"
+    try:
+        behind = sum(1 for _ in script.iterate_revisions(head, lower))
+    except Exception:  # noqa: BLE001  (a revision this code does not know: newer than this version)
+        return current, head, -1
+    return current, head, behind

@@ -3,8 +3,12 @@
 * CSRF: Flask-WTF checks every POST, PUT, PATCH and DELETE. The only exemption is the JSON API, which
   authenticates writes with bearer tokens alone and ignores the session cookie, so a forged cross-site
   request carries no credentials there.
-* Rate limits are declared by name in ``RATELIMITS``; counters live in Redis when ``REDIS_URL`` is set, so
-  all workers and machines share them.
+* Rate limits are declared by name in ``RATELIMITS``. A name is one counter per client wherever it applies
+  (every JSON API draws from "api", PxWebApi 2.0 and the classic API from "pxapi"), so spreading calls over
+  endpoints gains nothing. Counters live in Redis when ``REDIS_URL`` is set, so all workers and machines
+  share them. Limited answers carry the RateLimit fields of draft-ietf-httpapi-ratelimit-headers-06
+  (``RateLimit-Limit``, ``-Remaining``, ``-Reset`` in seconds, ``RateLimit-Policy``); a 429 also carries
+  ``Retry-After``, and no other answer does. No ``X-RateLimit-*`` duplicates.
 * Neither the logs nor the rate-limit store ever see a full IP address (privacy statement).
 """
 
@@ -14,12 +18,17 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import math
 import time
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal.config import DEFAULTS
 
 access_log = logging.getLogger("portal.access")
 
@@ -38,18 +47,77 @@ def get_limiter(app: Flask) -> Limiter:
     return limiter
 
 
+def limit_blueprint(app: Flask, bp: Blueprint, name: str) -> None:
+    """Count every request to ``bp`` against the named limit ``RATELIMITS[name]``.
+
+    The counter is the client's one for ``name``, shared with every other blueprint and view limited
+    under the same name (flask-limiter's shared limit, scoped by the name), not one per endpoint.
+    """
+    get_limiter(app).shared_limit(lambda: named_limit(name), scope=name)(bp)
+
+
 def limit_view(app: Flask, endpoint: str, name: str, methods: list[str] | None = None) -> None:
-    """Apply the named limit from ``RATELIMITS`` to one endpoint of ``app``."""
+    """Count requests to one endpoint of ``app`` against the named limit (see :func:`limit_blueprint`)."""
     view = app.view_functions[endpoint]
-    limited = get_limiter(app).limit(lambda: named_limit(name), methods=methods)(view)
+    decorate = get_limiter(app).shared_limit(lambda: named_limit(name), scope=name, methods=methods)
     # flask-limiter's wrapper type is wider than Flask's view type; it is the same view.
-    app.view_functions[endpoint] = limited  # type: ignore[assignment]
+    app.view_functions[endpoint] = decorate(view)  # type: ignore[assignment]
 
 
 def named_limit(name: str) -> str:
     """The limit string configured under ``RATELIMITS[name]``."""
     limits: dict[str, str] = current_app.config["RATELIMITS"]
     return limits[name]
+
+
+def _named_limits(configured: Any) -> dict[str, str]:
+    """``RATELIMITS`` over the defaults, each checked now: a typo fails at start, not at the first call.
+
+    A mapping that names only some limits keeps the defaults of the others. Raises ValueError.
+    """
+    if not isinstance(configured, dict):
+        raise ValueError(
+            "RATELIMITS must be a mapping of names to limits (JSON in the environment)"
+        )
+    limits: dict[str, str] = {**DEFAULTS["RATELIMITS"], **configured}
+    for name, value in limits.items():
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"RATELIMITS[{name!r}] = {value!r}: {exc}") from None
+    return limits
+
+
+#: Headers a cross-origin script may read from the API (CORS hides all but a few by default).
+EXPOSED_HEADERS = (
+    "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Retry-After"
+)
+
+
+def _rate_limit_headers(response: Response) -> Response:
+    """The RateLimit fields on every answer that a limit counted, and ``Retry-After`` on a 429 only.
+
+    The fields describe the limit closest to running out (the breached one on a 429). The seconds are
+    wall-clock seconds, not the app's :class:`~portal.clock.Clock`: the counters' windows are kept by the
+    ``limits`` library on ``time.time()``, in Redis or in memory, and a client waits in real time.
+    """
+    limiter = get_limiter(current_app)
+    current = limiter.current_limit
+    if current is None:
+        return response
+    reset_at, remaining = current.window
+    seconds = max(0, math.ceil(reset_at - time.time()))
+    headers = response.headers
+    headers["RateLimit-Limit"] = str(current.limit.amount)
+    headers["RateLimit-Remaining"] = str(0 if current.breached else remaining)
+    headers["RateLimit-Reset"] = str(seconds)
+    policies = dict.fromkeys(
+        f"{each.limit.amount};w={each.limit.get_expiry()}" for each in limiter.current_limits
+    )
+    headers["RateLimit-Policy"] = ", ".join(policies)
+    if current.breached:
+        headers["Retry-After"] = str(max(1, seconds))
+    return response
 
 
 def anonymise_ip(address: str | None) -> str:
@@ -90,6 +158,7 @@ def _set_headers(response: Response) -> Response:
     if request.path.startswith("/api/") and request.method in {"GET", "HEAD"}:
         # Open data: any site's scripts may read the public API (credentials are never sent cross-site).
         headers["Access-Control-Allow-Origin"] = "*"
+        headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS
         headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     else:
         headers["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -121,16 +190,20 @@ def init_app(app: Flask) -> None:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     csrf.init_app(app)
+    app.config["RATELIMITS"] = _named_limits(app.config["RATELIMITS"])
     app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
     app.config["RATELIMIT_KEY_PREFIX"] = "portal"
-    app.config["RATELIMIT_HEADERS_ENABLED"] = True
+    # flask-limiter's own headers are X-RateLimit-* and a Retry-After on every answer; _rate_limit_headers
+    # sends the IETF fields instead.
+    app.config["RATELIMIT_HEADERS_ENABLED"] = False
     # One limiter per app: its counters and registered limits must not leak between apps (tests build many).
-    app.extensions["portal.limiter"] = Limiter(key_func=client_key, app=app)
+    app.extensions["portal.limiter"] = Limiter(key_func=client_key, app=app, headers_enabled=False)
 
     @app.before_request
     def _start_timer() -> None:
         g.request_started = time.perf_counter()
 
+    app.after_request(_rate_limit_headers)
     app.after_request(_set_headers)
     app.after_request(_log_request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,11 +46,47 @@ def count_entries(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
 
 
+@dataclass(frozen=True)
+class AuditQuery:
+    """Filters of the audit log; every one optional."""
+
+    actor: str | None = None  # part of the actor's label (an e-mail address, "token spt_…", …)
+    producer_id: int | None = None
+    entity: str | None = None  # the kind of object: statistic, release, user, api_token, producer …
+    since: datetime | None = None
+    until: datetime | None = None
+    before_id: int | None = None  # paging: entries older than this one
+
+
 def list_entries(
-    session: Session, *, producer_ids: frozenset[int] | None, limit: int = 50
+    session: Session,
+    *,
+    producer_ids: frozenset[int] | None,
+    limit: int = 50,
+    query: AuditQuery | None = None,
 ) -> list[AuditEntry]:
     """Newest first; ``producer_ids`` None means all producers (portal administrators)."""
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if producer_ids is not None:
         stmt = stmt.where(AuditEntry.producer_id.in_(producer_ids))
+    if query is not None:
+        if query.actor:
+            escaped = query.actor.lower().replace("\\", "\\\\").replace("%", "\\%")
+            escaped = escaped.replace("_", "\\_")
+            stmt = stmt.where(func.lower(AuditEntry.actor_label).like(f"%{escaped}%", escape="\\"))
+        if query.producer_id is not None:
+            stmt = stmt.where(AuditEntry.producer_id == query.producer_id)
+        if query.entity:
+            stmt = stmt.where(AuditEntry.entity == query.entity)
+        if query.since is not None:
+            stmt = stmt.where(AuditEntry.at >= query.since)
+        if query.until is not None:
+            stmt = stmt.where(AuditEntry.at < query.until)
+        if query.before_id is not None:
+            stmt = stmt.where(AuditEntry.id < query.before_id)
     return list(session.scalars(stmt))
+
+
+def entity_kinds(session: Session) -> list[str]:
+    """The kinds of object the log has entries for (for a filter's choices)."""
+    return list(session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)))

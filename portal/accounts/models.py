@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -30,6 +30,9 @@ class User(Base):
     # Null only for portal administrators, who belong to no single producer.
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producer.id", ondelete="RESTRICT"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Carried in the session cookie; logging out, disabling the user or changing the password raises it,
+    # which ends every session of the user at once.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
 
@@ -40,7 +43,8 @@ class ApiToken(Base):
     __tablename__ = "api_token"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    producer_id: Mapped[int] = mapped_column(
+    # Null for a portal administrator's token, which belongs to no single producer.
+    producer_id: Mapped[int | None] = mapped_column(
         ForeignKey("producer.id", ondelete="RESTRICT"), index=True
     )
     name: Mapped[str] = mapped_column(String(100))
@@ -50,10 +54,35 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(200))
+    # The user who created it (null when made on the command line); disabling that user revokes it.
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL", name="fk_api_token_creator")
+    )
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
-    producer: Mapped[Producer] = relationship()
+    producer: Mapped[Producer | None] = relationship()
+    creator: Mapped[User | None] = relationship()
+
+
+class Invitation(Base):
+    """A one-time link that sets a user's password: an invitation to a new user, or a reset."""
+
+    __tablename__ = "user_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(10))  # "invite" or "reset"
+    # SHA-256 of the link's secret; the secret itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(254))
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
 
 
 class AuditEntry(Base):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from portal.access import Actor, Permission, ensure_permission
 from portal.accounts.audit import record_write
 from portal.accounts.models import ApiToken, Role, User
-from portal.errors import BadRequest, Conflict, NotFound
+from portal.errors import BadRequest, Conflict, Forbidden, NotFound
 from portal.programme.models import Producer
 
 _hasher = PasswordHasher()
@@ -44,18 +44,28 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def _retired(producer: Producer | None) -> bool:
+    return producer is not None and producer.retired_at is not None
+
+
 def user_actor(user: User) -> Actor:
-    return Actor(
-        kind="user", id=user.id, label=user.email, role=user.role, producer_id=user.producer_id
-    )
+    """The actor for a logged-in user; a user of a retired producer keeps read access only."""
+    role = "retired" if _retired(user.producer) else user.role
+    return Actor(kind="user", id=user.id, label=user.email, role=role, producer_id=user.producer_id)
 
 
 def token_actor(token: ApiToken) -> Actor:
+    """A producer's token writes as an editor of that producer; a token without a producer was made by a
+    portal administrator for administration. A retired producer's token can no longer write."""
+    if token.producer_id is None:
+        role = Role.PORTAL_ADMIN.value
+    else:
+        role = "retired" if _retired(token.producer) else "token"
     return Actor(
         kind="token",
         id=token.id,
         label=f"token {token.prefix}… ({token.name})",
-        role="token",
+        role=role,
         producer_id=token.producer_id,
     )
 
@@ -80,9 +90,13 @@ def create_user(
         if producer is None:
             raise BadRequest("Editors and producer administrators belong to a producer.")
         ensure_permission(actor, Permission.USER_MANAGE, producer.id)
+        if producer.retired_at is not None:
+            raise Conflict(f"{producer.short_name} is retired and takes no new users.")
     email = email.strip().lower()
-    if "@" not in email:
+    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
         raise BadRequest("That is not an e-mail address.")
+    if not name.strip() or len(name) > 200:
+        raise BadRequest("A user needs a name of 1 to 200 characters.")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with the e-mail {email} exists already.")
     user = User(
@@ -139,16 +153,26 @@ def _hash_token(secret: str) -> str:
 
 
 def create_token(
-    session: Session, actor: Actor, *, producer: Producer, name: str, now: datetime
+    session: Session, actor: Actor, *, producer: Producer | None, name: str, now: datetime
 ) -> NewToken:
-    """Create an API token for ``producer``; the secret is returned once and only its hash is stored."""
-    ensure_permission(actor, Permission.TOKEN_MANAGE, producer.id)
+    """Create an API token for ``producer``; the secret is returned once and only its hash is stored.
+
+    Without a producer the token is a portal administrator's, for the administration API; only portal
+    administrators make those. Raises Forbidden, BadRequest, Conflict (a retired producer)."""
+    if producer is None:
+        if actor.kind == "token" or not actor.is_portal_admin:
+            raise Forbidden("Only portal administrators make administration tokens.")
+    else:
+        ensure_permission(actor, Permission.TOKEN_MANAGE, producer.id)
+        if producer.retired_at is not None:
+            raise Conflict(f"{producer.short_name} is retired and takes no new tokens.")
     name = name.strip()
     if not name or len(name) > 100:
         raise BadRequest("A token needs a name of 1 to 100 characters.")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        producer_id=producer.id,
+        producer_id=producer.id if producer else None,
+        created_by_user_id=actor.id if actor.kind == "user" else None,
         name=name,
         prefix=secret[: len(TOKEN_PREFIX) + 6],
         token_hash=_hash_token(secret),
@@ -164,11 +188,12 @@ def create_token(
         action="create",
         entity="api_token",
         entity_id=str(token.id),
-        producer_id=producer.id,
+        producer_id=producer.id if producer else None,
         before=None,
         after={"name": name, "prefix": token.prefix},
     )
-    return NewToken(token.id, name, producer.short_name, token.prefix, secret)
+    owner = producer.short_name if producer else "portal administration"
+    return NewToken(token.id, name, owner, token.prefix, secret)
 
 
 def resolve_token(session: Session, secret: str, now: datetime) -> ApiToken | None:
@@ -193,7 +218,11 @@ def revoke_token(session: Session, actor: Actor, token_id: int, now: datetime) -
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFound(f"There is no API token {token_id}.")
-    ensure_permission(actor, Permission.TOKEN_MANAGE, token.producer_id)
+    if token.producer_id is None:
+        if not actor.is_portal_admin:
+            raise Forbidden("This belongs to another producer.")
+    else:
+        ensure_permission(actor, Permission.TOKEN_MANAGE, token.producer_id)
     if token.revoked_at is None:
         token.revoked_at = now
         record_write(

@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from pydantic import BaseModel, ValidationError
 
 from portal.errors import BadRequest, FieldError, Unauthorized, UnsupportedMediaType
-from portal.security import csrf, get_limiter, named_limit
+from portal.security import csrf, limit_blueprint
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,11 +54,11 @@ def now() -> datetime:
 
 
 def register_api(app: Flask, bp: Blueprint) -> None:
-    """Attach a JSON API blueprint with the API rate limit and no CSRF.
+    """Attach a JSON API blueprint with no CSRF, drawing on the client's one "api" rate-limit counter.
 
     CSRF does not apply: API writes authenticate with bearer tokens only and the session cookie is
     ignored on /api/ paths (see portal.auth), so a forged cross-site request carries no credentials.
     """
     csrf.exempt(bp)
-    get_limiter(app).limit(lambda: named_limit("api"))(bp)
+    limit_blueprint(app, bp, "api")
     app.register_blueprint(bp)

@@ -134,6 +134,12 @@ class HealthOut(BaseModel):
     database: str
 
 
+class ReadyOut(BaseModel):
+    status: str = Field(description="ok or unready")
+    parts: dict[str, str] = Field(description="Each part: ok, or what is wrong with it.")
+    failing: list[str]
+
+
 class FieldProblem(BaseModel):
     pointer: str
     detail: str

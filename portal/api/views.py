@@ -293,7 +293,31 @@ def healthz() -> Response:
     return json_response(schemas.HealthOut(status="ok", database="ok"))
 
 
+@health_bp.get("/readyz")
+@operation(
+    Operation(
+        "Whether this instance can serve pages: database (at the newest schema), templates, table "
+        "store, search index, and Redis when configured. 503 names the parts that fail.",
+        "meta",
+        {
+            200: ("Ready.", schemas.ReadyOut),
+            503: ("Not ready; `failing` names the parts.", schemas.ReadyOut),
+        },
+    )
+)
+def readyz() -> Response:
+    from portal.readiness import check_all
+
+    parts = check_all(current_app)
+    failing = sorted(name for name, state in parts.items() if state != "ok")
+    body = schemas.ReadyOut(status="unready" if failing else "ok", parts=parts, failing=failing)
+    return json_response(body, 503 if failing else 200, {"Cache-Control": "no-store"})
+
+
 def init_app(app: Flask) -> None:
     # Token-authenticated JSON only: the session cookie is ignored here, so CSRF cannot apply (see security).
     register_api(app, bp)
     app.register_blueprint(health_bp)
+    from portal.api import admin
+
+    admin.init_app(app)

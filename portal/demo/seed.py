@@ -1,12 +1,11 @@
-"""Seed the real statistics programme and the demo accounts. Idempotent: existing rows are left alone."""
+"""Demo data: the programme that ships with the package and the demo accounts, whose passwords are
+published. For demonstrations only: a real portal loads its programme with ``portal programme load`` and
+creates its accounts itself."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import resources
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,7 +13,8 @@ from sqlalchemy.orm import Session
 from portal.access import CLI_ACTOR
 from portal.accounts.models import Role, User
 from portal.accounts.service import create_user
-from portal.programme.models import Frequency, Producer, Statistic, SubjectArea
+from portal.programme.load import builtin_programme, load_programme
+from portal.programme.models import Producer
 
 
 @dataclass(frozen=True)
@@ -39,69 +39,21 @@ DEMO_ACCOUNTS = (
 )
 
 
-def _data(name: str) -> list[dict[str, Any]]:
-    text = resources.files("portal.demo").joinpath("data", name).read_text(encoding="utf-8")
-    items: list[dict[str, Any]] = json.loads(text)["items"]
-    return items
-
-
 def is_empty(session: Session) -> bool:
     return (session.scalar(select(func.count()).select_from(Producer)) or 0) == 0
 
 
 def seed_programme(session: Session, now: datetime) -> dict[str, int]:
-    """The 16 producers, 21 subject areas and the demo statistics. Returns how many rows it added."""
-    added = {"producers": 0, "subject_areas": 0, "statistics": 0}
-    producers = {p.slug: p for p in session.scalars(select(Producer))}
-    for item in _data("producers.json"):
-        if item["slug"] not in producers:
-            producer = Producer(
-                slug=item["slug"],
-                short_name=item["short"],
-                name_nb=item["name_nb"],
-                name_en=item["name_en"],
-                website=item["website"],
-                org_number=item.get("org_number"),
-            )
-            session.add(producer)
-            producers[producer.slug] = producer
-            added["producers"] += 1
-    by_short = {p.short_name: p for p in producers.values()}
-    areas = {a.slug: a for a in session.scalars(select(SubjectArea))}
-    for position, item in enumerate(_data("subject_areas.json"), start=1):
-        if item["slug"] not in areas:
-            area = SubjectArea(
-                slug=item["slug"],
-                name_nb=item["name_nb"],
-                name_en=item["name_en"],
-                position=position,
-            )
-            session.add(area)
-            areas[area.slug] = area
-            added["subject_areas"] += 1
-    existing = set(session.scalars(select(Statistic.slug)))
-    for item in _data("statistics.json"):
-        if item["slug"] in existing:
-            continue
-        session.add(
-            Statistic(
-                slug=item["slug"],
-                producer=by_short[item["producer"]],
-                name_nb=item["name_nb"],
-                name_en=item["name_en"],
-                description_nb=item["description_nb"],
-                description_en=item["description_en"],
-                frequency=Frequency(item["frequency"]).value,
-                producer_url=item.get("url"),
-                is_official=True,
-                created_at=now,
-                updated_at=now,
-                subject_areas=[areas[s] for s in item["subject_areas"]],
-            )
-        )
-        added["statistics"] += 1
-    session.flush()
-    return added
+    """The programme that ships with the package (as ``portal programme load`` loads it). Returns how
+    many rows it added of each kind."""
+    report = load_programme(session, CLI_ACTOR, builtin_programme(), now)
+    return {kind: len(found.added) for kind, found in report.kinds.items()}
+
+
+def has_demo_accounts(session: Session) -> bool:
+    """Whether any demo account (with its published password) exists in this database."""
+    emails = [a.email for a in DEMO_ACCOUNTS]
+    return session.scalar(select(User.id).where(User.email.in_(emails)).limit(1)) is not None
 
 
 def seed_demo_accounts(session: Session, now: datetime) -> list[DemoAccount]:

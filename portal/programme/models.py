@@ -43,6 +43,8 @@ class Producer(Base):
     website: Mapped[str] = mapped_column(String(300))
     # Only from an authoritative source (Enhetsregisteret); null rather than a guess.
     org_number: Mapped[str | None] = mapped_column(String(9), unique=True)
+    # A retired producer keeps its history and public pages but can no longer publish.
+    retired_at: Mapped[datetime | None]
 
     statistics: Mapped[list[Statistic]] = relationship(back_populates="producer")
 
@@ -55,6 +57,8 @@ class SubjectArea(Base):
     name_nb: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer)
+    # Retired areas keep their statistics' history but take no new statistics.
+    retired_at: Mapped[datetime | None]
 
 
 class Statistic(Base):
@@ -79,6 +83,8 @@ class Statistic(Base):
     updated_at: Mapped[datetime]
     # Optimistic locking: a write carrying an older version is refused with 409, so no edit is lost.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A retired statistic keeps its pages and history; it takes no new releases.
+    retired_at: Mapped[datetime | None]
 
     producer: Mapped[Producer] = relationship(back_populates="statistics")
     subject_areas: Mapped[list[SubjectArea]] = relationship(

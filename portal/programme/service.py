@@ -229,7 +229,10 @@ def get_statistic(session: Session, slug: str) -> StatisticView:
     return _statistic_view(_load(session, slug))
 
 
-def _subject_areas(session: Session, slugs: tuple[str, ...]) -> list[SubjectArea]:
+def _subject_areas(
+    session: Session, slugs: tuple[str, ...], kept: frozenset[str] = frozenset()
+) -> list[SubjectArea]:
+    """The subject areas named; a retired one only where the statistic has it already (``kept``)."""
     if not slugs:
         raise BadRequest(
             "A statistic needs at least one subject area.",
@@ -243,6 +246,12 @@ def _subject_areas(session: Session, slugs: tuple[str, ...]) -> list[SubjectArea
         raise BadRequest(
             "Unknown subject area: " + ", ".join(unknown),
             tuple(FieldError("/subject_areas", f"unknown subject area '{s}'") for s in unknown),
+        )
+    retired = [s for s in slugs if found[s].retired_at is not None and s not in kept]
+    if retired:
+        raise BadRequest(
+            "Retired subject area: " + ", ".join(retired),
+            tuple(FieldError("/subject_areas", f"'{s}' is retired") for s in retired),
         )
     return [found[s] for s in dict.fromkeys(slugs)]
 
@@ -277,7 +286,8 @@ def _assign(session: Session, statistic: Statistic, fields: StatisticFields) -> 
     if fields.frequency is not None:
         statistic.frequency = fields.frequency.value
     if fields.subject_areas is not None:
-        statistic.subject_areas = _subject_areas(session, fields.subject_areas)
+        kept = frozenset(a.slug for a in statistic.subject_areas) if statistic.id else frozenset()
+        statistic.subject_areas = _subject_areas(session, fields.subject_areas, kept)
 
 
 def create_statistic(
@@ -297,6 +307,8 @@ def create_statistic(
             (FieldError("/producer", "unknown producer"),),
         )
     actor = ensure_permission(actor, Permission.STATISTIC_CREATE, producer.id)
+    if producer.retired_at is not None:
+        raise Conflict(f"{producer.short_name} is retired and takes no new statistics.")
     if fields.name_nb is None or fields.name_en is None or fields.frequency is None:
         raise BadRequest("name_nb, name_en and frequency are required.")
     if session.scalar(select(Statistic.id).where(Statistic.slug == slug)) is not None:

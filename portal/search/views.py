@@ -330,4 +330,3 @@ def init_app(app: Flask) -> None:
 
     sitemap.init_app(app)
     catalog.init_app(app)
-    app.cli.add_command(search_group)

@@ -9,12 +9,27 @@ from portal.web.routing import bp
 
 
 def init_app(app: Flask) -> None:
-    from portal.web import account, pages  # noqa: F401  (registers the routes on bp)
+    from portal.web import account, admin, pages  # noqa: F401  (registers the routes on bp)
 
     @app.before_request
     def _language() -> None:
         # From the URL alone, so error pages (even routing 404s) come in the language of their address.
         g.lang = "en" if request.path == "/en" or request.path.startswith("/en/") else "nb"
+
+    @app.context_processor
+    def _administration() -> dict[str, object]:
+        from portal.accounts.models import Role
+        from portal.auth import current_user
+        from portal.db import get_session
+        from portal.demo.seed import has_demo_accounts
+
+        user = current_user()
+        banner = (
+            user is not None
+            and user.role == Role.PORTAL_ADMIN.value
+            and has_demo_accounts(get_session())
+        )
+        return {"admin_links": admin.current_admin_links, "demo_accounts_active": banner}
 
     app.register_blueprint(bp)
     limit_view(app, "web.login", "login", methods=["POST"])

@@ -1,0 +1,664 @@
+"""Administration pages under /min-side/admin (nb) and /en/my-page/admin (en): producers, subject areas,
+statistics, users, tokens and the audit log, and the one-time page where an invited user sets a password.
+
+Views parse the form, call a service with the logged-in actor and render; every rule (who may do what,
+what is audited, what ends a session) lives in the services (portal.programme.admin, portal.accounts.admin).
+Portal administrators see everything; a producer's administrator sees the users, tokens and audit log of
+their own producer; anyone else gets 403.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from flask import Response, current_app, redirect, request, url_for
+from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+
+from portal.access import Actor, Permission
+from portal.accounts import admin as users_admin
+from portal.accounts import audit
+from portal.accounts import service as accounts
+from portal.accounts.models import Role, User
+from portal.auth import current_actor, current_user, login_required
+from portal.clock import OSLO
+from portal.db import get_session
+from portal.errors import Forbidden, NotFound, PortalError
+from portal.i18n import pick, translate
+from portal.programme import admin as programme_admin
+from portal.programme.models import Producer, Statistic
+from portal.programme.service import find_producer
+from portal.web.forms import ButtonForm, PortalForm
+from portal.web.routing import bilingual, render_page
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+NO_TWIN = "an administration page; systems use /api/v1/admin"
+
+
+def _now() -> datetime:
+    now: datetime = current_app.extensions["portal.clock"].now()
+    return now
+
+
+def _require(permission: Permission | None = None) -> Actor:
+    """The actor if it may see this administration page: portal administrators always, others only with
+    ``permission`` (None: portal administrators only). Raises Forbidden."""
+    actor = current_actor()
+    assert actor is not None, "login_required comes first"
+    if actor.is_portal_admin or (permission is not None and actor.can(permission)):
+        return actor
+    raise Forbidden(translate("admin.forbidden"))
+
+
+def _back(endpoint: str, **values: Any) -> Response:
+    return redirect(url_for(endpoint, **values), 303)  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------- forms
+
+
+class ProducerForm(PortalForm):
+    slug = StringField(validators=[DataRequired(), Length(max=40), Regexp(SLUG_PATTERN)])
+    short_name = StringField(validators=[DataRequired(), Length(max=40)])
+    name_nb = StringField(validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(validators=[DataRequired(), Length(max=200)])
+    website = URLField(validators=[DataRequired(), Length(max=300), Regexp(r"^https?://\S+$")])
+    org_number = StringField(validators=[Optional(), Regexp(r"^\d{9}$")])
+
+
+class SubjectAreaForm(PortalForm):
+    slug = StringField(validators=[DataRequired(), Length(max=80), Regexp(SLUG_PATTERN)])
+    name_nb = StringField(validators=[DataRequired(), Length(max=200)])
+    name_en = StringField(validators=[DataRequired(), Length(max=200)])
+    position = IntegerField(validators=[Optional(), NumberRange(min=1, max=10_000)])
+
+
+class InviteForm(PortalForm):
+    email = EmailField(
+        validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    )
+    name = StringField(validators=[DataRequired(), Length(max=200)])
+    role = SelectField()
+    producer = SelectField(validators=[Optional()])
+
+
+class RoleForm(PortalForm):
+    role = SelectField()
+    producer = SelectField(validators=[Optional()])
+
+
+class PasswordForm(PortalForm):
+    password = PasswordField(validators=[DataRequired(), Length(min=12, max=500)])
+    confirm = PasswordField(validators=[DataRequired(), EqualTo("password")])
+
+
+class AdminTokenForm(PortalForm):
+    name = StringField(validators=[DataRequired(), Length(min=1, max=100)])
+
+
+def _role_choices(actor: Actor) -> list[SelectChoice]:
+    roles = [r for r in Role if actor.is_portal_admin or r is not Role.PORTAL_ADMIN]
+    return [SelectChoice(r.value, translate(f"role.{r.value}")) for r in roles]
+
+
+def _producer_choices(actor: Actor) -> list[SelectChoice]:
+    producers = [
+        p
+        for p in programme_admin.list_all_producers(get_session())
+        if p.retired_at is None and (actor.is_portal_admin or p.id == actor.producer_id)
+    ]
+    none = [SelectChoice("", translate("admin.no_producer"))] if actor.is_portal_admin else []
+    return none + [
+        SelectChoice(p.slug, f"{p.short_name} – {pick(p.name_nb, p.name_en)}") for p in producers
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- index
+
+
+@bilingual("/min-side/admin", "/en/my-page/admin", no_twin_because=NO_TWIN)
+@login_required
+def index() -> Response:
+    actor = _require(Permission.USER_MANAGE)
+    return render_page("admin/index.html", actor=actor)
+
+
+# ------------------------------------------------------------------------------------------ producers
+
+
+@bilingual(
+    "/min-side/admin/produsenter",
+    "/en/my-page/admin/producers",
+    methods=("GET", "POST"),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def producers() -> Response:
+    actor = _require()
+    db = get_session()
+    form, status, problem = ProducerForm(), 200, None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                programme_admin.create_producer(
+                    db, actor, slug=form.slug.data, fields=_producer_fields(form), now=_now()
+                )
+                db.commit()
+                return _back("web.producer_admin", slug=form.slug.data, saved="1")
+            except PortalError as error:
+                db.rollback()
+                status, problem = error.status, error
+        else:
+            status = 400
+    return render_page(
+        "admin/producers.html",
+        status=status,
+        form=form,
+        problem=problem,
+        producers=programme_admin.list_all_producers(db),
+    )
+
+
+def _producer_fields(form: ProducerForm) -> programme_admin.ProducerFields:
+    return programme_admin.ProducerFields(
+        short_name=form.short_name.data,
+        name_nb=form.name_nb.data,
+        name_en=form.name_en.data,
+        website=form.website.data,
+        org_number=form.org_number.data or "",
+    )
+
+
+@bilingual(
+    "/min-side/admin/produsenter/<slug>",
+    "/en/my-page/admin/producers/<slug>",
+    methods=("GET", "POST"),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def producer_admin(slug: str) -> Response:
+    actor = _require()
+    db = get_session()
+    producer = find_producer(db, slug)
+    form, status, problem = ProducerForm(), 200, None
+    form.slug.data = producer.slug  # the slug is an address: it never changes
+    if request.method == "GET":
+        form.process(
+            data={
+                "slug": producer.slug,
+                "short_name": producer.short_name,
+                "name_nb": producer.name_nb,
+                "name_en": producer.name_en,
+                "website": producer.website,
+                "org_number": producer.org_number or "",
+            }
+        )
+    elif form.validate():
+        try:
+            programme_admin.update_producer(db, actor, slug, _producer_fields(form), _now())
+            db.commit()
+            return _back("web.producer_admin", slug=slug, saved="1")
+        except PortalError as error:
+            db.rollback()
+            status, problem = error.status, error
+    else:
+        status = 400
+    return render_page(
+        "admin/producer.html",
+        status=status,
+        form=form,
+        problem=problem,
+        producer=producer,
+        saved=request.args.get("saved") == "1",
+        button_form=ButtonForm(),
+    )
+
+
+@bilingual(
+    "/min-side/admin/produsenter/<slug>/status",
+    "/en/my-page/admin/producers/<slug>/status",
+    methods=("POST",),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def producer_status(slug: str) -> Response:
+    actor = _require()
+    if not ButtonForm().validate_on_submit():
+        return _back("web.producer_admin", slug=slug)
+    db = get_session()
+    programme_admin.set_producer_retired(db, actor, slug, request.form.get("retire") == "1", _now())
+    db.commit()
+    return _back("web.producer_admin", slug=slug, saved="1")
+
+
+# ------------------------------------------------------------------------------------- subject areas
+
+
+@bilingual(
+    "/min-side/admin/emneomrader",
+    "/en/my-page/admin/subject-areas",
+    methods=("GET", "POST"),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def subject_areas() -> Response:
+    actor = _require()
+    db = get_session()
+    form, status, problem = SubjectAreaForm(), 200, None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                programme_admin.create_subject_area(
+                    db,
+                    actor,
+                    slug=form.slug.data,
+                    fields=programme_admin.SubjectAreaFields(
+                        form.name_nb.data, form.name_en.data, form.position.data
+                    ),
+                    now=_now(),
+                )
+                db.commit()
+                return _back("web.subject_area_admin", slug=form.slug.data, saved="1")
+            except PortalError as error:
+                db.rollback()
+                status, problem = error.status, error
+        else:
+            status = 400
+    return render_page(
+        "admin/subject_areas.html",
+        status=status,
+        form=form,
+        problem=problem,
+        areas=programme_admin.list_all_subject_areas(db),
+    )
+
+
+@bilingual(
+    "/min-side/admin/emneomrader/<slug>",
+    "/en/my-page/admin/subject-areas/<slug>",
+    methods=("GET", "POST"),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def subject_area_admin(slug: str) -> Response:
+    actor = _require()
+    db = get_session()
+    areas = {a.slug: a for a in programme_admin.list_all_subject_areas(db)}
+    if slug not in areas:
+        raise NotFound(translate("admin.no_subject_area"))
+    area = areas[slug]
+    form, status, problem = SubjectAreaForm(), 200, None
+    form.slug.data = area.slug
+    if request.method == "GET":
+        form.process(
+            data={
+                "slug": area.slug,
+                "name_nb": area.name_nb,
+                "name_en": area.name_en,
+                "position": area.position,
+            }
+        )
+    elif "retire" in request.form:
+        if ButtonForm().validate_on_submit():
+            programme_admin.set_subject_area_retired(
+                db, actor, slug, request.form.get("retire") == "1", _now()
+            )
+            db.commit()
+        return _back("web.subject_area_admin", slug=slug, saved="1")
+    elif form.validate():
+        try:
+            programme_admin.update_subject_area(
+                db,
+                actor,
+                slug,
+                programme_admin.SubjectAreaFields(
+                    form.name_nb.data, form.name_en.data, form.position.data
+                ),
+                _now(),
+            )
+            db.commit()
+            return _back("web.subject_area_admin", slug=slug, saved="1")
+        except PortalError as error:
+            db.rollback()
+            status, problem = error.status, error
+    else:
+        status = 400
+    return render_page(
+        "admin/subject_area.html",
+        status=status,
+        form=form,
+        problem=problem,
+        area=area,
+        saved=request.args.get("saved") == "1",
+        button_form=ButtonForm(),
+    )
+
+
+# --------------------------------------------------------------------------------------- statistics
+
+
+@bilingual(
+    "/min-side/admin/statistikker",
+    "/en/my-page/admin/statistics",
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def statistics_admin_list() -> Response:
+    _require()
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    db = get_session()
+    producer = request.args.get("produsent") or request.args.get("producer") or ""
+    stmt = (
+        select(Statistic)
+        .options(selectinload(Statistic.producer))
+        .join(Producer)
+        .order_by(Producer.short_name, Statistic.slug)
+    )
+    if producer:
+        stmt = stmt.where(Producer.slug == producer)
+    return render_page(
+        "admin/statistics.html",
+        statistics=list(db.scalars(stmt)),
+        producers=programme_admin.list_all_producers(db),
+        chosen=producer,
+        button_form=ButtonForm(),
+    )
+
+
+@bilingual(
+    "/min-side/admin/statistikker/<slug>/status",
+    "/en/my-page/admin/statistics/<slug>/status",
+    methods=("POST",),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def statistic_status(slug: str) -> Response:
+    actor = _require()
+    if ButtonForm().validate_on_submit():
+        db = get_session()
+        programme_admin.set_statistic_retired(
+            db, actor, slug, request.form.get("retire") == "1", _now()
+        )
+        db.commit()
+    return _back("web.statistics_admin_list")
+
+
+# -------------------------------------------------------------------------------------------- users
+
+
+@bilingual(
+    "/min-side/admin/brukere",
+    "/en/my-page/admin/users",
+    methods=("GET", "POST"),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def users() -> Response:
+    actor = _require(Permission.USER_MANAGE)
+    db = get_session()
+    form = InviteForm()
+    form.role.choices = _role_choices(actor)
+    form.producer.choices = _producer_choices(actor)
+    status, problem, link = 200, None, None
+    if request.method == "POST":
+        if form.validate():
+            try:
+                producer = find_producer(db, form.producer.data) if form.producer.data else None
+                issued = users_admin.invite_user(
+                    db,
+                    actor,
+                    email=form.email.data,
+                    name=form.name.data,
+                    role=Role(form.role.data),
+                    producer=producer,
+                    now=_now(),
+                )
+                db.commit()
+                link = (issued, url_for("web.set_password", secret=issued.secret, _external=True))
+                status = 201
+                form = InviteForm(formdata=None)
+                form.role.choices = _role_choices(actor)
+                form.producer.choices = _producer_choices(actor)
+            except PortalError as error:
+                db.rollback()
+                status, problem = error.status, error
+        else:
+            status = 400
+    query = users_admin.UserQuery(
+        producer=request.args.get("produsent") or None,
+        role=request.args.get("rolle") or None,
+        active={"1": True, "0": False}.get(request.args.get("aktiv", "")),
+        text=(request.args.get("q") or "")[:200] or None,
+    )
+    return render_page(
+        "admin/users.html",
+        status=status,
+        form=form,
+        problem=problem,
+        link=link,
+        users=users_admin.list_users(db, actor, query),
+        query=query,
+        roles=_role_choices(actor),
+        producers=_producer_choices(actor),
+    )
+
+
+@bilingual(
+    "/min-side/admin/brukere/<int:user_id>",
+    "/en/my-page/admin/users/<int:user_id>",
+    methods=("GET", "POST"),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def user_admin(user_id: int) -> Response:
+    actor = _require(Permission.USER_MANAGE)
+    db = get_session()
+    user = db.get(User, user_id)
+    if user is None or (not actor.is_portal_admin and user.producer_id != actor.producer_id):
+        if user is None:
+            raise NotFound(translate("admin.no_user"))
+        raise Forbidden(translate("admin.forbidden"))
+    form = RoleForm()
+    form.role.choices = _role_choices(actor)
+    form.producer.choices = _producer_choices(actor)
+    status, problem, link = 200, None, None
+    action = request.form.get("action") if request.method == "POST" else None
+    if request.method == "GET":
+        form.process(
+            data={"role": user.role, "producer": user.producer.slug if user.producer else ""}
+        )
+    elif action in {"disable", "enable", "reset"}:
+        if ButtonForm().validate_on_submit():
+            try:
+                if action == "reset":
+                    issued = users_admin.issue_password_reset(db, actor, user.id, _now())
+                    link = (
+                        issued,
+                        url_for("web.set_password", secret=issued.secret, _external=True),
+                    )
+                else:
+                    users_admin.set_active(db, actor, user.id, action == "enable", _now())
+                db.commit()
+                if link is None:
+                    return _back("web.user_admin", user_id=user.id, saved="1")
+            except PortalError as error:
+                db.rollback()
+                status, problem = error.status, error
+    elif form.validate():
+        try:
+            producer = find_producer(db, form.producer.data) if form.producer.data else None
+            users_admin.set_role(
+                db, actor, user.id, role=Role(form.role.data), producer=producer, now=_now()
+            )
+            db.commit()
+            return _back("web.user_admin", user_id=user.id, saved="1")
+        except PortalError as error:
+            db.rollback()
+            status, problem = error.status, error
+    else:
+        status = 400
+    return render_page(
+        "admin/user.html",
+        status=status,
+        form=form,
+        problem=problem,
+        link=link,
+        person=user,
+        is_self=actor.kind == "user" and actor.id == user.id,
+        saved=request.args.get("saved") == "1",
+        button_form=ButtonForm(),
+    )
+
+
+# ------------------------------------------------------------------------------------------- tokens
+
+
+@bilingual(
+    "/min-side/admin/nokler",
+    "/en/my-page/admin/tokens",
+    methods=("GET", "POST"),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def tokens() -> Response:
+    actor = _require(Permission.TOKEN_MANAGE)
+    db = get_session()
+    form, status, new = AdminTokenForm(), 200, None
+    if request.method == "POST":
+        if not actor.is_portal_admin:
+            raise Forbidden(translate("admin.forbidden"))
+        if form.validate():
+            new = accounts.create_token(db, actor, producer=None, name=form.name.data, now=_now())
+            db.commit()
+            status, form = 201, AdminTokenForm(formdata=None)
+        else:
+            status = 400
+    producer = request.args.get("produsent") or None
+    active = {"1": True, "0": False}.get(request.args.get("aktiv", ""))
+    return render_page(
+        "admin/tokens.html",
+        status=status,
+        form=form,
+        new_token=new,
+        tokens=users_admin.list_all_tokens(db, actor, producer=producer, active=active),
+        producers=_producer_choices(actor),
+        chosen=producer or "",
+        active=request.args.get("aktiv", ""),
+        button_form=ButtonForm(),
+        can_create=actor.is_portal_admin,
+    )
+
+
+@bilingual(
+    "/min-side/admin/nokler/<int:token_id>/trekk-tilbake",
+    "/en/my-page/admin/tokens/<int:token_id>/revoke",
+    methods=("POST",),
+    no_twin_because=NO_TWIN,
+)
+@login_required
+def admin_revoke_token(token_id: int) -> Response:
+    actor = _require(Permission.TOKEN_MANAGE)
+    if ButtonForm().validate_on_submit():
+        db = get_session()
+        accounts.revoke_token(db, actor, token_id, _now())
+        db.commit()
+    return _back("web.tokens")
+
+
+# ---------------------------------------------------------------------------------------- audit log
+
+
+def _day(raw: str | None) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(raw[:10]), time(), OSLO)
+    except ValueError:
+        return None
+
+
+@bilingual("/min-side/admin/logg", "/en/my-page/admin/audit-log", no_twin_because=NO_TWIN)
+@login_required
+def audit_log() -> Response:
+    actor = _require(Permission.AUDIT_READ)
+    db = get_session()
+    producer_slug = request.args.get("produsent") or ""
+    producer_id = None
+    if producer_slug:
+        found = next(
+            (p for p in programme_admin.list_all_producers(db) if p.slug == producer_slug), None
+        )
+        producer_id = found.id if found else -1
+    until = _day(request.args.get("til"))
+    before_raw = request.args.get("foer", "")
+    query = audit.AuditQuery(
+        actor=(request.args.get("hvem") or "")[:200] or None,
+        producer_id=producer_id,
+        entity=(request.args.get("type") or "")[:40] or None,
+        since=_day(request.args.get("fra")),
+        until=until + timedelta(days=1) if until else None,
+        before_id=int(before_raw) if before_raw.isdigit() and len(before_raw) < 12 else None,
+    )
+    scope = None if actor.is_portal_admin else frozenset({actor.producer_id or -1})
+    entries = audit.list_entries(db, producer_ids=scope, limit=100, query=query)
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "foer"}
+    older = url_for("web.audit_log", foer=entries[-1].id, **args) if len(entries) == 100 else None
+    return render_page(
+        "admin/audit.html",
+        entries=entries,
+        kinds=audit.entity_kinds(db),
+        producers=_producer_choices(actor),
+        args=request.args,
+        older=older,
+    )
+
+
+# ------------------------------------------------------------------------------ one-time link pages
+
+
+@bilingual(
+    "/passord/<secret>",
+    "/en/password/<secret>",
+    methods=("GET", "POST"),
+    no_twin_because="a one-time form to set a password",
+)
+def set_password(secret: str) -> Response:
+    db = get_session()
+    link = users_admin.open_link(db, secret, _now())
+    if link is None:
+        return render_page("accounts/set_password.html", status=404, form=None, person=None)
+    form, status = PasswordForm(), 200
+    if request.method == "POST":
+        if form.validate():
+            users_admin.use_link(db, secret, form.password.data, _now())
+            db.commit()
+            return _back("web.login", done="1")
+        status = 400
+    return render_page(
+        "accounts/set_password.html", status=status, form=form, person=link.user, link=link
+    )
+
+
+def current_admin_links() -> list[tuple[str, str]]:
+    """The administration pages the logged-in user may open (for the dashboard)."""
+    actor, user = current_actor(), current_user()
+    if actor is None or user is None:
+        return []
+    links = []
+    if actor.is_portal_admin:
+        links += [
+            (translate("admin.producers"), url_for("web.producers")),
+            (translate("admin.subject_areas"), url_for("web.subject_areas")),
+            (translate("admin.statistics"), url_for("web.statistics_admin_list")),
+        ]
+    if actor.is_portal_admin or actor.can(Permission.USER_MANAGE):
+        links.append((translate("admin.users"), url_for("web.users")))
+    if actor.is_portal_admin or actor.can(Permission.TOKEN_MANAGE):
+        links.append((translate("admin.tokens"), url_for("web.tokens")))
+    if actor.is_portal_admin or actor.can(Permission.AUDIT_READ):
+        links.append((translate("admin.audit"), url_for("web.audit_log")))
+    return links
