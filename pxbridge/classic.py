@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import PortalError, from_http_exception
-from portal.security import csrf, get_limiter, named_limit
+from portal.security import csrf, limit_blueprint
 from pxbridge import codelists, jsonstat, service
 from pxbridge.codelists import Applied
 from pxbridge.extract import build_cube, label
@@ -290,5 +290,6 @@ def _http_problem(exc: HTTPException) -> Response:
 
 def init_app(app: Flask) -> None:
     csrf.exempt(bp)
-    get_limiter(app).limit(lambda: named_limit("pxapi"))(bp)
+    # The "pxapi" counter is the one PxWebApi 2.0 draws on.
+    limit_blueprint(app, bp, "pxapi")
     app.register_blueprint(bp)

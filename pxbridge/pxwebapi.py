@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import PortalError
-from portal.security import csrf, get_limiter, named_limit
+from portal.security import csrf, limit_blueprint, named_limit
 from pxbridge import codelists, jsonstat, service
 from pxbridge.codelists import Applied, CodeList
 from pxbridge.cube import Cube
@@ -644,7 +644,8 @@ def _problem(error: PortalError) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    # Read-only and open to everyone: no session, no CSRF, PxWeb's own rate limit ("pxapi").
+    # Read-only and open to everyone: no session, no CSRF, PxWeb's own rate limit ("pxapi"), one counter
+    # per client shared with the classic API: two doors to the same tables.
     csrf.exempt(bp)
-    get_limiter(app).limit(lambda: named_limit("pxapi"))(bp)
+    limit_blueprint(app, bp, "pxapi")
     app.register_blueprint(bp)

@@ -142,7 +142,3 @@ def init_app(app: Flask) -> None:
     pxwebapi.init_app(app)
     upload_api.init_app(app)
     classic.init_app(app)
-    from pxbridge.cli import remotes_group, tables_group
-
-    app.cli.add_command(tables_group)
-    app.cli.add_command(remotes_group)

@@ -39,7 +39,7 @@ from metadata.codelists.klass_edge import (
 )
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError, NotFound
-from portal.security import csrf, get_limiter, named_limit
+from portal.security import csrf, limit_blueprint
 
 
 @route("/classifications", csv=False)
@@ -441,7 +441,7 @@ def changes(classification_id: str, suffix: str | None = None) -> Response:
 def init_app(app: Flask) -> None:
     from metadata.codelists import klass_resources  # noqa: F401  (registers routes on bp)
 
-    # Read-only and open to everyone: no session, no CSRF, the public API rate limit.
+    # Read-only and open to everyone: no session, no CSRF, the public API's one rate-limit counter.
     csrf.exempt(bp)
-    get_limiter(app).limit(lambda: named_limit("api"))(bp)
+    limit_blueprint(app, bp, "api")
     app.register_blueprint(bp)
