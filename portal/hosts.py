@@ -14,8 +14,8 @@ Flask, and no call site knows about it:
 * With ``BASE_URL`` set, the request's scheme, host and script root become BASE_URL's, whatever the Host
   header said. A path prefix in BASE_URL is taken off the path when the proxy passed it on.
 
-``/healthz`` answers whatever the host: load balancers probe it by the machine's address, and it holds no
-URL.
+``/healthz`` and ``/readyz`` answer whatever the host: load balancers probe them by the machine's
+address, and they hold no URL.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 #: Where the middleware leaves the refused Host header for the before-request hook.
 REFUSED_HOST = "portal.refused_host"
 #: Answered whatever the host (see the module docstring).
-HOST_FREE_PATHS = frozenset({"/healthz"})
+HOST_FREE_PATHS = frozenset({"/healthz", "/readyz"})
 
 # A host name or IPv4 address, or an IPv6 address in brackets, then an optional port: the characters
 # werkzeug accepts in a Host header.

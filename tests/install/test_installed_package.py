@@ -20,6 +20,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
+pytestmark = pytest.mark.install
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGES_PER_CRAWL = 80
 # Downloads that are large or slow and say nothing more about the pages than the page itself does.
