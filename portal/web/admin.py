@@ -605,7 +605,7 @@ def audit_log() -> Response:
     )
     scope = None if actor.is_portal_admin else frozenset({actor.producer_id or -1})
     entries = audit.list_entries(db, producer_ids=scope, limit=100, query=query)
-    args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "foer"}
+    args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in {"foer", "lang"}}
     older = url_for("web.audit_log", foer=entries[-1].id, **args) if len(entries) == 100 else None
     return render_page(
         "admin/audit.html",

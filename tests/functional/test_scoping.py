@@ -35,6 +35,10 @@ UNSCOPED_WRITES = {
     ("pxweb_classic.data", "POST"): "a read",
     ("pxwebapi.create_saved_query", "POST"): "anyone may save a selection of a public table, as in "
     "PxWeb (rate-limited, 64 KB at most)",
+    (
+        "web.set_password",
+        "POST",
+    ): "the one-time link is the credential; it sets only its own user's password",
 }
 
 NEW_STATISTIC = {
@@ -180,6 +184,31 @@ CODELIST_WRITES = {
 }
 
 
+# Administration, pages and API; tests/portal/test_admin.py checks every route of both for 401
+# (anonymous) and 403 (an editor and a producer's token), and producer administrators' scoping.
+ADMIN_WRITES = {
+    ("web.producers", "POST"),
+    ("web.producer_admin", "POST"),
+    ("web.producer_status", "POST"),
+    ("web.subject_areas", "POST"),
+    ("web.subject_area_admin", "POST"),
+    ("web.statistic_status", "POST"),
+    ("web.users", "POST"),
+    ("web.user_admin", "POST"),
+    ("web.tokens", "POST"),
+    ("web.admin_revoke_token", "POST"),
+    ("admin_api.admin_create_producer", "POST"),
+    ("admin_api.admin_update_producer", "PATCH"),
+    ("admin_api.admin_create_subject_area", "POST"),
+    ("admin_api.admin_update_subject_area", "PATCH"),
+    ("admin_api.admin_statistic_status", "PUT"),
+    ("admin_api.admin_invite_user", "POST"),
+    ("admin_api.admin_update_user", "PATCH"),
+    ("admin_api.admin_reset_password", "POST"),
+    ("admin_api.admin_delete_token", "DELETE"),
+}
+
+
 def test_every_write_route_is_covered(app: Flask) -> None:
     writes = {
         (rule.endpoint, method)
@@ -195,6 +224,7 @@ def test_every_write_route_is_covered(app: Flask) -> None:
         | REGISTRY_PAGE_WRITES
         | TABLE_WRITES
         | TABLE_CODELIST_WRITES
+        | ADMIN_WRITES
         | set(UNSCOPED_WRITES)
     )
 
