@@ -172,3 +172,46 @@ def test_search_answers_in_the_production_server(browser, served_portal: str) ->
     assert catalogue is not None and catalogue.status == 200
     assert "dcat:Catalog" in catalogue.text()
     page.close()
+
+
+PORTAL_ADMIN = ("admin@demo.statistikkportalen.no", "demo-admin-passord")
+ADMIN_PAGES = [
+    "/min-side",
+    "/min-side/admin",
+    "/min-side/admin/produsenter",
+    "/min-side/admin/produsenter/ssb",
+    "/min-side/admin/emneomrader",
+    "/min-side/admin/statistikker",
+    "/min-side/admin/brukere",
+    "/min-side/admin/brukere/2",
+    "/min-side/admin/nokler",
+    "/min-side/admin/logg",
+    "/en/my-page/admin/users",
+]
+
+
+@pytest.mark.parametrize("width", [1366, 320])
+def test_administration_pages_pass_axe_and_reflow(
+    browser, served_portal: str, axe_source: str, width: int
+) -> None:
+    """The administration at desktop and phone width: no axe violations, and at 320 px nothing but a
+    table's own scroll region is wider than the screen (WCAG 1.4.10 reflow)."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(f"{served_portal}/logg-inn")
+    page.get_by_label("E-post").fill(PORTAL_ADMIN[0])
+    page.get_by_label("Passord").fill(PORTAL_ADMIN[1])
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(f"{served_portal}/min-side")
+    assert page.get_by_text("Demokontoer er aktive").count() == 1
+    found, wide = {}, {}
+    for path in ADMIN_PAGES:
+        answer = page.goto(served_portal + path)
+        assert answer is not None and answer.status == 200, path
+        found[path] = _violations(page, axe_source)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        if overflow > width:
+            wide[path] = overflow
+    context.close()
+    assert {path: v for path, v in found.items() if v} == {}
+    assert wide == {}
