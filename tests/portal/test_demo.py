@@ -8,7 +8,7 @@ from importlib import resources
 
 from portal.programme.models import Frequency
 
-DATA = resources.files("portal.demo").joinpath("data")
+DATA = resources.files("portal.programme").joinpath("data")
 
 
 def _items(name: str) -> list[dict]:
