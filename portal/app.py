@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import auth, cache, config, db, errors, hosts, i18n, security
+from portal import auth, cache, config, db, errors, hosts, i18n, inputs, security
 from portal.clock import Clock, SystemClock
 
 PACKAGE = Path(__file__).resolve().parent
@@ -35,6 +35,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     # Before security: its ProxyFix must wrap the host check, which then sees the host the client asked for.
     hosts.init_app(app)
+    # The edge rule for input runs before every handler (after the host check).
+    inputs.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)

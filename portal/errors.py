@@ -169,6 +169,23 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Response:
         return render_error(from_http_exception(exc))
 
+    from sqlalchemy.exc import DataError
+
+    @app.errorhandler(DataError)
+    def _out_of_range(exc: DataError) -> Response:
+        # The last line of defence behind portal.inputs: a value the database cannot store (a number
+        # out of its range, a text too long for its column, a NUL character) is the client's mistake.
+        # The request's transaction is rolled back at teardown, so nothing is changed.
+        log.warning(
+            "refused a value the database cannot store on %s %s: %s",
+            request.method,
+            request.path,
+            str(exc.orig).splitlines()[0] if exc.orig else exc,
+        )
+        return render_error(
+            BadRequest("A value in the request is out of range, too long or holds a NUL character.")
+        )
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)

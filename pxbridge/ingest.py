@@ -15,6 +15,7 @@ from portal.access import Actor, Permission, ensure_permission
 from portal.accounts.audit import record_write
 from portal.errors import BadRequest, Conflict, FieldError
 from portal.programme.models import Statistic
+from pxbridge.limits import check_table_texts
 from pxbridge.models import DataTable, TableVariable
 from pxbridge.px import PxTable
 from pxbridge.store import CellStore
@@ -116,6 +117,7 @@ def store_table(
             f"There is no statistic '{statistic_slug}'.", (FieldError("statistic", "unknown"),)
         )
     actor = ensure_permission(actor, Permission.TABLE_WRITE, statistic.producer_id)
+    check_table_texts(parsed)
     if release_id is not None:
         release = session.get(Release, release_id)
         if release is None or release.statistic_id != statistic.id:

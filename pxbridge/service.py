@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.access import is_released, released_filter
 from portal.errors import NotFound
+from portal.querying import contains
 from pxbridge.codelists import CodeList, find
 from pxbridge.models import DataTable, TableCodeListLink
 from release_calendar.models import Release
@@ -76,12 +77,12 @@ def list_tables(
     if statistic_id is not None:
         stmt = stmt.where(DataTable.statistic_id == statistic_id)
     for word in (text or "").split():
-        pattern = f"%{word.strip('*').lower()}%"
+        part = word.strip("*")
         stmt = stmt.where(
             or_(
-                func.lower(DataTable.id).like(pattern),
-                func.lower(DataTable.title_nb).like(pattern),
-                func.lower(DataTable.title_en).like(pattern),
+                contains(DataTable.id, part),
+                contains(DataTable.title_nb, part),
+                contains(DataTable.title_en, part),
             )
         )
     if past_days is not None:

@@ -192,7 +192,11 @@ def put_table_codelist(table_id: str, codelist_id: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from portal.inputs import allow_large_body
+
     register_api(app, bp)
+    # Table files are far larger than any other body; the edge leaves reading them to the parsers.
+    allow_large_body("table_api.upload_table", "TABLE_UPLOAD_MAX_BYTES")
 
 
 @bp.delete("/<table_id>/codelists/<codelist_id>")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from portal.access import is_released
 from portal.errors import BadRequest, NotFound
 from portal.programme.models import Producer, Statistic, SubjectArea
+from portal.querying import contains
 from release_calendar.models import CalendarRevision, Correction, Release, ReleaseChange
 from release_calendar.rules import (
     Action,
@@ -226,13 +227,12 @@ def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
     if query.kind:
         stmt = stmt.where(Release.kind == query.kind.value)
     if query.text:
-        pattern = f"%{query.text.lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(Release.title_nb).like(pattern),
-                func.lower(Release.title_en).like(pattern),
-                func.lower(Statistic.name_nb).like(pattern),
-                func.lower(Statistic.name_en).like(pattern),
+                contains(Release.title_nb, query.text),
+                contains(Release.title_en, query.text),
+                contains(Statistic.name_nb, query.text),
+                contains(Statistic.name_en, query.text),
             )
         )
     if query.start:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.access import Actor
 from portal.errors import BadRequest, FieldError, PortalError
+from portal.parsing import checked_rows, parse_json
 from release_calendar import service
 from release_calendar.rules import oslo_instant
 from release_calendar.schemas import ReleaseCreate
@@ -54,7 +54,7 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
             (FieldError("row 1", "unknown columns " + ", ".join(sorted(unknown))),),
         )
     rows = []
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(checked_rows(reader, "The schedule"), start=2):
         row: dict[str, Any] = {
             k: v.strip() for k, v in raw.items() if k and v is not None and v.strip()
         }
@@ -92,10 +92,7 @@ def parse(body: bytes, content_type: str) -> ParsedSchedule:
     if content_type == "text/csv":
         rows = _csv_rows(text)
     elif content_type == "application/json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadRequest(f"The file is not valid JSON (line {exc.lineno}).") from None
+        data = parse_json(text, "The file")
         items = data.get("releases") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise BadRequest("Send a JSON list of releases, or an object with a 'releases' list.")

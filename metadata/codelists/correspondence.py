@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from metadata.codelists.models import ClassificationVersion, CorrespondenceMap, 
 from portal.access import Actor
 from portal.accounts.audit import record_write
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.parsing import checked_rows, parse_json
 
 Pair = tuple[str | None, str | None]
 
@@ -41,12 +41,9 @@ def parse_maps(body: bytes, content_type: str) -> list[Pair]:
                 "The CSV header lacks: " + ", ".join(sorted(missing)),
                 (FieldError("line 1", "missing columns"),),
             )
-        rows = list(reader)
+        rows = list(checked_rows(reader))
     elif content_type == "application/json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadRequest(f"The file is not valid JSON (line {exc.lineno}).") from None
+        data = parse_json(text, "The file")
         found = (
             data.get("correspondenceMaps", data.get("correspondenceItems"))
             if isinstance(data, dict)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +25,7 @@ from metadata.codelists.models import (
 from portal.access import Actor, Permission, ensure_permission, writable_producer_ids
 from portal.accounts.audit import record_write
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.parsing import checked_rows, parse_json
 from portal.programme.models import Producer
 
 KINDS = ("CLASSIFICATION", "CODELIST")
@@ -136,12 +136,9 @@ def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[I
                 "The CSV header lacks: " + ", ".join(sorted(missing)),
                 (FieldError("line 1", "missing columns"),),
             )
-        rows = list(reader)
+        rows = list(checked_rows(reader))
     elif content_type == "application/json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadRequest(f"The file is not valid JSON (line {exc.lineno}).") from None
+        data = parse_json(text, "The file")
         found = (
             data.get("codes", data.get("classificationItems")) if isinstance(data, dict) else None
         )

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.access import Actor, Permission, ensure_permission
@@ -23,6 +23,7 @@ from portal.accounts.models import ApiToken, Invitation, Role, User
 from portal.accounts.service import create_user, hash_password
 from portal.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
 from portal.programme.models import Producer
+from portal.querying import contains
 
 #: How long an invitation or password-reset link works.
 LINK_LIFETIME = timedelta(hours=72)
@@ -92,16 +93,7 @@ def list_users(session: Session, actor: Actor | None, query: UserQuery) -> list[
     if query.active is not None:
         stmt = stmt.where(User.is_active.is_(query.active))
     if query.text:
-        like = "%" + query.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_"
-        )
-        like += "%"
-        stmt = stmt.where(
-            or_(
-                func.lower(User.email).like(like, escape="\\"),
-                func.lower(User.name).like(like, escape="\\"),
-            )
-        )
+        stmt = stmt.where(or_(contains(User.email, query.text), contains(User.name, query.text)))
     return list(session.scalars(stmt))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.access import Actor
 from portal.accounts.models import AuditEntry
+from portal.querying import contains
 
 
 def record_write(
@@ -71,9 +72,7 @@ def list_entries(
         stmt = stmt.where(AuditEntry.producer_id.in_(producer_ids))
     if query is not None:
         if query.actor:
-            escaped = query.actor.lower().replace("\\", "\\\\").replace("%", "\\%")
-            escaped = escaped.replace("_", "\\_")
-            stmt = stmt.where(func.lower(AuditEntry.actor_label).like(f"%{escaped}%", escape="\\"))
+            stmt = stmt.where(contains(AuditEntry.actor_label, query.actor))
         if query.producer_id is not None:
             stmt = stmt.where(AuditEntry.producer_id == query.producer_id)
         if query.entity:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from portal.access import Actor
 from portal.accounts.audit import record_write
 from portal.errors import BadRequest, FieldError
+from portal.parsing import checked_rows, parse_json
 from portal.programme.admin import ORG_NUMBER, SLUG
 from portal.programme.models import Frequency, Producer, Statistic, SubjectArea
 
@@ -119,10 +120,7 @@ def read_files(paths: Iterable[Path]) -> dict[str, list[dict[str, Any]]]:
 
 
 def _parse_json(name: str, text: str) -> dict[str, list[dict[str, Any]]]:
-    try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        raise BadRequest(f"{name} is not valid JSON: {error}") from None
+    data = parse_json(text, name)
     if not isinstance(data, dict):
         raise BadRequest(f"{name}: the file must hold one JSON object.")
     if "kind" in data and "items" in data:
@@ -147,7 +145,7 @@ def _parse_json(name: str, text: str) -> dict[str, list[dict[str, Any]]]:
 def _parse_csv(name: str, text: str) -> dict[str, list[dict[str, Any]]]:
     sample = text.split("\n", 1)[0]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    rows = list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    rows = list(checked_rows(csv.DictReader(io.StringIO(text), delimiter=delimiter), name))
     header = set(rows[0]) if rows else set()
     if "producer" in header:
         kind = "statistics"

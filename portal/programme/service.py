@@ -24,6 +24,7 @@ from portal.programme.models import (
     SubjectArea,
     statistic_subject_area,
 )
+from portal.querying import contains
 
 
 @dataclass(frozen=True)
@@ -189,12 +190,11 @@ def _filtered(query: StatisticQuery) -> Select[Statistic]:
     if query.official is not None:
         stmt = stmt.where(Statistic.is_official == query.official)
     if query.text:
-        pattern = f"%{query.text.lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(Statistic.name_nb).like(pattern),
-                func.lower(Statistic.name_en).like(pattern),
-                func.lower(Statistic.slug).like(pattern),
+                contains(Statistic.name_nb, query.text),
+                contains(Statistic.name_en, query.text),
+                contains(Statistic.slug, query.text),
             )
         )
     return stmt

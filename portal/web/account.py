@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import Response, current_app, redirect, request, url_for
 from sqlalchemy import select
@@ -35,9 +36,19 @@ def _actor() -> Actor:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths, so the login form cannot be used to bounce users to another site.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
+    """Only a path of this portal, so the login form cannot bounce anyone to another site. Browsers drop
+    tabs and line breaks from addresses ("/\t/evil.example" becomes "//evil.example"), so any control
+    character or space refuses the target, as does a backslash or anything with a scheme or a host."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(ch.isprintable() and not ch.isspace() for ch in target)
+    ):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("web.dashboard")
 
 
