@@ -15,8 +15,15 @@ from flask import Flask, current_app, g, request, session
 from portal.access import Actor
 from portal.accounts.admin import end_sessions
 from portal.accounts.models import User
-from portal.accounts.service import load_user, resolve_token, token_actor, user_actor
-from portal.db import get_session
+from portal.accounts.service import (
+    load_user,
+    record_token_use,
+    resolve_token,
+    token_actor,
+    token_use_due,
+    user_actor,
+)
+from portal.db import get_database, get_session
 from portal.errors import Unauthorized
 
 P = ParamSpec("P")
@@ -72,11 +79,19 @@ def _load_from_token() -> None:
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Send the API token as 'Authorization: Bearer <token>'.")
     db = get_session()
-    token = resolve_token(db, secret.strip(), current_app.extensions["portal.clock"].now())
+    now = current_app.extensions["portal.clock"].now()
+    token = resolve_token(db, secret.strip(), now)
     if token is None:
         raise Unauthorized("The API token is unknown or revoked.")
+    actor, token_id, due = token_actor(token), token.id, token_use_due(token, now)
+    # Ends the lookup's transaction first: on SQLite a write request's transaction holds the write
+    # lock, which the bookkeeping below would otherwise wait for.
     db.commit()
-    g.actor = token_actor(token)
+    if due:
+        # Best effort: a busy or unreachable database skips it, and the request goes on (issue 16).
+        with get_database().best_effort("recording the last use of an API token") as bookkeeping:
+            record_token_use(bookkeeping, token_id, now)
+    g.actor = actor
 
 
 def _load_from_session() -> None:

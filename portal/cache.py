@@ -1,14 +1,19 @@
 """A small byte cache: in process memory by default, in Redis when ``REDIS_URL`` is set, so several
-workers and machines share what one of them computed (generated feeds, later remote PxWeb responses)."""
+workers and machines share what one of them computed (generated feeds, remote PxWeb responses). A Redis
+that fails is stood in for by process memory until it answers again."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import Flask, current_app
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 
 class Cache(Protocol):
@@ -56,19 +61,74 @@ class MemoryCache:
         self._size -= len(value)
 
 
+def redis_options(timeout: float) -> dict[str, Any]:
+    """Options for every Redis client of the portal (this cache, the rate limiter's counters): connect
+    and answer within ``timeout`` seconds, and no retries; the caller falls back to its own memory."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "retry": Retry(NoBackoff(), 0),
+    }
+
+
 class RedisCache:
-    def __init__(self, url: str, prefix: str = "portal:cache:") -> None:
+    """Shared through Redis. When Redis fails (refused, or silent past ``timeout``) a per-process
+    :class:`MemoryCache` stands in for ``retry_seconds``, with one warning, and then Redis is tried
+    again: a cache that is down makes the portal slower, never fail (issue 16)."""
+
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "portal:cache:",
+        timeout: float = 0.5,
+        retry_seconds: float = 30.0,
+    ) -> None:
         import redis
 
-        self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self._client = redis.Redis.from_url(url, **redis_options(timeout))
         self._prefix = prefix
+        self._local = MemoryCache(max_bytes=16 * 1024 * 1024)
+        self._retry_seconds = retry_seconds
+        # Monotonic time until which Redis counts as down (a process timer, not the portal's clock).
+        self._down_until = 0.0
+        self._lock = threading.Lock()
 
     def get(self, key: str) -> bytes | None:
-        value = self._client.get(self._prefix + key)
+        if self._down():
+            return self._local.get(key)
+        try:
+            value = self._client.get(self._prefix + key)
+        except RedisError as error:
+            self._failed(error)
+            return self._local.get(key)
         return value if isinstance(value, bytes) else None
 
     def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
-        self._client.set(self._prefix + key, value, ex=ttl_seconds)
+        if self._down():
+            self._local.set(key, value, ttl_seconds)
+            return
+        try:
+            self._client.set(self._prefix + key, value, ex=ttl_seconds)
+        except RedisError as error:
+            self._failed(error)
+            self._local.set(key, value, ttl_seconds)
+
+    def _down(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _failed(self, error: Exception) -> None:
+        with self._lock:
+            if self._down():
+                return
+            self._down_until = time.monotonic() + self._retry_seconds
+        log.warning(
+            "Redis cache unreachable (%s): caching in this process for %.0f s, then trying again",
+            error,
+            self._retry_seconds,
+        )
 
 
 def get_cache(app: Flask | None = None) -> Cache:
@@ -78,4 +138,6 @@ def get_cache(app: Flask | None = None) -> Cache:
 
 def init_app(app: Flask) -> None:
     url = app.config["REDIS_URL"]
-    app.extensions["portal.cache"] = RedisCache(url) if url else MemoryCache()
+    app.extensions["portal.cache"] = (
+        RedisCache(url, timeout=float(app.config["REDIS_TIMEOUT"])) if url else MemoryCache()
+    )

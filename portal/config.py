@@ -19,8 +19,17 @@ DEFAULTS: dict[str, Any] = {
     "INSTANCE_DIR": "instance",
     # None means the embedded SQLite database in the instance folder.
     "DATABASE_URL": None,
+    # How long the portal waits on the database, in seconds (issue 16: never hang): connecting to
+    # PostgreSQL, one statement of a request on PostgreSQL (0: no limit), a SQLite writer's wait for the
+    # write lock, and a free pooled connection. Past them a request gets 503.
+    "DATABASE_CONNECT_TIMEOUT": 5,
+    "DATABASE_STATEMENT_TIMEOUT": 30,
+    "DATABASE_BUSY_TIMEOUT": 30,
+    "DATABASE_POOL_TIMEOUT": 10,
     # None keeps rate-limit counters and caches in each process's memory.
     "REDIS_URL": None,
+    # Seconds to connect to Redis and for each answer; past it the portal counts and caches per process.
+    "REDIS_TIMEOUT": 0.5,
     # None means a random key made once and kept in the instance folder, shared by all workers.
     "SECRET_KEY": None,
     # Secure cookies are sent over HTTPS only (browsers treat http://localhost as secure too).
@@ -48,9 +57,20 @@ DEFAULTS: dict[str, Any] = {
     "TABLE_UPLOAD_MAX_BYTES": 200 * 1024 * 1024,
     # Most cells a table may have.
     "TABLE_MAX_CELLS": 20_000_000,
-    # How long the bridge waits for a remote PxWeb (each try), and keeps its answers.
+    # The whole of one call to a remote PxWeb (connecting, the answer's last byte, retries) ends by
+    # this deadline (seconds); then 504. Keeps its answers REMOTE_CACHE_SECONDS.
     "REMOTE_TIMEOUT_SECONDS": 10,
     "REMOTE_CACHE_SECONDS": 300,
+    # Per remote and process: requests waiting on it at once, and how long one more waits for a
+    # slot before 503 (a slow remote holds at most this many of a worker's threads).
+    "REMOTE_MAX_IN_FLIGHT": 2,
+    "REMOTE_QUEUE_SECONDS": 0.25,
+    # The circuit breaker: after this many failures in a row a remote is not asked (503 at once)
+    # for REMOTE_BREAKER_SECONDS, then one trial request decides.
+    "REMOTE_BREAKER_FAILURES": 5,
+    "REMOTE_BREAKER_SECONDS": 30,
+    # Largest answer taken from a remote (bytes, after decompression); past it 502.
+    "REMOTE_MAX_BYTES": 64 * 1024 * 1024,
     # Longest a search may run before it is stopped and says so (seconds).
     "SEARCH_TIME_LIMIT": 0.5,
     # Turns rate limiting off entirely (used by tests that are not about rate limits).

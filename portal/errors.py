@@ -12,9 +12,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, json, render_template, request
+from flask import Flask, Response, g, json, render_template, request
 from jinja2 import TemplateNotFound
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+
+from portal.db import is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +100,14 @@ class Conflict(PortalError):
 class PreconditionFailed(PortalError):
     def __init__(self, detail: str) -> None:
         super().__init__(detail=detail, **_problem(HTTPStatus.PRECONDITION_FAILED, "stale-version"))
+
+
+class DatabaseUnavailable(PortalError):
+    """The database is busy past its timeouts or does not answer (issue 16): a 503 the client may retry,
+    never a hang or a 500."""
+
+    def __init__(self, detail: str = "The database does not answer; try again shortly.") -> None:
+        super().__init__(detail=detail, **_problem(HTTPStatus.SERVICE_UNAVAILABLE))
 
 
 class NotAcceptable(PortalError):
@@ -186,7 +198,47 @@ def init_app(app: Flask) -> None:
             BadRequest("A value in the request is out of range, too long or holds a NUL character.")
         )
 
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from portal.concurrency import is_lost_race
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def _lost_race(exc: Exception) -> Response:
+        # Issue 16: the last line of defence behind portal.concurrency. A write that lost a race
+        # (its conditional UPDATE matched no row, or its new key was taken meanwhile) is a 409 after
+        # its transaction is rolled back, so the error page can still read; any other integrity
+        # error is a bug and answers 500.
+        if not is_lost_race(exc):
+            return _unexpected(exc)
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+        log.info("a write lost a race on %s %s: %s", request.method, request.path, exc)
+        return render_error(
+            Conflict("Someone changed this at the same moment; reload and try again.")
+        )
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_error(PortalError(detail="Something went wrong on our side."))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeoutError)
+    def _database_error(exc: Exception) -> Response:
+        if not is_unavailable(exc):
+            return _unexpected(exc)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        log.warning(
+            "the database did not answer on %s %s: %s",
+            request.method,
+            request.path,
+            reason[0] if reason else type(exc).__name__,
+        )
+        # Issue 16: its transaction is dead; the error page must not wait on it a second time.
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+        return render_error(DatabaseUnavailable())

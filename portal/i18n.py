@@ -459,11 +459,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 # Domains keep their own strings; they import nothing from the portal, so this cannot cycle.
 from metadata.codelists.messages import MESSAGES as _REGISTRY  # noqa: E402
+from metadata.sims.messages import MESSAGES as _DOCUMENTATION  # noqa: E402
 from portal.accounts.messages import MESSAGES as _ADMIN  # noqa: E402
 from portal.search.messages import MESSAGES as _SEARCH  # noqa: E402
 from pxbridge.messages import MESSAGES as _TABLES  # noqa: E402
 
 MESSAGES.update(_REGISTRY)
+MESSAGES.update(_DOCUMENTATION)
 MESSAGES.update(_ADMIN)
 MESSAGES.update(_TABLES)
 MESSAGES.update(_SEARCH)

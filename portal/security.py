@@ -28,9 +28,11 @@ from flask_wtf.csrf import CSRFProtect
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal.cache import redis_options
 from portal.config import DEFAULTS
 
 access_log = logging.getLogger("portal.access")
+log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 
@@ -105,7 +107,11 @@ def _rate_limit_headers(response: Response) -> Response:
     current = limiter.current_limit
     if current is None:
         return response
-    reset_at, remaining = current.window
+    try:
+        reset_at, remaining = current.window
+    except Exception as error:  # noqa: BLE001  (the counter store failed after counting: no fields)
+        log.debug("no RateLimit fields on %s: %s", request.path, error)
+        return response
     seconds = max(0, math.ceil(reset_at - time.time()))
     headers = response.headers
     headers["RateLimit-Limit"] = str(current.limit.amount)
@@ -193,12 +199,24 @@ def init_app(app: Flask) -> None:
     app.config["RATELIMITS"] = _named_limits(app.config["RATELIMITS"])
     app.config["RATELIMIT_ENABLED"] = bool(app.config["RATELIMIT_ENABLED"])
     app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"] or "memory://"
+    if app.config["REDIS_URL"]:
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = redis_options(float(app.config["REDIS_TIMEOUT"]))
     app.config["RATELIMIT_KEY_PREFIX"] = "portal"
     # flask-limiter's own headers are X-RateLimit-* and a Retry-After on every answer; _rate_limit_headers
     # sends the IETF fields instead.
     app.config["RATELIMIT_HEADERS_ENABLED"] = False
     # One limiter per app: its counters and registered limits must not leak between apps (tests build many).
-    app.extensions["portal.limiter"] = Limiter(key_func=client_key, app=app, headers_enabled=False)
+    # When Redis fails (refused, or silent past REDIS_TIMEOUT) the limiter counts in this process's memory
+    # with the same limits, logs one warning ("Rate limit storage unreachable"), and tries Redis again
+    # after 1, 2, 4 … 32 seconds; the portal keeps serving (issue 16). swallow_errors covers the rest: a
+    # counter store that fails must never fail the request it counts.
+    app.extensions["portal.limiter"] = Limiter(
+        key_func=client_key,
+        app=app,
+        headers_enabled=False,
+        in_memory_fallback_enabled=True,
+        swallow_errors=True,
+    )
 
     @app.before_request
     def _start_timer() -> None:

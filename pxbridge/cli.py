@@ -1,24 +1,29 @@
-"""``portal tables``: bulk import of PX files from a folder (with a progress bar) and a listing."""
+"""``portal tables``: bulk import of PX files from a folder (with a progress bar), a listing, and a
+check of the cell store against the tables."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
 
 from portal.access import CLI_ACTOR
+from portal.clock import SystemClock
 from portal.db import get_database
 from portal.errors import PortalError
 from pxbridge import service
-from pxbridge.ingest import store_table
-from pxbridge.px import parse_px
+from pxbridge.ingest import commit_table, store_table
+from pxbridge.px import read_px
+from pxbridge.store import StoreFile
+from pxbridge.store_check import check_store
 from pxbridge.views import get_store
 
 
 @click.group("tables")
 def tables_group() -> None:
-    """Statistical tables: import PX files, list what is stored."""
+    """Statistical tables: import PX files, list what is stored, check the cell store."""
 
 
 @tables_group.command("import-px")
@@ -38,11 +43,9 @@ def import_px(folder: Path, statistic: str, release: int | None) -> None:
     ) as bar:
         for path in bar:
             try:
-                with get_database().session() as session:
-                    parsed = parse_px(
-                        path.read_bytes(), max_cells=current_app.config["TABLE_MAX_CELLS"]
-                    )
-                    store_table(
+                with get_database().sessions() as session, open(path, "rb") as handle:
+                    parsed = read_px(handle, max_cells=current_app.config["TABLE_MAX_CELLS"])
+                    table, replaced = store_table(
                         session,
                         CLI_ACTOR,
                         store,
@@ -51,6 +54,7 @@ def import_px(folder: Path, statistic: str, release: int | None) -> None:
                         release_id=release,
                         now=now,
                     )
+                    commit_table(session, store, table, replaced)
             except PortalError as error:
                 where = "; ".join(f"{e.pointer}: {e.detail}" for e in error.errors[:3])
                 failed.append(f"{path.name}: {error.detail} {where}".strip())
@@ -70,6 +74,57 @@ def list_command() -> None:
         )
         for table in rows:
             click.echo(f"{table.id:12} {table.cells:>12,}  {table.title_nb}")
+
+
+@tables_group.command("check")
+@click.option("--dry-run", is_flag=True, help="Report what would be removed; remove nothing.")
+@click.option(
+    "--older-than",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Seconds: younger files may be an upload's that is not committed yet, and are left.",
+)
+def check_command(dry_run: bool, older_than: float) -> None:
+    """Check the cell store against the tables: remove cell files no table names (left by a failed
+    or killed upload) and temporary files, once older than --older-than seconds; report tables
+    whose cell file is missing or unreadable (never deleting a table). Exit status 1 if any is."""
+    store = get_store()
+    with get_database().sessions() as session:
+        # File ages are on the file system's clock, whatever clock the portal is given.
+        report = check_store(
+            session,
+            store,
+            now=SystemClock().now(),
+            grace=timedelta(seconds=older_than),
+            dry_run=dry_run,
+        )
+    verb = "would remove" if dry_run else "removed"
+    for found in report.removed:
+        click.echo(f"{verb} {_describe(found, store.root)}")
+    for found in report.young:
+        click.echo(f"left (younger than {older_than:g} s) {_describe(found, store.root)}")
+    for found in report.unknown:
+        click.echo(f"left {_describe(found, store.root)}")
+    for damaged in report.damaged:
+        click.echo(f"table {damaged.table_id} ({damaged.revision}): {damaged.problem}", err=True)
+    click.echo(
+        f"{report.tables} tables, {report.files} files: {verb} {len(report.removed)} files "
+        f"({report.removed_bytes / 1e6:.1f} MB); {len(report.damaged)} tables with missing or "
+        "unreadable cells."
+    )
+    if report.damaged:
+        raise SystemExit(1)
+
+
+def _describe(found: StoreFile, root: Path) -> str:
+    if found.temporary:
+        kind = "temporary file"
+    elif found.revision is None:
+        kind = "not a store file"
+    else:
+        kind = "symbol positions" if found.side else "cells"
+    return f"{found.path.relative_to(root)} ({kind}, {found.size / 1e6:.1f} MB)"
 
 
 @click.group("remotes")
@@ -133,8 +188,9 @@ def remotes_add(
 )
 def remotes_sync(remote_id: int | None, every: float | None, passes: int | None) -> None:
     """Mirror every remote's table list and metadata (or one). Run it on a schedule: from cron (e.g.
-    hourly), or as a long-running job with --every 3600. A remote that fails keeps its last mirror and
-    its error; the exit status is 1 when the (last) pass had a failure."""
+    hourly), or as a long-running job with --every 3600. A remote that fails keeps its last mirror,
+    gets its error recorded, and the others are synced all the same; --every carries on after a
+    failed pass. The exit status is 1 when the (last) pass had a failure."""
     import time
 
     failed = _sync_pass(remote_id)
@@ -148,34 +204,74 @@ def remotes_sync(remote_id: int | None, every: float | None, passes: int | None)
 
 
 def _sync_pass(remote_id: int | None) -> int:
-    """One sync of every remote (or one); returns how many failed."""
+    """One sync of every remote (or one); returns how many failed. A remote is asked while no
+    transaction is open (``Database.session`` holds SQLite's write lock), its mirror written in a
+    short transaction, and its error recorded in a transaction of its own, so a failed sync's
+    rollback cannot take the error with it (issue 16). Raises ClickException for an unknown
+    ``remote_id``."""
     from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
 
     from pxbridge.models import RemoteSource
-    from pxbridge.remote import client_for, sync
 
-    timeout = float(current_app.config["REMOTE_TIMEOUT_SECONDS"])
-    with get_database().session() as session:
-        ids = [remote_id] if remote_id else list(session.scalars(select(RemoteSource.id)))
+    try:
+        with get_database().session() as session:
+            if remote_id is not None and session.get(RemoteSource, remote_id) is None:
+                raise click.ClickException(f"There is no remote {remote_id}.")
+            ids = [remote_id] if remote_id else list(session.scalars(select(RemoteSource.id)))
+    except SQLAlchemyError as error:  # the database is away: this pass fails, --every goes on
+        click.echo(f"The remotes could not be listed: {type(error).__name__}: {error}", err=True)
+        return 1
     failed = 0
     for number in ids:
         try:
-            with get_database().session() as session:
-                source = session.get(RemoteSource, number)
-                if source is None:
-                    raise click.ClickException(f"There is no remote {number}.")
-                count = sync(
-                    session,
-                    source,
-                    client_for(source, timeout),
-                    current_app.extensions["portal.clock"].now(),
-                )
-                click.echo(f"Remote {number} ({source.base_url}): {count} tables mirrored.")
-        except PortalError as error:
+            count, where = _sync_one(number)
+            if count is not None:
+                click.echo(f"Remote {number} ({where}): {count} tables mirrored.")
+        # One remote's failure (its answer, or a bug it runs into) must not stop the others'.
+        except Exception as error:  # noqa: BLE001
             failed += 1
-            click.echo(f"Remote {number}: {error.detail}", err=True)
-            with get_database().session() as session:
-                source = session.get(RemoteSource, number)
-                if source is not None:
-                    source.last_error = error.detail[:2000]
+            detail = (
+                error.detail or error.title
+                if isinstance(error, PortalError)
+                else f"{type(error).__name__}: {error}"
+            )
+            click.echo(f"Remote {number}: {detail}", err=True)
+            _record_error(number, detail)
     return failed
+
+
+def _sync_one(remote_id: int) -> tuple[int | None, str]:
+    """Sync one remote: (tables mirrored, its address); (None, "") when it was removed meanwhile.
+    Raises RemoteFailure, or what storing the mirror raised."""
+    from pxbridge.models import RemoteSource
+    from pxbridge.remote import fetch_listing, store_mirror
+    from pxbridge.views import remote_client
+
+    now = current_app.extensions["portal.clock"].now()
+    with get_database().session() as session:
+        source = session.get(RemoteSource, remote_id)
+        if source is None:
+            return None, ""
+        client, statistic_id, where = remote_client(source), source.statistic_id, source.base_url
+    listed = fetch_listing(client, statistic_id, now)
+    with get_database().session() as session:
+        source = session.get(RemoteSource, remote_id)
+        if source is None:
+            return None, ""
+        return store_mirror(session, source, listed, now), where
+
+
+def _record_error(remote_id: int, detail: str) -> None:
+    """Keep a failed sync's error in the remote's ``last_error``, in a transaction of its own."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pxbridge.models import RemoteSource
+
+    try:
+        with get_database().session() as session:
+            source = session.get(RemoteSource, remote_id)
+            if source is not None:
+                source.last_error = detail[:2000]
+    except SQLAlchemyError as error:
+        click.echo(f"Remote {remote_id}: the error could not be recorded ({error})", err=True)

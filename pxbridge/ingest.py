@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor, Permission, ensure_permission
+from portal.access import Actor, Permission, ensure_permission, is_released
 from portal.accounts.audit import record_write
-from portal.errors import BadRequest, Conflict, FieldError
+from portal.clock import in_oslo
+from portal.concurrency import force_update
+from portal.errors import BadRequest, Conflict, FieldError, PreconditionFailed
 from portal.programme.models import Statistic
 from pxbridge.limits import check_table_texts
 from pxbridge.models import DataTable, TableVariable
@@ -104,13 +106,27 @@ def store_table(
     *,
     statistic_slug: str,
     release_id: int | None = None,
+    no_release: bool = False,
     table_id: str | None = None,
+    expected_version: int | None = None,
     now: datetime,
 ) -> tuple[DataTable, str | None]:
     """Add or replace a table of ``statistic_slug``; returns the row and the replaced cell revision
     (to delete after commit). The cell file is written first and removed again if the rows fail.
-    Raises BadRequest (unknown statistic or release), 401/403 (another producer's statistic or table),
-    Conflict (the id is taken by another producer)."""
+
+    ``release_id`` ties the table to that release; left out (None), a new table has no release and a
+    re-upload keeps the release the table has, so a replaced table never goes out before its release
+    (issue 16). ``no_release`` takes it off its release. A table waiting for a coming release cannot
+    be made public at once by an upload (no release, or one already out): to publish sooner, the
+    release is moved in the calendar, which is public and marked.
+
+    ``expected_version`` (the upload's If-Match) replaces only the table at that version. Replacing is
+    conditional on the version read either way: of two uploads of one table at once, one wins and the
+    other fails with StaleDataError (409 at the edge), so a table never mixes two files (issue 16).
+
+    Raises BadRequest (unknown statistic or release, both release arguments), 401/403 (another
+    producer's statistic or table), Conflict (the id is taken by another producer; the upload would
+    publish a waiting table now), PreconditionFailed (no table at ``expected_version``)."""
     statistic = session.scalar(select(Statistic).where(Statistic.slug == statistic_slug))
     if statistic is None:
         raise BadRequest(
@@ -118,6 +134,11 @@ def store_table(
         )
     actor = ensure_permission(actor, Permission.TABLE_WRITE, statistic.producer_id)
     check_table_texts(parsed)
+    if no_release and release_id is not None:
+        raise BadRequest(
+            "Give a release or no release, not both.", (FieldError("release", "one value"),)
+        )
+    release = None
     if release_id is not None:
         release = session.get(Release, release_id)
         if release is None or release.statistic_id != statistic.id:
@@ -127,17 +148,30 @@ def store_table(
             )
     key = _table_id(table_id, parsed)
     existing = session.scalar(select(DataTable).where(func.lower(DataTable.id) == key.lower()))
+    tied_before = existing.release_id if existing is not None else None
     if existing is not None:
         if existing.statistic.producer_id != statistic.producer_id:
             raise Conflict(f"Table id {existing.id} belongs to another producer.")
         key = existing.id
+        if release_id is None and not no_release:
+            release_id, release = existing.release_id, existing.release
+        _refuse_publishing_early(existing, release, now)
+    if expected_version is not None and (existing is None or existing.version != expected_version):
+        raise PreconditionFailed(
+            f"Table {key} is at version {existing.version}; you sent {expected_version}."
+            if existing is not None
+            else f"There is no table {key} to replace."
+        )
+    # Taken before the row is written: `existing.store_revision` names the new file from then on,
+    # and comparing with it kept every failed replacement's cells on disk (issue 16).
+    previous = existing.store_revision if existing is not None else None
     revision = store.put(key, parsed.values)
     try:
         replaced = _write_rows(session, existing, parsed, key, statistic, release_id, revision, now)
         session.flush()
     except Exception:
-        if existing is None or existing.store_revision != revision:
-            store.delete(key, revision)
+        if revision != previous:
+            discard_revision(session, store, key, revision)
         raise
     table = session.get(DataTable, key)
     assert table is not None
@@ -149,10 +183,68 @@ def store_table(
         entity="table",
         entity_id=key,
         producer_id=statistic.producer_id,
-        before={"revision": replaced} if existing is not None else None,
-        after={"revision": revision, "cells": int(parsed.values.size)},
+        before={"revision": replaced, "release": tied_before} if existing is not None else None,
+        after={"revision": revision, "cells": int(parsed.values.size), "release": release_id},
     )
     return table, replaced if replaced != revision else None
+
+
+def discard_revision(session: Session, store: CellStore, key: str, revision: str) -> None:
+    """After a failed write of table ``key``: roll the transaction back and delete the cell file
+    ``revision`` unless a stored table uses it. Cell files are named by their content, so two uploads
+    of one file at once share one; the upload that lost the race must not delete what the winner
+    committed (issue 16). When in doubt the file stays: an unused file costs disk, never a table."""
+    session.rollback()
+    in_use = session.scalar(
+        select(DataTable.id).where(DataTable.id == key, DataTable.store_revision == revision)
+    )
+    if in_use is None:
+        store.delete(key, revision)
+
+
+def commit_table(
+    session: Session, store: CellStore, table: DataTable, replaced: str | None
+) -> None:
+    """Commit what :func:`store_table` wrote, then delete the cell file it replaced. If the commit
+    fails, the new cell file goes (:func:`discard_revision`) and the error is raised again. A process
+    killed between the two leaves a file no row names: ``portal tables check`` removes it."""
+    key, revision = table.id, table.store_revision
+    try:
+        session.commit()
+    except Exception:
+        if revision and revision != replaced:
+            discard_revision(session, store, key, revision)
+        else:
+            session.rollback()
+        raise
+    if replaced:
+        store.delete(key, replaced)
+
+
+def _waits(release: Release | None, now: datetime) -> bool:
+    """Whether a table tied to ``release`` is hidden at ``now`` until a release still to come."""
+    return (
+        release is not None
+        and release.state != "cancelled"
+        and not is_released(release.state, release.release_at, now)
+    )
+
+
+def _refuse_publishing_early(existing: DataTable, release: Release | None, now: datetime) -> None:
+    """Raise Conflict if replacing ``existing`` and tying it to ``release`` (None: no release) would
+    make public now a table that waits for a coming release."""
+    waiting = existing.release
+    if waiting is None or not _waits(waiting, now):
+        return
+    if release is not None and not is_released(release.state, release.release_at, now):
+        return  # still hidden: until that release, or never (a cancelled one)
+    when = in_oslo(waiting.release_at).strftime("%Y-%m-%d %H:%M %Z")
+    raise Conflict(
+        f"Table {existing.id} waits for release {waiting.id} ({waiting.title_nb}, {when} Oslo "
+        "time); this upload would make it public now. Leave release out (or give "
+        f"release={waiting.id}) to replace it for that release, or give another coming release; "
+        "to publish sooner, move the release in the calendar."
+    )
 
 
 def _write_rows(
@@ -197,6 +289,9 @@ def _write_rows(
     replaced = existing.store_revision
     for name, value in fields.items():
         setattr(existing, name, value)
+    # Even an identical file raises the version, in the UPDATE that comes before the variables go:
+    # of two replacements at once one wins, the other fails there (issue 16).
+    force_update(existing, "updated_at")
     existing.variables.clear()
     session.flush()
     existing.variables.extend(_variables(parsed))

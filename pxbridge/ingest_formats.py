@@ -30,11 +30,12 @@ import orjson
 from numpy.typing import NDArray
 
 from portal.errors import BadRequest, FieldError
-from pxbridge import cells
+from pxbridge import cells, json_cells
 from pxbridge.px import ContentsValue, PxTable, Variable
 from pxbridge.px_tokens import normalise_lang
 
 MAX_ERRORS = 20
+_CHUNK_CELLS = 1 << 20
 ROLES = ("time", "metric", "geo")
 TIME_SCALES = ("A", "H", "Q", "M", "W")
 SHOWS = ("code", "value", "code_value")
@@ -117,14 +118,19 @@ def _decimals_needed(values: NDArray[np.float64], most: int = 6) -> int:
     """The fewest decimals (up to ``most``) that write every number without rounding it away.
 
     Used when the input says nothing: PX text has a fixed number of decimals per cell, and
-    guessing too few would silently round the data.
+    guessing too few would silently round the data. A chunk of cells at a time: each test makes
+    several arrays the size of what it tests (issue 16).
     """
-    numbers = values[np.isfinite(values)]
-    for d in range(most + 1):
+    needed = 0
+    for start in range(0, values.size, _CHUNK_CELLS):
+        part = values[start : start + _CHUNK_CELLS]
+        numbers = part[np.isfinite(part)]
         tolerance = 1e-9 * np.maximum(1.0, np.abs(numbers))
-        if bool(np.all(np.abs(np.round(numbers, d) - numbers) <= tolerance)):
-            return d
-    return most
+        while needed < most and not bool(
+            np.all(np.abs(np.round(numbers, needed) - numbers) <= tolerance)
+        ):
+            needed += 1
+    return needed
 
 
 def _is_int(value: object) -> TypeGuard[int]:
@@ -260,8 +266,10 @@ def _category(
     return codes, [label[c] for c in codes], category
 
 
-def _dense(raw: list[Any], problems: _Problems) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """A dense value list as cells and the mask of nulls."""
+def _dense(
+    raw: list[Any], problems: _Problems, offset: int = 0
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """A dense value list (from cell ``offset`` on) as cells and the mask of nulls."""
     kinds = set(map(type, raw))
     if kinds <= {int, float, type(None)}:
         try:
@@ -274,8 +282,36 @@ def _dense(raw: list[Any], problems: _Problems) -> tuple[NDArray[np.float64], ND
     values = np.empty(len(raw), dtype=np.float64)
     null = np.zeros(len(raw), dtype=np.bool_)
     for i, value in enumerate(raw):
-        values[i] = _cell(value, _ptr("value", i), problems)
+        values[i] = _cell(value, _ptr("value", offset + i), problems)
         null[i] = value is None
+    return values, null
+
+
+def _piece_values(
+    data: bytes, piece: json_cells.Piece, total: int, problems: _Problems
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """The cells of a ``value`` cut out of the document (:mod:`pxbridge.json_cells`), read a chunk
+    at a time into arrays of ``total`` cells. Raises BadRequest for a dense list of another length,
+    and json_cells.Unreadable."""
+    if not piece.is_list:
+        values = np.full(total, math.nan, dtype=np.float64)
+        for entries in json_cells.chunks(data, piece):
+            _sparse_into(values, entries, problems)
+        return values, _sparse_nulls(values)
+    values = np.empty(total, dtype=np.float64)
+    null = np.empty(total, dtype=np.bool_)
+    found = _Problems(problems.what)
+    count = 0
+    for entries in json_cells.chunks(data, piece):
+        if count + len(entries) <= total:
+            part = slice(count, count + len(entries))
+            values[part], null[part] = _dense(entries, found, offset=count)
+        count += len(entries)
+    if count != total:
+        raise problems.fail("/value", f"{count} values but size gives {total} cells")
+    for error in found.found:
+        problems.add(error.pointer, error.detail)
+    problems.more += found.more
     return values, null
 
 
@@ -298,16 +334,25 @@ def _sparse(
     raw: dict[str, Any], total: int, problems: _Problems
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     values = np.full(total, math.nan, dtype=np.float64)
+    _sparse_into(values, raw, problems)
+    return values, _sparse_nulls(values)
+
+
+def _sparse_into(values: NDArray[np.float64], raw: dict[str, Any], problems: _Problems) -> None:
+    total = values.size
     for key, value in raw.items():
         position = int(key) if key.isdigit() else -1
         if not 0 <= position < total:
             problems.add(_ptr("value", key), f"not a cell position 0 … {total - 1}")
             continue
         values[position] = _cell(value, _ptr("value", key), problems)
+
+
+def _sparse_nulls(values: NDArray[np.float64]) -> NDArray[np.bool_]:
     null = np.isnan(values)
     # A symbol given as a value string is a NaN too, but not a null to fill from status.
     null &= (values.view(np.uint64) & np.uint64(0xFF)) == 0
-    return values, null
+    return null
 
 
 def _symbol(raw: object, pointer: str, problems: _Problems) -> str | None:
@@ -325,8 +370,10 @@ def _apply_status(
     status: object,
     total: int,
     problems: _Problems,
+    data: bytes = b"",
 ) -> None:
-    """Null cells take their status symbol, or ".." without one."""
+    """Null cells take their status symbol, or ".." without one. ``data`` is the document, for a
+    status cut out of it (:mod:`pxbridge.json_cells`); raises json_cells.Unreadable."""
     values[null] = _SYMBOL_CELLS[".."]
     if status is None:
         return
@@ -338,28 +385,67 @@ def _apply_status(
         if len(status) != total:
             problems.add("/status", f"{len(status)} entries but there are {total} cells")
             return
-        # fromiter keeps a 1-D array even if an entry is itself a list.
-        listed = np.fromiter(status, dtype=object, count=total)
-        for raw in sorted({s for s in status if isinstance(s, str)}):
-            mask = listed == raw
-            symbol = _symbol(raw, _ptr("status", int(np.flatnonzero(mask)[0])), problems)
-            if symbol is not None:
-                values[mask & null] = _SYMBOL_CELLS[symbol]
-        if not set(map(type, status)) <= {str, type(None)}:
-            for i, raw in enumerate(status):
-                if raw is not None and not isinstance(raw, str):
-                    problems.add(_ptr("status", i), "expected a data symbol or null")
+        _status_list(values, null, status, 0, problems, {})
     elif isinstance(status, dict):
-        for key, raw in status.items():
-            position = int(key) if key.isdigit() else -1
-            if not 0 <= position < total:
-                problems.add(_ptr("status", key), f"not a cell position 0 … {total - 1}")
-                continue
-            symbol = _symbol(raw, _ptr("status", key), problems)
-            if symbol is not None and null[position]:
-                values[position] = _SYMBOL_CELLS[symbol]
+        _status_object(values, null, status, problems)
+    elif isinstance(status, json_cells.Piece) and status.is_list:
+        count = 0
+        known: dict[str, str | None] = {}
+        for entries in json_cells.chunks(data, status):
+            part = slice(count, count + len(entries))
+            if part.stop <= total:
+                _status_list(values[part], null[part], entries, count, problems, known)
+            count += len(entries)
+        if count != total:
+            problems.add("/status", f"{count} entries but there are {total} cells")
+    elif isinstance(status, json_cells.Piece):
+        for entries in json_cells.chunks(data, status):
+            _status_object(values, null, entries, problems)
     else:
         problems.add("/status", "expected a string, a list or an object")
+
+
+def _status_list(
+    values: NDArray[np.float64],
+    null: NDArray[np.bool_],
+    status: list[Any],
+    offset: int,
+    problems: _Problems,
+    known: dict[str, str | None],
+) -> None:
+    """A status list's entries for the cells from ``offset`` on (``values`` and ``null`` are theirs);
+    ``known`` carries the strings already checked, so each bad one is reported once."""
+    # fromiter keeps a 1-D array even if an entry is itself a list.
+    listed = np.fromiter(status, dtype=object, count=len(status))
+    for raw in sorted({s for s in status if isinstance(s, str)}):
+        mask = listed == raw
+        if raw not in known:
+            at = _ptr("status", offset + int(np.flatnonzero(mask)[0]))
+            known[raw] = _symbol(raw, at, problems)
+        symbol = known[raw]
+        if symbol is not None:
+            values[mask & null] = _SYMBOL_CELLS[symbol]
+    if not set(map(type, status)) <= {str, type(None)}:
+        for i, raw in enumerate(status):
+            if raw is not None and not isinstance(raw, str):
+                problems.add(_ptr("status", offset + i), "expected a data symbol or null")
+
+
+def _status_object(
+    values: NDArray[np.float64],
+    null: NDArray[np.bool_],
+    status: dict[str, Any],
+    problems: _Problems,
+) -> None:
+    total = values.size
+    for key, raw in status.items():
+        position = int(key) if key.isdigit() else -1
+        if not 0 <= position < total:
+            problems.add(_ptr("status", key), f"not a cell position 0 … {total - 1}")
+            continue
+        symbol = _symbol(raw, _ptr("status", key), problems)
+        if symbol is not None and null[position]:
+            values[position] = _SYMBOL_CELLS[symbol]
 
 
 def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) -> PxTable:
@@ -380,9 +466,29 @@ def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) 
     mismatches, more than ``max_cells`` cells (checked before any cell is built), a value list
     whose length is not the product of ``size``, a sparse key or status key out of range, a
     non-numeric value, a status that is not a data symbol, or no table id.
+
+    The cells (``value``, ``status``) are cut out of the bytes and read after ``size`` is checked,
+    a chunk at a time (:mod:`pxbridge.json_cells`; issue 16).
     """
     problems = _Problems("JSON-stat dataset")
-    doc = _load_json(data, problems)
+    try:
+        doc = json_cells.load(data)
+    except orjson.JSONDecodeError:
+        doc = _load_json(data, problems)  # raises, naming the line and column
+    try:
+        return _dataset(doc, data, problems, max_cells=max_cells, table_id=table_id)
+    except json_cells.Unreadable:
+        # A piece whose chunks are not JSON on their own: parsed whole, the document says where
+        # it is invalid (or is valid after all, with a comma inside a string).
+        problems = _Problems("JSON-stat dataset")
+        doc = _load_json(data, problems)
+        return _dataset(doc, data, problems, max_cells=max_cells, table_id=table_id)
+
+
+def _dataset(
+    doc: Any, data: bytes, problems: _Problems, *, max_cells: int, table_id: str | None
+) -> PxTable:
+    """:func:`parse_jsonstat` on the parsed document ``doc`` of ``data``."""
     if not isinstance(doc, dict) or doc.get("class") != "dataset":
         raise problems.fail("/class", 'expected a JSON-stat 2.0 dataset ("class": "dataset")')
     extension = doc.get("extension")
@@ -502,7 +608,9 @@ def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) 
     problems.check()
 
     raw_values = doc.get("value")
-    if isinstance(raw_values, list):
+    if isinstance(raw_values, json_cells.Piece):
+        values, null = _piece_values(data, raw_values, total, problems)
+    elif isinstance(raw_values, list):
         if len(raw_values) != total:
             raise problems.fail("/value", f"{len(raw_values)} values but size gives {total} cells")
         values, null = _dense(raw_values, problems)
@@ -511,7 +619,7 @@ def parse_jsonstat(data: bytes, *, max_cells: int, table_id: str | None = None) 
     else:
         raise problems.fail("/value", "expected a list or an object of cells")
     problems.check()
-    _apply_status(values, null, doc.get("status"), total, problems)
+    _apply_status(values, null, doc.get("status"), total, problems, data)
 
     matrix = px.get("matrix")
     chosen_id = table_id or px.get("tableid") or matrix

@@ -94,12 +94,18 @@ class DataTable(Base):
     store_revision: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Raised by every replacement in one conditional UPDATE: of two uploads that read the same
+    # version, one wins and the other gets 409, so a table never mixes two files (issue 16). Sent
+    # as the upload's ETag; If-Match with it refuses to replace a newer upload.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     statistic: Mapped[Statistic] = relationship()
     release: Mapped[Release | None] = relationship()
     variables: Mapped[list[TableVariable]] = relationship(
         order_by="TableVariable.position", cascade="all, delete-orphan"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class TableVariable(Base):

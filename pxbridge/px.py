@@ -8,13 +8,14 @@ decoding, see :mod:`pxbridge.px_tokens`); the DATA block is converted in bulk by
 
 from __future__ import annotations
 
-import codecs
+import io
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import IO
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -22,17 +23,16 @@ from numpy.typing import NDArray
 
 from portal.errors import FieldError
 from pxbridge import cells
-from pxbridge.px_data import parse_data
+from pxbridge.px_data import read_data
 from pxbridge.px_tokens import (
     Statement,
     bad,
-    detect_codepage,
     fail,
     items,
     normalise_lang,
     problem,
+    read_header,
     text,
-    tokenise,
 )
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -244,19 +244,22 @@ def _symbols(meta: _Meta) -> dict[str, str]:
 
 
 def parse_px(data: bytes, *, max_cells: int = 20_000_000) -> PxTable:
-    """Parse a PX file.
+    """Parse a PX file held in memory: :func:`read_px` on its bytes."""
+    return read_px(io.BytesIO(data), max_cells=max_cells)
+
+
+def read_px(stream: IO[bytes], *, max_cells: int = 20_000_000) -> PxTable:
+    """Parse the PX file ``stream`` reads: the metadata first, so a table of more than ``max_cells``
+    cells is refused before its DATA is read; then DATA a block at a time into the cells' array
+    (an upload's memory is its cells, not its text; issue 16).
 
     Raises BadRequest, each problem pointing at ``"line N"`` and naming the keyword, for an
     unknown codepage or undecodable bytes, malformed statements (unterminated quote, no ``=``),
     a missing MATRIX, DATA, STUB/HEADING or VALUES, CODES/VALUES/TIMEVAL length mismatches,
     KEYS (sparse data, unsupported), more than ``max_cells`` cells, or a DATA count mismatch.
     """
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-        codec, codepage = "utf-8", "utf-8"
-    else:
-        codec, codepage = detect_codepage(data)
-    statements, data_start, data_line = tokenise(data, codec)
+    header = read_header(stream)
+    statements, codepage, data_line = header.statements, header.codepage, header.data_line
 
     language_stmt = next((s for s in statements if s.keyword == "LANGUAGE" and not s.lang), None)
     default = normalise_lang(text(language_stmt)) if language_stmt else "nb"
@@ -495,7 +498,7 @@ def parse_px(data: bytes, *, max_cells: int = 20_000_000) -> PxTable:
     expected = math.prod(len(v.codes) for v in variables)
     if expected > max_cells:
         raise fail(data_line, f"DATA: {expected} cells is more than the limit of {max_cells}")
-    values = parse_data(data, data_start, data_line, expected)
+    values = read_data(header.data[header.data_start :], stream, data_line, expected)
     table_notes = _notes(meta, languages, {lang: () for lang in languages})
     return PxTable(
         matrix=matrix,

@@ -11,6 +11,7 @@ import codecs
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import IO
 
 from portal.errors import BadRequest, FieldError
 
@@ -199,3 +200,70 @@ def items(statement: Statement) -> list[str]:
     if current or "".join(bare).strip():
         items.append("".join(current) if current else "".join(bare).strip())
     return items
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the metadata from a stream
+
+_HEADER_BLOCK = 1 << 20
+_DATA_KEYWORD = re.compile(rb"DATA\s*=", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Header:
+    """A PX file's metadata, read from its start up to the DATA keyword. ``data`` is every byte read
+    so far (a byte order mark removed): the metadata, then from ``data_start`` the first of DATA."""
+
+    data: bytes
+    codec: str
+    codepage: str
+    statements: list[Statement]
+    data_start: int
+    data_line: int
+
+
+def read_header(stream: IO[bytes]) -> Header:
+    """The metadata of the PX file ``stream`` reads, reading a block at a time and no more than a block
+    past ``DATA=``, so a table's size is known before its cells are read (issue 16).
+
+    Raises BadRequest as :func:`tokenise` and :func:`detect_codepage` do; a statement cut by the end of
+    a block is read again with the next block, so only the whole file's problems are reported.
+    """
+    buffer = bytearray()
+    searched = 0
+    while True:
+        block = read_block(stream, _HEADER_BLOCK)
+        buffer += block
+        # Tokenise only once DATA= may have been read (a note can say "DATA=" too: then read on).
+        if block and _DATA_KEYWORD.search(buffer, max(0, searched - 16)) is None:
+            searched = len(buffer)
+            continue
+        searched = len(buffer)
+        try:
+            return _header(bytes(buffer))
+        except BadRequest:
+            if not block:
+                raise
+
+
+def read_block(stream: IO[bytes], size: int) -> bytes:
+    """``size`` bytes of ``stream``, fewer only at its end (a socket may answer a read with less)."""
+    parts: list[bytes] = []
+    got = 0
+    while got < size:
+        piece = stream.read(size - got)
+        if not piece:
+            break
+        parts.append(piece)
+        got += len(piece)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _header(data: bytes) -> Header:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+        codec, codepage = "utf-8", "utf-8"
+    else:
+        codec, codepage = detect_codepage(data)
+    statements, data_start, data_line = tokenise(data, codec)
+    return Header(data, codec, codepage, statements, data_start, data_line)

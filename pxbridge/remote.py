@@ -1,6 +1,8 @@
 """The bridge to producers' existing PxWebApi 2.0 installations: register one, mirror its table list and
 metadata (on a schedule with ``portal remotes sync``, or on demand), and answer data requests for its
-tables by asking it, with timeouts, retries, a shared response cache, and 502/504 problems when it fails.
+tables by asking it, within one deadline a call (pxbridge/remote_http.py), admitted by a cap on requests
+in flight and a circuit breaker (pxbridge/remote_guard.py), with a shared response cache, and 502, 503
+and 504 problems when it fails.
 
 Mirrored tables are ordinary rows of ``data_table`` (with ``remote_id`` set and no cell file), so they
 show on statistic pages and in every listing; their cells stay at the remote.
@@ -10,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import numpy as np
 import orjson
-import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,73 +29,97 @@ from pxbridge import cells
 from pxbridge.cube import Cube, Dimension, Unit
 from pxbridge.interfaces import RemoteFailure, RemoteSourceClient
 from pxbridge.models import DataTable, RemoteSource, TableVariable
+from pxbridge.remote_guard import RemoteGuard, RemoteRefused
+from pxbridge.remote_http import ExchangeFailed, exchange
 
+T = TypeVar("T")
 TIME_SCALES = {"Annual": "A", "Quarterly": "Q", "Monthly": "M", "Weekly": "W"}
 
 
 class HttpRemote:
-    """A remote PxWebApi 2.0 over HTTP: every call bounded by ``timeout`` seconds, retried on
-    connection errors, 429 and 5xx (honouring a short Retry-After), then RemoteFailure."""
+    """A remote PxWebApi 2.0 over HTTP. Each call (connecting, sending, the whole answer, and its
+    retries on connection errors, 429 and 5xx) ends within ``timeout`` seconds: 504 past it, 502 for
+    an unusable answer, 503 when ``guard`` does not let it through (see pxbridge/remote_guard.py)."""
 
     def __init__(
-        self, base_url: str, language: str, *, timeout: float = 10.0, retries: int = 2
+        self,
+        base_url: str,
+        language: str,
+        *,
+        timeout: float = 10.0,
+        retries: int = 2,
+        guard: RemoteGuard | None = None,
+        max_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.language = language
         self.timeout = timeout
         self.retries = retries
-        self._session = requests.Session()
-        self._session.headers["User-Agent"] = "statistikkportalen-bridge/0.1"
+        self.guard = guard
+        self.max_bytes = max_bytes
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        url = f"{self.base_url}{path}"
+    def _call(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any],
+        parse: Callable[[str, bytes], T],
+        payload: bytes | None = None,
+    ) -> T:
+        url = f"{self.base_url}{path}?{urlencode(params)}"
+        deadline = time.monotonic() + self.timeout
+        if self.guard is None:
+            return parse(url, self._fetch(method, url, payload, deadline))
+        with self.guard.admit(deadline):
+            return parse(url, self._fetch(method, url, payload, deadline))
+
+    def _fetch(self, method: str, url: str, payload: bytes | None, deadline: float) -> bytes:
+        """The answer's body. Retries share the one deadline: a retry never starts without time
+        left for it, so retrying cannot multiply the wait (issue 16)."""
+        headers = {"Accept": "application/json"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
         last = "no answer"
         for attempt in range(self.retries + 1):
             try:
-                response = self._session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.Timeout:
-                last = f"{url} did not answer within {self.timeout:g} s"
-                if attempt == self.retries:
-                    raise RemoteFailure(504, last) from None
-                continue
-            except requests.RequestException as exc:
-                last = f"{url} could not be reached ({type(exc).__name__})"
-                if attempt == self.retries:
-                    raise RemoteFailure(502, last) from None
-                time.sleep(0.2 * (attempt + 1))
-                continue
-            if response.status_code == 429 or response.status_code >= 500:
-                last = f"{url} answered {response.status_code}"
-                if attempt < self.retries:
-                    wait = response.headers.get("Retry-After", "")
-                    time.sleep(min(float(wait), 2.0) if wait.isdigit() else 0.2 * (attempt + 1))
-                    continue
-                raise RemoteFailure(502, last)
-            if response.status_code >= 400:
-                raise RemoteFailure(502, f"{url} refused the request ({response.status_code})")
-            return response
+                answer = exchange(
+                    method,
+                    url,
+                    deadline=deadline,
+                    body=payload,
+                    headers=headers,
+                    max_bytes=self.max_bytes,
+                )
+            except ExchangeFailed as failed:
+                if failed.timed_out:
+                    raise RemoteFailure(
+                        504, f"{url} did not answer within {self.timeout:g} s"
+                    ) from None
+                last, pause = f"{url} could not be reached ({failed.reason})", 0.2 * (attempt + 1)
+            else:
+                if 200 <= answer.status < 300:
+                    return answer.body
+                if answer.status != 429 and answer.status < 500:
+                    raise RemoteRefused(f"{url} refused the request ({answer.status})")
+                last = f"{url} answered {answer.status}"
+                wait = answer.headers.get("retry-after", "")
+                pause = min(float(wait), 2.0) if wait.isdigit() else 0.2 * (attempt + 1)
+            if attempt == self.retries or time.monotonic() + pause >= deadline:
+                break
+            time.sleep(pause)
         raise RemoteFailure(502, last)
 
     def _json(self, path: str, **params: Any) -> dict[str, Any]:
-        response = self._call("GET", path, params={"lang": self.language, **params})
-        try:
-            body = orjson.loads(response.content)
-        except orjson.JSONDecodeError:
-            raise RemoteFailure(502, f"{self.base_url}{path} did not answer JSON") from None
-        if not isinstance(body, dict):
-            raise RemoteFailure(502, f"{self.base_url}{path} answered an unexpected shape")
-        return body
+        return self._call("GET", path, {"lang": self.language, **params}, _json_object)
 
     def tables(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        page = 1
-        while True:
+        for page in range(1, MAX_TABLE_PAGES + 1):
             body = self._json("/tables", pageNumber=page, pageSize=500)
             found += [t for t in body.get("tables", []) if isinstance(t, dict)]
-            pages = int((body.get("page") or {}).get("totalPages") or 1)
-            if page >= pages or page >= 200:
-                return found
-            page += 1
+            if page >= int((body.get("page") or {}).get("totalPages") or 1):
+                break
+        return found
 
     def metadata(self, table_id: str) -> dict[str, Any]:
         return self._json(f"/tables/{table_id}/metadata")
@@ -101,13 +129,46 @@ class HttpRemote:
         return self._call(
             "POST",
             f"/tables/{table_id}/data",
-            params={"lang": self.language, "outputFormat": "json-stat2"},
-            json=body,
-        ).content
+            {"lang": self.language, "outputFormat": "json-stat2"},
+            _json_text,
+            orjson.dumps(body),
+        )
 
 
-def client_for(source: RemoteSource, timeout: float) -> RemoteSourceClient:
-    return HttpRemote(source.base_url, source.language, timeout=timeout)
+#: Pages of the remote's table list read at most (500 tables a page).
+MAX_TABLE_PAGES = 200
+
+
+def _json_object(url: str, body: bytes) -> dict[str, Any]:
+    """The answer as a JSON object. Raises RemoteFailure (502) for anything else."""
+    try:
+        parsed = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        raise RemoteFailure(502, f"{url} did not answer JSON") from None
+    if not isinstance(parsed, dict):
+        raise RemoteFailure(502, f"{url} answered an unexpected shape")
+    return parsed
+
+
+def _json_text(url: str, body: bytes) -> bytes:
+    """The answer as it came, when it can be a JSON object (checked in full by remote_cube); an
+    error page or other junk is a RemoteFailure (502), and counts against the remote."""
+    if not body.lstrip()[:1] == b"{":
+        raise RemoteFailure(502, f"{url} did not answer JSON")
+    return body
+
+
+def client_for(
+    source: RemoteSource,
+    timeout: float,
+    *,
+    guard: RemoteGuard | None = None,
+    max_bytes: int = 64 * 1024 * 1024,
+) -> RemoteSourceClient:
+    """The HTTP client of a registered remote: ``timeout`` seconds a call, admitted by ``guard``."""
+    return HttpRemote(
+        source.base_url, source.language, timeout=timeout, guard=guard, max_bytes=max_bytes
+    )
 
 
 def _variables(metadata: dict[str, Any], table_id: str) -> list[TableVariable]:
@@ -187,27 +248,48 @@ def _aggregallowed(metadata: dict[str, Any]) -> bool:
 
 def sync(session: Session, source: RemoteSource, client: RemoteSourceClient, now: datetime) -> int:
     """Mirror the remote's table list and metadata: add and refresh its tables, drop those it no
-    longer lists. Returns how many tables it has. A remote failure is kept in ``last_error`` and
-    re-raised; the tables mirrored before stay as they were."""
+    longer lists. Returns how many tables it has. The remote is asked everything first
+    (:func:`fetch_listing`), then the mirror is written in a savepoint (:func:`store_mirror`). On a
+    remote failure nothing is written (the tables mirrored before stay as they were), the error goes
+    to ``last_error`` in the caller's transaction, and the RemoteFailure is re-raised; a caller that
+    rolls its transaction back records the error again in one of its own."""
     try:
-        listed = client.tables()
-        mirrored = {
-            t.remote_table_id: t
-            for t in session.scalars(select(DataTable).where(DataTable.remote_id == source.id))
-        }
-        seen = set()
-        for item in listed:
-            remote_id = str(item.get("id") or "")
-            if not remote_id:
-                continue
-            seen.add(remote_id)
-            metadata = client.metadata(remote_id)
-            variables = _variables(metadata, remote_id)
-            cells_count = int(np.prod([len(v.codes) for v in variables])) if variables else 0
-            time = next((v for v in variables if v.role == "time"), None)
-            time_unit = str(item.get("timeUnit") or "Other")
-            fields: dict[str, Any] = {
-                "statistic_id": source.statistic_id,
+        listed = fetch_listing(client, source.statistic_id, now)
+    except RemoteFailure as failure:
+        source.last_error = failure.detail[:2000]
+        session.flush()
+        raise
+    return store_mirror(session, source, listed, now)
+
+
+@dataclass
+class Listed:
+    """One table as the remote describes it, ready to be mirrored."""
+
+    remote_id: str
+    fields: dict[str, Any]
+    variables: list[TableVariable]
+
+
+def fetch_listing(client: RemoteSourceClient, statistic_id: int, now: datetime) -> list[Listed]:
+    """Everything a mirror needs, asked of the remote without touching the database, so no
+    transaction (nor SQLite's write lock) waits on the remote. Raises RemoteFailure."""
+    found: dict[str, Listed] = {}
+    for item in client.tables():
+        remote_id = str(item.get("id") or "")
+        if not remote_id or remote_id in found:
+            continue
+        metadata = client.metadata(remote_id)
+        variables = _variables(metadata, remote_id)
+        cells_count = int(np.prod([len(v.codes) for v in variables])) if variables else 0
+        time = next((v for v in variables if v.role == "time"), None)
+        time_unit = str(item.get("timeUnit") or "Other")
+        if time is not None:
+            time.time_scale = TIME_SCALES.get(time_unit)
+        found[remote_id] = Listed(
+            remote_id,
+            {
+                "statistic_id": statistic_id,
                 "matrix": remote_id,
                 "title_nb": str(item.get("label") or metadata.get("label") or remote_id)[:500],
                 "source_nb": str(metadata.get("source") or item.get("source") or "")[:300],
@@ -220,41 +302,55 @@ def sync(session: Session, source: RemoteSource, client: RemoteSourceClient, now
                 "aggregallowed": _aggregallowed(metadata),
                 "cells": cells_count,
                 "updated_at": now,
-            }
-            if time is not None:
-                time.time_scale = TIME_SCALES.get(time_unit)
-            existing = mirrored.get(remote_id)
-            if existing is None:
-                session.add(
-                    DataTable(
-                        id=f"{source.table_prefix}{remote_id}"[:40],
-                        remote_id=source.id,
-                        remote_table_id=remote_id,
-                        store_revision=None,
-                        created_at=now,
-                        variables=variables,
-                        **fields,
-                    )
+            },
+            variables,
+        )
+    return list(found.values())
+
+
+def store_mirror(
+    session: Session, source: RemoteSource, listed: list[Listed], now: datetime
+) -> int:
+    """Write a fetched listing as the remote's mirror, in a savepoint, and mark the remote synced
+    (``last_error`` cleared). Returns how many tables it has."""
+    with session.begin_nested():
+        _write_mirror(session, source, listed, now)
+    source.last_synced_at, source.last_error = now, ""
+    session.flush()
+    return len(listed)
+
+
+def _write_mirror(
+    session: Session, source: RemoteSource, listed: list[Listed], now: datetime
+) -> None:
+    mirrored = {
+        t.remote_table_id: t
+        for t in session.scalars(select(DataTable).where(DataTable.remote_id == source.id))
+    }
+    for table in listed:
+        existing = mirrored.get(table.remote_id)
+        if existing is None:
+            session.add(
+                DataTable(
+                    id=f"{source.table_prefix}{table.remote_id}"[:40],
+                    remote_id=source.id,
+                    remote_table_id=table.remote_id,
+                    store_revision=None,
+                    created_at=now,
+                    variables=table.variables,
+                    **table.fields,
                 )
-            else:
-                for name, value in fields.items():
-                    setattr(existing, name, value)
-                existing.variables.clear()
-                session.flush()
-                existing.variables.extend(variables)
-        for gone, table in mirrored.items():
-            if gone not in seen:
-                session.delete(table)
-        source.last_synced_at, source.last_error = now, ""
-        session.flush()
-        return len(seen)
-    except RemoteFailure as failure:
-        session.rollback()
-        fresh = session.get(RemoteSource, source.id)
-        if fresh is not None:
-            fresh.last_error = failure.detail[:2000]
+            )
+        else:
+            for name, value in table.fields.items():
+                setattr(existing, name, value)
+            existing.variables.clear()
             session.flush()
-        raise
+            existing.variables.extend(table.variables)
+    seen = {table.remote_id for table in listed}
+    for gone, stale in mirrored.items():
+        if gone not in seen:
+            session.delete(stale)
 
 
 def cached_data(
@@ -264,8 +360,11 @@ def cached_data(
     base: str,
     table_id: str,
     selection: dict[str, list[str]],
-) -> bytes:
-    """The remote's answer, from the shared cache when another worker asked the same within ``ttl``."""
+    parse: Callable[[bytes], T],
+) -> T:
+    """The remote's answer through ``parse``, from the shared cache when another worker asked the
+    same within ``ttl``. Only an answer that ``parse`` took is cached: junk (a RemoteFailure from
+    ``parse``) would otherwise be served again for ``ttl`` after the remote recovered."""
     key = (
         "remote:"
         + hashlib.sha256(
@@ -274,10 +373,11 @@ def cached_data(
     )
     stored = cache.get(key)
     if stored is not None:
-        return stored
+        return parse(stored)
     body = client.data(table_id, selection)
+    parsed = parse(body)
     cache.set(key, body, ttl)
-    return body
+    return parsed
 
 
 def remote_cube(table: DataTable, body: bytes, lang: str) -> Cube:

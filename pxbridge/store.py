@@ -3,7 +3,10 @@ beside it ``<revision>.nan.npy``, the flat positions of its symbol cells (the Na
 :mod:`pxbridge.cells`), so an answer finds its ``status`` without scanning the cells it sends.
 
 Files are named by a hash of their content, so a revision never changes once written, and open maps
-and symbol positions can be cached and shared between threads.
+and symbol positions can be cached and shared between threads. A file is written under a temporary
+name (``.tmp-*``) and renamed into place; what a killed or failed upload leaves behind (temporary
+files, revisions no row names) is found by :meth:`CellStore.scan` and removed by ``portal tables
+check`` (:mod:`pxbridge.store_check`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import os
 import re
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,6 +29,25 @@ _REVISION = re.compile(r"[0-9a-f]{16}")
 _CACHE_SIZE = 32
 _T = TypeVar("_T")
 _SCAN = 1 << 20  # cells per chunk when finding the symbol cells of a stored revision
+TMP_PREFIX = ".tmp-"
+_CELLS_FILE = re.compile(r"([0-9a-f]{16})(\.nan)?\.npy")
+
+
+@dataclass(frozen=True)
+class StoreFile:
+    """A file in the store: its key (the table id), its revision (None for a temporary or unknown
+    file), whether it holds symbol positions (``<revision>.nan.npy``), its path and age."""
+
+    key: str
+    revision: str | None
+    side: bool
+    path: Path
+    modified: float
+    size: int
+
+    @property
+    def temporary(self) -> bool:
+        return self.path.name.startswith(TMP_PREFIX)
 
 
 def nan_positions(values: NDArray[np.float64]) -> NDArray[np.int64]:
@@ -40,18 +63,23 @@ def nan_positions(values: NDArray[np.float64]) -> NDArray[np.int64]:
 
 def _write_atomically(path: Path, values: NDArray[Any]) -> None:
     """``values`` as ``path`` (an .npy file), written to a temporary file, synced, then renamed;
-    leaves no partial file behind."""
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".npy")
-    os.close(fd)
+    leaves no partial file behind (but for a killed process's ``.tmp-*``, see ``CellStore.scan``)."""
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=".npy")
     tmp = Path(tmp_name)
     try:
-        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=values.dtype, shape=values.shape)
-        out[:] = values
-        out.flush()
-        del out
-        with open(tmp, "rb+") as handle:
+        # Written through the file, not a memory map of it: a map's written pages count in the
+        # process's resident memory, 1 x the cells again on top of an upload (issue 16).
+        with os.fdopen(fd, "wb") as handle:
+            np.lib.format.write_array(handle, np.ascontiguousarray(values), allow_pickle=False)
+            handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+        # The rename made durable too, before a row that names the file can be committed.
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -89,6 +117,10 @@ class CellStore:
         revision = hashlib.sha256(flat.data).hexdigest()[:16]
         path = self._path(key, revision)
         if path.exists():
+            # Younger again: `portal tables check` leaves files younger than its grace period alone,
+            # and this one is about to be named by a row again (it may have been an orphan).
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(path)
             return revision
         path.parent.mkdir(parents=True, exist_ok=True)
         # The symbol positions first: a revision whose cells exist always has them (or computes them).
@@ -148,6 +180,49 @@ class CellStore:
         for name in (path, _nan_path(path)):
             with contextlib.suppress(FileNotFoundError):
                 name.unlink()
+
+    def problem(self, key: str, revision: str, cells: int) -> str | None:
+        """Why revision ``revision`` of ``key`` cannot be read as ``cells`` float64 cells (missing,
+        unreadable, another type or count), or None when it can. Reads only the file's header."""
+        try:
+            path = self._path(key, revision)
+        except ValueError as error:
+            return str(error)
+        try:
+            stored = np.load(path, mmap_mode="r")
+        except FileNotFoundError:
+            return "the cell file is missing"
+        except (OSError, ValueError) as error:
+            return f"the cell file cannot be read: {error}"
+        if stored.dtype != np.float64 or stored.size != cells:
+            return f"the cell file holds {stored.size} {stored.dtype} cells, not {cells} float64"
+        return None
+
+    def scan(self) -> list[StoreFile]:
+        """Every file under the store's root, one folder per key, in name order: cells, symbol
+        positions, temporary files and anything else (``revision`` None). A file that vanishes
+        while listed (an upload's rename, another check) is left out."""
+        found: list[StoreFile] = []
+        if not self.root.is_dir():
+            return found
+        for folder in sorted(self.root.iterdir()):
+            if not folder.is_dir():
+                found.extend(_described("", None, False, folder))
+                continue
+            for path in sorted(folder.iterdir()):
+                match = _CELLS_FILE.fullmatch(path.name)
+                revision = match.group(1) if match else None
+                side = bool(match and match.group(2))
+                found.extend(_described(folder.name, revision, side, path))
+        return found
+
+
+def _described(key: str, revision: str | None, side: bool, path: Path) -> list[StoreFile]:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return []
+    return [StoreFile(key, revision, side, path, stat.st_mtime, stat.st_size)]
 
 
 def _nan_path(path: Path) -> Path:

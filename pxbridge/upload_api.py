@@ -8,23 +8,47 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 from pydantic import BaseModel, ConfigDict, Field
 
 from portal.api.edge import (
+    etag,
+    if_match_version,
     json_response,
     now,
     parse_body,
     register_api,
     require_actor_present,
 )
-from portal.api.openapi import Operation, Param, operation, problems
+from portal.api.openapi import Operation, Param, RequestBody, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
 from pxbridge.codelists import delete_codelist, put_codelist
-from pxbridge.ingest import store_table
+from pxbridge.ingest import discard_revision, store_table
 from pxbridge.ingest_formats import parse_csv_with_sidecar, parse_jsonstat
-from pxbridge.px import PxTable, parse_px
+from pxbridge.px import PxTable, read_px
 from pxbridge.views import get_store
 
 bp = Blueprint("table_api", __name__, url_prefix="/api/v1/tables")
+UPLOAD_PROBLEMS = problems(400, 401, 403, 409, 412, 413)
+_FILE = {"type": "string", "format": "binary"}
+TABLE_BODY = RequestBody(
+    "The table: a PX file, JSON-stat 2.0, or a long CSV with its JSON sidecar.",
+    {
+        "application/octet-stream": {**_FILE, "description": "A PX file."},
+        "text/plain": {**_FILE, "description": "A PX file."},
+        "application/json": {
+            "type": "object",
+            "description": "A JSON-stat 2.0 dataset (dense or sparse value, status).",
+            "required": ["version", "class", "id", "size", "dimension", "value"],
+        },
+        "multipart/form-data": {
+            "type": "object",
+            "required": ["csv", "sidecar"],
+            "properties": {
+                "csv": {**_FILE, "description": "The values, one row per cell."},
+                "sidecar": {**_FILE, "description": "The table's description (JSON)."},
+            },
+        },
+    },
+)
 
 
 class TableOut(BaseModel):
@@ -42,11 +66,28 @@ class TableOut(BaseModel):
         "JSON-stat 2.0 (application/json), or a long CSV with a JSON sidecar (multipart parts csv "
         "and sidecar); the same id again replaces it. Refused whole, naming the line or pointer.",
         "tables",
-        {201: ("Stored.", TableOut), **problems(400, 401, 403, 409, 413)},
+        {201: ("Stored; its ETag is the table's version.", TableOut), **UPLOAD_PROBLEMS},
+        body=TABLE_BODY,
         auth=True,
+        headers=(
+            Param(
+                "If-Match",
+                "The ETag of your last upload of this table: replace it only if nobody has since "
+                "(412 otherwise). Two uploads of one table at once never mix: one wins, the other "
+                "gets 409.",
+            ),
+        ),
         query=(
             Param("statistic", "Slug of your statistic the table belongs to.", {"type": "string"}),
-            Param("release", "A release of that statistic: hidden until it.", {"type": "integer"}),
+            Param(
+                "release",
+                "A release of that statistic: the table is hidden until it. Left out, a new table "
+                "has none and a re-upload keeps the release the table is tied to. `none` takes it "
+                "off its release. While the table waits for a coming release, an upload that would "
+                "make it public now (`none`, or a release already out) is refused with 409: move "
+                "the release in the calendar to publish sooner.",
+                {"type": "string", "pattern": "^([0-9]+|none)$"},
+            ),
             Param(
                 "table_id", "The id (default: the file's TABLEID or MATRIX).", {"type": "string"}
             ),
@@ -59,13 +100,8 @@ def upload_table() -> Response:
     statistic = (request.args.get("statistic") or "").strip()
     if not statistic:
         raise BadRequest("statistic is required.", (FieldError("statistic", "required"),))
-    release_raw = request.args.get("release")
-    try:
-        release = int(release_raw) if release_raw else None
-    except ValueError:
-        raise BadRequest(
-            "release must be a number.", (FieldError("release", "a number"),)
-        ) from None
+    release, no_release = _release_param(request.args.get("release"))
+    expected = if_match_version()
     parsed = _parse_upload(current_app.config["TABLE_MAX_CELLS"])
     db, store = get_session(), get_store()
     table, replaced = store_table(
@@ -75,15 +111,19 @@ def upload_table() -> Response:
         parsed,
         statistic_slug=statistic,
         release_id=release,
+        no_release=no_release,
         table_id=request.args.get("table_id") or None,
+        expected_version=expected,
         now=now(),
     )
+    key, revision = table.id, table.store_revision
     try:
         db.commit()
     except Exception:
-        db.rollback()
-        if table.store_revision and table.store_revision != replaced:
-            store.delete(table.id, table.store_revision)
+        if revision and revision != replaced:
+            discard_revision(db, store, key, revision)
+        else:
+            db.rollback()
         raise
     if replaced:
         store.delete(table.id, replaced)
@@ -97,13 +137,32 @@ def upload_table() -> Response:
             links={"pxwebapi": link},
         ),
         201,
-        {"Location": link},
+        {"Location": link, "ETag": etag(table.version)},
     )
+
+
+def _release_param(raw: str | None) -> tuple[int | None, bool]:
+    """``release``: (a release id, False), (None, True) for ``none``, or (None, False) when left out
+    (keep the table's release). Raises BadRequest."""
+    value = (raw or "").strip()
+    if not value:
+        return None, False
+    if value.lower() == "none":
+        return None, True
+    if not (value.isascii() and value.isdigit()):
+        raise BadRequest(
+            "release must be a release id or none.", (FieldError("release", "an id or none"),)
+        )
+    return int(value), False
 
 
 def _parse_upload(max_cells: int) -> PxTable:
     """The body as a table: JSON-stat 2.0 (application/json), a long CSV with a JSON sidecar
-    (multipart/form-data parts ``csv`` and ``sidecar``), or else a PX file. Raises BadRequest."""
+    (multipart/form-data parts ``csv`` and ``sidecar``), or else a PX file. A PX file is read from
+    the request's stream as it arrives, a JSON-stat document whole; either way the table's declared
+    size is checked against ``max_cells`` before its cells are read (issue 16). A body over
+    ``TABLE_UPLOAD_MAX_BYTES`` is 413 before anything is read when its Content-Length says so, else
+    once it passes the limit. Raises BadRequest."""
     if request.mimetype == "application/json":
         return parse_jsonstat(request.get_data(cache=False), max_cells=max_cells)
     if request.mimetype == "multipart/form-data":
@@ -114,7 +173,7 @@ def _parse_upload(max_cells: int) -> PxTable:
                 (FieldError("csv", "required"), FieldError("sidecar", "required")),
             )
         return parse_csv_with_sidecar(csv_file.read(), sidecar.read(), max_cells=max_cells)
-    return parse_px(request.get_data(cache=False), max_cells=max_cells)
+    return read_px(request.stream, max_cells=max_cells)
 
 
 class CodeListValueIn(BaseModel):

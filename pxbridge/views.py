@@ -16,7 +16,8 @@ from pxbridge import codelists
 from pxbridge.codelists import Applied, CodeList
 from pxbridge.cube import Cube
 from pxbridge.extract import build_cube, check_placement, place
-from pxbridge.models import DataTable
+from pxbridge.interfaces import RemoteSourceClient
+from pxbridge.models import DataTable, RemoteSource
 from pxbridge.selection import Selection, default_selection, problem, resolve
 from pxbridge.store import CellStore
 
@@ -106,32 +107,62 @@ def select_cube(
     return cube, selection
 
 
+def remote_client(source: RemoteSource) -> RemoteSourceClient:
+    """The client of a registered remote, with the app's limits: ``REMOTE_TIMEOUT_SECONDS`` for
+    each call, and this process's guard of that remote (``REMOTE_MAX_IN_FLIGHT``,
+    ``REMOTE_QUEUE_SECONDS``, ``REMOTE_BREAKER_FAILURES``, ``REMOTE_BREAKER_SECONDS``)."""
+    from pxbridge.remote import client_for
+    from pxbridge.remote_guard import GuardLimits, RemoteGuards
+
+    config = current_app.config
+    limits = GuardLimits(
+        max_in_flight=int(config["REMOTE_MAX_IN_FLIGHT"]),
+        queue_seconds=float(config["REMOTE_QUEUE_SECONDS"]),
+        failures_to_open=int(config["REMOTE_BREAKER_FAILURES"]),
+        open_seconds=float(config["REMOTE_BREAKER_SECONDS"]),
+    )
+    guards: RemoteGuards = current_app.extensions.setdefault(
+        "pxbridge.remote_guards", RemoteGuards()
+    )
+    return client_for(
+        source,
+        float(config["REMOTE_TIMEOUT_SECONDS"]),
+        guard=guards.get(source.base_url, limits),
+        max_bytes=int(config["REMOTE_MAX_BYTES"]),
+    )
+
+
 def _remote_cube(table: DataTable, selection: Selection, lang: str) -> Cube:
-    """A mirrored table's cells, asked of its remote (the shared cache first). Raises 502/504."""
+    """A mirrored table's cells, asked of its remote (the shared cache first). Raises 502 (failed,
+    or junk), 503 (not asked: failing, or busy) and 504 (no answer by the deadline)."""
     from portal.cache import get_cache
     from portal.db import get_session
-    from pxbridge.models import RemoteSource
-    from pxbridge.remote import cached_data, client_for, remote_cube
+    from pxbridge.remote import cached_data, remote_cube
 
-    source = get_session().get(RemoteSource, table.remote_id)
+    session = get_session()
+    source = session.get(RemoteSource, table.remote_id)
     if source is None or table.remote_table_id is None:
         raise NotFound(f"Table {table.id} has no remote.")
-    config = current_app.config
     chosen = {
         v.code: [v.codes[i] for i in pick]
         for v, pick in zip(table.variables, selection.picks, strict=True)
         if pick is not None
     }
-    client = client_for(source, float(config["REMOTE_TIMEOUT_SECONDS"]))
-    body = cached_data(
+    client = remote_client(source)
+    if not (session.new or session.dirty or session.deleted):
+        # A POST for data holds SQLite's write lock from its first query (portal/db.py); no writer
+        # should wait out a remote's deadline behind it. Nothing is pending: end the transaction
+        # (loaded rows stay usable, expire_on_commit=False).
+        session.commit()
+    return cached_data(
         get_cache(),
-        int(config["REMOTE_CACHE_SECONDS"]),
+        int(current_app.config["REMOTE_CACHE_SECONDS"]),
         client,
         source.base_url,
         table.remote_table_id,
         chosen,
+        lambda body: remote_cube(table, body, lang),
     )
-    return remote_cube(table, body, lang)
 
 
 def init_app(app: Flask) -> None:

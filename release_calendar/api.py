@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, request, url_for
 
 from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
-from portal.api.openapi import Operation, Param, operation, problems
+from portal.api.openapi import Operation, Param, RequestBody, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
 from release_calendar import indicators, listing, schedule, schemas, serialize, service
@@ -133,6 +133,17 @@ def get_indicators_csv() -> Response:
         "Times without a zone are Oslo time.",
         "calendar",
         {201: ("Announced.", schemas.ScheduleOut), **WRITE_PROBLEMS},
+        body=RequestBody(
+            "The schedule: CSV with a header line, or a JSON list of releases.",
+            {
+                "text/csv": {
+                    "type": "string",
+                    "description": "Columns " + ", ".join(schedule.CSV_COLUMNS) + " (the first "
+                    "nine required); UTF-8, comma-separated.",
+                },
+                "application/json": schemas.ScheduleIn,
+            },
+        ),
         auth=True,
     )
 )

@@ -10,12 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor
+from portal.access import Actor, Permission, ensure_permission
 from portal.errors import BadRequest, FieldError, PortalError
 from portal.parsing import checked_rows, parse_json
+from portal.programme.models import Statistic
 from release_calendar import service
+from release_calendar.models import Release
 from release_calendar.rules import oslo_instant
 from release_calendar.schemas import ReleaseCreate
 
@@ -124,37 +127,44 @@ def parse(body: bytes, content_type: str) -> ParsedSchedule:
 def import_schedule(
     session: Session, actor: Actor | None, schedule: ParsedSchedule, now: datetime
 ) -> list[int]:
-    """Announce every row or none. Raises BadRequest listing each refused row, Unauthorized,
-    Forbidden (a statistic of another producer)."""
-    created: list[int] = []
+    """Announce every row or none. The whole file is checked first, without writing (its statistics
+    read in one query); then every release is written in one flush, so the database's write lock is
+    held for that flush and the commit only (issue 16: a row at a time, in savepoints, a 5,000-row
+    file took 35 ms a row and every other writer waited). Raises BadRequest listing each refused row,
+    Unauthorized, Forbidden (a statistic of another producer)."""
     errors: list[FieldError] = list(schedule.errors)
-    nested = session.begin_nested()
+    slugs = {row.statistic for _, row in schedule.rows}
+    statistics = {
+        s.slug: s for s in session.scalars(select(Statistic).where(Statistic.slug.in_(slugs)))
+    }
+    allowed: dict[int, Actor] = {}
+    releases: list[Release] = []
     for number, row in schedule.rows:
         try:
-            with session.begin_nested():
-                release = service.announce(
-                    session,
-                    actor,
-                    service.Announcement(
-                        **row.model_dump(exclude={"kind", "precision"}),
-                        kind=row.kind,
-                        precision=row.precision,
-                    ),
-                    now,
+            statistic = statistics.get(row.statistic)
+            if statistic is None:
+                raise service.unknown_statistic(row.statistic)
+            if statistic.producer_id not in allowed:
+                allowed[statistic.producer_id] = ensure_permission(
+                    actor, Permission.RELEASE_WRITE, statistic.producer_id
                 )
-                created.append(release.id)
+            announcement = service.Announcement(
+                **row.model_dump(exclude={"kind", "precision"}),
+                kind=row.kind,
+                precision=row.precision,
+            )
+            releases.append(service.new_release(statistic, announcement, now))
         except PortalError as error:
             if error.status in (401, 403):
-                nested.rollback()
                 raise
             errors.append(FieldError(f"row {number}", error.detail))
     if errors:
-        nested.rollback()
         errors.sort(key=lambda e: int(e.pointer.split()[-1]))
         refused = len({e.pointer for e in errors})
         raise BadRequest(f"{refused} row(s) refused; nothing was saved.", tuple(errors))
-    nested.commit()
-    return created
+    if releases:
+        service.announce_all(session, next(iter(allowed.values())), releases, now)
+    return [release.id for release in releases]
 
 
 def example_csv(now: datetime) -> str:

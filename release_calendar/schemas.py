@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, StringConstraints
 
 from release_calendar.rules import Kind, Precision, Reason
 
@@ -42,6 +42,11 @@ class ReleaseCreate(_In):
     late_justification: Why | None = Field(
         None, description="Required when confirming less than 3 calendar months ahead."
     )
+
+
+class ScheduleIn(RootModel[list[ReleaseCreate]]):
+    """A schedule as JSON: releases as ``POST /releases`` takes them; in a schedule a ``release_at``
+    without a zone is Oslo time."""
 
 
 class ReleaseUpdate(_In):

@@ -12,10 +12,10 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.access import Actor, Permission, ensure_permission, is_released
 from portal.accounts.audit import record_write
+from portal.concurrency import lost_race_is_conflict
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Statistic
 from release_calendar.models import (
@@ -115,11 +115,47 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
     """Put a new release in the calendar. Raises 401/403 (scoping), NotFound, BadRequest."""
     statistic = session.scalar(select(Statistic).where(Statistic.slug == data.statistic))
     if statistic is None:
-        raise BadRequest(
-            f"There is no statistic '{data.statistic}'.",
-            (FieldError("/statistic", "unknown statistic"),),
-        )
+        raise unknown_statistic(data.statistic)
     actor = ensure_permission(actor, Permission.RELEASE_WRITE, statistic.producer_id)
+    release = new_release(statistic, data, now)
+    session.add(release)
+    session.flush()
+    _record(session, actor, release, "announce", now, before=None, after=_snapshot(release))
+    return release
+
+
+def unknown_statistic(slug: str) -> BadRequest:
+    """The error for a statistic slug that names none."""
+    return BadRequest(
+        f"There is no statistic '{slug}'.", (FieldError("/statistic", "unknown statistic"),)
+    )
+
+
+def announce_all(session: Session, actor: Actor, releases: list[Release], now: datetime) -> None:
+    """Put releases made by :func:`new_release` in the calendar at once (a schedule): one flush,
+    one move of the calendar's revision, an audit row each; the caller commits. ``actor`` must
+    have been checked (``ensure_permission``) for every statistic's producer."""
+    session.add_all(releases)
+    session.flush()
+    bump_revision(session, now)
+    for release in releases:
+        record_write(
+            session,
+            actor=actor,
+            at=now,
+            action="announce",
+            entity="release",
+            entity_id=str(release.id),
+            producer_id=release.statistic.producer_id,
+            before=None,
+            after=_snapshot(release),
+        )
+
+
+def new_release(statistic: Statistic, data: Announcement, now: datetime) -> Release:
+    """The release ``data`` announces for ``statistic``, with its "announced" change, in no session
+    yet. Checks what one announcement must meet (period, precision, a future time, the 3-month rule's
+    justification); raises BadRequest."""
     _check_period(data.period_start, data.period_end)
     release_at = data.release_at
     if data.precision is not Precision.EXACT:
@@ -132,8 +168,8 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
     else:
         _future(release_at, now)
     late = data.confirmed and _late(release_at, now, data.late_justification)
-    release = Release(
-        statistic_id=statistic.id,
+    return Release(
+        statistic=statistic,
         title_nb=data.title_nb,
         title_en=data.title_en,
         kind=data.kind.value,
@@ -153,20 +189,16 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
         release_note_en=data.release_note_en,
         created_at=now,
         updated_at=now,
+        changes=[
+            ReleaseChange(
+                at=now,
+                action=Action.ANNOUNCED.value,
+                new_release_at=release_at,
+                new_precision=data.precision.value,
+                late=late,
+            )
+        ],
     )
-    session.add(release)
-    session.flush()
-    release.changes.append(
-        ReleaseChange(
-            at=now,
-            action=Action.ANNOUNCED.value,
-            new_release_at=release_at,
-            new_precision=data.precision.value,
-            late=late,
-        )
-    )
-    _record(session, actor, release, "announce", now, before=None, after=_snapshot(release))
-    return release
 
 
 def _load_for_write(
@@ -225,10 +257,12 @@ def _record(
 
 
 def _flush(session: Session, release_id: int) -> None:
-    try:
+    # The UPDATE is conditional on the version read (version_id_col): of two writers of one version,
+    # one wins and the other gets 409 with nothing written, its audit row included (issue 16).
+    with lost_race_is_conflict(
+        session, f"Release {release_id} was changed at the same moment; reload."
+    ):
         session.flush()
-    except StaleDataError as exc:
-        raise Conflict(f"Release {release_id} was changed at the same moment; reload.") from exc
 
 
 def confirm(

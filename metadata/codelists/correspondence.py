@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from metadata.codelists.editing import LOCAL_TABLE_IDS, authorize, next_id, version_of
+from metadata.codelists.editing import authorize, flush_write, version_of
 from metadata.codelists.models import ClassificationVersion, CorrespondenceMap, CorrespondenceTable
 from portal.access import Actor
 from portal.accounts.audit import record_write
@@ -120,7 +120,6 @@ def define(
     if errors:
         raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
     table = CorrespondenceTable(
-        id=next_id(session, CorrespondenceTable.id, LOCAL_TABLE_IDS),
         source_version_id=source.id,
         target_version_id=target.id,
         description_nb=description_nb,
@@ -130,7 +129,7 @@ def define(
     table.maps = [CorrespondenceMap(source_code=s, target_code=t) for s, t in pairs]
     session.add(table)
     found.last_modified = now
-    session.flush()
+    flush_write(session, f"Code list {found.id}", found)
     record_write(
         session,
         actor=actor,
@@ -148,8 +147,9 @@ def define(
 def publish(
     session: Session, actor: Actor | None, classification_id: int, table_id: int, now: datetime
 ) -> CorrespondenceTable:
-    """Publish a draft table (the Klass API shows it once both its versions are public too).
-    Raises 401/403/404, Conflict."""
+    """Publish a draft table (the Klass API shows it once both its versions are public too),
+    conditional on the table as read (of two publications at once, one succeeds and is audited; the
+    other is a Conflict). Raises 401/403/404, Conflict."""
     found, actor = authorize(session, actor, classification_id)
     table = session.get(CorrespondenceTable, table_id)
     if table is None or table.source.classification_id != found.id:
@@ -157,7 +157,7 @@ def publish(
     if table.published:
         raise Conflict(f"Correspondence table {table_id} is already published.")
     table.published, table.last_modified, found.last_modified = True, now, now
-    session.flush()
+    flush_write(session, f"Correspondence table {table_id}", found, table)
     record_write(
         session,
         actor=actor,

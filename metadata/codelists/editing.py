@@ -1,5 +1,11 @@
 """Producers' writes to the registry: create a code list, add a version from a CSV or a Klass JSON file
-(all or nothing, every error by line), compare it with another version, publish. Never imports Flask."""
+(all or nothing, every error by line), compare it with another version, publish. Never imports Flask.
+
+Concurrent writes (issue 16): new ids come from the database (``ids.py``), and every write raises the
+revision of the rows it read in one conditional UPDATE (``models.py``), so of two writers who read the
+same list, version, variant or table one wins and the other gets 409 (a StaleDataError, turned into
+Conflict here or by the app's error handler); publishing twice gives one success and one audit row.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from metadata.codelists.importing import ItemIn, VersionIn, check_items, check_versions
 from metadata.codelists.models import (
-    FIRST_LOCAL_ID,
     Classification,
     ClassificationFamily,
     ClassificationItem,
@@ -24,6 +30,7 @@ from metadata.codelists.models import (
 )
 from portal.access import Actor, Permission, ensure_permission, writable_producer_ids
 from portal.accounts.audit import record_write
+from portal.concurrency import force_update, is_duplicate, lost_race_is_conflict
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.parsing import checked_rows, parse_json
 from portal.programme.models import Producer
@@ -33,14 +40,34 @@ KINDS = ("CLASSIFICATION", "CODELIST")
 DEFAULT_FAMILY = (100_000, "Produsentenes kodelister", "Producers' code lists")
 
 
-#: Where producers' own versions, variants and tables are numbered from: above the demo's local ids.
-LOCAL_VERSION_IDS, LOCAL_VARIANT_IDS, LOCAL_TABLE_IDS = 200_000, 200_000, 300_000
+def _ensure_default_family(session: Session) -> None:
+    """Create the producers' family unless it is there. Two first lists created at once both try: the
+    one that finds it taken goes on (a savepoint keeps its own transaction usable)."""
+    if session.get(ClassificationFamily, DEFAULT_FAMILY[0]) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(
+                ClassificationFamily(
+                    id=DEFAULT_FAMILY[0], name_nb=DEFAULT_FAMILY[1], name_en=DEFAULT_FAMILY[2]
+                )
+            )
+            session.flush()
+    except IntegrityError as exc:
+        if not is_duplicate(exc):
+            raise
 
 
-def next_id(session: Session, column: InstrumentedAttribute[int], floor: int) -> int:
-    """The next free id at or above ``floor`` (ids are not generated: Klass's own ones are kept)."""
-    highest = session.scalar(select(func.max(column)).where(column >= floor))
-    return floor if highest is None else highest + 1
+def flush_write(session: Session, what: str, *rows: object) -> None:
+    """Flush a write to the registry, checking and raising the revision of each of ``rows`` (those the
+    write was decided on) whether or not a value in it changed; one that lost a race to another writer
+    of the same rows is a Conflict naming ``what``, after the transaction is rolled back."""
+    for row in rows:
+        force_update(row, "last_modified")
+    with lost_race_is_conflict(
+        session, f"{what} was changed by someone else at the same moment; reload."
+    ):
+        session.flush()
 
 
 @dataclass(frozen=True)
@@ -62,8 +89,8 @@ def create(
     description_en: str,
     now: datetime,
 ) -> Classification:
-    """A new, empty code list owned by ``producer_slug``, numbered in the local range.
-    Raises BadRequest, Unauthorized, Forbidden."""
+    """A new, empty code list owned by ``producer_slug``, numbered by the database in the local range
+    (lists created at once each get their own id). Raises BadRequest, Unauthorized, Forbidden."""
     producer = session.scalar(select(Producer).where(Producer.slug == producer_slug))
     if producer is None:
         raise BadRequest(
@@ -74,14 +101,8 @@ def create(
         raise BadRequest(
             "kind must be CLASSIFICATION or CODELIST.", (FieldError("/kind", "unknown"),)
         )
-    if session.get(ClassificationFamily, DEFAULT_FAMILY[0]) is None:
-        session.add(
-            ClassificationFamily(
-                id=DEFAULT_FAMILY[0], name_nb=DEFAULT_FAMILY[1], name_en=DEFAULT_FAMILY[2]
-            )
-        )
+    _ensure_default_family(session)
     found = Classification(
-        id=next_id(session, Classification.id, FIRST_LOCAL_ID),
         family_id=DEFAULT_FAMILY[0],
         producer_id=producer.id,
         kind=kind,
@@ -189,7 +210,9 @@ def add_version(
     items: list[ItemIn],
     now: datetime,
 ) -> ClassificationVersion:
-    """A new draft version. Raises 401/403/404, BadRequest (overlap with another version)."""
+    """A new draft version, numbered by the database. Raises 401/403/404, BadRequest (overlap with
+    another version), Conflict (another version was added to the list meanwhile: the overlap check
+    ran on the list as read)."""
     found, actor = authorize(session, actor, classification_id)
     existing = [VersionIn(v.id, v.valid_from, v.valid_to, []) for v in found.versions]
     errors = check_versions([*existing, VersionIn(0, valid_from, valid_to, [])])
@@ -199,7 +222,6 @@ def add_version(
             tuple(FieldError("/valid_from", e.detail) for e in errors),
         )
     version = ClassificationVersion(
-        id=next_id(session, ClassificationVersion.id, LOCAL_VERSION_IDS),
         classification_id=found.id,
         valid_from=valid_from,
         valid_to=valid_to,
@@ -224,7 +246,7 @@ def add_version(
     ]
     session.add(version)
     found.last_modified = now
-    session.flush()
+    flush_write(session, f"Code list {found.id}", found)
     record_write(
         session,
         actor=actor,
@@ -263,13 +285,15 @@ def compare(
 def publish(
     session: Session, actor: Actor | None, classification_id: int, version_id: int, now: datetime
 ) -> ClassificationVersion:
-    """Make a draft version public (it then appears in the Klass API). Raises 401/403/404, Conflict."""
+    """Make a draft version public (it then appears in the Klass API). Conditional on the version as
+    read: of two publications at once one succeeds, the other is a Conflict, and only one is audited.
+    Raises 401/403/404, Conflict."""
     found, actor = authorize(session, actor, classification_id)
     version = version_of(found, version_id)
     if version.published:
         raise Conflict(f"Version {version_id} is already published.")
     version.published, version.last_modified, found.last_modified = True, now, now
-    session.flush()
+    flush_write(session, f"Version {version_id}", found, version)
     record_write(
         session,
         actor=actor,
@@ -331,7 +355,7 @@ def put_item(
             )
         )
     version.last_modified = found.last_modified = now
-    session.flush()
+    flush_write(session, f"Version {version_id}", found, version)
     record_write(
         session,
         actor=actor,
@@ -365,7 +389,7 @@ def delete_item(
     version.items.remove(row)
     session.delete(row)
     version.last_modified = found.last_modified = now
-    session.flush()
+    flush_write(session, f"Version {version_id}", found, version)
     record_write(
         session,
         actor=actor,

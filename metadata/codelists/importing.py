@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from metadata.codelists.ids import advance_past_explicit_ids
 from metadata.codelists.models import (
     Classification,
     ClassificationFamily,
@@ -100,8 +101,9 @@ def check_versions(versions: Sequence[VersionIn]) -> list[FieldError]:
 
 
 def load(session: Session, data: ClassificationIn, now: datetime) -> Classification:
-    """Store a published classification with its versions and tables. Raises BadRequest listing every
-    error; nothing is stored then."""
+    """Store a published classification with its versions and tables under their own ids (Klass's, or
+    fixed ones in the local range, which the database's numbering then skips). Raises BadRequest listing
+    every error; nothing is stored then."""
     errors = check_versions(data.versions)
     for version in data.versions:
         errors += [
@@ -165,4 +167,5 @@ def load(session: Session, data: ClassificationIn, now: datetime) -> Classificat
         table.maps = [CorrespondenceMap(source_code=s, target_code=t) for s, t in pairs]
         session.add(table)
     session.flush()
+    advance_past_explicit_ids(session)
     return classification

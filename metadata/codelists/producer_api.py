@@ -13,7 +13,7 @@ from metadata.codelists import correspondence, editing, variants
 from metadata.codelists.importing import ItemIn
 from metadata.codelists.models import ClassificationVariant, CorrespondenceTable
 from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
-from portal.api.openapi import Operation, Param, operation, problems
+from portal.api.openapi import Operation, Param, RequestBody, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
@@ -57,6 +57,61 @@ class ChangeOut(BaseModel):
 
 class ChangesOut(BaseModel):
     changes: list[ChangeOut]
+
+
+class KlassCodeIn(BaseModel):
+    """One code as Klass answers it (``codes`` of codesAt, ``classificationItems`` of a version)."""
+
+    code: str
+    parentCode: str | None = None  # noqa: N815  (Klass's own field names)
+    level: str | int | None = Field(None, description="1 when left out.")
+    name: str
+    shortName: str | None = None  # noqa: N815
+    name_nn: str = ""
+    name_en: str = ""
+
+
+class KlassCodesIn(BaseModel):
+    """A Klass answer holding codes: either list is read."""
+
+    codes: list[KlassCodeIn] | None = None
+    classificationItems: list[KlassCodeIn] | None = None  # noqa: N815
+
+
+class KlassMapIn(BaseModel):
+    sourceCode: str | None = None  # noqa: N815
+    targetCode: str | None = None  # noqa: N815
+
+
+class KlassMapsIn(BaseModel):
+    """A Klass correspondence answer: either list is read."""
+
+    correspondenceMaps: list[KlassMapIn] | None = None  # noqa: N815
+    correspondenceItems: list[KlassMapIn] | None = None  # noqa: N815
+
+
+CODES_BODY = RequestBody(
+    "The codes, all or none: CSV or a Klass JSON answer.",
+    {
+        "text/csv": {
+            "type": "string",
+            "description": "A header line `code,parentCode,level,name[,shortName,name_nn,name_en]` "
+            "(comma or semicolon), then one code a line; UTF-8.",
+        },
+        "application/json": KlassCodesIn,
+    },
+)
+MAPS_BODY = RequestBody(
+    "The rows, all or none: CSV or a Klass JSON answer.",
+    {
+        "text/csv": {
+            "type": "string",
+            "description": "A header line `sourceCode,targetCode` (comma or semicolon), then one "
+            "row a line; either side may be empty. UTF-8.",
+        },
+        "application/json": KlassMapsIn,
+    },
+)
 
 
 def _date_param(name: str, required: bool) -> date | None:
@@ -114,6 +169,7 @@ def create_code_list() -> Response:
         "Klass JSON answer; all items or none, every error by line.",
         "code lists",
         {201: ("Added as a draft.", VersionOut), **WRITE_PROBLEMS},
+        body=CODES_BODY,
         auth=True,
         query=(
             Param("valid_from", "First day, inclusive.", {"type": "string", "format": "date"}),
@@ -328,6 +384,7 @@ def delete_item(classification_id: int, version_id: int, code: str) -> Response:
         "JSON: the deepest level holds the version's codes, the levels above are your groups.",
         "code lists",
         {201: ("Added as a draft.", VariantOut), **WRITE_PROBLEMS},
+        body=CODES_BODY,
         auth=True,
         query=(
             Param("name_nb", "Base name in Norwegian.", {"type": "string"}),
@@ -385,6 +442,7 @@ def publish_variant(classification_id: int, variant_id: int) -> Response:
         "(sourceCode, targetCode) or Klass JSON; to your own next version it is a change table.",
         "code lists",
         {201: ("Added as a draft.", TableOut), **WRITE_PROBLEMS},
+        body=MAPS_BODY,
         auth=True,
         query=(
             Param("target_version", "The version mapped to.", {"type": "integer"}),

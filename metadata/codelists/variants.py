@@ -14,12 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from metadata.codelists.codes import ItemRow, VersionRows, earlier, overlaps
-from metadata.codelists.editing import (
-    LOCAL_VARIANT_IDS,
-    authorize,
-    next_id,
-    version_of,
-)
+from metadata.codelists.editing import authorize, flush_write, version_of
 from metadata.codelists.importing import ItemIn, check_items
 from metadata.codelists.models import (
     ClassificationVariant,
@@ -170,7 +165,6 @@ def define(
     if errors:
         raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
     variant = ClassificationVariant(
-        id=next_id(session, ClassificationVariant.id, LOCAL_VARIANT_IDS),
         version_id=version.id,
         name_nb=name_nb,
         name_en=name_en,
@@ -196,7 +190,7 @@ def define(
     ]
     session.add(variant)
     found.last_modified = now
-    session.flush()
+    flush_write(session, f"Code list {found.id}", found, version)
     record_write(
         session,
         actor=actor,
@@ -214,7 +208,8 @@ def define(
 def publish(
     session: Session, actor: Actor | None, classification_id: int, variant_id: int, now: datetime
 ) -> ClassificationVariant:
-    """Publish a draft variant. Raises 401/403/404, Conflict."""
+    """Publish a draft variant, conditional on the variant as read (of two publications at once, one
+    succeeds and is audited; the other is a Conflict). Raises 401/403/404, Conflict."""
     found, actor = authorize(session, actor, classification_id)
     variant = session.get(ClassificationVariant, variant_id)
     if variant is None or variant.version.classification_id != found.id:
@@ -222,7 +217,7 @@ def publish(
     if variant.published:
         raise Conflict(f"Variant {variant_id} is already published.")
     variant.published, variant.last_modified, found.last_modified = True, now, now
-    session.flush()
+    flush_write(session, f"Variant {variant_id}", found, variant)
     record_write(
         session,
         actor=actor,

@@ -106,10 +106,18 @@ def get_sdmx_json(slug: str) -> Response:
     )
 )
 def list_versions(slug: str) -> Response:
-    items = [
-        schemas.VersionOut(**v.__dict__) for v in service.list_versions(get_session(), slug, now())
-    ]
+    items = [version_out(v) for v in service.list_versions(get_session(), slug, now())]
     return json_response(schemas.VersionListOut(items=items))
+
+
+def version_out(version: service.VersionSummary) -> schemas.VersionOut:
+    return schemas.VersionOut(
+        number=version.number,
+        published_at=version.published_at,
+        published_by=version.published_by,
+        visible_from=version.visible_from,
+        change_note=version.change_note,
+    )
 
 
 def diff_out(slug: str, first: int, second: int) -> schemas.DiffOut:
@@ -217,7 +225,9 @@ def put_draft(slug: str) -> Response:
 @bp.post("/statistics/<slug>/documentation/publish")
 @operation(
     Operation(
-        "Publish the draft as a new immutable version, now or at a coming release's time.",
+        "Publish the draft as a new immutable version, now or at a coming release's time. "
+        "While a version waits for a coming release the draft builds on it, so publishing now or "
+        "with an earlier release is refused (409); publish with that release or a later one.",
         "documentation",
         {201: ("Published.", schemas.VersionOut), **WRITE_PROBLEMS},
         body=schemas.PublishIn,
@@ -239,7 +249,7 @@ def publish(slug: str) -> Response:
         now=now(),
     )
     db.commit()
-    return json_response(schemas.VersionOut(**version.__dict__), 201)
+    return json_response(version_out(version), 201)
 
 
 @bp.post("/releases/<int:release_id>/documentation-review")

@@ -9,12 +9,14 @@ from flask import Response, redirect, request, url_for
 from sqlalchemy import select
 
 from metadata.sims import review, scheme, service
+from metadata.sims.embargo import Waiting, WaitsForRelease
 from metadata.views import bp
 from portal.access import Actor, writable_producer_ids
 from portal.api.edge import now
 from portal.auth import current_actor, login_required
 from portal.db import get_session
 from portal.errors import BadRequest, Conflict, PortalError
+from portal.i18n import format_oslo, pick, translate
 from portal.programme.models import Producer, Statistic
 from portal.web.forms import ButtonForm
 from portal.web.routing import bilingual, render_page
@@ -43,18 +45,29 @@ def _posted_entries(section: scheme.Section) -> dict[str, Any]:
     return raw
 
 
-def _coming_releases(slug: str) -> list[Release]:
+def _coming_releases(slug: str, waiting: Waiting | None) -> list[Release]:
+    """The releases the form offers: confirmed and coming, and none before the one a version waits
+    for (the service would refuse them)."""
     db, moment = get_session(), now()
-    return list(
-        db.scalars(
-            select(Release)
-            .join(Statistic, Release.statistic_id == Statistic.id)
-            .where(
-                Statistic.slug == slug, Release.state == "confirmed", Release.release_at > moment
-            )
-            .order_by(Release.release_at)
-            .limit(12)
-        )
+    stmt = (
+        select(Release)
+        .join(Statistic, Release.statistic_id == Statistic.id)
+        .where(Statistic.slug == slug, Release.state == "confirmed", Release.release_at > moment)
+        .order_by(Release.release_at)
+        .limit(12)
+    )
+    if waiting is not None:
+        stmt = stmt.where(Release.release_at >= waiting.release_at)
+    return list(db.scalars(stmt))
+
+
+def _waiting_text(key: str, waiting: Waiting) -> str:
+    """A waiting version's notice or refusal, in the page's language."""
+    return translate(
+        key,
+        n=waiting.number,
+        release=pick(waiting.release_title_nb, waiting.release_title_en),
+        when=format_oslo(waiting.release_at),
     )
 
 
@@ -125,7 +138,9 @@ def _render_edit(
     *,
     saved: bool,
     published: str | None,
+    refused: str | None = None,
 ) -> Response:
+    waiting = service.waiting(get_session(), _actor(), slug, now())
     required = set(scheme.required_codes())
     in_section = list(
         dict.fromkeys(
@@ -147,7 +162,10 @@ def _render_edit(
         problem=problem,
         completeness=service.completeness(draft.entries),
         form=ButtonForm(),
-        releases=_coming_releases(slug),
+        releases=_coming_releases(slug, waiting),
+        waiting=waiting,
+        waiting_notice=_waiting_text("doc.waits.notice", waiting) if waiting else None,
+        refused=refused,
         saved=saved,
         published=published,
         required=required,
@@ -186,15 +204,19 @@ def publish(slug: str) -> Response:
         if error.status in (401, 403, 404):
             raise
         draft = service.get_draft(db, actor, slug)
+        refused = None
+        if isinstance(error, WaitsForRelease):
+            refused = _waiting_text(f"doc.waits.{error.reason}", error.waiting)
         return _render_edit(
             slug,
             draft,
             scheme.sections()[0],
             dict(draft.entries),
             409 if isinstance(error, Conflict) else 400,
-            error,
+            None if refused else error,
             saved=False,
             published=None,
+            refused=refused,
         )
     return redirect(url_for("metadata.edit", slug=slug, publisert=version.number), 303)  # type: ignore[return-value]
 

@@ -44,6 +44,8 @@ class DocumentationVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
     published_at: Mapped[datetime]
+    # The producer's name (rows from before issue 16 may name a person or a token). Never shown:
+    # pages and the API name the producer; who pressed the button is in the audit log.
     published_by: Mapped[str] = mapped_column(String(254))
     # Public from this instant: now, or the release time it was published with (equal access).
     visible_from: Mapped[datetime] = mapped_column(index=True)

@@ -29,7 +29,10 @@ class DocumentationOut(BaseModel):
     statistic: str
     number: int | None = Field(description="The published version; null when nothing is published.")
     published_at: datetime | None
-    published_by: str | None
+    published_by: str | None = Field(
+        description="The producer that published it (its name); never a person or a token, whose "
+        "record is in the audit log."
+    )
     change_note: str
     last_updated: datetime | None = Field(description="S.2.3, from the versions' times.")
     next_update: datetime | None = Field(description="S.8.1, the next release in the calendar.")
@@ -64,14 +67,22 @@ class PublishIn(BaseModel):
 
     draft_version: int | None = None
     change_note: Annotated[str, Field(max_length=2000)] = ""
-    with_release: int | None = Field(None, description="Publish at this coming release's time.")
+    with_release: int | None = Field(
+        None,
+        description="Publish at this coming release's time. While a version waits for a coming "
+        "release, the new one builds on it: leaving this out (now), or naming an earlier release, "
+        "is refused with 409.",
+    )
 
 
 class VersionOut(BaseModel):
     number: int
     published_at: datetime
-    published_by: str
-    visible_from: datetime
+    published_by: str = Field(
+        description="The producer that published it (its name); never a person or a token, whose "
+        "record is in the audit log."
+    )
+    visible_from: datetime = Field(description="When it goes (or went) out.")
     change_note: str
 
 

@@ -8,25 +8,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from metadata.sims import scheme
-from metadata.sims.models import DocumentationDraft, DocumentationVersion
-from portal.access import (
-    RELEASED_STATE,
-    Actor,
-    Permission,
-    ensure_permission,
-    is_released,
+from metadata.sims.embargo import (
+    Waiting,
+    WaitsForRelease,
+    not_withdrawn,
+    waiting_version,
+    withdrawn_base,
 )
+from metadata.sims.embargo import (
+    goes_out_at as goes_out_at,  # re-exported: search documents read it from here
+)
+from metadata.sims.models import DocumentationDraft, DocumentationVersion
+from portal.access import Actor, Permission, ensure_permission, is_released
 from portal.accounts.audit import record_write
+from portal.concurrency import force_update, lost_race_is_conflict
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Statistic
+
+if TYPE_CHECKING:
+    from release_calendar.models import Release
 
 MAX_TEXT = 20_000
 LANGS = ("nb", "nn", "en")
@@ -53,6 +60,9 @@ Entries = Mapping[str, Entry]
 
 @dataclass(frozen=True)
 class Record:
+    """A public version. ``published_by`` names the producer (nb; ``published_by_en`` in English), never
+    the person or token that pressed the button: that is in the audit log, for administrators."""
+
     statistic_slug: str
     statistic_name_nb: str
     statistic_name_en: str
@@ -62,13 +72,18 @@ class Record:
     published_by: str | None
     change_note: str
     entries: Entries
+    published_by_en: str | None = None
 
 
 @dataclass(frozen=True)
 class VersionSummary:
+    """A version as the public sees it; ``published_by`` is the producer, as on :class:`Record`, and
+    ``visible_from`` the instant it goes out (UTC)."""
+
     number: int
     published_at: datetime
     published_by: str
+    published_by_en: str
     visible_from: datetime
     change_note: str
 
@@ -183,27 +198,6 @@ def _statistic(session: Session, slug: str) -> Statistic:
     return statistic
 
 
-#: "Never": documentation published with a release that was cancelled does not go out with it.
-NEVER = datetime(9999, 1, 1, tzinfo=UTC)
-
-
-def goes_out_at() -> Any:
-    """The instant a version becomes public, as a SQL expression: a version published with a release
-    goes out at that release's time, moving with it when it moves and never when it is cancelled;
-    any other version at its own ``visible_from``. Computed at query time, like every visibility."""
-    from release_calendar.models import Release
-
-    release_at = (
-        select(case((Release.state == RELEASED_STATE, Release.release_at), else_=NEVER))
-        .where(Release.id == DocumentationVersion.release_id)
-        .scalar_subquery()
-    )
-    return type_coerce(
-        func.coalesce(release_at, DocumentationVersion.visible_from),
-        DocumentationVersion.visible_from.type,
-    )
-
-
 def _visible_versions(session: Session, statistic_id: int, now: datetime) -> Any:
     return (
         select(DocumentationVersion, goes_out_at())
@@ -222,24 +216,34 @@ def published(session: Session, slug: str, now: datetime, number: int | None = N
     version = session.scalars(stmt.limit(1)).first()  # the first column: the version
     if version is None and number is not None:
         raise NotFound(f"'{slug}' has no published documentation version {number}.")
+    producer = statistic.producer
     return Record(
         statistic_slug=statistic.slug,
         statistic_name_nb=statistic.name_nb,
         statistic_name_en=statistic.name_en,
-        producer_slug=statistic.producer.slug,
+        producer_slug=producer.slug,
         number=version.number if version else None,
         published_at=version.published_at if version else None,
-        published_by=version.published_by if version else None,
+        published_by=producer.name_nb if version else None,
         change_note=version.change_note if version else "",
         entries=_from_json(version.content) if version else {},
+        published_by_en=(producer.name_en or producer.name_nb) if version else None,
     )
 
 
 def list_versions(session: Session, slug: str, now: datetime) -> list[VersionSummary]:
-    """Every public version, newest first."""
+    """Every public version, newest first (applies the visibility rule)."""
     statistic = _statistic(session, slug)
+    producer = statistic.producer
     return [
-        VersionSummary(v.number, v.published_at, v.published_by, out_at, v.change_note)
+        VersionSummary(
+            v.number,
+            v.published_at,
+            producer.name_nb,
+            producer.name_en or producer.name_nb,
+            out_at,
+            v.change_note,
+        )
         for v, out_at in session.execute(_visible_versions(session, statistic.id, now))
     ]
 
@@ -267,9 +271,20 @@ def completeness(entries: Entries) -> Completeness:
     return Completeness(len(required), len(filled), len(not_relevant), missing, english)
 
 
+def _newest_standing(session: Session, statistic_id: int) -> DocumentationVersion | None:
+    """The newest version that is public or still to go out; a withdrawn one (its release cancelled)
+    is skipped, so its text does not come back through the next working copy."""
+    return session.scalars(
+        select(DocumentationVersion)
+        .where(DocumentationVersion.statistic_id == statistic_id, not_withdrawn())
+        .order_by(DocumentationVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
 def get_draft(session: Session, actor: Actor | None, slug: str) -> DraftView:
-    """The producer's working copy: the saved draft, or else the latest published version.
-    Raises NotFound, Unauthorized, Forbidden."""
+    """The producer's working copy: the saved draft, or else the newest version that is not withdrawn
+    (public, or waiting for its release). Raises NotFound, Unauthorized, Forbidden."""
     statistic = _statistic(session, slug)
     ensure_permission(actor, Permission.DOCUMENTATION_WRITE, statistic.producer_id)
     draft = session.scalar(
@@ -286,12 +301,7 @@ def get_draft(session: Session, actor: Actor | None, slug: str) -> DraftView:
             draft.updated_at,
             draft.updated_by,
         )
-    latest = session.scalars(
-        select(DocumentationVersion)
-        .where(DocumentationVersion.statistic_id == statistic.id)
-        .order_by(DocumentationVersion.number.desc())
-        .limit(1)
-    ).first()
+    latest = _newest_standing(session, statistic.id)
     return DraftView(
         statistic.slug,
         statistic.name_nb,
@@ -330,6 +340,10 @@ def save_draft(
     draft = session.scalar(
         select(DocumentationDraft).where(DocumentationDraft.statistic_id == statistic.id)
     )
+    # Issue 16: on PostgreSQL this second read sees a draft another writer created after the first
+    # one; saving over it would lose that writer's text, so it is a conflict like a stale version.
+    if (draft.version if draft is not None else 0) != current.version:
+        raise Conflict("Someone saved this documentation at the same moment; reload.")
     if draft is None:
         draft = DocumentationDraft(
             statistic_id=statistic.id,
@@ -341,10 +355,13 @@ def save_draft(
         session.add(draft)
     else:
         draft.content, draft.updated_at, draft.updated_by = content, now, actor.label
-    try:
+        force_update(draft, "updated_at")  # every save raises the version, an identical one too
+    # The UPDATE is conditional on the version read (version_id_col), and two first saves meet at
+    # the unique statistic_id: either way the loser gets 409, never a 500 or a silent overwrite.
+    with lost_race_is_conflict(
+        session, "Someone saved this documentation at the same moment; reload."
+    ):
         session.flush()
-    except StaleDataError as exc:
-        raise Conflict("Someone saved this documentation at the same moment; reload.") from exc
     changed = diff(current.entries, merged)
     record_write(
         session,
@@ -371,23 +388,20 @@ def publish(
     now: datetime,
 ) -> VersionSummary:
     """Make the draft an immutable, numbered version. With ``with_release`` it becomes public at that
-    release's time, not before. Raises 401/403/404, BadRequest, Conflict (stale or nothing to publish)."""
+    release's time, not before. The draft builds on the versions before it, so while one of them waits
+    for a coming release, publishing now or with an earlier release is refused (WaitsForRelease, a
+    409), and so is publishing now on a version withdrawn with a cancelled release: equal access has
+    no side door (issue 16). Raises 401/403/404, BadRequest, Conflict (stale or nothing to publish)."""
     from release_calendar.models import Release
 
+    _take_turn_to_publish(session, actor, slug)
     draft_view = get_draft(session, actor, slug)
     assert actor is not None
     if expected_version is not None and expected_version != draft_view.version:
         raise Conflict("The draft changed after you opened it; reload before publishing.")
     statistic = _statistic(session, slug)
-    latest = session.scalars(
-        select(DocumentationVersion)
-        .where(DocumentationVersion.statistic_id == statistic.id)
-        .order_by(DocumentationVersion.number.desc())
-        .limit(1)
-    ).first()
-    if latest is not None and _from_json(latest.content) == dict(draft_view.entries):
-        raise Conflict("The draft is the same as the published version; nothing to publish.")
     visible_from = now
+    release: Release | None = None
     if with_release is not None:
         release = session.get(Release, with_release)
         if release is None or release.statistic_id != statistic.id:
@@ -401,13 +415,24 @@ def publish(
                 (FieldError("/with_release", "not a coming confirmed release"),),
             )
         visible_from = release.release_at
-    number = (latest.number if latest else 0) + 1
+    _refuse_overtaking(session, statistic.id, draft_view.based_on, release, now)
+    standing = _newest_standing(session, statistic.id)
+    if standing is not None and _from_json(standing.content) == dict(draft_view.entries):
+        raise Conflict("The draft is the same as the published version; nothing to publish.")
+    latest = session.scalar(
+        select(func.max(DocumentationVersion.number)).where(
+            DocumentationVersion.statistic_id == statistic.id
+        )
+    )
+    number = (latest or 0) + 1
+    producer = statistic.producer
     version = DocumentationVersion(
         statistic_id=statistic.id,
         number=number,
         content=entries_json(draft_view.entries),
         published_at=now,
-        published_by=actor.label,
+        # The public names the producer; who pressed the button is in the audit log below.
+        published_by=producer.name_nb[:254],
         visible_from=visible_from,
         release_id=with_release,
         change_note=change_note.strip()[:2000],
@@ -418,7 +443,12 @@ def publish(
     )
     if draft is not None:
         session.delete(draft)
-    session.flush()
+    # Two publications at once meet at the unique (statistic, number) or at the draft's version:
+    # one succeeds and is audited, the other is a Conflict (issue 16).
+    with lost_race_is_conflict(
+        session, "Someone published this documentation at the same moment; reload."
+    ):
+        session.flush()
     record_write(
         session,
         actor=actor,
@@ -428,9 +458,60 @@ def publish(
         entity_id=slug,
         producer_id=statistic.producer_id,
         before=None,
-        after={"number": number, "visible_from": visible_from.isoformat()},
+        after={
+            "number": number,
+            "visible_from": visible_from.isoformat(),
+            "release": with_release,
+        },
     )
-    return VersionSummary(number, now, actor.label, visible_from, version.change_note)
+    return VersionSummary(
+        number,
+        now,
+        producer.name_nb,
+        producer.name_en or producer.name_nb,
+        visible_from,
+        version.change_note,
+    )
+
+
+def _take_turn_to_publish(session: Session, actor: Actor | None, slug: str) -> None:
+    """Publications of one statistic's documentation take turns (issue 16): the statistic's row is
+    locked (SELECT … FOR UPDATE on PostgreSQL; SQLite runs one writer at a time anyway) before the
+    draft, the standing version and the next number are read, so a second publisher reads what the
+    first committed and gets 409, never a second version of the same draft. Raises NotFound,
+    Unauthorized, Forbidden."""
+    statistic = _statistic(session, slug)
+    ensure_permission(actor, Permission.DOCUMENTATION_WRITE, statistic.producer_id)
+    session.execute(select(Statistic.id).where(Statistic.id == statistic.id).with_for_update())
+
+
+def _refuse_overtaking(
+    session: Session,
+    statistic_id: int,
+    based_on: int | None,
+    release: Release | None,
+    now: datetime,
+) -> None:
+    """Raise WaitsForRelease if a new version going out with ``release`` (None: now) would carry
+    text out before the release it waits for."""
+    pending = waiting_version(session, statistic_id, now)
+    if pending is not None:
+        if release is None:
+            raise WaitsForRelease(pending, "now")
+        if release.release_at < pending.release_at:
+            raise WaitsForRelease(pending, "earlier")
+    if release is None:
+        withdrawn = withdrawn_base(session, statistic_id, based_on, now)
+        if withdrawn is not None:
+            raise WaitsForRelease(withdrawn, "cancelled")
+
+
+def waiting(session: Session, actor: Actor | None, slug: str, now: datetime) -> Waiting | None:
+    """For the producer's publish form: the version new versions may not go out before, if one waits
+    for a coming release. Raises NotFound, Unauthorized, Forbidden."""
+    statistic = _statistic(session, slug)
+    ensure_permission(actor, Permission.DOCUMENTATION_WRITE, statistic.producer_id)
+    return waiting_version(session, statistic.id, now)
 
 
 def last_updated(session: Session, slug: str, now: datetime) -> datetime | None:

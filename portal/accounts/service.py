@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.access import Actor, Permission, ensure_permission
@@ -197,15 +197,32 @@ def create_token(
 
 
 def resolve_token(session: Session, secret: str, now: datetime) -> ApiToken | None:
-    """The live token matching ``secret``, its last use updated (caller commits); None if unknown or revoked."""
+    """The live token matching ``secret``; None if unknown or revoked. Reads only: its last use is
+    recorded apart (:func:`token_use_due`, :func:`record_token_use`), so that bookkeeping never turns
+    a read into a write that can fail (issue 16)."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(secret)))
     if token is None or token.revoked_at is not None:
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
     return token
+
+
+def token_use_due(token: ApiToken, now: datetime) -> bool:
+    """Whether the token's last use (UTC) is older than :data:`LAST_USED_RESOLUTION` at ``now``."""
+    return token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION
+
+
+def record_token_use(session: Session, token_id: int, now: datetime) -> None:
+    """Set the token's last use to ``now`` (aware, UTC), never moving it back (caller commits)."""
+    session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now),
+        )
+        .values(last_used_at=now)
+    )
 
 
 def list_tokens(session: Session, producer_id: int) -> list[ApiToken]:

@@ -39,6 +39,25 @@ def parse_body(model: type[M]) -> M:
         raise BadRequest("The body does not match the schema.", errors) from None
 
 
+def if_match_version() -> int | None:
+    """The version named by ``If-Match`` (an ETag this API gave, ``"3"`` or ``W/"3"``); None when the
+    header is absent. Raises BadRequest for anything else."""
+    raw = request.headers.get("If-Match")
+    if raw is None:
+        return None
+    try:
+        return int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        raise BadRequest(
+            "If-Match must be an ETag this API gave you.", (FieldError("If-Match", "an ETag"),)
+        ) from None
+
+
+def etag(version: int) -> str:
+    """The ETag of a row at ``version``, as ``If-Match`` takes it back."""
+    return f'"{version}"'
+
+
 def require_actor_present() -> None:
     """Writes need a token before anything else is looked at. Raises Unauthorized."""
     from portal.auth import current_actor

@@ -28,14 +28,32 @@ class Param:
 
 
 @dataclass(frozen=True)
+class RequestBody:
+    """A body that is not one JSON model: a file (CSV, PX, a Klass answer) in one of several media
+    types, each with its schema (a JSON Schema, or a model to reference), so generated clients and
+    fuzzers can send it."""
+
+    description: str
+    content: dict[str, dict[str, Any] | type[BaseModel]]
+
+
+@dataclass(frozen=True)
 class Operation:
     summary: str
     tag: str
     responses: dict[int, tuple[str, type[BaseModel] | None]]
     query: tuple[Param, ...] = ()
-    body: type[BaseModel] | None = None
+    #: The request body: a JSON model (``application/json``), or a :class:`RequestBody`.
+    body: type[BaseModel] | RequestBody | None = None
     auth: bool = False
     headers: tuple[Param, ...] = ()
+
+    def body_models(self) -> list[type[BaseModel]]:
+        if self.body is None:
+            return []
+        if isinstance(self.body, RequestBody):
+            return [m for m in self.body.content.values() if not isinstance(m, dict)]
+        return [self.body]
 
 
 def operation(spec: Operation) -> Callable[[View], View]:
@@ -51,7 +69,8 @@ PROBLEM_STATUSES = {
     401: "No API token, or an unknown or revoked one.",
     403: "The token belongs to another producer.",
     404: "No such resource.",
-    409: "Conflicts with existing data (a taken slug).",
+    409: "Conflicts with existing data (a taken slug), or another write of the same thing came first "
+    "(a stale version, a lost race); nothing was changed.",
     412: "If-Match names an older version than the stored one.",
     413: "The request body is too large.",
     415: "The request body is not application/json.",
@@ -89,8 +108,7 @@ def build_document(app: Flask) -> dict[str, Any]:
     for _, _, view in documented_rules(app):
         spec = operation_of(view)
         models.update(m for _, m in spec.responses.values() if m is not None)
-        if spec.body is not None:
-            models.add(spec.body)
+        models.update(spec.body_models())
     ordered = sorted(models, key=lambda m: m.__name__)
     refs, top = models_json_schema(
         [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
@@ -134,7 +152,20 @@ def build_document(app: Flask) -> dict[str, Any]:
             op["parameters"] = params
         if spec.auth:
             op["security"] = [{"token": []}]
-        if spec.body is not None:
+        if isinstance(spec.body, RequestBody):
+            op["requestBody"] = {
+                "required": True,
+                "description": spec.body.description,
+                "content": {
+                    media: {
+                        "schema": schema
+                        if isinstance(schema, dict)
+                        else refs[(schema, "validation")]
+                    }
+                    for media, schema in spec.body.content.items()
+                },
+            }
+        elif spec.body is not None:
             op["requestBody"] = {
                 "required": True,
                 "content": {"application/json": {"schema": refs[(spec.body, "validation")]}},

@@ -216,7 +216,7 @@ def create_statistic() -> Response:
         "programme",
         {
             200: ("The statistic as saved.", schemas.StatisticOut),
-            **problems(400, 401, 403, 404, 412, 413, 415),
+            **problems(400, 401, 403, 404, 409, 412, 413, 415),
         },
         body=schemas.StatisticUpdate,
         auth=True,

@@ -10,6 +10,7 @@ row names (a table being written, or one replaced since) are never copied.
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
 import json
@@ -296,7 +297,7 @@ def read_members(archive: Path) -> Iterator[tuple[tarfile.TarInfo, Content]]:
     of the known layout."""
     seen: set[str] = set()
     try:
-        with tarfile.open(archive, mode="r|gz") as tar:
+        with gzip.open(archive) as stream, tarfile.open(fileobj=stream, mode="r|") as tar:
             for member in tar:
                 name = member.name
                 if not member.isfile() or not (name == MANIFEST or _MEMBER.fullmatch(name)):
@@ -307,6 +308,11 @@ def read_members(archive: Path) -> Iterator[tuple[tarfile.TarInfo, Content]]:
                 content = tar.extractfile(member)
                 assert content is not None  # a plain file
                 yield member, Content(content)
+            # The tar's end marker is not the end of the file: reading the gzip stream to its end
+            # checks its CRC, so damage in the padding after the last member is refused too (a byte
+            # flipped there went unnoticed once new columns moved it out of what tar reads).
+            while stream.read(1 << 20):
+                pass
     except _UNREADABLE as error:
         raise DamagedArchive(f"The archive is unreadable ({error}).") from None
 

@@ -257,8 +257,10 @@ def load_database(connection: Connection, folder: Path, tables: Sequence[TableDu
 
 
 def _reset_sequences(connection: Connection, tables: Sequence[Table]) -> None:
-    """Rows came with their ids, so each serial sequence still stands at 1: move it past the largest
-    id, or the next insert collides with a restored row."""
+    """Rows came with their ids, so each serial sequence still stands at its start: move it past the
+    largest id, or the next insert collides with a restored row. A sequence that starts above every
+    restored id (the code-list registry's local ids, from 100000 up, beside Klass's own) stays at its
+    start."""
     quote = connection.dialect.identifier_preparer.quote
     for target in tables:
         keys = list(target.primary_key.columns)
@@ -269,11 +271,18 @@ def _reset_sequences(connection: Connection, tables: Sequence[Table]) -> None:
             {"table": quote(target.name), "column": keys[0].name},
         )
         largest = connection.scalar(select(func.max(keys[0])))
-        if sequence is not None and largest is not None:
-            connection.execute(
-                text("SELECT setval(CAST(:sequence AS regclass), :value)"),
-                {"sequence": sequence, "value": largest},
-            )
+        if sequence is None or largest is None:
+            continue
+        start = connection.scalar(
+            text("SELECT seqstart FROM pg_sequence WHERE seqrelid = CAST(:sequence AS regclass)"),
+            {"sequence": sequence},
+        )
+        if start is not None and largest < start:
+            continue
+        connection.execute(
+            text("SELECT setval(CAST(:sequence AS regclass), :value)"),
+            {"sequence": sequence, "value": largest},
+        )
 
 
 def table_counts(engine: Engine) -> dict[str, int]:

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal.access import Actor, Permission, ensure_permission
 from portal.accounts.audit import record_write
+from portal.concurrency import lost_race_is_conflict
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import (
     Frequency,
@@ -326,7 +326,9 @@ def create_statistic(
     if fields.subject_areas is None:
         _subject_areas(session, ())
     session.add(statistic)
-    session.flush()
+    # Two creators of one slug both pass the check above; the unique slug refuses the second.
+    with lost_race_is_conflict(session, f"The slug '{slug}' is taken."):
+        session.flush()
     record_write(
         session,
         actor=actor,
@@ -365,10 +367,11 @@ def update_statistic(
     if not changed:
         return _statistic_view(statistic)
     statistic.updated_at = now
-    try:
+    # Conditional on the version read (version_id_col): a writer who lost the race gets 409.
+    with lost_race_is_conflict(
+        session, f"Someone saved '{slug}' at the same moment; reload and try again."
+    ):
         session.flush()
-    except StaleDataError as exc:
-        raise Conflict(f"Someone saved '{slug}' at the same moment; reload and try again.") from exc
     record_write(
         session,
         actor=actor,

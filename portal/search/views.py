@@ -257,6 +257,10 @@ def docs_for(session: Session, changed: dict[str, set[Any]]) -> Iterator[SearchD
 
 
 def _apply(session: Session) -> None:
+    # SQLAlchemy 2.1 also fires after_commit when a savepoint (begin_nested) is released: those changes
+    # are not committed yet, and another connection cannot read them. Wait for the real commit.
+    if session.in_nested_transaction():
+        return
     changed = session.info.pop("search_changes", None)
     if not changed or not has_app_context() or "portal.search" not in current_app.extensions:
         return

@@ -110,3 +110,49 @@ def test_malformed_files_are_400(client: FlaskClient, app: Flask) -> None:
             "/api/v1/releases/schedule", data=data, content_type=kind, headers=bearer(token)
         )
         assert response.status_code == 400, (data, response.text)
+
+
+def test_imported_releases_are_found_by_search(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    """The search index follows an import's commit: every imported release is found. (It once took
+    each row's savepoint for a commit and read the rows too early through another connection.) A
+    database of its own, as a served portal has it: no test transaction around it."""
+    from portal import migrate
+    from portal.app import create_app
+    from portal.db import Database, make_engine
+    from portal.demo import seed
+
+    url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    own = Database(url)
+    with own.session() as s:
+        seed.seed_programme(s, clock.now())
+    own.dispose()
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "SECRET_KEY": "k",
+            "CLOCK": clock,
+            "RATELIMIT_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    client = app.test_client()
+    token = make_token(app, "ssb")
+    rows = [
+        f"kpi,Kvartsindeksen {n},Quartz index {n},new-figures,2027-0{n}-01,2027-0{n}-28,"
+        f"m{n},M{n},2027-0{n + 2}-10 08:00,exact,true"
+        for n in (1, 2, 3)
+    ]
+    response = client.post(
+        "/api/v1/releases/schedule",
+        data="\n".join([HEADER, *rows]),
+        content_type="text/csv",
+        headers=bearer(token),
+    )
+    assert response.status_code == 201, response.text
+    found = client.get("/api/v1/search?q=kvartsindeksen").json
+    assert found["total"] == 3, found
+    get_database(app).dispose()

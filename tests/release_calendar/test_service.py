@@ -219,9 +219,9 @@ def test_stale_version_is_a_conflict_and_writes_are_audited(db, clock: FixedCloc
             db, ssb, release.id, texts={"title_en": "Lost"}, expected_version=1, now=clock.now()
         )
     actions = db.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.entity == "release", AuditEntry.entity_id == str(release.id)
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.entity == "release", AuditEntry.entity_id == str(release.id))
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == ["announce", "update"]
     assert (
