@@ -4,9 +4,10 @@ file of 5,000 rows (issue 16: it took 35 ms a row, and held the database's one w
 A round is ``POST /api/v1/releases/schedule`` (CSV, 5,000 valid rows for Statistics Norway's
 statistics, fixed seed, every release at least five months ahead, exact and confirmed) on the app
 (Flask's test client, in process), against a fresh copy of a migrated SQLite database holding the
-programme and a token: parsing, checking, writing, committing, the search index's update after the
-commit, all that the endpoint does. Reported too: the time until the commit has ended (the database
-part; the write lock is held only in it), the rest being the search index's update. Floor, in the
+programme and a token: parsing, checking, writing, committing and answering, all that the endpoint
+does. Reported too: the time until the commit has ended (the database part; the write lock is held only
+in it), and until the search index has every release (a bulk import's index update runs after the
+answer, in the background, since 2026-12-06). Floor, in the
 same run: the same 5,000 releases inserted with one ``executemany`` by the sqlite3 module, in one
 transaction.
 
@@ -49,6 +50,7 @@ from portal.db import Database, get_database, make_engine  # noqa: E402
 from portal.demo import seed  # noqa: E402
 from portal.programme.models import Producer, Statistic  # noqa: E402
 from portal.programme.service import find_producer  # noqa: E402
+from portal.search.views import wait_for_background_updates  # noqa: E402
 from release_calendar.schedule import CSV_COLUMNS  # noqa: E402
 
 NOW = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
@@ -122,9 +124,9 @@ def template(folder: Path) -> tuple[Path, str, list[str]]:
 
 def one_round(
     folder: Path, base: Path, secret: str, body: bytes, n: int, profile: bool
-) -> tuple[float, float]:
-    """Seconds of the whole request, and up to the end of its commit (the rest is the search
-    index's update after the commit, and the answer)."""
+) -> tuple[float, float, float]:
+    """Seconds of the whole request, up to the end of its commit, and until the search index has the
+    releases too (a bulk import's index update runs after the answer, in the background)."""
     path = folder / f"round-{n}.sqlite3"
     shutil.copy(base, path)
     app = create_app(
@@ -165,10 +167,12 @@ def one_round(
     else:
         answer = post()
     seconds = time.perf_counter() - started
+    wait_for_background_updates(app)
+    searchable = time.perf_counter() - started
     event.remove(Session, "after_commit", on_commit)
     assert answer.status_code == 201, answer.get_data(as_text=True)[:500]
     get_database(app).dispose()
-    return seconds, committed[-1] - started
+    return seconds, committed[-1] - started, searchable
 
 
 def floor_round(folder: Path, base: Path, text: str, n: int) -> float:
@@ -223,11 +227,14 @@ def main() -> None:
         base, secret, slugs = template(folder)
         text = build_csv(slugs, args.rows)
         body = text.encode()
-        ours, to_commit, floor = [], [], []
+        ours, to_commit, found, floor = [], [], [], []
         for n in range(args.rounds):
-            whole, written = one_round(folder, base, secret, body, n, args.profile and n == 0)
+            whole, written, indexed = one_round(
+                folder, base, secret, body, n, args.profile and n == 0
+            )
             ours.append(whole)
             to_commit.append(written)
+            found.append(indexed)
             floor.append(floor_round(folder, base, text, n))
     rate = [args.rows / s for s in ours]
     report = {
@@ -247,9 +254,14 @@ def main() -> None:
             "all": [round(s, 3) for s in to_commit],
             "rows_per_s": round(args.rows / statistics.median(to_commit), 1),
         },
-        "search_index_after_commit_s": round(
+        "answer_after_commit_s": round(
             statistics.median(w - c for w, c in zip(ours, to_commit, strict=True)), 3
         ),
+        # The search index's update runs after the answer (in the background) for a bulk import.
+        "until_searchable_s": {
+            "median": round(statistics.median(found), 3),
+            "rows_per_s": round(args.rows / statistics.median(found), 1),
+        },
         "floor_executemany_s": round(statistics.median(floor), 4),
         "ratio_to_floor": round(statistics.median(ours) / statistics.median(floor), 1),
         "goal_rows_per_s": GOAL,

@@ -226,6 +226,12 @@ class Database:
         """Route every session through ``connection`` (tests wrap each test in a rolled-back transaction)."""
         self.sessions.configure(bind=connection, join_transaction_mode="create_savepoint")
 
+    @property
+    def is_bound(self) -> bool:
+        """Whether every session goes through one outer connection (:meth:`bind`), which only one thread
+        may use at a time."""
+        return isinstance(self.sessions.kw.get("bind"), Connection)
+
     def _open(self, kind: str) -> Session:
         if self.sessions.kw.get("bind") is not self.engine:
             # Routed through one outer connection (bind): its transaction is already open, and every

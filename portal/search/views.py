@@ -3,8 +3,11 @@ something it holds, the search page (nb, en), ``/api/v1/search`` and ``portal se
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,8 @@ from portal.search import documents
 from portal.search.documents import SearchDoc
 from portal.search.index import KINDS, SearchIndex, SearchQuery
 from portal.web.routing import bilingual, page_blueprint, render_page
+
+log = logging.getLogger(__name__)
 
 api = Blueprint("search_api", __name__, url_prefix="/api/v1/search")
 pages = page_blueprint("search", __name__)
@@ -264,9 +269,52 @@ def _apply(session: Session) -> None:
     changed = session.info.pop("search_changes", None)
     if not changed or not has_app_context() or "portal.search" not in current_app.extensions:
         return
-    with get_database().sessions() as reader:
-        docs = list(docs_for(reader, changed))
-    get_index().update(docs, delete=sorted(changed.get("deleted", set())))
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if sum(map(len, changed.values())) > BULK_CHANGES and not get_database(app).is_bound:
+        # A bulk write (a 5,000-row schedule) would wait seconds for whoosh's analysis in the request:
+        # the index follows it in the background instead, in commit order (one thread). Pages and the
+        # API read the database and show it at once; search finds it a few seconds later.
+        _background(app).submit(_index, app, changed).add_done_callback(_report)
+        return
+    _index(app, changed)
+
+
+#: Above this many changed items one commit's search update runs after the request, not in it.
+BULK_CHANGES = 100
+_background_lock = threading.Lock()
+
+
+def _background(app: Flask) -> ThreadPoolExecutor:
+    with _background_lock:
+        executor: ThreadPoolExecutor | None = app.extensions.get("portal.search.background")
+        if executor is None:
+            # Not a daemon thread: at exit Python waits for what it has queued, so no update is lost.
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-index")
+            app.extensions["portal.search.background"] = executor
+        return executor
+
+
+def _index(app: Flask, changed: dict[str, set[Any]]) -> None:
+    with app.app_context():
+        with get_database(app).sessions() as reader:
+            docs = list(docs_for(reader, changed))
+        get_index(app).update(docs, delete=sorted(changed.get("deleted", set())))
+
+
+def _report(done: Future[None]) -> None:
+    error = done.exception()
+    if error is not None:
+        log.error(
+            "a background search index update failed (portal search reindex mends it)",
+            exc_info=error,
+        )
+
+
+def wait_for_background_updates(app: Flask) -> None:
+    """Block until the background index updates queued so far are done (tests, shutdown)."""
+    executor: ThreadPoolExecutor | None = app.extensions.get("portal.search.background")
+    if executor is not None:
+        executor.submit(lambda: None).result()
 
 
 def _discard(session: Session) -> None:

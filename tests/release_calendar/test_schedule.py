@@ -120,6 +120,7 @@ def test_imported_releases_are_found_by_search(tmp_path, clock) -> None:  # type
     from portal.app import create_app
     from portal.db import Database, make_engine
     from portal.demo import seed
+    from portal.search.views import wait_for_background_updates
 
     url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
     engine = make_engine(url)
@@ -155,4 +156,24 @@ def test_imported_releases_are_found_by_search(tmp_path, clock) -> None:  # type
     assert response.status_code == 201, response.text
     found = client.get("/api/v1/search?q=kvartsindeksen").json
     assert found["total"] == 3, found
+
+    # A bulk import is indexed after the answer, in the background, and is then found just the same.
+    bulk = []
+    for n in range(150):
+        year, month = 2028 + n // 12, n % 12 + 1
+        bulk.append(
+            f"kpi,Bergkrystallindeksen {n},Rock crystal index {n},new-figures,{year}-{month:02}-01,"
+            f"{year}-{month:02}-28,m{n},M{n},{year + 1}-{month:02}-10 08:00,exact,true"
+        )
+    response = client.post(
+        "/api/v1/releases/schedule",
+        data="\n".join([HEADER, *bulk]),
+        content_type="text/csv",
+        headers=bearer(token),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json["created"] == 150
+    wait_for_background_updates(app)
+    found = client.get("/api/v1/search?q=bergkrystallindeksen&limit=1").json
+    assert found["total"] == 150, found
     get_database(app).dispose()
