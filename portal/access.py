@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from portal.errors import Forbidden, Unauthorized
@@ -110,12 +110,20 @@ def visible_filter(
     release_at: InstrumentedAttribute[datetime | None] | InstrumentedAttribute[datetime],
     now: datetime,
 ) -> ColumnElement[bool]:
-    """:func:`is_visible` as a SQL condition on a release-time column."""
-    return or_(release_at.is_(None), release_at <= now)
+    """:func:`is_visible` as a SQL condition on a release-time column. A column that cannot be NULL gets
+    no ``IS NULL`` branch, so the condition stays a plain range on its index."""
+    if getattr(release_at.expression, "nullable", True):
+        return or_(release_at.is_(None), release_at <= now)
+    return release_at <= now
 
 
-#: The only state in which a release ever goes out; provisional and cancelled releases never do.
+#: The only state in which a release ever goes out; provisional and cancelled releases never do. The
+#: calendar's ``State`` names the same values (a test holds them equal; this module imports no domain).
 RELEASED_STATE = "confirmed"
+#: A withdrawn release: it never goes out, and nothing tied to it waits for it.
+CANCELLED_STATE = "cancelled"
+#: The instant of something that never goes out (tied to a provisional or cancelled release).
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def is_released(state: str, release_at: datetime, now: datetime) -> bool:
@@ -132,3 +140,46 @@ def released_filter(
 ) -> ColumnElement[bool]:
     """:func:`is_released` as a SQL condition."""
     return and_(state == RELEASED_STATE, visible_filter(release_at, now))
+
+
+def goes_out_at(state: str, release_at: datetime) -> datetime:
+    """The instant a release in ``state`` goes out (UTC as given): its release time once confirmed,
+    :data:`NEVER` otherwise. ``is_released(state, t, now)`` is ``is_visible(goes_out_at(state, t), now)``,
+    for channels that store the instant (the search index) rather than ask at each read."""
+    return release_at if state == RELEASED_STATE else NEVER
+
+
+def is_embargoed(state: str, release_at: datetime, now: datetime) -> bool:
+    """Confirmed but not out yet at ``now``: announced, and everything tied to it still held back."""
+    return state == RELEASED_STATE and not is_visible(release_at, now)
+
+
+def embargoed_filter(
+    state: InstrumentedAttribute[str], release_at: InstrumentedAttribute[datetime], now: datetime
+) -> ColumnElement[bool]:
+    """:func:`is_embargoed` as a SQL condition."""
+    return and_(state == RELEASED_STATE, not_(visible_filter(release_at, now)))
+
+
+def is_pending(state: str, release_at: datetime, now: datetime) -> bool:
+    """Neither out at ``now`` nor cancelled: what is tied to it waits for it (a provisional release
+    included, which may still be confirmed). Its negation is "released or cancelled"."""
+    return state != CANCELLED_STATE and not is_released(state, release_at, now)
+
+
+def pending_filter(
+    state: InstrumentedAttribute[str], release_at: InstrumentedAttribute[datetime], now: datetime
+) -> ColumnElement[bool]:
+    """:func:`is_pending` as a SQL condition."""
+    return and_(
+        state != CANCELLED_STATE,
+        or_(state != RELEASED_STATE, not_(visible_filter(release_at, now))),
+    )
+
+
+def ahead_filter(
+    state: InstrumentedAttribute[str], release_at: InstrumentedAttribute[datetime], now: datetime
+) -> ColumnElement[bool]:
+    """Not cancelled and its release time still ahead of ``now`` (confirmed or provisional): the
+    calendar's coming releases."""
+    return and_(not_(visible_filter(release_at, now)), state != CANCELLED_STATE)

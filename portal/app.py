@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal import auth, cache, config, db, errors, hosts, i18n, inputs, security
+from portal import auth, cache, config, db, errors, hosts, i18n, inputs, instant, security
 from portal.clock import Clock, SystemClock
 
 PACKAGE = Path(__file__).resolve().parent
@@ -28,7 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     config.load(app, overrides)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(name)s %(message)s")
     clock: Clock = (overrides or {}).get("CLOCK") or SystemClock()
-    app.extensions["portal.clock"] = clock
+    instant.init_app(app, clock)
 
     db.init_app(app)
     cache.init_app(app)
@@ -56,8 +56,3 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     search_views.init_app(app)
     cli.init_app(app)
     return app
-
-
-def get_clock(app: Flask) -> Clock:
-    clock: Clock = app.extensions["portal.clock"]
-    return clock

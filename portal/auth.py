@@ -10,8 +10,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, g, request, session
 
+from portal import instant
 from portal.access import Actor
 from portal.accounts.admin import end_sessions
 from portal.accounts.models import User
@@ -79,7 +80,7 @@ def _load_from_token() -> None:
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Send the API token as 'Authorization: Bearer <token>'.")
     db = get_session()
-    now = current_app.extensions["portal.clock"].now()
+    now = instant.now()
     token = resolve_token(db, secret.strip(), now)
     if token is None:
         raise Unauthorized("The API token is unknown or revoked.")

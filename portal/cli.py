@@ -21,6 +21,7 @@ from portal.accounts.models import Role
 from portal.db import get_database
 from portal.demo import seed
 from portal.errors import PortalError
+from portal.instant import now
 from portal.programme.service import find_producer
 from pxbridge.demo import seed_tables
 from pxbridge.views import get_store
@@ -104,22 +105,18 @@ def _in_app(command: click.Command, path: str) -> None:
     command.callback = run
 
 
-def _now() -> Any:
-    return current_app.extensions["portal.clock"].now()
-
-
 def upgrade_database() -> None:
     migrate.upgrade(get_database().engine)
 
 
 def seed_demo() -> list[seed.DemoAccount]:
     with get_database().session() as session:
-        added = seed.seed_programme(session, _now())
-        created = seed.seed_demo_accounts(session, _now())
-        releases = seed_releases(session, _now())
-        documentation = seed_documentation(session, _now())
-        code_lists = seed_code_lists(session, _now())
-        tables = seed_tables(session, get_store(), _now())
+        added = seed.seed_programme(session, now())
+        created = seed.seed_demo_accounts(session, now())
+        releases = seed_releases(session, now())
+        documentation = seed_documentation(session, now())
+        code_lists = seed_code_lists(session, now())
+        tables = seed_tables(session, get_store(), now())
     from portal.search import documents
     from portal.search.views import get_index
 
@@ -246,7 +243,7 @@ def programme_load(files: tuple[Path, ...], retire_missing: bool, dry_run: bool)
         with get_database().session() as session:
             try:
                 report = load_programme(
-                    session, CLI_ACTOR, programme, _now(), retire_missing=retire_missing
+                    session, CLI_ACTOR, programme, now(), retire_missing=retire_missing
                 )
             except PortalError as error:
                 for problem in error.errors[:50]:
@@ -313,7 +310,7 @@ def producer_create(
             CLI_ACTOR,
             slug=slug,
             fields=ProducerFields(short_name, name_nb, name_en, website, org_number),
-            now=_now(),
+            now=now(),
         )
     click.echo(f"Producer {slug} created.")
 
@@ -326,7 +323,7 @@ def producer_retire(slug: str, undo: bool) -> None:
     from portal.programme.admin import set_producer_retired
 
     with get_database().session() as session:
-        set_producer_retired(session, CLI_ACTOR, slug, not undo, _now())
+        set_producer_retired(session, CLI_ACTOR, slug, not undo, now())
     click.echo(f"Producer {slug} {'reinstated' if undo else 'retired'}.")
 
 
@@ -367,7 +364,7 @@ def user_create(
             password=password,
             role=Role(role),
             producer=found,
-            now=_now(),
+            now=now(),
         )
         click.echo(f"Created user {user.email} ({user.role}).")
 
@@ -395,7 +392,7 @@ def user_invite(email: str, name: str, role: str, producer: str | None) -> None:
             name=name,
             role=Role(role),
             producer=found,
-            now=_now(),
+            now=now(),
         )
         click.echo(
             f"Invited {issued.user.email}. Send them this link (one use, until "
@@ -443,7 +440,7 @@ def _set_active(key: str, active: bool) -> None:
 
     with get_database().session() as session:
         user = admin.find_user(session, key)
-        admin.set_active(session, CLI_ACTOR, user.id, active, _now())
+        admin.set_active(session, CLI_ACTOR, user.id, active, now())
         click.echo(f"{user.email} {'enabled' if active else 'disabled'}.")
 
 
@@ -460,7 +457,7 @@ def user_set_role(user: str, role: str, producer: str | None) -> None:
         owner = find_producer(session, producer) if producer else None
         if owner is None and role != Role.PORTAL_ADMIN.value:
             owner = found.producer
-        admin.set_role(session, CLI_ACTOR, found.id, role=Role(role), producer=owner, now=_now())
+        admin.set_role(session, CLI_ACTOR, found.id, role=Role(role), producer=owner, now=now())
         click.echo(f"{found.email} is now {role}{f' at {owner.short_name}' if owner else ''}.")
 
 
@@ -478,10 +475,10 @@ def user_reset_password(user: str, password: str | None) -> None:
     with get_database().session() as session:
         found = admin.find_user(session, user)
         if password is not None:
-            admin.set_password(session, CLI_ACTOR, found.id, password, _now())
+            admin.set_password(session, CLI_ACTOR, found.id, password, now())
             click.echo(f"New password set for {found.email}; their sessions have ended.")
             return
-        issued = admin.issue_password_reset(session, CLI_ACTOR, found.id, _now())
+        issued = admin.issue_password_reset(session, CLI_ACTOR, found.id, now())
         click.echo(
             f"Send {found.email} this link (one use, until {issued.expires_at:%Y-%m-%d %H:%M} UTC):"
         )
@@ -505,7 +502,7 @@ def token_create(producer: str | None, admin_token: bool, name: str) -> None:
         raise click.UsageError("Give either --producer or --admin.")
     with get_database().session() as session:
         owner = find_producer(session, producer) if producer else None
-        new = accounts.create_token(session, CLI_ACTOR, producer=owner, name=name, now=_now())
+        new = accounts.create_token(session, CLI_ACTOR, producer=owner, name=name, now=now())
     click.echo(
         f"Token {new.id} for {new.producer_short_name} ({new.name}). Shown once; keep it safe:"
     )
@@ -535,7 +532,7 @@ def token_list(producer: str | None) -> None:
 def token_revoke(token_id: int) -> None:
     """Revoke a token for good."""
     with get_database().session() as session:
-        accounts.revoke_token(session, CLI_ACTOR, token_id, _now())
+        accounts.revoke_token(session, CLI_ACTOR, token_id, now())
     click.echo(f"Token {token_id} revoked.")
 
 

@@ -8,6 +8,7 @@ Werkzeug's own HTTP errors (routing 404s, 405, 413, CSRF failures, rate limits) 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -158,8 +159,29 @@ def _error_page(error: PortalError) -> Response:
     return Response(html, status=error.status, mimetype="text/html")
 
 
+#: An error shape of its own for every answer under a path prefix: PxWeb's ``{"error": …}`` under
+#: ``/api/v0/``, Klass's under ``/api/klass/``. Registered by the domain that owns the prefix; applied
+#: by the one app-level handler, so routing errors (no such route, wrong method) and rate limits take
+#: the prefix's shape too, not only the errors its views raise.
+ErrorShape = Callable[[PortalError], Response]
+_SHAPES: dict[str, ErrorShape] = {}
+
+
+def register_error_shape(prefix: str, shape: ErrorShape) -> None:
+    """Answer every error under ``prefix`` with ``shape`` (the longest matching prefix wins)."""
+    _SHAPES[prefix] = shape
+
+
+def _shape_for(path: str) -> ErrorShape | None:
+    found = [prefix for prefix in _SHAPES if path.startswith(prefix)]
+    return _SHAPES[max(found, key=len)] if found else None
+
+
 def render_error(error: PortalError) -> Response:
-    if is_api_path(request.path):
+    shape = _shape_for(request.path)
+    if shape is not None:
+        response = shape(error)
+    elif is_api_path(request.path):
         response = Response(
             json.dumps(error.to_problem(instance=request.path)),
             status=error.status,

@@ -11,11 +11,10 @@ from typing import Any
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException
 
-from portal.api.edge import now
 from portal.db import get_session
-from portal.errors import PortalError, from_http_exception
+from portal.errors import PortalError, register_error_shape
+from portal.instant import now
 from portal.security import csrf, limit_blueprint
 from pxbridge import codelists, jsonstat, service
 from pxbridge.codelists import Applied
@@ -268,9 +267,9 @@ def _json(payload: object) -> Response:
     return Response(orjson.dumps(payload), content_type="application/json; charset=utf-8")
 
 
-@bp.errorhandler(PortalError)
-def _problem(error: PortalError) -> Response:
-    # The classic API's own shape; a rate limit keeps its Retry-After.
+def _error(error: PortalError) -> Response:
+    """PxWeb's own error shape for every answer under /api/v0/ (unmatched routes included); a rate
+    limit keeps PxWeb's wording (and, through the app's handler, its Retry-After)."""
     message = (
         error.detail
         if error.status != 429
@@ -278,17 +277,11 @@ def _problem(error: PortalError) -> Response:
     )
     response = _json({"error": message})
     response.status_code = error.status
-    for key, value in error.headers.items():
-        response.headers[key] = value
     return response
 
 
-@bp.errorhandler(HTTPException)
-def _http_problem(exc: HTTPException) -> Response:
-    return _problem(from_http_exception(exc))
-
-
 def init_app(app: Flask) -> None:
+    register_error_shape("/api/v0/", _error)
     csrf.exempt(bp)
     # The "pxapi" counter is the one PxWebApi 2.0 draws on.
     limit_blueprint(app, bp, "pxapi")

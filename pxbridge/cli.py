@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from portal import instant
 from portal.access import CLI_ACTOR
 from portal.clock import SystemClock
 from portal.db import get_database
@@ -36,7 +37,7 @@ def import_px(folder: Path, statistic: str, release: int | None) -> None:
     files = sorted(folder.glob("*.px"))
     if not files:
         raise click.ClickException(f"No .px files in {folder}.")
-    store, now = get_store(), current_app.extensions["portal.clock"].now()
+    store, now = get_store(), instant.now()
     failed: list[str] = []
     with click.progressbar(
         files, label="Importing", item_show_func=lambda p: p.name if p else ""
@@ -69,9 +70,7 @@ def import_px(folder: Path, statistic: str, release: int | None) -> None:
 def list_command() -> None:
     """Every public table: id, cells, title."""
     with get_database().session() as session:
-        rows, _ = service.list_tables(
-            session, current_app.extensions["portal.clock"].now(), page_size=10_000
-        )
+        rows, _ = service.list_tables(session, instant.now(), page_size=10_000)
         for table in rows:
             click.echo(f"{table.id:12} {table.cells:>12,}  {table.title_nb}")
 
@@ -165,7 +164,7 @@ def remotes_add(
                 base_url=base_url,
                 prefix=prefix,
                 language=language,
-                now=current_app.extensions["portal.clock"].now(),
+                now=instant.now(),
             )
             click.echo(f"Remote {source.id} registered: {source.base_url}")
     except PortalError as error:
@@ -248,7 +247,7 @@ def _sync_one(remote_id: int) -> tuple[int | None, str]:
     from pxbridge.remote import fetch_listing, store_mirror
     from pxbridge.views import remote_client
 
-    now = current_app.extensions["portal.clock"].now()
+    now = instant.now()
     with get_database().session() as session:
         source = session.get(RemoteSource, remote_id)
         if source is None:

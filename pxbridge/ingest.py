@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor, Permission, ensure_permission, is_released
+from portal.access import Actor, Permission, ensure_permission, is_pending, is_released
 from portal.accounts.audit import record_write
 from portal.clock import in_oslo
 from portal.concurrency import force_update
@@ -223,11 +223,7 @@ def commit_table(
 
 def _waits(release: Release | None, now: datetime) -> bool:
     """Whether a table tied to ``release`` is hidden at ``now`` until a release still to come."""
-    return (
-        release is not None
-        and release.state != "cancelled"
-        and not is_released(release.state, release.release_at, now)
-    )
+    return release is not None and is_pending(release.state, release.release_at, now)
 
 
 def _refuse_publishing_early(existing: DataTable, release: Release | None, now: datetime) -> None:

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 
 from flask import Response, request, url_for
 
-from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import PortalError
 from portal.i18n import current_language, translate
+from portal.instant import now
 from portal.web.routing import bilingual, render_page
 from pxbridge import chart, codelists, service
 from pxbridge.codelists import CodeList

@@ -14,9 +14,9 @@ from typing import Any
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
-from portal.api.edge import now
 from portal.db import get_session
-from portal.errors import PortalError
+from portal.errors import PortalError, register_error_shape
+from portal.instant import now
 from portal.security import csrf, limit_blueprint, named_limit
 from pxbridge import codelists, jsonstat, service
 from pxbridge.codelists import Applied, CodeList
@@ -631,19 +631,16 @@ def stream_response(chunks: Iterator[bytes], content_type: str, filename: str) -
     return response
 
 
-@bp.errorhandler(PortalError)
-def _problem(error: PortalError) -> Response:
+def _error(error: PortalError) -> Response:
+    """PxWebApi 2.0's problem documents (without the portal's field errors) for every answer under
+    /api/pxwebapi/v2/, unmatched routes included."""
     body = error.to_problem(instance=request.path)
     body.pop("errors", None)
-    response = Response(
-        orjson.dumps(body), status=error.status, mimetype="application/problem+json"
-    )
-    for key, value in error.headers.items():
-        response.headers[key] = value
-    return response
+    return Response(orjson.dumps(body), status=error.status, mimetype="application/problem+json")
 
 
 def init_app(app: Flask) -> None:
+    register_error_shape("/api/pxwebapi/v2/", _error)
     # Read-only and open to everyone: no session, no CSRF, PxWeb's own rate limit ("pxapi"), one counter
     # per client shared with the classic API: two doors to the same tables.
     csrf.exempt(bp)

@@ -11,7 +11,6 @@ from portal.api.edge import (
     etag,
     if_match_version,
     json_response,
-    now,
     parse_body,
     register_api,
     require_actor_present,
@@ -20,6 +19,7 @@ from portal.api.openapi import Operation, Param, RequestBody, operation, problem
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
+from portal.instant import now
 from pxbridge.codelists import delete_codelist, put_codelist
 from pxbridge.ingest import discard_revision, store_table
 from pxbridge.ingest_formats import parse_csv_with_sidecar, parse_jsonstat

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, request, url_for
 
-from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
+from portal.api.edge import json_response, parse_body, register_api, require_actor_present
 from portal.api.openapi import Operation, Param, RequestBody, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
+from portal.instant import now
 from release_calendar import indicators, listing, schedule, schemas, serialize, service
 from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.access import is_embargoed, is_released
 from portal.clock import in_oslo
 from portal.programme.models import Statistic
 from release_calendar.models import Correction, PreReleaseAccess, Release, ReleaseChange
@@ -270,12 +271,8 @@ def _move(release: Release, now: datetime, rng: random.Random) -> None:
 
 def _special_cases(session: Session, releases: list[Release], now: datetime) -> None:
     """One of each rare event, on releases where it fits in time."""
-    past = [r for r in releases if r.state == State.CONFIRMED and r.release_at <= now]
-    future = [
-        r
-        for r in releases
-        if r.state == State.CONFIRMED and r.release_at > now + timedelta(days=20)
-    ]
+    past = [r for r in releases if is_released(r.state, r.release_at, now)]
+    future = [r for r in releases if is_embargoed(r.state, r.release_at, now + timedelta(days=20))]
     by_slug = {r.statistic.slug: r for r in past}
     for release in [by_slug.get("kpi"), by_slug.get("knr")]:
         if release is not None:

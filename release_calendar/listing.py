@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.access import is_released
+from portal.access import embargoed_filter, is_released, released_filter
 from portal.errors import BadRequest, NotFound
 from portal.programme.models import Producer, Statistic, SubjectArea
 from portal.querying import contains
@@ -244,9 +244,9 @@ def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
     elif query.status is Status.PROVISIONAL:
         stmt = stmt.where(Release.state == State.PROVISIONAL.value)
     elif query.status is Status.PUBLISHED:
-        stmt = stmt.where(Release.state == State.CONFIRMED.value, Release.release_at <= now)
+        stmt = stmt.where(released_filter(Release.state, Release.release_at, now))
     elif query.status in (Status.CONFIRMED, Status.POSTPONED):
-        stmt = stmt.where(Release.state == State.CONFIRMED.value, Release.release_at > now)
+        stmt = stmt.where(embargoed_filter(Release.state, Release.release_at, now))
     return stmt
 
 
@@ -313,7 +313,7 @@ def data_version(session: Session, now: datetime) -> DataVersion:
     every channel). Feeds ask this on every request, so it must stay cheap (bench/calendar_feeds.py)."""
     out = (
         select(Release.release_at)
-        .where(Release.state == State.CONFIRMED.value, Release.release_at <= now)
+        .where(released_filter(Release.state, Release.release_at, now))
         .order_by(Release.release_at.desc())
         .limit(1)
         .scalar_subquery()

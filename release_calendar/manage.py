@@ -12,11 +12,11 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from portal.access import Actor, writable_producer_ids
-from portal.api.edge import now
 from portal.auth import current_actor, login_required
 from portal.db import get_session
 from portal.errors import Conflict, PortalError
 from portal.i18n import pick, translate
+from portal.instant import now
 from portal.programme.models import Producer, Statistic
 from portal.web.routing import View, bilingual, render_page
 from release_calendar import listing, schedule, service

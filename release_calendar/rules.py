@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 
+from portal.access import is_released
 from portal.clock import OSLO, as_utc, in_oslo
 
 NOTICE = relativedelta(months=3)
@@ -133,9 +134,9 @@ def derive_status(
     """The public status: cancelled, published (confirmed and its time has come), postponed, and so on."""
     if state is State.CANCELLED:
         return Status.CANCELLED
+    if is_released(state, release_at, now):
+        return Status.PUBLISHED
     if state is State.CONFIRMED:
-        if release_at <= now:
-            return Status.PUBLISHED
         if last_move is not None and last_move.later:
             return Status.POSTPONED
         return Status.CONFIRMED

@@ -11,12 +11,12 @@ from typing import Any
 from flask import Flask, Response, request, url_for
 from sqlalchemy import select
 
-from portal.api.edge import now
 from portal.cache import get_cache
 from portal.clock import in_oslo
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
 from portal.i18n import current_language
+from portal.instant import now
 from portal.programme import service as programme
 from portal.web.routing import bilingual, page_blueprint, render_page
 from release_calendar import api, feeds, indicators, listing

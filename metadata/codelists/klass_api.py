@@ -439,6 +439,10 @@ def changes(classification_id: str, suffix: str | None = None) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    from metadata.codelists.klass_edge import klass_error
+    from portal.errors import register_error_shape
+
+    register_error_shape("/api/klass/", klass_error)
     from metadata.codelists import klass_resources  # noqa: F401  (registers routes on bp)
 
     # Read-only and open to everyone: no session, no CSRF, the public API's one rate-limit counter.

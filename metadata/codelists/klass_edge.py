@@ -15,10 +15,10 @@ from flask import Blueprint, Response, json, request, url_for
 from metadata.codelists import codes as pipeline
 from metadata.codelists import service
 from metadata.codelists.models import Classification, ClassificationVersion, CorrespondenceTable
-from portal.api.edge import now
 from portal.cache import get_cache
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError, PortalError
+from portal.instant import now
 
 bp = Blueprint("klass", __name__, url_prefix="/api/klass/v1")
 
@@ -334,9 +334,9 @@ def table_summary(table: CorrespondenceTable, lang: str) -> dict[str, Any]:
     }
 
 
-@bp.errorhandler(PortalError)
-def _problem(error: PortalError) -> Response:
-    # Klass answers CSV requests with the bare message and everything else with a problem document.
+def klass_error(error: PortalError) -> Response:
+    """Klass's error shape for every answer under /api/klass/ (unmatched routes included): CSV
+    requests get the bare message, everything else a problem document."""
     if request.path.endswith(".csv") or "text/csv" in (request.headers.get("Accept") or ""):
         return Response(error.detail, status=error.status, content_type="text/plain;charset=UTF-8")
     body = error.to_problem(instance=request.path)

@@ -24,11 +24,11 @@ from metadata.codelists.importing import ItemIn
 from metadata.codelists.models import ClassificationVersion
 from metadata.views import bp
 from portal.access import Actor, writable_producer_ids
-from portal.api.edge import now
 from portal.auth import current_actor, login_required
 from portal.db import get_session
 from portal.errors import BadRequest, Conflict, PortalError
 from portal.i18n import pick
+from portal.instant import now
 from portal.programme.models import Producer
 from portal.web.forms import ButtonForm
 from portal.web.routing import View, bilingual, render_page

@@ -13,10 +13,10 @@ from metadata.codelists import codes as pipeline
 from metadata.codelists import service, variants
 from metadata.codelists.klass_edge import version_name
 from metadata.views import bp
-from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError, NotFound
 from portal.i18n import current_language
+from portal.instant import now
 from portal.web.routing import bilingual, render_page
 
 

@@ -12,11 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from metadata.codelists import correspondence, editing, variants
 from metadata.codelists.importing import ItemIn
 from metadata.codelists.models import ClassificationVariant, CorrespondenceTable
-from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
+from portal.api.edge import json_response, parse_body, register_api, require_actor_present
 from portal.api.openapi import Operation, Param, RequestBody, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
+from portal.instant import now
 
 bp = Blueprint("codelist_api", __name__, url_prefix="/api/v1/code-lists")
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, json, request, url_for
 
 from metadata.sims import review, schemas, scheme, sdmx, service
-from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
+from portal.api.edge import json_response, parse_body, register_api, require_actor_present
 from portal.api.openapi import Operation, Param, operation, problems
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError
+from portal.instant import now
 
 bp = Blueprint("documentation_api", __name__, url_prefix="/api/v1")
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415)

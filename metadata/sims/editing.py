@@ -11,12 +11,12 @@ from sqlalchemy import select
 from metadata.sims import review, scheme, service
 from metadata.sims.embargo import Waiting, WaitsForRelease
 from metadata.views import bp
-from portal.access import Actor, writable_producer_ids
-from portal.api.edge import now
+from portal.access import Actor, embargoed_filter, writable_producer_ids
 from portal.auth import current_actor, login_required
 from portal.db import get_session
 from portal.errors import BadRequest, Conflict, PortalError
 from portal.i18n import format_oslo, pick, translate
+from portal.instant import now
 from portal.programme.models import Producer, Statistic
 from portal.web.forms import ButtonForm
 from portal.web.routing import bilingual, render_page
@@ -52,7 +52,7 @@ def _coming_releases(slug: str, waiting: Waiting | None) -> list[Release]:
     stmt = (
         select(Release)
         .join(Statistic, Release.statistic_id == Statistic.id)
-        .where(Statistic.slug == slug, Release.state == "confirmed", Release.release_at > moment)
+        .where(Statistic.slug == slug, embargoed_filter(Release.state, Release.release_at, moment))
         .order_by(Release.release_at)
         .limit(12)
     )

@@ -12,21 +12,19 @@ withdrawn version holds nothing back; the working copy is built on the newest ve
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, literal, null, or_, select, type_coerce
+from sqlalchemy import case, exists, func, literal, null, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from metadata.sims.models import DocumentationVersion
-from portal.access import RELEASED_STATE, is_released
+from portal.access import CANCELLED_STATE, NEVER, RELEASED_STATE, is_released, pending_filter
 from portal.clock import in_oslo
 from portal.errors import Conflict, FieldError
 from release_calendar.models import Release
 
-#: "Never": documentation published with a release that was cancelled does not go out with it.
-NEVER = datetime(9999, 1, 1, tzinfo=UTC)
-CANCELLED = "cancelled"
+CANCELLED = CANCELLED_STATE
 
 
 def _never() -> Any:
@@ -116,8 +114,7 @@ def waiting_version(session: Session, statistic_id: int, now: datetime) -> Waiti
         .join(Release, Release.id == DocumentationVersion.release_id)
         .where(
             DocumentationVersion.statistic_id == statistic_id,
-            Release.state != CANCELLED,
-            or_(Release.state != RELEASED_STATE, Release.release_at > now),
+            pending_filter(Release.state, Release.release_at, now),
         )
         .order_by(Release.release_at.desc(), DocumentationVersion.number.desc())
         .limit(1)

@@ -10,8 +10,8 @@ from flask import Response, request, url_for
 from metadata.sims import scheme, service
 from metadata.sims.api import diff_args
 from metadata.views import bp
-from portal.api.edge import now
 from portal.db import get_session
+from portal.instant import now
 from portal.web.routing import bilingual, render_page
 
 

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 
 from metadata.sims.models import DocumentationReview, DocumentationVersion
 from metadata.sims.service import version_in_force
-from portal.access import Actor, Permission, ensure_permission, is_released, released_filter
+from portal.access import (
+    Actor,
+    Permission,
+    ahead_filter,
+    ensure_permission,
+    is_pending,
+    released_filter,
+)
 from portal.accounts.audit import record_write
 from portal.errors import Conflict, NotFound
 from release_calendar.models import Release
@@ -71,7 +78,7 @@ def upcoming(
     stmt = (
         select(Release)
         .join(Statistic, Release.statistic_id == Statistic.id)
-        .where(Release.release_at > now, Release.state != "cancelled")
+        .where(ahead_filter(Release.state, Release.release_at, now))
         .order_by(Release.release_at)
         .limit(limit)
     )
@@ -97,7 +104,7 @@ def confirm_reviewed(session: Session, actor: Actor | None, release_id: int, now
     if release is None:
         raise NotFound(f"There is no release {release_id}.")
     actor = ensure_permission(actor, Permission.DOCUMENTATION_WRITE, release.statistic.producer_id)
-    if is_released(release.state, release.release_at, now) or release.state == "cancelled":
+    if not is_pending(release.state, release.release_at, now):
         raise Conflict("Documentation is reviewed before a release goes out, not after.")
     if session.scalar(
         select(DocumentationReview.id).where(DocumentationReview.release_id == release_id)

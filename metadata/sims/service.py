@@ -26,7 +26,13 @@ from metadata.sims.embargo import (
     goes_out_at as goes_out_at,  # re-exported: search documents read it from here
 )
 from metadata.sims.models import DocumentationDraft, DocumentationVersion
-from portal.access import Actor, Permission, ensure_permission, is_released
+from portal.access import (
+    Actor,
+    Permission,
+    ahead_filter,
+    ensure_permission,
+    is_embargoed,
+)
 from portal.accounts.audit import record_write
 from portal.concurrency import force_update, lost_race_is_conflict
 from portal.errors import BadRequest, Conflict, FieldError, NotFound
@@ -409,7 +415,7 @@ def publish(
                 "That release is not one of this statistic's.",
                 (FieldError("/with_release", "unknown release"),),
             )
-        if release.state != "confirmed" or is_released(release.state, release.release_at, now):
+        if not is_embargoed(release.state, release.release_at, now):
             raise BadRequest(
                 "Only a confirmed release that is not out yet can carry documentation.",
                 (FieldError("/with_release", "not a coming confirmed release"),),
@@ -532,8 +538,7 @@ def next_update(session: Session, slug: str, now: datetime) -> datetime | None:
     return session.scalar(
         select(func.min(Release.release_at)).where(
             Release.statistic_id == statistic.id,
-            Release.release_at > now,
-            Release.state != "cancelled",
+            ahead_filter(Release.state, Release.release_at, now),
         )
     )
 

@@ -15,12 +15,13 @@ from portal.accounts import admin as users_admin
 from portal.accounts import audit
 from portal.accounts.models import ApiToken, AuditEntry, Role, User
 from portal.accounts.service import revoke_token
-from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
+from portal.api.edge import json_response, parse_body, register_api, require_actor_present
 from portal.api.openapi import Operation, Param, operation, problems
 from portal.api.schemas import Email, Name, Slug, _In
 from portal.auth import current_actor
 from portal.db import get_session
 from portal.errors import BadRequest, FieldError, Forbidden
+from portal.instant import now
 from portal.programme import admin as programme_admin
 from portal.programme.models import Producer, SubjectArea
 from portal.programme.service import find_producer

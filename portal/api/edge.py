@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TypeVar
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 from pydantic import BaseModel, ValidationError
 
 from portal.errors import BadRequest, FieldError, Unauthorized, UnsupportedMediaType
@@ -64,12 +63,6 @@ def require_actor_present() -> None:
 
     if current_actor() is None:
         raise Unauthorized()
-
-
-def now() -> datetime:
-    """The current instant from the app's clock (aware, UTC)."""
-    moment: datetime = current_app.extensions["portal.clock"].now()
-    return moment
 
 
 def register_api(app: Flask, bp: Blueprint) -> None:

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from portal.api import schemas
-from portal.api.edge import json_response, now, parse_body, register_api, require_actor_present
+from portal.api.edge import json_response, parse_body, register_api, require_actor_present
 from portal.api.openapi import (
     PROBLEM_STATUSES,
     Operation,
@@ -26,6 +26,7 @@ from portal.errors import (
     FieldError,
     PreconditionFailed,
 )
+from portal.instant import now
 from portal.programme import serialize, service
 from portal.programme.models import Frequency
 from portal.web.routing import render_page

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from portal import instant
 from portal.backup.archive import BackupError, DamagedArchive, create_backup, default_name
 from portal.backup.restore import RestoreFailed, RestoreRefused, restore_backup
 from portal.db import get_database
@@ -32,7 +33,7 @@ def portal_version() -> str:
 def backup_command(output: Path | None) -> None:
     """Write one consistent archive of the database and the instance folder (table cells, secret key,
     config.py). The search index is left out: restore rebuilds it."""
-    now = current_app.extensions["portal.clock"].now()
+    now = instant.now()
     target = output if output is not None else Path.cwd() / default_name(now)
     if target.exists():
         raise click.ClickException(f"{target} exists: give another --output.")

@@ -10,9 +10,9 @@ from rdflib import Graph
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import NotAcceptable, NotFound
+from portal.instant import now
 from portal.programme.models import Producer, Statistic
 from portal.search import dcat
 

@@ -12,16 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.access import RELEASED_STATE
+from portal.access import goes_out_at
 from portal.programme.models import Producer, Statistic, SubjectArea
-
-#: "Never": a release that is provisional or cancelled publishes nothing.
-NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -129,7 +126,7 @@ def release_docs(session: Session, ids: set[int] | None = None) -> Iterator[Sear
                 title_en=r.title_en,
                 text_nb=r.release_note_nb,
                 text_en=r.release_note_en,
-                visible_from=r.release_at if r.state == RELEASED_STATE else NEVER,
+                visible_from=goes_out_at(r.state, r.release_at),
                 **common,  # type: ignore[arg-type]
             )
 
@@ -148,11 +145,7 @@ def table_docs(session: Session, ids: set[str] | None = None) -> Iterator[Search
         stmt = stmt.where(DataTable.id.in_(ids))
     for t in session.scalars(stmt):
         release = t.release
-        visible = (
-            None
-            if release is None
-            else (release.release_at if release.state == RELEASED_STATE else NEVER)
-        )
+        visible = None if release is None else goes_out_at(release.state, release.release_at)
         nb = " ".join(f"{v.label_nb} {' '.join(v.labels_nb[:500])}" for v in t.variables)
         en = " ".join(f"{v.label_en} {' '.join(v.labels_en[:500])}" for v in t.variables)
         yield SearchDoc(

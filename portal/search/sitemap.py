@@ -12,9 +12,9 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, Flask, Response, url_for
 from sqlalchemy import select
 
-from portal.api.edge import now
 from portal.db import get_session
 from portal.errors import NotFound
+from portal.instant import now
 
 bp = Blueprint("findability", __name__)
 

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +18,12 @@ from pydantic import BaseModel
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
-from portal.api.edge import json_response, now
+from portal.api.edge import json_response
 from portal.api.openapi import Operation, Param, operation, problems
 from portal.db import get_database
 from portal.errors import BadRequest, FieldError
 from portal.i18n import current_language
+from portal.instant import now
 from portal.search import documents
 from portal.search.documents import SearchDoc
 from portal.search.index import KINDS, SearchIndex, SearchQuery
@@ -205,10 +205,13 @@ def _collect(session: Session, flush_context: Any) -> None:
         return
     for kind, keys in changed.items():
         _changes(session).setdefault(kind, set()).update(keys)
+    if not has_app_context():
+        # Without an app there is no portal clock to stamp the queue with, and no index (see _apply).
+        return
     # The shared queue, in the same transaction: other machines replay it (portal search follow).
     from portal.search.models import SearchChange
 
-    at = current_app.extensions["portal.clock"].now() if has_app_context() else datetime.now(UTC)
+    at = now()
     session.connection().execute(
         insert(SearchChange),
         [

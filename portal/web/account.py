@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -17,15 +16,11 @@ from portal.auth import current_actor, current_user, login_required, login_user,
 from portal.db import get_session
 from portal.errors import Conflict, PortalError
 from portal.i18n import pick, translate
+from portal.instant import now
 from portal.programme import service
 from portal.programme.models import Frequency, Producer
 from portal.web.forms import ButtonForm, LoginForm, StatisticForm, TokenForm
 from portal.web.routing import bilingual, render_page
-
-
-def _now() -> datetime:
-    now: datetime = current_app.extensions["portal.clock"].now()
-    return now
 
 
 def _actor() -> Actor:
@@ -63,7 +58,7 @@ def login() -> Response:
     failed = False
     if form.validate_on_submit():
         db = get_session()
-        user = accounts.authenticate(db, form.email.data or "", form.password.data or "", _now())
+        user = accounts.authenticate(db, form.email.data or "", form.password.data or "", now())
         if user is not None:
             db.commit()
             login_user(user)
@@ -182,7 +177,7 @@ def edit_statistic(slug: str) -> Response:
         )
         try:
             service.update_statistic(
-                db, actor, slug, fields, expected_version=int(form.version.data), now=_now()
+                db, actor, slug, fields, expected_version=int(form.version.data), now=now()
             )
             db.commit()
             return redirect(url_for("web.edit_statistic", slug=slug, saved="1"), 303)  # type: ignore[return-value]
@@ -223,7 +218,7 @@ def create_token() -> Response:
         _actor(),
         producer=user.producer,
         name=form.name.data or "",
-        now=_now(),
+        now=now(),
     )
     db.commit()
     # Shown in this response only: a redirect would have to carry the secret through the session.
@@ -241,6 +236,6 @@ def revoke_token(token_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         return _render_dashboard(status=400)
     db = get_session()
-    accounts.revoke_token(db, _actor(), token_id, _now())
+    accounts.revoke_token(db, _actor(), token_id, now())
     db.commit()
     return redirect(url_for("web.dashboard"), 303)  # type: ignore[return-value]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
@@ -27,6 +27,7 @@ from portal.clock import OSLO
 from portal.db import get_session
 from portal.errors import Forbidden, NotFound, PortalError
 from portal.i18n import pick, translate
+from portal.instant import now
 from portal.programme import admin as programme_admin
 from portal.programme.models import Producer, Statistic
 from portal.programme.service import find_producer
@@ -35,11 +36,6 @@ from portal.web.routing import bilingual, render_page
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 NO_TWIN = "an administration page; systems use /api/v1/admin"
-
-
-def _now() -> datetime:
-    now: datetime = current_app.extensions["portal.clock"].now()
-    return now
 
 
 def _require(permission: Permission | None = None) -> Actor:
@@ -143,7 +139,7 @@ def producers() -> Response:
         if form.validate():
             try:
                 programme_admin.create_producer(
-                    db, actor, slug=form.slug.data, fields=_producer_fields(form), now=_now()
+                    db, actor, slug=form.slug.data, fields=_producer_fields(form), now=now()
                 )
                 db.commit()
                 return _back("web.producer_admin", slug=form.slug.data, saved="1")
@@ -197,7 +193,7 @@ def producer_admin(slug: str) -> Response:
         )
     elif form.validate():
         try:
-            programme_admin.update_producer(db, actor, slug, _producer_fields(form), _now())
+            programme_admin.update_producer(db, actor, slug, _producer_fields(form), now())
             db.commit()
             return _back("web.producer_admin", slug=slug, saved="1")
         except PortalError as error:
@@ -228,7 +224,7 @@ def producer_status(slug: str) -> Response:
     if not ButtonForm().validate_on_submit():
         return _back("web.producer_admin", slug=slug)
     db = get_session()
-    programme_admin.set_producer_retired(db, actor, slug, request.form.get("retire") == "1", _now())
+    programme_admin.set_producer_retired(db, actor, slug, request.form.get("retire") == "1", now())
     db.commit()
     return _back("web.producer_admin", slug=slug, saved="1")
 
@@ -257,7 +253,7 @@ def subject_areas() -> Response:
                     fields=programme_admin.SubjectAreaFields(
                         form.name_nb.data, form.name_en.data, form.position.data
                     ),
-                    now=_now(),
+                    now=now(),
                 )
                 db.commit()
                 return _back("web.subject_area_admin", slug=form.slug.data, saved="1")
@@ -303,7 +299,7 @@ def subject_area_admin(slug: str) -> Response:
     elif "retire" in request.form:
         if ButtonForm().validate_on_submit():
             programme_admin.set_subject_area_retired(
-                db, actor, slug, request.form.get("retire") == "1", _now()
+                db, actor, slug, request.form.get("retire") == "1", now()
             )
             db.commit()
         return _back("web.subject_area_admin", slug=slug, saved="1")
@@ -316,7 +312,7 @@ def subject_area_admin(slug: str) -> Response:
                 programme_admin.SubjectAreaFields(
                     form.name_nb.data, form.name_en.data, form.position.data
                 ),
-                _now(),
+                now(),
             )
             db.commit()
             return _back("web.subject_area_admin", slug=slug, saved="1")
@@ -381,7 +377,7 @@ def statistic_status(slug: str) -> Response:
     if ButtonForm().validate_on_submit():
         db = get_session()
         programme_admin.set_statistic_retired(
-            db, actor, slug, request.form.get("retire") == "1", _now()
+            db, actor, slug, request.form.get("retire") == "1", now()
         )
         db.commit()
     return _back("web.statistics_admin_list")
@@ -415,7 +411,7 @@ def users() -> Response:
                     name=form.name.data,
                     role=Role(form.role.data),
                     producer=producer,
-                    now=_now(),
+                    now=now(),
                 )
                 db.commit()
                 link = (issued, url_for("web.set_password", secret=issued.secret, _external=True))
@@ -475,13 +471,13 @@ def user_admin(user_id: int) -> Response:
         if ButtonForm().validate_on_submit():
             try:
                 if action == "reset":
-                    issued = users_admin.issue_password_reset(db, actor, user.id, _now())
+                    issued = users_admin.issue_password_reset(db, actor, user.id, now())
                     link = (
                         issued,
                         url_for("web.set_password", secret=issued.secret, _external=True),
                     )
                 else:
-                    users_admin.set_active(db, actor, user.id, action == "enable", _now())
+                    users_admin.set_active(db, actor, user.id, action == "enable", now())
                 db.commit()
                 if link is None:
                     return _back("web.user_admin", user_id=user.id, saved="1")
@@ -492,7 +488,7 @@ def user_admin(user_id: int) -> Response:
         try:
             producer = find_producer(db, form.producer.data) if form.producer.data else None
             users_admin.set_role(
-                db, actor, user.id, role=Role(form.role.data), producer=producer, now=_now()
+                db, actor, user.id, role=Role(form.role.data), producer=producer, now=now()
             )
             db.commit()
             return _back("web.user_admin", user_id=user.id, saved="1")
@@ -532,7 +528,7 @@ def tokens() -> Response:
         if not actor.is_portal_admin:
             raise Forbidden(translate("admin.forbidden"))
         if form.validate():
-            new = accounts.create_token(db, actor, producer=None, name=form.name.data, now=_now())
+            new = accounts.create_token(db, actor, producer=None, name=form.name.data, now=now())
             db.commit()
             status, form = 201, AdminTokenForm(formdata=None)
         else:
@@ -564,7 +560,7 @@ def admin_revoke_token(token_id: int) -> Response:
     actor = _require(Permission.TOKEN_MANAGE)
     if ButtonForm().validate_on_submit():
         db = get_session()
-        accounts.revoke_token(db, actor, token_id, _now())
+        accounts.revoke_token(db, actor, token_id, now())
         db.commit()
     return _back("web.tokens")
 
@@ -628,13 +624,13 @@ def audit_log() -> Response:
 )
 def set_password(secret: str) -> Response:
     db = get_session()
-    link = users_admin.open_link(db, secret, _now())
+    link = users_admin.open_link(db, secret, now())
     if link is None:
         return render_page("accounts/set_password.html", status=404, form=None, person=None)
     form, status = PasswordForm(), 200
     if request.method == "POST":
         if form.validate():
-            users_admin.use_link(db, secret, form.password.data, _now())
+            users_admin.use_link(db, secret, form.password.data, now())
             db.commit()
             return _back("web.login", done="1")
         status = 400

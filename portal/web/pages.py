@@ -72,7 +72,7 @@ def subject_area(slug: str) -> Response:
 @bilingual("/statistikk/<slug>", "/en/statistics/<slug>", twin="api_v1.get_statistic")
 def statistic(slug: str) -> Response:
     from metadata.codelists.service import code_lists_of
-    from portal.api.edge import now
+    from portal.instant import now
     from pxbridge.service import tables_of
     from release_calendar.views import statistic_releases
 

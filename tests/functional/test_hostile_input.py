@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from portal.db import get_database
 from release_calendar.models import Release
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, make_token
-from tests.pxbridge.conftest import test_px as make_px
+from tests.pxbridge.conftest import px_table as make_px
 
 HEADER = (
     "statistic,title_nb,title_en,kind,period_start,period_end,period_label_nb,period_label_en,"

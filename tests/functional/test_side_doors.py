@@ -30,7 +30,7 @@ from release_calendar import service as calendar
 from release_calendar.rules import Precision, Reason
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, login, make_token
 from tests.pxbridge.conftest import API
-from tests.pxbridge.conftest import test_px as px_file
+from tests.pxbridge.conftest import px_table as px_file
 from tests.release_calendar.factories import actor_for, announcement, oslo
 
 SECOND = timedelta(seconds=1)

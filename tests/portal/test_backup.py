@@ -57,7 +57,7 @@ from pxbridge.views import get_store
 from release_calendar.demo import seed_releases
 from release_calendar.models import Correction, Release
 from tests.conftest import START
-from tests.pxbridge.conftest import test_px as make_px
+from tests.pxbridge.conftest import px_table as make_px
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

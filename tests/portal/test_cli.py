@@ -88,7 +88,7 @@ def test_upgrade_seed_user_and_token_lifecycle(tmp_path: Path) -> None:
 
 
 def test_bulk_import_of_px_files_with_a_progress_bar(tmp_path: Path) -> None:
-    from tests.pxbridge.conftest import test_px
+    from tests.pxbridge.conftest import px_table
 
     instance = tmp_path / "instance"
     assert _portal(instance, "db", "upgrade").returncode == 0
@@ -96,9 +96,9 @@ def test_bulk_import_of_px_files_with_a_progress_bar(tmp_path: Path) -> None:
     assert "4 tables" in seeded.stdout, seeded.stdout
     folder = tmp_path / "px"
     folder.mkdir()
-    (folder / "a.px").write_bytes(test_px("88001"))
-    (folder / "b.px").write_bytes(test_px("88002"))
-    (folder / "c.px").write_bytes(test_px("88003").split(b"DATA=")[0])
+    (folder / "a.px").write_bytes(px_table("88001"))
+    (folder / "b.px").write_bytes(px_table("88002"))
+    (folder / "c.px").write_bytes(px_table("88003").split(b"DATA=")[0])
     done = _portal(instance, "tables", "import-px", str(folder), "--statistic", "folkemengde")
     assert done.returncode == 1
     assert "2 of 3 tables imported" in done.stdout and "Importing" in done.stdout + done.stderr

@@ -92,7 +92,7 @@ def test_an_embargoed_note_is_found_at_its_minute_without_a_reindex(
 def test_writes_update_the_index_at_once(
     app: Flask, client: FlaskClient, clock: FixedClock
 ) -> None:
-    from tests.pxbridge.conftest import test_px
+    from tests.pxbridge.conftest import px_table
 
     token = make_token(app, "ssb")
     made = client.post(
@@ -115,7 +115,7 @@ def test_writes_update_the_index_at_once(
     assert (
         client.post(
             "/api/v1/tables?statistic=folkemengde",
-            data=test_px(title="Fjordbefolkning"),
+            data=px_table(title="Fjordbefolkning"),
             content_type="application/octet-stream",
             headers=bearer(token),
         ).status_code

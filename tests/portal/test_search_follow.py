@@ -50,7 +50,7 @@ def test_a_commit_on_one_machine_reaches_the_other_through_the_queue(
     token = make_token(app, "ssb")
     stored = client.post(
         "/api/v1/tables?statistic=folkemengde",
-        data=px.test_px(title="Fjordbefolkning"),
+        data=px.px_table(title="Fjordbefolkning"),
         content_type="application/octet-stream",
         headers=bearer(token),
     )

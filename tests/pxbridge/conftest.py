@@ -79,7 +79,7 @@ def cell(r: int, c: int, y: int) -> str:
     return f"{(r + 1) * 1000 + c * 100 + y}.{y}" if c == 1 else str((r + 1) * 1000 + y)
 
 
-def test_px(matrix: str = "99001", title: str = "Testbefolkning") -> bytes:
+def px_table(matrix: str = "99001", title: str = "Testbefolkning") -> bytes:
     """A bilingual test table: region (eliminable by "Hele landet") × contents (two, with units and
     decimals) × year, with a ":" and a ".." cell."""
     rows = [
@@ -151,7 +151,7 @@ def test_table(app: Flask, client: FlaskClient) -> str:
     token = make_token(app, "ssb", "test table")
     response = client.post(
         "/api/v1/tables?statistic=folkemengde",
-        data=test_px(),
+        data=px_table(),
         content_type="application/octet-stream",
         headers=bearer(token),
     )
@@ -175,7 +175,7 @@ def upload_embargoed(app: Flask, client: FlaskClient, now: datetime, matrix: str
         release_id = release.id
     stored = client.post(
         f"/api/v1/tables?statistic=folkemengde&release={release_id}",
-        data=test_px(matrix),
+        data=px_table(matrix),
         content_type="application/octet-stream",
         headers=bearer(make_token(app, "ssb", f"embargoed {matrix}")),
     )

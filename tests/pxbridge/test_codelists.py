@@ -171,7 +171,7 @@ def test_put_is_scoped_to_the_producer_and_checked(
     # Another producer's id cannot be taken over (NAV's own table, SSB's id).
     nav_table = client.post(
         "/api/v1/tables?statistic=nav-helt-ledige&table_id=nav1",
-        data=px.test_px("99009"),
+        data=px.px_table("99009"),
         content_type="application/octet-stream",
         headers=bearer(nav),
     )
@@ -596,7 +596,7 @@ def test_aggregallowed_is_reported_and_an_average_is_never_summed(
     output); the producer's own aggregation still applies, as in PxWebApi, but not to contents the
     file calls an average (STOCKFA=A), in either API."""
     token = make_token(app, "ssb", "no sums")
-    data = px.test_px("99011").replace(
+    data = px.px_table("99011").replace(
         b'MATRIX="99011";', b'MATRIX="99011";\nAGGREGALLOWED=NO;\nSTOCKFA("Folkemengde")=A;'
     )
     uploaded = client.post(

@@ -72,7 +72,7 @@ def other_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     token = make_token(app, "ssb")
     stored = app.test_client().post(
         "/api/v1/tables?statistic=folkemengde",
-        data=px.test_px(),
+        data=px.px_table(),
         content_type="application/octet-stream",
         headers=bearer(token),
     )

@@ -16,7 +16,7 @@ from portal.db import get_database
 from pxbridge.models import DataTable
 from pxbridge.views import get_store
 from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import test_px as make_px
+from tests.pxbridge.conftest import px_table as make_px
 
 UPLOAD = "/api/v1/tables?statistic=folkemengde"
 

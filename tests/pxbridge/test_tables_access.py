@@ -16,7 +16,7 @@ from portal.clock import FixedClock
 from portal.db import get_database
 from pxbridge.models import DataTable
 from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import API, test_px
+from tests.pxbridge.conftest import API, px_table
 from tests.release_calendar.factories import actor_for, announcement, oslo
 
 ENDPOINTS = (
@@ -53,7 +53,7 @@ def test_a_table_is_hidden_until_its_release_and_shown_at_it(
     token = make_token(app, "ssb")
     stored = client.post(
         f"/api/v1/tables?statistic=folkemengde&release={release_id}",
-        data=test_px("99002"),
+        data=px_table("99002"),
         content_type="application/octet-stream",
         headers=bearer(token),
     )
@@ -76,7 +76,7 @@ def _counts(app: Flask) -> tuple[int, int]:
 def test_bad_uploads_are_refused_whole_and_leave_nothing(app: Flask, client: FlaskClient) -> None:
     token = make_token(app, "ssb")
     before = _counts(app)
-    good = test_px("99003")
+    good = px_table("99003")
     broken = {
         "no DATA": good.split(b"DATA=")[0],
         "short DATA": good.rsplit(b"\n", 3)[0] + b";\n",
@@ -119,23 +119,23 @@ def test_uploads_are_scoped_to_the_producer(app: Flask, client: FlaskClient) -> 
     ssb, nav = make_token(app, "ssb"), make_token(app, "nav")
     path = "/api/v1/tables?statistic=folkemengde"
     assert (
-        client.post(path, data=test_px(), content_type="application/octet-stream").status_code
+        client.post(path, data=px_table(), content_type="application/octet-stream").status_code
         == 401
     )
     refused = client.post(
-        path, data=test_px(), content_type="application/octet-stream", headers=bearer(nav)
+        path, data=px_table(), content_type="application/octet-stream", headers=bearer(nav)
     )
     assert refused.status_code == 403
     assert (
         client.post(
-            path, data=test_px(), content_type="application/octet-stream", headers=bearer(ssb)
+            path, data=px_table(), content_type="application/octet-stream", headers=bearer(ssb)
         ).status_code
         == 201
     )
     # Nav cannot take over SSB's table id under one of its own statistics either.
     taken = client.post(
         "/api/v1/tables?statistic=nav-helt-ledige",
-        data=test_px(),
+        data=px_table(),
         content_type="application/octet-stream",
         headers=bearer(nav),
     )
@@ -143,7 +143,7 @@ def test_uploads_are_scoped_to_the_producer(app: Flask, client: FlaskClient) -> 
     # Uploading again replaces the table and its cells; the old cell file is removed.
     again = client.post(
         path,
-        data=test_px(title="Ny tittel"),
+        data=px_table(title="Ny tittel"),
         content_type="application/octet-stream",
         headers=bearer(ssb),
     )
