@@ -273,10 +273,16 @@ def _apply(session: Session) -> None:
     if not changed or not has_app_context() or "portal.search" not in current_app.extensions:
         return
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    if sum(map(len, changed.values())) > BULK_CHANGES and not get_database(app).is_bound:
+    if (
+        sum(map(len, changed.values())) > BULK_CHANGES
+        and not get_database(app).is_bound
+        and _reserve_background()
+    ):
         # A bulk write (a 5,000-row schedule) would wait seconds for whoosh's analysis in the request:
         # the index follows it in the background instead, in commit order (one thread). Pages and the
-        # API read the database and show it at once; search finds it a few seconds later.
+        # API read the database and show it at once; search finds it a few seconds later. At most
+        # MAX_BACKGROUND updates wait at once: past that the request indexes itself, so an importer that
+        # never stops is slowed to the index's pace instead of building a backlog.
         _background(app).submit(_index, app, changed).add_done_callback(_report)
         return
     _index(app, changed)
@@ -284,7 +290,19 @@ def _apply(session: Session) -> None:
 
 #: Above this many changed items one commit's search update runs after the request, not in it.
 BULK_CHANGES = 100
+#: Most bulk updates queued or running in the background at once, per process.
+MAX_BACKGROUND = 2
 _background_lock = threading.Lock()
+_background_pending = 0
+
+
+def _reserve_background() -> bool:
+    global _background_pending
+    with _background_lock:
+        if _background_pending >= MAX_BACKGROUND:
+            return False
+        _background_pending += 1
+        return True
 
 
 def _background(app: Flask) -> ThreadPoolExecutor:
@@ -305,6 +323,9 @@ def _index(app: Flask, changed: dict[str, set[Any]]) -> None:
 
 
 def _report(done: Future[None]) -> None:
+    global _background_pending
+    with _background_lock:
+        _background_pending -= 1
     error = done.exception()
     if error is not None:
         log.error(
