@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from portal.api.edge import json_response
 from portal.api.openapi import Operation, Param, operation, problems
+from portal.clock import SystemClock
 from portal.db import get_database
 from portal.errors import BadRequest, FieldError
 from portal.i18n import current_language
@@ -205,13 +206,12 @@ def _collect(session: Session, flush_context: Any) -> None:
         return
     for kind, keys in changed.items():
         _changes(session).setdefault(kind, set()).update(keys)
-    if not has_app_context():
-        # Without an app there is no portal clock to stamp the queue with, and no index (see _apply).
-        return
-    # The shared queue, in the same transaction: other machines replay it (portal search follow).
+    # The shared queue, in the same transaction: other machines replay it (portal search follow). A
+    # write made without an app (a script on portal.db alone) is queued all the same, stamped by the
+    # system clock, which is the clock an app has unless a test gives it another.
     from portal.search.models import SearchChange
 
-    at = now()
+    at = now() if has_app_context() else SystemClock().now()
     session.connection().execute(
         insert(SearchChange),
         [
