@@ -9,6 +9,7 @@ their own producer; anyone else gets 403.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -46,6 +47,24 @@ def _require(permission: Permission | None = None) -> Actor:
     if actor.is_portal_admin or (permission is not None and actor.can(permission)):
         return actor
     raise Forbidden(translate("admin.forbidden"))
+
+
+def _save(write: Callable[[], object]) -> PortalError | None:
+    """Run one service write and commit it; the refusal to show on the form (rolled back), or None."""
+    db = get_session()
+    try:
+        write()
+        db.commit()
+    except PortalError as error:
+        db.rollback()
+        return error
+    return None
+
+
+def _area_fields(form: SubjectAreaForm) -> programme_admin.SubjectAreaFields:
+    return programme_admin.SubjectAreaFields(
+        form.name_nb.data, form.name_en.data, form.position.data
+    )
 
 
 def _back(endpoint: str, **values: Any) -> Response:
@@ -137,15 +156,14 @@ def producers() -> Response:
     form, status, problem = ProducerForm(), 200, None
     if request.method == "POST":
         if form.validate():
-            try:
-                programme_admin.create_producer(
+            problem = _save(
+                lambda: programme_admin.create_producer(
                     db, actor, slug=form.slug.data, fields=_producer_fields(form), now=now()
                 )
-                db.commit()
+            )
+            if problem is None:
                 return _back("web.producer_admin", slug=form.slug.data, saved="1")
-            except PortalError as error:
-                db.rollback()
-                status, problem = error.status, error
+            status = problem.status
         else:
             status = 400
     return render_page(
@@ -192,13 +210,12 @@ def producer_admin(slug: str) -> Response:
             }
         )
     elif form.validate():
-        try:
-            programme_admin.update_producer(db, actor, slug, _producer_fields(form), now())
-            db.commit()
+        problem = _save(
+            lambda: programme_admin.update_producer(db, actor, slug, _producer_fields(form), now())
+        )
+        if problem is None:
             return _back("web.producer_admin", slug=slug, saved="1")
-        except PortalError as error:
-            db.rollback()
-            status, problem = error.status, error
+        status = problem.status
     else:
         status = 400
     return render_page(
@@ -245,21 +262,14 @@ def subject_areas() -> Response:
     form, status, problem = SubjectAreaForm(), 200, None
     if request.method == "POST":
         if form.validate():
-            try:
-                programme_admin.create_subject_area(
-                    db,
-                    actor,
-                    slug=form.slug.data,
-                    fields=programme_admin.SubjectAreaFields(
-                        form.name_nb.data, form.name_en.data, form.position.data
-                    ),
-                    now=now(),
+            problem = _save(
+                lambda: programme_admin.create_subject_area(
+                    db, actor, slug=form.slug.data, fields=_area_fields(form), now=now()
                 )
-                db.commit()
+            )
+            if problem is None:
                 return _back("web.subject_area_admin", slug=form.slug.data, saved="1")
-            except PortalError as error:
-                db.rollback()
-                status, problem = error.status, error
+            status = problem.status
         else:
             status = 400
     return render_page(
@@ -304,21 +314,12 @@ def subject_area_admin(slug: str) -> Response:
             db.commit()
         return _back("web.subject_area_admin", slug=slug, saved="1")
     elif form.validate():
-        try:
-            programme_admin.update_subject_area(
-                db,
-                actor,
-                slug,
-                programme_admin.SubjectAreaFields(
-                    form.name_nb.data, form.name_en.data, form.position.data
-                ),
-                now(),
-            )
-            db.commit()
+        problem = _save(
+            lambda: programme_admin.update_subject_area(db, actor, slug, _area_fields(form), now())
+        )
+        if problem is None:
             return _back("web.subject_area_admin", slug=slug, saved="1")
-        except PortalError as error:
-            db.rollback()
-            status, problem = error.status, error
+        status = problem.status
     else:
         status = 400
     return render_page(
@@ -485,16 +486,19 @@ def user_admin(user_id: int) -> Response:
                 db.rollback()
                 status, problem = error.status, error
     elif form.validate():
-        try:
-            producer = find_producer(db, form.producer.data) if form.producer.data else None
-            users_admin.set_role(
-                db, actor, user.id, role=Role(form.role.data), producer=producer, now=now()
+        problem = _save(
+            lambda: users_admin.set_role(
+                db,
+                actor,
+                user.id,
+                role=Role(form.role.data),
+                producer=find_producer(db, form.producer.data) if form.producer.data else None,
+                now=now(),
             )
-            db.commit()
+        )
+        if problem is None:
             return _back("web.user_admin", user_id=user.id, saved="1")
-        except PortalError as error:
-            db.rollback()
-            status, problem = error.status, error
+        status = problem.status
     else:
         status = 400
     return render_page(
