@@ -172,7 +172,14 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
             url,
             connect_args={"check_same_thread": False, "timeout": timeouts.busy},
             # An in-memory database lives in one connection (SingletonThreadPool): nothing to wait for.
-            **({} if in_memory else {"pool_timeout": timeouts.pool}),
+            # A file's connections are cheap handles: room for every thread to hold its request's
+            # connection and a second (the search index's reader after a commit) without waiting, which
+            # 20 writers at once in one process had exhausted at SQLAlchemy's default of 5 + 10.
+            **(
+                {}
+                if in_memory
+                else {"pool_timeout": timeouts.pool, "pool_size": 20, "max_overflow": 40}
+            ),
         )
         _configure_sqlite(engine, timeouts)
         return engine
