@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from serving import rate, served  # noqa: E402
 
-from portal import migrate  # noqa: E402
-from portal.db import Database  # noqa: E402
 from portal.demo import seed  # noqa: E402
+from portal.kernel import migrate  # noqa: E402
+from portal.kernel.db import Database  # noqa: E402
 from portal.programme.models import Statistic  # noqa: E402
 from release_calendar import feeds, listing  # noqa: E402
 from release_calendar.models import Release, ReleaseChange  # noqa: E402

@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT))
 from serving import rate, served  # noqa: E402
 
 from metadata.codelists.demo import seed_code_lists  # noqa: E402
-from portal import migrate  # noqa: E402
-from portal.db import Database  # noqa: E402
 from portal.demo import seed  # noqa: E402
+from portal.kernel import migrate  # noqa: E402
+from portal.kernel.db import Database  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

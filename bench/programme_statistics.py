@@ -22,9 +22,9 @@ from sqlalchemy import select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from portal import migrate  # noqa: E402
-from portal.db import Database  # noqa: E402
 from portal.demo import seed  # noqa: E402
+from portal.kernel import migrate  # noqa: E402
+from portal.kernel.db import Database  # noqa: E402
 from portal.programme import service  # noqa: E402
 from portal.programme.models import Frequency, Producer, Statistic, SubjectArea  # noqa: E402
 

@@ -6,6 +6,8 @@ a byte every 0.5 s (after its headers, or from the status line on), answers junk
 shape, or 500 (tests/pxbridge/faulty_remote.py), behind a real `portal serve --workers 1` (gunicorn, 4
 threads) with REMOTE_TIMEOUT_SECONDS=2. The floors: /healthz on the idle server, and `requests` with
 the same 2 s as its timeout, one try, straight at the remote (what the bridge did before, three times).
+The bridge's own client (``HttpRemote.tables``, what ``portal remotes sync`` calls) is timed against the
+same deadline without a portal around it.
 
 Run: `python bench/remote_faults.py` (about 4 minutes); `--quick`: one round, no results file.
 Prints one JSON line and writes it to ``bench/results/<date>-<host>-remote_faults.json``.
@@ -31,6 +33,8 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pxbridge.remotes.bridge import HttpRemote  # noqa: E402
+from pxbridge.remotes.interfaces import RemoteFailure  # noqa: E402
 from tests.pxbridge.faulty_remote import (  # noqa: E402
     DATA,
     FaultyRemote,
@@ -105,6 +109,33 @@ def requests_alone(remote: FaultyRemote, rounds: int) -> dict[str, Any]:
                 pass
             times.append(time.perf_counter() - started)
         results[mode] = summary(times)
+    return results
+
+
+def bridge_client_alone(remote: FaultyRemote, rounds: int) -> dict[str, Any]:
+    """The bridge's own client (``HttpRemote``, as ``portal remotes sync`` uses it, default retries)
+    listing the remote's tables, no portal around it: the call ends by DEADLINE whatever the fault,
+    its retries included (tests/pxbridge/test_remote.py checks the 504 comes before the remote
+    answers; this is how long it takes)."""
+    results: dict[str, Any] = {}
+    for mode in ("hang", "trickle", "error"):
+        remote.mode = mode
+        seen, times = Counter[int](), []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            try:
+                HttpRemote(remote.root, "no", timeout=DEADLINE).tables()
+            except RemoteFailure as failure:
+                seen[failure.status] += 1
+            else:
+                seen[200] += 1
+            times.append(time.perf_counter() - started)
+        took = summary(times)
+        results[mode] = {
+            "statuses": dict(seen),
+            **took,
+            "median_over_deadline": round(took["median_ms"] / 1000 / DEADLINE, 3),
+        }
     return results
 
 
@@ -189,6 +220,7 @@ def main(quick: bool) -> None:
             "served": "portal serve --workers 1 (gunicorn gthread, 4 threads), SQLite",
             "faults": faults(folder, remote, rounds),
             "requests_alone_one_try": requests_alone(remote, 1 if quick else 2),
+            "bridge_client_alone": bridge_client_alone(remote, rounds),
             "breaker_open": breaker(folder, remote),
             "twelve_waiting_on_a_hanging_remote": [
                 twelve_waiting(folder, remote, cap, 1 if quick else 3) for cap in (2, 12)

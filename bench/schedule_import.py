@@ -41,16 +41,17 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from portal import migrate  # noqa: E402
-from portal.access import CLI_ACTOR  # noqa: E402
 from portal.accounts.service import create_token  # noqa: E402
 from portal.app import create_app  # noqa: E402
-from portal.clock import FixedClock  # noqa: E402
-from portal.db import Database, get_database, make_engine  # noqa: E402
 from portal.demo import seed  # noqa: E402
+from portal.http.db import get_database  # noqa: E402
+from portal.kernel import migrate  # noqa: E402
+from portal.kernel.access import CLI_ACTOR  # noqa: E402
+from portal.kernel.clock import FixedClock  # noqa: E402
+from portal.kernel.db import Database, make_engine  # noqa: E402
 from portal.programme.models import Producer, Statistic  # noqa: E402
 from portal.programme.service import find_producer  # noqa: E402
-from portal.search.views import wait_for_background_updates  # noqa: E402
+from portal.search.changes import wait_for_background_updates  # noqa: E402
 from release_calendar.schedule import CSV_COLUMNS  # noqa: E402
 
 NOW = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)

@@ -12,6 +12,8 @@ same run. Goals: query p95 < 50 ms; a document added through the incremental pat
    ``/api/v1/search`` calls it (page 1 of 20, facets, highlights, "did you mean"), against FTS5: MATCH
    with bm25 ranking and ``snippet()`` for the top 20, plus one GROUP BY kind, producer for the facets.
    Each query runs ``--repeats`` times after one warm-up pass, the two engines interleaved.
+   The three-word OR queries run once more with the time limit exhausted (1 µs), against the same
+   queries uncapped: a capped query must stop at once and say so.
 4. Update to searchable: ``SearchIndex.update`` (what the app's after-commit hook calls) with one new
    document, then ``SearchIndex.search`` until it finds it.
 
@@ -43,8 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 import whoosh  # noqa: E402
 
-from portal.config import DEFAULTS  # noqa: E402
-from portal.search.documents import NEVER, SearchDoc  # noqa: E402
+from portal.kernel.access import NEVER  # noqa: E402
+from portal.kernel.config import DEFAULTS  # noqa: E402
+from portal.search.documents import SearchDoc  # noqa: E402
 from portal.search.index import BOOSTS, Results, SearchIndex, SearchQuery  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -54,6 +57,7 @@ REPEATS = 5
 UPDATES = 20
 GOAL_P95_MS = 50.0
 GOAL_SEARCHABLE_S = 1.0
+CAPPED_LIMIT_S = 0.000001  # a limit every query exceeds: what a capped query costs
 PER_PAGE = 20  # SearchQuery's default, as /api/v1/search asks
 
 # --------------------------------------------------------------------------------------------
@@ -713,6 +717,30 @@ def main() -> None:
             "per_query": per_query,
         }
 
+        # 3b. Capped: the 3-word OR queries past an exhausted limit (1 µs), against the same
+        # queries uncapped above. A capped query must stop and say so, not finish its ranking
+        # (tests/portal/test_search.py checks that it says so; this is what it costs).
+        progress(f"capped queries: {len(ors)} × {args.repeats}")
+        index.time_limit = CAPPED_LIMIT_S
+        capped_s: list[float] = []
+        capped_all = True
+        for _ in range(args.repeats):
+            for p in ors:
+                spent, found = clock(ours, p["q"], p["lang"])
+                capped_s.append(spent)
+                capped_all = capped_all and found.timed_out and not found.hits
+        index.time_limit = args.time_limit
+        uncapped = summary([s for p in ors for s in samples[p["q"]]["whoosh"]])
+        capped = summary(capped_s)
+        queries["capped"] = {
+            "time_limit_s": CAPPED_LIMIT_S,
+            "all_timed_out_without_hits": capped_all,
+            "capped": capped,
+            "uncapped": uncapped,
+            "capped_over_uncapped_median": round(capped["median_ms"] / uncapped["median_ms"], 2),
+            "goal": "< 1: a capped query stops instead of finishing its ranking",
+        }
+
         # 4. Incremental update → searchable, through SearchIndex.update (the after-commit path).
         progress(f"incremental updates: {args.updates}")
         update_s, searchable_s, polls = [], [], []
@@ -811,6 +839,14 @@ def print_report(r: dict[str, Any]) -> None:
     print(
         f"3-word OR queries: all finished, max {q['or_queries_max_ms']} ms, "
         f"{q['or_queries_timed_out']} of {q['or_queries']} hit the time limit"
+    )
+    c = q["capped"]
+    print(
+        f"3-word OR queries capped at {c['time_limit_s'] * 1e6:.0f} µs: median "
+        f"{c['capped']['median_ms']} ms, max {c['capped']['max_ms']} ms against "
+        f"{c['uncapped']['median_ms']} ms uncapped = {c['capped_over_uncapped_median']} "
+        f"[goal < 1: {ok[c['capped_over_uncapped_median'] < 1]}]; all said so: "
+        f"{c['all_timed_out_without_hits']}"
     )
     if q["timed_out_queries"]:
         print(f"timed out (partial hits, no facets): {q['timed_out_queries']}")

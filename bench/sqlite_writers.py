@@ -51,12 +51,12 @@ sys.path.insert(0, str(ROOT))
 
 from serving import served  # noqa: E402
 
-from portal import migrate  # noqa: E402
-from portal.access import CLI_ACTOR  # noqa: E402
 from portal.accounts.service import create_token  # noqa: E402
-from portal.config import DEFAULTS  # noqa: E402
-from portal.db import Database, make_engine  # noqa: E402
 from portal.demo import seed  # noqa: E402
+from portal.kernel import migrate  # noqa: E402
+from portal.kernel.access import CLI_ACTOR  # noqa: E402
+from portal.kernel.config import DEFAULTS  # noqa: E402
+from portal.kernel.db import Database, make_engine  # noqa: E402
 from portal.programme.models import Producer, Statistic  # noqa: E402
 from portal.programme.service import find_producer  # noqa: E402
 

@@ -39,17 +39,18 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.orm import Session  # noqa: E402
 
-from portal import migrate  # noqa: E402
-from portal.access import CLI_ACTOR  # noqa: E402
-from portal.db import make_engine  # noqa: E402
 from portal.demo import seed  # noqa: E402
-from pxbridge import jsonstat, service  # noqa: E402
-from pxbridge.extract import build_cube  # noqa: E402
-from pxbridge.ingest import store_table  # noqa: E402
+from portal.kernel import migrate  # noqa: E402
+from portal.kernel.access import CLI_ACTOR  # noqa: E402
+from portal.kernel.db import make_engine  # noqa: E402
+from pxbridge import service  # noqa: E402
+from pxbridge.formats import jsonstat  # noqa: E402
+from pxbridge.ingest.px import parse_px  # noqa: E402
+from pxbridge.ingest.storing import store_table  # noqa: E402
 from pxbridge.models import DataTable  # noqa: E402
-from pxbridge.px import parse_px  # noqa: E402
-from pxbridge.selection import resolve  # noqa: E402
-from pxbridge.store import CellStore  # noqa: E402
+from pxbridge.query.extract import build_cube  # noqa: E402
+from pxbridge.query.selection import resolve  # noqa: E402
+from pxbridge.store.cell_store import CellStore  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 SEED = 20261123

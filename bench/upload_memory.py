@@ -149,13 +149,14 @@ def upload_child(folder: str, kind: str) -> None:
     import resource
 
     sys.path.insert(0, str(ROOT))
-    from portal import migrate
-    from portal.access import CLI_ACTOR
     from portal.accounts.service import create_token
     from portal.app import create_app
-    from portal.clock import FixedClock
-    from portal.db import get_database, make_engine
     from portal.demo import seed
+    from portal.http.db import get_database
+    from portal.kernel import migrate
+    from portal.kernel.access import CLI_ACTOR
+    from portal.kernel.clock import FixedClock
+    from portal.kernel.db import make_engine
     from portal.programme.service import find_producer
 
     now = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)

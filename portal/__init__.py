@@ -1,8 +1,5 @@
 """Statistikkportalen: the shared publishing portal for Norway's producers of official statistics.
 
-Importing this package builds nothing; :func:`portal.app.create_app` is the only place an app is made.
+Importing this package builds and loads nothing, so importing the kernel (``portal.kernel``) never loads
+Flask: :func:`portal.app.create_app` is the only place an app is made. README.md, "Layout", maps the tree.
 """
-
-from portal.app import create_app
-
-__all__ = ["create_app"]

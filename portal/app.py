@@ -8,8 +8,10 @@ from typing import Any
 
 from flask import Flask
 
-from portal import auth, cache, config, db, errors, hosts, i18n, inputs, instant, security
-from portal.clock import Clock, SystemClock
+from portal.accounts import web as accounts_web
+from portal.http import cache, db, errors, hosts, i18n, inputs, instant, security
+from portal.kernel import config
+from portal.kernel.clock import Clock, SystemClock
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -17,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the portal. ``overrides`` wins over every other source of configuration (tests use it).
 
-    ``CLOCK`` may be given in ``overrides`` as any :class:`~portal.clock.Clock`; the system clock otherwise.
+    ``CLOCK`` may be given in ``overrides`` as any :class:`~portal.kernel.clock.Clock`; the system clock otherwise.
     """
     app = Flask(
         "portal",
@@ -38,21 +40,35 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     # The edge rule for input runs before every handler (after the host check).
     inputs.init_app(app)
     security.init_app(app)
-    auth.init_app(app)
+    accounts_web.init_app(app)
     i18n.init_app(app)
 
     from metadata import views as metadata_views
-    from portal import cli, web
+    from metadata.codelists import search as codelists_search
+    from metadata.sims import search as sims_search
+    from portal import cli, search, web
     from portal.api import views as api_views
-    from portal.search import views as search_views
-    from pxbridge import views as pxbridge_views
+    from portal.programme import search as programme_search
+    from pxbridge import blueprint as pxbridge_blueprint
+    from pxbridge import search as tables_search
+    from release_calendar import search as calendar_search
     from release_calendar import views as calendar_views
 
     web.init_app(app)
     api_views.init_app(app)
     calendar_views.init_app(app)
     metadata_views.init_app(app)
-    pxbridge_views.init_app(app)
-    search_views.init_app(app)
+    pxbridge_blueprint.init_app(app)
+    # What each domain makes findable, in the order a full rebuild indexes it.
+    search.init_app(
+        app,
+        (
+            programme_search.FINDABLE,
+            calendar_search.FINDABLE,
+            tables_search.FINDABLE,
+            codelists_search.FINDABLE,
+            sims_search.FINDABLE,
+        ),
+    )
     cli.init_app(app)
     return app

@@ -14,17 +14,17 @@ from flask.cli import ScriptInfo
 
 from metadata.codelists.demo import seed_code_lists
 from metadata.sims.demo import seed_documentation
-from portal import migrate
-from portal.access import CLI_ACTOR
 from portal.accounts import service as accounts
 from portal.accounts.models import Role
-from portal.db import get_database
 from portal.demo import seed
-from portal.errors import PortalError
-from portal.instant import now
+from portal.http.db import get_database
+from portal.http.instant import now
+from portal.kernel import migrate
+from portal.kernel.access import CLI_ACTOR
+from portal.kernel.errors import PortalError
 from portal.programme.service import find_producer
+from pxbridge.blueprint import get_store
 from pxbridge.demo import seed_tables
-from pxbridge.views import get_store
 from release_calendar.demo import seed_releases
 
 
@@ -118,7 +118,7 @@ def seed_demo() -> list[seed.DemoAccount]:
         code_lists = seed_code_lists(session, now())
         tables = seed_tables(session, get_store(), now())
     from portal.search import documents
-    from portal.search.views import get_index
+    from portal.search.extension import get_index
 
     with get_database().sessions() as session:
         indexed = get_index().rebuild(documents.all_docs(session))
@@ -165,7 +165,7 @@ def serve_command(demo: bool, host: str, port: int, workers: int, control_socket
     else:
         _check_schema()
     from portal.search import documents
-    from portal.search.views import get_index
+    from portal.search.extension import get_index
 
     if get_index().recreated:  # the index folder held an older schema: rebuild it before serving
         with get_database().sessions() as session:
@@ -267,7 +267,7 @@ class _RolledBack(Exception):
 
 def _reindex_quietly() -> None:
     from portal.search import documents
-    from portal.search.views import get_index
+    from portal.search.extension import get_index
 
     with get_database().sessions() as session:
         get_index().rebuild(documents.all_docs(session))
@@ -538,7 +538,7 @@ def token_revoke(token_id: int) -> None:
 
 def _commands() -> tuple[click.Command, ...]:
     from portal.backup.cli import backup_command, restore_command
-    from portal.search.views import search_group
+    from portal.search.cli import search_group
     from pxbridge.cli import remotes_group, tables_group
 
     return (

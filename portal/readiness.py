@@ -10,8 +10,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import text
 
-from portal import migrate
-from portal.db import get_database, get_session
+from portal.http.db import get_database, get_session
+from portal.kernel import migrate
 
 
 def _database(app: Flask) -> str:
@@ -47,7 +47,7 @@ def _search(app: Flask) -> str:
     state = _folder(Path(app.instance_path) / "search", "search index")
     if state != "ok":
         return state
-    from portal.search.views import get_index
+    from portal.search.extension import get_index
 
     index = get_index(app)
     with index._searcher() as searcher:  # noqa: SLF001  (the same searcher a query uses)

@@ -9,17 +9,17 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from portal import instant
-from portal.access import CLI_ACTOR
-from portal.clock import SystemClock
-from portal.db import get_database
-from portal.errors import PortalError
+from portal.http import instant
+from portal.http.db import get_database
+from portal.kernel.access import CLI_ACTOR
+from portal.kernel.clock import SystemClock
+from portal.kernel.errors import PortalError
 from pxbridge import service
-from pxbridge.ingest import commit_table, store_table
-from pxbridge.px import read_px
-from pxbridge.store import StoreFile
-from pxbridge.store_check import check_store
-from pxbridge.views import get_store
+from pxbridge.blueprint import get_store
+from pxbridge.ingest.px import read_px
+from pxbridge.ingest.storing import commit_table, store_table
+from pxbridge.store.cell_store import StoreFile
+from pxbridge.store.check import check_store
 
 
 @click.group("tables")
@@ -148,7 +148,7 @@ def remotes_add(
 
     from portal.programme.models import Statistic
     from portal.programme.service import find_producer
-    from pxbridge.remote import register
+    from pxbridge.remotes.bridge import register
 
     try:
         with get_database().session() as session:
@@ -243,16 +243,20 @@ def _sync_pass(remote_id: int | None) -> int:
 def _sync_one(remote_id: int) -> tuple[int | None, str]:
     """Sync one remote: (tables mirrored, its address); (None, "") when it was removed meanwhile.
     Raises RemoteFailure, or what storing the mirror raised."""
+    from pxbridge.blueprint import remote_access
     from pxbridge.models import RemoteSource
-    from pxbridge.remote import fetch_listing, store_mirror
-    from pxbridge.views import remote_client
+    from pxbridge.remotes.bridge import fetch_listing, remote_client, store_mirror
 
     now = instant.now()
     with get_database().session() as session:
         source = session.get(RemoteSource, remote_id)
         if source is None:
             return None, ""
-        client, statistic_id, where = remote_client(source), source.statistic_id, source.base_url
+        client, statistic_id, where = (
+            remote_client(source, remote_access()),
+            source.statistic_id,
+            source.base_url,
+        )
     listed = fetch_listing(client, statistic_id, now)
     with get_database().session() as session:
         source = session.get(RemoteSource, remote_id)

@@ -1,5 +1,6 @@
-"""Code lists of table variables as PxWebApi 2.0 has them (shared/reference/pxapi.md § 1.6, § 1.8 step 4,
-§ 1.10; classic ``agg:``/``agg_single:``/``agg_all:``/``vs:`` filters, § 2.3): a valueset (``vs_…``)
+"""Code lists of table variables as PxWebApi 2.0 has them (its specification is at
+github.com/PxTools/PxApiSpecs), and the classic API's ``agg:``/``agg_single:``/``agg_all:``/``vs:``
+filters: a valueset (``vs_…``)
 offers a subset of a variable's values, an aggregation (``agg_…``) offers groups of them, each cell the
 sum of its group's cells. Applied to a variable, a code list replaces its values: value codes in a
 selection then name the code list's values. An aggregation can also be applied as PxWeb's
@@ -21,12 +22,12 @@ from numpy.typing import NDArray
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor, Permission, ensure_permission
-from portal.accounts.audit import record_write
-from portal.errors import BadRequest, Conflict, FieldError, NotFound
-from pxbridge.cube import Dimension
+from portal.kernel.access import Actor, Permission, ensure_permission
+from portal.kernel.audit import record_write
+from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
 from pxbridge.models import DataTable, TableCodeList, TableCodeListLink, TableVariable
-from pxbridge.selection import Selection, VariableLike, problem, variable_index
+from pxbridge.query.cube import Dimension
+from pxbridge.query.selection import Selection, VariableLike, problem, variable_index
 
 AGGREGATION, VALUESET = "Aggregation", "Valueset"
 #: What an aggregation applied to a variable offers (PxWeb's GroupingIncludesType): its groups, its
@@ -105,7 +106,7 @@ class CodeList:
 
 @dataclass(frozen=True)
 class Applied:
-    """A code list on one table variable, itself a variable for :func:`pxbridge.selection.resolve`:
+    """A code list on one table variable, itself a variable for :func:`pxbridge.query.selection.resolve`:
     ``codes`` are the code list's values present in the table, ``sources[i]`` the variable's positions
     value ``i`` stands for. ``include`` (an aggregation's): which of its values it offers, see
     :func:`apply`."""

@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.access import CLI_ACTOR
+from portal.kernel.access import CLI_ACTOR
 from portal.programme.models import Statistic
 from pxbridge.codelists import put_codelist
-from pxbridge.ingest import store_table
+from pxbridge.ingest.px import parse_px
+from pxbridge.ingest.storing import store_table
 from pxbridge.models import DataTable, TableCodeList
-from pxbridge.px import parse_px
-from pxbridge.store import CellStore
+from pxbridge.store.cell_store import CellStore
 
 #: File in pxbridge/data -> the demo statistic it is a table of.
 TABLES = {

@@ -1,4 +1,6 @@
-"""Interface strings of the table pages (nb, en); portal.i18n merges them into MESSAGES."""
+"""Interface strings of the table pages (nb, en); registered into portal.kernel.i18n when the domain is imported."""
+
+from portal.kernel.i18n import register_messages
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "tab.tables": ("Tabeller", "Tables"),
@@ -48,3 +50,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tab.problem": ("Utvalget kan ikke vises", "The selection cannot be shown"),
     "tab.none": ("Ingen tabeller ennå.", "No tables yet."),
 }
+
+register_messages(MESSAGES)

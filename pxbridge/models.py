@@ -1,9 +1,9 @@
 """Tables of the PxAPI bridge: each statistical table's metadata (variables, values, codes, time variable,
 elimination, units, notes, contact, updated, source) in the database, its cells in the instance folder's
-cell store (pxbridge/store.py), and the producers' existing PxWeb installations the portal mirrors.
+cell store (pxbridge/store/cell_store.py), and the producers' existing PxWeb installations the portal mirrors.
 
 A table belongs to a statistic (so to a producer) and may be tied to a release: it is then invisible
-everywhere until that release's time, by the calendar's one visibility rule (portal/access.py).
+everywhere until that release's time, by the calendar's one visibility rule (portal/kernel/access.py).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.kernel.db import Base
 from portal.programme.models import Producer, Statistic
 from release_calendar.models import Release
 

@@ -2,7 +2,7 @@
 imports Flask.
 
 A table tied to a release is public from that release's instant on, by the portal's one rule
-(:func:`portal.access.released_filter`); every channel (PxWebApi, the classic API, pages, search,
+(:func:`portal.kernel.access.released_filter`); every channel (PxWebApi, the classic API, pages, search,
 sitemap) reads tables through here.
 """
 
@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.access import is_released, released_filter
-from portal.errors import NotFound
-from portal.querying import contains
+from portal.kernel.access import is_released, released_filter
+from portal.kernel.errors import NotFound
+from portal.kernel.querying import contains
 from pxbridge.codelists import CodeList, find
 from pxbridge.models import DataTable, TableCodeListLink
 from release_calendar.models import Release

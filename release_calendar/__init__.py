@@ -4,6 +4,6 @@ Named ``release_calendar`` rather than ``calendar``: a top-level ``calendar`` pa
 standard-library module, which ``requests`` imports through ``http.cookiejar``.
 
 Releases, the 3-month pre-announcement rule, the public change history, equal access at release time
-(through :func:`portal.access.is_visible`), corrections, iCal and Atom feeds, and the indicators
+(through :func:`portal.kernel.access.is_visible`), corrections, iCal and Atom feeds, and the indicators
 (punctuality, timeliness, on-time announcement) land here: see issue 3.
 """

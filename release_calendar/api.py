@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, request, url_for
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import TypeVar
 
-from portal.api.edge import json_response, parse_body, register_api, require_actor_present
-from portal.api.openapi import Operation, Param, RequestBody, operation, problems
-from portal.auth import current_actor
-from portal.db import get_session
-from portal.instant import now
+from flask import Blueprint, Flask, Response, request, url_for
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from portal.http.auth import current_actor
+from portal.http.db import get_session
+from portal.http.edge import json_response, parse_body, register_api, require_actor_present
+from portal.http.instant import now
+from portal.http.openapi import Operation, Param, RequestBody, operation, problems
+from portal.http.routing import View
+from portal.kernel.access import Actor
 from release_calendar import indicators, listing, schedule, schemas, serialize, service
 from release_calendar.params import filter_args, indicator_args, parse_release_query
-from release_calendar.rules import Kind, Precision, Reason, Status
+from release_calendar.rules import Kind, Status
 
 bp = Blueprint("calendar_api", __name__, url_prefix="/api/v1/releases")
 
@@ -42,6 +51,31 @@ def _one(release_id: int, status: int = 200) -> Response:
         status,
         {"Location": url_for(".get_release", release_id=release_id)} if status == 201 else None,
     )
+
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def _release_write(
+    body: type[Body], status: int = 200
+) -> Callable[[Callable[[Session, Actor | None, int, Body, datetime], object]], View]:
+    """Make ``change`` a write to one release: 401 without a token before anything else, the body
+    parsed as ``body``, then ``change(session, actor, release id, body, now)`` committed, answered
+    with the release as ``GET`` shows it, with ``status``."""
+
+    def decorator(change: Callable[[Session, Actor | None, int, Body, datetime], object]) -> View:
+        @wraps(change)
+        def endpoint(release_id: int) -> Response:
+            require_actor_present()
+            data = parse_body(body)
+            db = get_session()
+            change(db, current_actor(), release_id, data, now())
+            db.commit()
+            return _one(release_id, status)
+
+        return endpoint
+
+    return decorator
 
 
 @bp.get("")
@@ -212,16 +246,14 @@ def announce_release() -> Response:
         auth=True,
     )
 )
-def update_release(release_id: int) -> Response:
-    require_actor_present()
-    data = parse_body(schemas.ReleaseUpdate)
-    db = get_session()
+@_release_write(schemas.ReleaseUpdate)
+def update_release(
+    db: Session, actor: Actor | None, release_id: int, data: schemas.ReleaseUpdate, at: datetime
+) -> object:
     texts = data.model_dump(exclude={"version"}, exclude_none=True)
-    service.update_texts(
-        db, current_actor(), release_id, texts=texts, expected_version=data.version, now=now()
+    return service.update_texts(
+        db, actor, release_id, texts=texts, expected_version=data.version, now=at
     )
-    db.commit()
-    return _one(release_id)
 
 
 @bp.post("/<int:release_id>/confirm")
@@ -234,21 +266,19 @@ def update_release(release_id: int) -> Response:
         auth=True,
     )
 )
-def confirm_release(release_id: int) -> Response:
-    require_actor_present()
-    data = parse_body(schemas.ReleaseConfirm)
-    db = get_session()
-    service.confirm(
+@_release_write(schemas.ReleaseConfirm)
+def confirm_release(
+    db: Session, actor: Actor | None, release_id: int, data: schemas.ReleaseConfirm, at: datetime
+) -> object:
+    return service.confirm(
         db,
-        current_actor(),
+        actor,
         release_id,
         data.release_at,
         late_justification=data.late_justification,
         expected_version=data.version,
-        now=now(),
+        now=at,
     )
-    db.commit()
-    return _one(release_id)
 
 
 @bp.post("/<int:release_id>/reschedule")
@@ -261,18 +291,12 @@ def confirm_release(release_id: int) -> Response:
         auth=True,
     )
 )
-def reschedule_release(release_id: int) -> Response:
-    require_actor_present()
-    data = parse_body(schemas.ReleaseReschedule)
-    db = get_session()
-    change = service.DateChange(
-        data.release_at, Precision(data.precision), Reason(data.reason), data.reason_text
-    )
-    service.reschedule(
-        db, current_actor(), release_id, change, expected_version=data.version, now=now()
-    )
-    db.commit()
-    return _one(release_id)
+@_release_write(schemas.ReleaseReschedule)
+def reschedule_release(
+    db: Session, actor: Actor | None, release_id: int, data: schemas.ReleaseReschedule, at: datetime
+) -> object:
+    change = service.DateChange(data.release_at, data.precision, data.reason, data.reason_text)
+    return service.reschedule(db, actor, release_id, change, expected_version=data.version, now=at)
 
 
 @bp.post("/<int:release_id>/cancel")
@@ -285,21 +309,13 @@ def reschedule_release(release_id: int) -> Response:
         auth=True,
     )
 )
-def cancel_release(release_id: int) -> Response:
-    require_actor_present()
-    data = parse_body(schemas.ReleaseCancel)
-    db = get_session()
-    service.cancel(
-        db,
-        current_actor(),
-        release_id,
-        Reason(data.reason),
-        data.reason_text,
-        expected_version=data.version,
-        now=now(),
+@_release_write(schemas.ReleaseCancel)
+def cancel_release(
+    db: Session, actor: Actor | None, release_id: int, data: schemas.ReleaseCancel, at: datetime
+) -> object:
+    return service.cancel(
+        db, actor, release_id, data.reason, data.reason_text, expected_version=data.version, now=at
     )
-    db.commit()
-    return _one(release_id)
 
 
 @bp.post("/<int:release_id>/corrections")
@@ -312,15 +328,12 @@ def cancel_release(release_id: int) -> Response:
         auth=True,
     )
 )
-def correct_release(release_id: int) -> Response:
-    require_actor_present()
-    data = parse_body(schemas.CorrectionCreate)
-    db = get_session()
-    service.add_correction(
-        db, current_actor(), release_id, service.CorrectionNotice(**data.model_dump()), now()
-    )
-    db.commit()
-    return _one(release_id, 201)
+@_release_write(schemas.CorrectionCreate, 201)
+def correct_release(
+    db: Session, actor: Actor | None, release_id: int, data: schemas.CorrectionCreate, at: datetime
+) -> object:
+    notice = service.CorrectionNotice(**data.model_dump())
+    return service.add_correction(db, actor, release_id, notice, at)
 
 
 @bp.post("/<int:release_id>/pre-release-access")
@@ -333,21 +346,19 @@ def correct_release(release_id: int) -> Response:
         auth=True,
     )
 )
-def disclose_access(release_id: int) -> Response:
-    require_actor_present()
-    data = parse_body(schemas.AccessCreate)
-    db = get_session()
-    service.disclose_access(
+@_release_write(schemas.AccessCreate, 201)
+def disclose_access(
+    db: Session, actor: Actor | None, release_id: int, data: schemas.AccessCreate, at: datetime
+) -> object:
+    return service.disclose_access(
         db,
-        current_actor(),
+        actor,
         release_id,
         recipient=data.recipient,
         purpose=data.purpose,
         hours_before=data.hours_before,
-        now=now(),
+        now=at,
     )
-    db.commit()
-    return _one(release_id, 201)
 
 
 def init_app(app: Flask) -> None:

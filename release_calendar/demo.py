@@ -11,8 +11,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.access import is_embargoed, is_released
-from portal.clock import in_oslo
+from portal.kernel.access import is_embargoed, is_released
+from portal.kernel.clock import in_oslo
 from portal.programme.models import Statistic
 from release_calendar.models import Correction, PreReleaseAccess, Release, ReleaseChange
 from release_calendar.rules import (
@@ -132,31 +132,16 @@ def _plan(statistic: Statistic, first: date, last: date, rng: random.Random) -> 
                 continue
             ref = year - 1
             day = _weekday(date(year, month, rng.randint(3, 25)))
-            two_step = rng.random() < 0.25
-            plans.append(
-                Planned(
-                    statistic,
-                    date(ref, 1, 1),
-                    date(ref, 12, 31),
-                    str(ref),
-                    str(ref),
-                    day,
-                    Kind.PRELIMINARY if two_step else Kind.NEW_FIGURES,
-                )
+            # A quarter of them come out in two steps: preliminary figures, final ones half a year on.
+            steps = (
+                [(Kind.PRELIMINARY, day), (Kind.FINAL, _weekday(day + timedelta(days=180)))]
+                if rng.random() < 0.25
+                else [(Kind.NEW_FIGURES, day)]
             )
-            if two_step:
-                final_day = _weekday(day + timedelta(days=180))
-                plans.append(
-                    Planned(
-                        statistic,
-                        date(ref, 1, 1),
-                        date(ref, 12, 31),
-                        str(ref),
-                        str(ref),
-                        final_day,
-                        Kind.FINAL,
-                    )
-                )
+            plans += [
+                Planned(statistic, date(ref, 1, 1), date(ref, 12, 31), str(ref), str(ref), on, kind)
+                for kind, on in steps
+            ]
     return [p for p in plans if first <= p.release_day <= last]
 
 
@@ -200,14 +185,14 @@ def _create(session: Session, plan: Planned, now: datetime, rng: random.Random) 
         statistic=plan.statistic,
         title_nb=_title(plan, "nb"),
         title_en=_title(plan, "en"),
-        kind=plan.kind.value,
+        kind=plan.kind,
         period_start=plan.period_start,
         period_end=plan.period_end,
         period_label_nb=plan.label_nb,
         period_label_en=plan.label_en,
         release_at=release_at if confirmed else provisional_at,
-        precision=Precision.EXACT.value if confirmed else Precision.MONTH.value,
-        state=(State.CONFIRMED if confirmed else State.PROVISIONAL).value,
+        precision=Precision.EXACT if confirmed else Precision.MONTH,
+        state=State.CONFIRMED if confirmed else State.PROVISIONAL,
         first_confirmed_at=confirm_at if confirmed else None,
         first_confirmed_release_at=release_at if confirmed else None,
         late_justification=rng.choice(LATE_REASONS)[0] if confirmed and late else None,
@@ -221,20 +206,20 @@ def _create(session: Session, plan: Planned, now: datetime, rng: random.Random) 
     release.changes.append(
         ReleaseChange(
             at=min(announced_at, now),
-            action=Action.ANNOUNCED.value,
+            action=Action.ANNOUNCED,
             new_release_at=provisional_at,
-            new_precision=Precision.MONTH.value,
+            new_precision=Precision.MONTH,
         )
     )
     if confirmed:
         release.changes.append(
             ReleaseChange(
                 at=confirm_at,
-                action=Action.CONFIRMED.value,
+                action=Action.CONFIRMED,
                 old_release_at=provisional_at,
                 new_release_at=release_at,
-                old_precision=Precision.MONTH.value,
-                new_precision=Precision.EXACT.value,
+                old_precision=Precision.MONTH,
+                new_precision=Precision.EXACT,
                 late=is_late_announcement(confirm_at, release_at),
             )
         )
@@ -254,15 +239,8 @@ def _move(release: Release, now: datetime, rng: random.Random) -> None:
     if in_oslo(new_at).weekday() >= 5:
         new_at += timedelta(days=2)
     release.changes.append(
-        ReleaseChange(
-            at=moved_at,
-            action=Action.RESCHEDULED.value,
-            old_release_at=release.release_at,
-            new_release_at=new_at,
-            old_precision=Precision.EXACT.value,
-            new_precision=Precision.EXACT.value,
-            reason_code=reason.value,
-            reason_text=MOVE_REASONS[reason],
+        ReleaseChange.date_change(
+            release, moved_at, reason, MOVE_REASONS[reason], (new_at, Precision.EXACT)
         )
     )
     release.release_at = new_at
@@ -301,28 +279,21 @@ def _special_cases(session: Session, releases: list[Release], now: datetime) -> 
         )
     if len(future) >= 2:
         cancelled, earlier = future[len(future) // 3], future[len(future) // 2]
+        merged = "Statistikken slås sammen med en annen; tallene kommer i den."
         cancelled.changes.append(
-            ReleaseChange(
-                at=now - timedelta(days=3),
-                action=Action.CANCELLED.value,
-                old_release_at=cancelled.release_at,
-                old_precision=Precision.EXACT.value,
-                reason_code=Reason.OTHER.value,
-                reason_text="Statistikken slås sammen med en annen; tallene kommer i den.",
+            ReleaseChange.date_change(
+                cancelled, now - timedelta(days=3), Reason.OTHER, merged, None
             )
         )
-        cancelled.state, cancelled.cancelled_at = State.CANCELLED.value, now - timedelta(days=3)
+        cancelled.state, cancelled.cancelled_at = State.CANCELLED, now - timedelta(days=3)
         new_at = earlier.release_at - timedelta(days=7)
         earlier.changes.append(
-            ReleaseChange(
-                at=now - timedelta(days=1),
-                action=Action.RESCHEDULED.value,
-                old_release_at=earlier.release_at,
-                new_release_at=new_at,
-                old_precision=Precision.EXACT.value,
-                new_precision=Precision.EXACT.value,
-                reason_code=Reason.READY_EARLY.value,
-                reason_text="Dataene kom tidligere enn ventet.",
+            ReleaseChange.date_change(
+                earlier,
+                now - timedelta(days=1),
+                Reason.READY_EARLY,
+                "Dataene kom tidligere enn ventet.",
+                (new_at, Precision.EXACT),
             )
         )
         earlier.release_at = new_at

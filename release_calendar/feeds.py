@@ -1,7 +1,7 @@
 """iCalendar, Atom and RSS from release views. Pure functions: the caller applies the visibility rule
 (through :mod:`release_calendar.listing`) and supplies absolute URLs.
 
-iCalendar follows RFC 5545 and the checklist in shared/reference/calendar.md § 10: stable UIDs, SEQUENCE
+iCalendar follows RFC 5545 and what calendar clients need: stable UIDs, SEQUENCE
 raised on every change, STATUS TENTATIVE/CONFIRMED/CANCELLED (cancelled events stay so calendars remove
 them), provisional months and quarters as all-day tentative events that say so, DTSTAMP and
 LAST-MODIFIED, a VTIMEZONE for Europe/Oslo, REFRESH-INTERVAL (RFC 7986) and the release page as URL.
@@ -16,7 +16,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
-from portal.clock import OSLO, in_oslo
+from portal.kernel.clock import OSLO, in_oslo
 from release_calendar.listing import ChangeNotice, ReleaseView
 from release_calendar.rules import Precision, Status, when_label
 
@@ -97,7 +97,7 @@ def title(view: ReleaseView, lang: str) -> str:
 def summary_text(view: ReleaseView, lang: str) -> str:
     words = WORDS[lang]
     lines = [
-        f"{words['when']}: {when_label(Precision(view.precision), view.release_at, lang)} "
+        f"{words['when']}: {when_label(view.precision, view.release_at, lang)} "
         f"({words['status'][view.status]})",
         f"{words['period']}: {_pick(view, lang, 'period_label_nb', 'period_label_en')}",
     ]
@@ -147,21 +147,19 @@ def _oslo_timezone() -> Timezone:
     tz = Timezone()
     tz.add("tzid", "Europe/Oslo")
     tz.add("x-lic-location", "Europe/Oslo")
-    summer = TimezoneDaylight()
-    summer.add("tzname", "CEST")
-    summer.add("tzoffsetfrom", timedelta(hours=1))
-    summer.add("tzoffsetto", timedelta(hours=2))
     # VTIMEZONE onsets are local wall times by definition (RFC 5545 3.6.5), hence naive.
-    summer.add("dtstart", datetime(1970, 3, 29, 2, 0))  # noqa: DTZ001
-    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1su"})
-    winter = TimezoneStandard()
-    winter.add("tzname", "CET")
-    winter.add("tzoffsetfrom", timedelta(hours=2))
-    winter.add("tzoffsetto", timedelta(hours=1))
-    winter.add("dtstart", datetime(1970, 10, 25, 3, 0))  # noqa: DTZ001
-    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1su"})
-    tz.add_component(summer)
-    tz.add_component(winter)
+    summer = datetime(1970, 3, 29, 2, 0)  # noqa: DTZ001
+    winter = datetime(1970, 10, 25, 3, 0)  # noqa: DTZ001
+    for part, name, hours, onset in (
+        (TimezoneDaylight(), "CEST", (1, 2), summer),
+        (TimezoneStandard(), "CET", (2, 1), winter),
+    ):
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", timedelta(hours=hours[0]))
+        part.add("tzoffsetto", timedelta(hours=hours[1]))
+        part.add("dtstart", onset)
+        part.add("rrule", {"freq": "yearly", "bymonth": onset.month, "byday": "-1su"})
+        tz.add_component(part)
     return tz
 
 
@@ -171,7 +169,7 @@ def _event(view: ReleaseView, lang: str, url: str) -> Event:
     event.add("dtstamp", view.updated_at)
     event.add("last-modified", view.updated_at)
     event.add("sequence", view.sequence)
-    event.add("status", STATUS_ICAL[Status(view.status)])
+    event.add("status", STATUS_ICAL[view.status])
     event.add("transp", "TRANSPARENT")
     event.add("url", url, parameters={"VALUE": "URI"})
     event.add("categories", [view.kind, view.producer_short_name])
@@ -184,7 +182,7 @@ def _event(view: ReleaseView, lang: str, url: str) -> Event:
     else:
         # Provisional: an all-day tentative event on the period's first day, saying what it stands for.
         day = in_oslo(view.release_at).date()
-        label = when_label(Precision(view.precision), view.release_at, lang)
+        label = when_label(view.precision, view.release_at, lang)
         event.add("summary", f"{title(view, lang)} ({WORDS[lang]['provisional'].lower()}: {label})")
         event.add("dtstart", day)
         event.add("dtend", day + timedelta(days=1))
@@ -235,9 +233,7 @@ def releases_feed(
         entry = fg.add_entry(order="append")
         entry.id(_tag(view.id))
         entry.guid(_tag(view.id), permalink=False)
-        entry.title(
-            f"{title(view, lang)} – {when_label(Precision(view.precision), view.release_at, lang)}"
-        )
+        entry.title(f"{title(view, lang)} – {when_label(view.precision, view.release_at, lang)}")
         entry.link(href=url_for_release(view))
         entry.updated(max(view.updated_at, view.release_at if view.is_out else view.updated_at))
         entry.published(view.release_at if view.is_out else view.updated_at)
@@ -270,12 +266,12 @@ def changes_feed(
         lines = []
         if notice.change and notice.change.old_release_at and notice.change.new_release_at:
             old = when_label(
-                Precision(notice.change.old_precision or "exact"),
+                notice.change.old_precision or Precision.EXACT,
                 notice.change.old_release_at,
                 lang,
             )
             new = when_label(
-                Precision(notice.change.new_precision or "exact"),
+                notice.change.new_precision or Precision.EXACT,
                 notice.change.new_release_at,
                 lang,
             )

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from portal.web.forms import PortalForm
+from portal.http.forms import PortalForm
 
 TEXT = [Length(max=20000)]
 

@@ -21,8 +21,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.access import released_filter
-from portal.clock import in_oslo
+from portal.kernel.access import released_filter
+from portal.kernel.clock import in_oslo
 from portal.programme.models import Statistic
 from release_calendar.models import Release, ReleaseChange
 from release_calendar.rules import Action, Kind, Precision, announcement_deadline
@@ -104,7 +104,7 @@ def compute(
     reasons: Counter[tuple[str, int, str]] = Counter()
     change_stmt = (
         select(ReleaseChange)
-        .where(ReleaseChange.action == Action.RESCHEDULED.value, ReleaseChange.at <= now)
+        .where(ReleaseChange.action == Action.RESCHEDULED, ReleaseChange.at <= now)
         .options(
             selectinload(ReleaseChange.release)
             .selectinload(Release.statistic)

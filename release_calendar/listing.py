@@ -1,6 +1,6 @@
 """Reading the calendar: releases as the public (or their producer) may see them at a given instant.
 
-Everything here takes ``now`` and applies :func:`portal.access.is_released`: a release note or a
+Everything here takes ``now`` and applies :func:`portal.kernel.access.is_released`: a release note or a
 pre-release-access disclosure exists in these views only once its release is out.
 """
 
@@ -12,15 +12,17 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.access import embargoed_filter, is_released, released_filter
-from portal.errors import BadRequest, NotFound
+from portal.kernel.access import embargoed_filter, is_released, released_filter
+from portal.kernel.errors import BadRequest, NotFound
+from portal.kernel.querying import contains
 from portal.programme.models import Producer, Statistic, SubjectArea
-from portal.querying import contains
 from release_calendar.models import CalendarRevision, Correction, Release, ReleaseChange
 from release_calendar.rules import (
     Action,
     Kind,
     Move,
+    Precision,
+    Reason,
     State,
     Status,
     classify_move,
@@ -33,12 +35,12 @@ MAX_PER_PAGE = 500
 @dataclass(frozen=True)
 class ChangeView:
     at: datetime
-    action: str
+    action: Action
     old_release_at: datetime | None
     new_release_at: datetime | None
-    old_precision: str | None
-    new_precision: str | None
-    reason_code: str | None
+    old_precision: Precision | None
+    new_precision: Precision | None
+    reason_code: Reason | None
     reason_text: str | None
     late: bool
     later: bool
@@ -71,15 +73,15 @@ class ReleaseView:
     producer_short_name: str
     title_nb: str
     title_en: str
-    kind: str
+    kind: Kind
     period_start: date
     period_end: date
     period_label_nb: str
     period_label_en: str
     release_at: datetime
-    precision: str
-    state: str
-    status: str
+    precision: Precision
+    state: State
+    status: Status
     is_out: bool
     late: bool
     late_justification: str | None
@@ -91,7 +93,7 @@ class ReleaseView:
     release_note_nb: str | None
     release_note_en: str | None
     pre_release_access: tuple[AccessView, ...] | None
-    cancel_reason_code: str | None
+    cancel_reason_code: Reason | None
     cancel_reason_text: str | None
     changes: tuple[ChangeView, ...]
     corrections: tuple[CorrectionView, ...]
@@ -160,7 +162,6 @@ def release_view(release: Release, now: datetime) -> ReleaseView:
     changes = tuple(_change_view(c) for c in release.changes)
     moves = [c for c in changes if c.action == Action.RESCHEDULED]
     last_move = Move(moves[-1].later, moves[-1].earlier) if moves else None
-    state = State(release.state)
     out = is_released(release.state, release.release_at, now)
     cancel = next((c for c in reversed(changes) if c.action == Action.CANCELLED), None)
     statistic = release.statistic
@@ -181,7 +182,7 @@ def release_view(release: Release, now: datetime) -> ReleaseView:
         release_at=release.release_at,
         precision=release.precision,
         state=release.state,
-        status=derive_status(state, release.release_at, now, last_move=last_move).value,
+        status=derive_status(release.state, release.release_at, now, last_move=last_move),
         is_out=out,
         late=any(c.late for c in changes),
         late_justification=release.late_justification,
@@ -225,7 +226,7 @@ def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
     if query.statistic:
         stmt = stmt.where(Statistic.slug == query.statistic)
     if query.kind:
-        stmt = stmt.where(Release.kind == query.kind.value)
+        stmt = stmt.where(Release.kind == query.kind)
     if query.text:
         stmt = stmt.where(
             or_(
@@ -240,9 +241,9 @@ def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
     if query.end:
         stmt = stmt.where(Release.release_at < query.end)
     if query.status is Status.CANCELLED:
-        stmt = stmt.where(Release.state == State.CANCELLED.value)
+        stmt = stmt.where(Release.state == State.CANCELLED)
     elif query.status is Status.PROVISIONAL:
-        stmt = stmt.where(Release.state == State.PROVISIONAL.value)
+        stmt = stmt.where(Release.state == State.PROVISIONAL)
     elif query.status is Status.PUBLISHED:
         stmt = stmt.where(released_filter(Release.state, Release.release_at, now))
     elif query.status in (Status.CONFIRMED, Status.POSTPONED):
@@ -264,7 +265,7 @@ def list_releases(session: Session, query: ReleaseQuery, now: datetime) -> Relea
     if query.status in (Status.CONFIRMED, Status.POSTPONED):
         # Postponed is read from each release's history, so these two are told apart after loading.
         rows = session.scalars(_with_everything(stmt.order_by(*order)))
-        views = [v for v in (release_view(r, now) for r in rows) if v.status == query.status.value]
+        views = [v for v in (release_view(r, now) for r in rows) if v.status is query.status]
         return ReleasePage(
             tuple(views[start : start + query.per_page]),
             len(views),
@@ -294,7 +295,7 @@ def all_releases(
     rows = session.scalars(_with_everything(stmt.order_by(*order).limit(limit)))
     views = [release_view(r, now) for r in rows]
     if query.status is not None:
-        views = [v for v in views if v.status == query.status.value]
+        views = [v for v in views if v.status is query.status]
     return views
 
 
@@ -363,7 +364,7 @@ def list_change_notices(session: Session, now: datetime, limit: int = 100) -> li
         .where(
             ReleaseChange.at <= now,
             or_(
-                ReleaseChange.action.in_([Action.RESCHEDULED.value, Action.CANCELLED.value]),
+                ReleaseChange.action.in_([Action.RESCHEDULED, Action.CANCELLED]),
                 ReleaseChange.late.is_(True),
             ),
         )

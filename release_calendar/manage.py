@@ -9,16 +9,17 @@ from typing import Any
 
 from flask import Response, redirect, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import Actor, writable_producer_ids
-from portal.auth import current_actor, login_required
-from portal.db import get_session
-from portal.errors import Conflict, PortalError
-from portal.i18n import pick, translate
-from portal.instant import now
+from portal.http.auth import login_required, signed_in_actor
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.http.routing import View, bilingual, render_page
+from portal.kernel.access import Actor, writable_producer_ids
+from portal.kernel.errors import Conflict, PortalError
+from portal.kernel.i18n import pick, translate
 from portal.programme.models import Producer, Statistic
-from portal.web.routing import View, bilingual, render_page
 from release_calendar import listing, schedule, service
 from release_calendar.forms import (
     AccessForm,
@@ -33,12 +34,6 @@ from release_calendar.rules import Kind, Precision, Reason, oslo_instant
 from release_calendar.views import bp
 
 PRIVATE = "private; producers' systems use /api/v1/releases"
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    assert actor is not None, "login_required guarantees an actor"
-    return actor
 
 
 def _own_statistics(actor: Actor) -> list[Statistic]:
@@ -60,7 +55,7 @@ def _reasons() -> list[SelectChoice]:
 @bilingual("/min-side/kalender", "/en/my-page/calendar", no_twin_because=PRIVATE, blueprint=bp)
 @login_required
 def my_releases() -> Response:
-    actor = _actor()
+    actor = signed_in_actor()
     db, moment = get_session(), now()
     scope = writable_producer_ids(actor)
     slugs = (
@@ -89,7 +84,7 @@ def my_releases() -> Response:
 )
 @login_required
 def announce() -> Response:
-    actor = _actor()
+    actor = signed_in_actor()
     form = AnnounceForm()
     form.statistic.choices = [
         SelectChoice(s.slug, pick(s.name_nb, s.name_en)) for s in _own_statistics(actor)
@@ -149,7 +144,7 @@ def _render_manage(
     release_id: int, status: int = 200, problem: PortalError | None = None, **forms: Any
 ) -> Response:
     db = get_session()
-    service.authorize(db, _actor(), release_id)
+    service.authorize(db, signed_in_actor(), release_id)
     view = listing.get_release(db, release_id, now())
     confirm = forms.get("confirm") or ConfirmForm(version=str(view.version))
     move = forms.get("move") or RescheduleForm(version=str(view.version))
@@ -168,7 +163,12 @@ def _render_manage(
     )
 
 
-def _act(release_id: int, name: str, form: Any, action: Any) -> Response:
+#: What an action of the manage page does with its validated form: (session, actor, release id, form,
+#: now) to the service call.
+Act = Callable[[Session, Actor, int, Any, datetime], object]
+
+
+def _act(release_id: int, name: str, form: Any, act: Act) -> Response:
     """Run one action from the manage page: 303 back on success, the page with errors otherwise."""
     if hasattr(form, "reason"):
         form.reason.choices = _reasons()
@@ -176,7 +176,7 @@ def _act(release_id: int, name: str, form: Any, action: Any) -> Response:
         return _render_manage(release_id, 400, None, **{name: form})
     db = get_session()
     try:
-        action(db, form)
+        act(db, signed_in_actor(), release_id, form, now())
         db.commit()
     except PortalError as error:
         db.rollback()
@@ -188,115 +188,82 @@ def _act(release_id: int, name: str, form: Any, action: Any) -> Response:
     return redirect(url_for("release_calendar.manage", release_id=release_id, done=name), 303)  # type: ignore[return-value]
 
 
-def _action_route(action: str, nb: str, en: str) -> Callable[[View], View]:
-    return bilingual(
-        f"/min-side/kalender/<int:release_id>/{nb}",
-        f"/en/my-page/calendar/<int:release_id>/{en}",
-        methods=("POST",),
-        no_twin_because="an action; the API has the same one",
-        blueprint=bp,
+def _action(name: str, nb: str, en: str, form: Callable[[], Any]) -> Callable[[Act], View]:
+    """Register ``act`` as the manage page's action ``name``, posted to …/<nb> and …/<en> with
+    ``form``; the view keeps ``act``'s name as its endpoint."""
+
+    def register(act: Act) -> View:
+        @login_required
+        def view(release_id: int) -> Response:
+            return _act(release_id, name, form(), act)
+
+        view.__name__ = view.__qualname__ = act.__name__
+        return bilingual(
+            f"/min-side/kalender/<int:release_id>/{nb}",
+            f"/en/my-page/calendar/<int:release_id>/{en}",
+            methods=("POST",),
+            no_twin_because="an action; the API has the same one",
+            blueprint=bp,
+        )(view)
+
+    return register
+
+
+@_action("confirm", "bekreft", "confirm", ConfirmForm)
+def confirm_release(db: Session, actor: Actor, release_id: int, f: Any, at: datetime) -> object:
+    return service.confirm(
+        db,
+        actor,
+        release_id,
+        _instant(f.release_date.data, f.release_time.data),
+        late_justification=f.late_justification.data or None,
+        expected_version=int(f.version.data),
+        now=at,
     )
 
 
-@_action_route("confirm", "bekreft", "confirm")
-@login_required
-def confirm_release(release_id: int) -> Response:
-    return _act(
-        release_id,
-        "confirm",
-        ConfirmForm(),
-        lambda db, f: service.confirm(
-            db,
-            _actor(),
-            release_id,
-            _instant(f.release_date.data, f.release_time.data),
-            late_justification=f.late_justification.data or None,
-            expected_version=int(f.version.data),
-            now=now(),
-        ),
+@_action("move", "flytt", "move", RescheduleForm)
+def move_release(db: Session, actor: Actor, release_id: int, f: Any, at: datetime) -> object:
+    moved = service.DateChange(
+        _instant(f.release_date.data, f.release_time.data),
+        Precision.EXACT,
+        Reason(f.reason.data),
+        f.reason_text.data,
+    )
+    return service.reschedule(
+        db, actor, release_id, moved, expected_version=int(f.version.data), now=at
     )
 
 
-@_action_route("move", "flytt", "move")
-@login_required
-def move_release(release_id: int) -> Response:
-    return _act(
-        release_id,
-        "move",
-        RescheduleForm(),
-        lambda db, f: service.reschedule(
-            db,
-            _actor(),
-            release_id,
-            service.DateChange(
-                _instant(f.release_date.data, f.release_time.data),
-                Precision.EXACT,
-                Reason(f.reason.data),
-                f.reason_text.data,
-            ),
-            expected_version=int(f.version.data),
-            now=now(),
-        ),
+@_action("cancel", "avlys", "cancel", CancelForm)
+def cancel_release(db: Session, actor: Actor, release_id: int, f: Any, at: datetime) -> object:
+    reason, version = Reason(f.reason.data), int(f.version.data)
+    return service.cancel(
+        db, actor, release_id, reason, f.reason_text.data, expected_version=version, now=at
     )
 
 
-@_action_route("cancel", "avlys", "cancel")
-@login_required
-def cancel_release(release_id: int) -> Response:
-    return _act(
-        release_id,
-        "cancel",
-        CancelForm(),
-        lambda db, f: service.cancel(
-            db,
-            _actor(),
-            release_id,
-            Reason(f.reason.data),
-            f.reason_text.data,
-            expected_version=int(f.version.data),
-            now=now(),
-        ),
+@_action("correction", "rettelse", "correction", CorrectionForm)
+def correct_release(db: Session, actor: Actor, release_id: int, f: Any, at: datetime) -> object:
+    notice = service.CorrectionNotice(
+        f.what_was_wrong_nb.data,
+        f.what_was_wrong_en.data,
+        f.what_changed_nb.data,
+        f.what_changed_en.data,
     )
+    return service.add_correction(db, actor, release_id, notice, at)
 
 
-@_action_route("correction", "rettelse", "correction")
-@login_required
-def correct_release(release_id: int) -> Response:
-    return _act(
+@_action("access", "tilgang", "access", AccessForm)
+def disclose_access(db: Session, actor: Actor, release_id: int, f: Any, at: datetime) -> object:
+    return service.disclose_access(
+        db,
+        actor,
         release_id,
-        "correction",
-        CorrectionForm(),
-        lambda db, f: service.add_correction(
-            db,
-            _actor(),
-            release_id,
-            service.CorrectionNotice(
-                f.what_was_wrong_nb.data,
-                f.what_was_wrong_en.data,
-                f.what_changed_nb.data,
-                f.what_changed_en.data,
-            ),
-            now(),
-        ),
-    )
-
-
-@_action_route("access", "tilgang", "access")
-@login_required
-def disclose_access(release_id: int) -> Response:
-    return _act(
-        release_id,
-        "access",
-        AccessForm(),
-        lambda db, f: service.disclose_access(
-            db,
-            _actor(),
-            release_id,
-            recipient=f.recipient.data,
-            purpose=f.purpose.data,
-            hours_before=int(f.hours_before.data),
-            now=now(),
-        ),
+        recipient=f.recipient.data,
+        purpose=f.purpose.data,
+        hours_before=int(f.hours_before.data),
+        now=at,
     )
 
 
@@ -318,7 +285,7 @@ def upload() -> Response:
             db = get_session()
             try:
                 parsed = schedule.parse(file.read(), kind)
-                created = len(schedule.import_schedule(db, _actor(), parsed, now()))
+                created = len(schedule.import_schedule(db, signed_in_actor(), parsed, now()))
                 db.commit()
             except PortalError as error:
                 db.rollback()

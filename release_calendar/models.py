@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.kernel.db import Base, enum_column
 from portal.programme.models import Statistic
+from release_calendar.rules import Action, Kind, Precision, Reason, State
 
 
 class Release(Base):
@@ -20,15 +21,15 @@ class Release(Base):
     )
     title_nb: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[Kind] = enum_column(Kind, 20)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     period_label_nb: Mapped[str] = mapped_column(String(100))
     period_label_en: Mapped[str] = mapped_column(String(100))
     # The announced instant (UTC). With month or quarter precision it is the period's first day at 08:00.
     release_at: Mapped[datetime] = mapped_column(index=True)
-    precision: Mapped[str] = mapped_column(String(10))
-    state: Mapped[str] = mapped_column(String(12), index=True)
+    precision: Mapped[Precision] = enum_column(Precision, 10)
+    state: Mapped[State] = enum_column(State, 12, index=True)
     # When the exact date and time were first confirmed, and what they were then (for the indicators).
     first_confirmed_at: Mapped[datetime | None]
     first_confirmed_release_at: Mapped[datetime | None]
@@ -68,37 +69,61 @@ class CalendarRevision(Base):
     changed_at: Mapped[datetime]
 
 
-class ReleaseChange(Base):
-    """One event in a release's public history: announced, confirmed, rescheduled or cancelled."""
-
-    __tablename__ = "release_change"
+class OfRelease:
+    """A row that belongs to one release (its history, corrections, disclosures) and goes with it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     release_id: Mapped[int] = mapped_column(
         ForeignKey("release.id", ondelete="CASCADE"), index=True
     )
+
+
+class ReleaseChange(OfRelease, Base):
+    """One event in a release's public history: announced, confirmed, rescheduled or cancelled."""
+
+    __tablename__ = "release_change"
+
     at: Mapped[datetime] = mapped_column(index=True)
-    action: Mapped[str] = mapped_column(String(20))
+    action: Mapped[Action] = enum_column(Action, 20)
     old_release_at: Mapped[datetime | None]
     new_release_at: Mapped[datetime | None]
-    old_precision: Mapped[str | None] = mapped_column(String(10))
-    new_precision: Mapped[str | None] = mapped_column(String(10))
-    reason_code: Mapped[str | None] = mapped_column(String(40))
+    old_precision: Mapped[Precision | None] = enum_column(Precision, 10)
+    new_precision: Mapped[Precision | None] = enum_column(Precision, 10)
+    reason_code: Mapped[Reason | None] = enum_column(Reason, 40)
     reason_text: Mapped[str | None] = mapped_column(Text)
     late: Mapped[bool] = mapped_column(default=False)
 
     release: Mapped[Release] = relationship(back_populates="changes")
 
+    @classmethod
+    def date_change(
+        cls,
+        release: Release,
+        at: datetime,
+        reason: Reason,
+        text: str,
+        new: tuple[datetime, Precision] | None,
+    ) -> ReleaseChange:
+        """``release`` moved at ``at`` from the time it has to ``new`` (time and precision), or
+        cancelled when ``new`` is None, for ``reason`` in words ``text``."""
+        new_at, new_precision = new or (None, None)
+        return cls(
+            at=at,
+            action=Action.CANCELLED if new is None else Action.RESCHEDULED,
+            old_release_at=release.release_at,
+            new_release_at=new_at,
+            old_precision=release.precision,
+            new_precision=new_precision,
+            reason_code=reason,
+            reason_text=text,
+        )
 
-class Correction(Base):
+
+class Correction(OfRelease, Base):
     """A correction notice on a published release (K12): what was wrong, what changed, when."""
 
     __tablename__ = "release_correction"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    release_id: Mapped[int] = mapped_column(
-        ForeignKey("release.id", ondelete="CASCADE"), index=True
-    )
     at: Mapped[datetime] = mapped_column(index=True)
     what_was_wrong_nb: Mapped[str] = mapped_column(Text)
     what_was_wrong_en: Mapped[str] = mapped_column(Text)
@@ -106,15 +131,11 @@ class Correction(Base):
     what_changed_en: Mapped[str] = mapped_column(Text)
 
 
-class PreReleaseAccess(Base):
+class PreReleaseAccess(OfRelease, Base):
     """Who outside production saw results before release, and why (K15); disclosed with the release."""
 
     __tablename__ = "release_pre_release_access"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    release_id: Mapped[int] = mapped_column(
-        ForeignKey("release.id", ondelete="CASCADE"), index=True
-    )
     recipient: Mapped[str] = mapped_column(String(300))
     purpose: Mapped[str] = mapped_column(Text)
     hours_before: Mapped[int] = mapped_column(Integer)

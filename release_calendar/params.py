@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
-from portal.errors import BadRequest, FieldError
+from portal.kernel.errors import BadRequest, FieldError
 from release_calendar.listing import MAX_PER_PAGE, ReleaseQuery
 from release_calendar.rules import Kind, Status, oslo_instant
 

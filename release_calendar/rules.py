@@ -16,8 +16,8 @@ from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 
-from portal.access import is_released
-from portal.clock import OSLO, as_utc, in_oslo
+from portal.kernel.access import is_released
+from portal.kernel.clock import OSLO, as_utc, in_oslo
 
 NOTICE = relativedelta(months=3)
 #: Statistics Norway's release time since 2016; the default for every producer.

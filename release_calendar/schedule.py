@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor, Permission, ensure_permission
-from portal.errors import BadRequest, FieldError, PortalError
-from portal.parsing import checked_rows, parse_json
+from portal.kernel.access import Actor, Permission, ensure_permission
+from portal.kernel.errors import BadRequest, FieldError, PortalError
+from portal.kernel.parsing import checked_rows, parse_json
 from portal.programme.models import Statistic
 from release_calendar import service
 from release_calendar.models import Release
@@ -172,7 +172,7 @@ def example_csv(now: datetime) -> str:
     time) and a provisional month after it."""
     from datetime import timedelta
 
-    from portal.clock import in_oslo
+    from portal.kernel.clock import in_oslo
     from release_calendar.rules import MONTHS_EN, MONTHS_NB
 
     ahead = in_oslo(now).date() + timedelta(days=150)

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import url_for
 
-from portal.clock import in_oslo
+from portal.kernel.clock import in_oslo
 from release_calendar import schemas
 from release_calendar.listing import (
     ChangeNotice,
@@ -15,7 +15,6 @@ from release_calendar.listing import (
     ReleasePage,
     ReleaseView,
 )
-from release_calendar.rules import Kind, Precision
 
 
 def change(view: ChangeView) -> schemas.ChangeOut:
@@ -49,14 +48,14 @@ def release(view: ReleaseView) -> schemas.ReleaseOut:
         ),
         title_nb=view.title_nb,
         title_en=view.title_en,
-        kind=Kind(view.kind),
+        kind=view.kind,
         period_start=view.period_start,
         period_end=view.period_end,
         period_label_nb=view.period_label_nb,
         period_label_en=view.period_label_en,
         release_at=view.release_at,
         release_at_oslo=in_oslo(view.release_at).isoformat(),
-        precision=Precision(view.precision),
+        precision=view.precision,
         status=view.status,
         late_announcement=view.late,
         late_justification=view.late_justification,

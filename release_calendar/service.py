@@ -1,8 +1,8 @@
 """Writing the calendar: announce, confirm, reschedule, cancel, correct, disclose. Never imports Flask.
 
-Every write takes the acting :class:`~portal.access.Actor`, checks the producer-scoping rule, appends to
+Every write takes the acting :class:`~portal.kernel.access.Actor`, checks the producer-scoping rule, appends to
 the release's public history and to the audit log, and leaves committing to the caller. Nothing here can
-publish a release: it goes out by itself at its confirmed time (see :func:`portal.access.is_released`).
+publish a release: it goes out by itself at its confirmed time (see :func:`portal.kernel.access.is_released`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from portal.access import Actor, Permission, ensure_permission, is_released
-from portal.accounts.audit import record_write
-from portal.concurrency import lost_race_is_conflict
-from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.kernel.access import Actor, Permission, ensure_permission, is_released
+from portal.kernel.audit import record_write
+from portal.kernel.concurrency import lost_race_is_conflict
+from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Statistic
 from release_calendar.models import (
     CalendarRevision,
@@ -172,14 +172,14 @@ def new_release(statistic: Statistic, data: Announcement, now: datetime) -> Rele
         statistic=statistic,
         title_nb=data.title_nb,
         title_en=data.title_en,
-        kind=data.kind.value,
+        kind=data.kind,
         period_start=data.period_start,
         period_end=data.period_end,
         period_label_nb=data.period_label_nb,
         period_label_en=data.period_label_en,
         release_at=release_at,
-        precision=data.precision.value,
-        state=(State.CONFIRMED if data.confirmed else State.PROVISIONAL).value,
+        precision=data.precision,
+        state=State.CONFIRMED if data.confirmed else State.PROVISIONAL,
         first_confirmed_at=now if data.confirmed else None,
         first_confirmed_release_at=release_at if data.confirmed else None,
         late_justification=data.late_justification if late else None,
@@ -192,9 +192,9 @@ def new_release(statistic: Statistic, data: Announcement, now: datetime) -> Rele
         changes=[
             ReleaseChange(
                 at=now,
-                action=Action.ANNOUNCED.value,
+                action=Action.ANNOUNCED,
                 new_release_at=release_at,
-                new_precision=data.precision.value,
+                new_precision=data.precision,
                 late=late,
             )
         ],
@@ -284,8 +284,8 @@ def confirm(
     late = _late(release_at, now, late_justification)
     before = _snapshot(release)
     old_at, old_precision = release.release_at, release.precision
-    release.release_at, release.precision = release_at, Precision.EXACT.value
-    release.state = State.CONFIRMED.value
+    release.release_at, release.precision = release_at, Precision.EXACT
+    release.state = State.CONFIRMED
     release.first_confirmed_at = now
     release.first_confirmed_release_at = release_at
     release.late_justification = late_justification if late else None
@@ -293,11 +293,11 @@ def confirm(
     release.changes.append(
         ReleaseChange(
             at=now,
-            action=Action.CONFIRMED.value,
+            action=Action.CONFIRMED,
             old_release_at=old_at,
             new_release_at=release_at,
             old_precision=old_precision,
-            new_precision=Precision.EXACT.value,
+            new_precision=Precision.EXACT,
             late=late,
         )
     )
@@ -339,24 +339,15 @@ def reschedule(
         _future(new_at, now)
     else:
         new_at = normalise_provisional(change.precision, new_at)
-    if new_at == release.release_at and change.precision.value == release.precision:
+    if new_at == release.release_at and change.precision is release.precision:
         raise BadRequest(
             "That is the date the release already has.", (FieldError("/release_at", "unchanged"),)
         )
     before = _snapshot(release)
     release.changes.append(
-        ReleaseChange(
-            at=now,
-            action=Action.RESCHEDULED.value,
-            old_release_at=release.release_at,
-            new_release_at=new_at,
-            old_precision=release.precision,
-            new_precision=change.precision.value,
-            reason_code=change.reason.value,
-            reason_text=text,
-        )
+        ReleaseChange.date_change(release, now, change.reason, text, (new_at, change.precision))
     )
-    release.release_at, release.precision = new_at, change.precision.value
+    release.release_at, release.precision = new_at, change.precision
     release.updated_at = now
     _record(
         session,
@@ -365,7 +356,7 @@ def reschedule(
         "reschedule",
         now,
         before=before,
-        after={**_snapshot(release), "reason": change.reason.value},
+        after={**_snapshot(release), "reason": change.reason},
     )
     return release
 
@@ -385,17 +376,8 @@ def cancel(
     _not_out(release, now)
     text = _reason(reason_text)
     before = _snapshot(release)
-    release.changes.append(
-        ReleaseChange(
-            at=now,
-            action=Action.CANCELLED.value,
-            old_release_at=release.release_at,
-            old_precision=release.precision,
-            reason_code=reason.value,
-            reason_text=text,
-        )
-    )
-    release.state = State.CANCELLED.value
+    release.changes.append(ReleaseChange.date_change(release, now, reason, text, None))
+    release.state = State.CANCELLED
     release.cancelled_at = now
     release.updated_at = now
     _record(session, actor, release, "cancel", now, before=before, after=_snapshot(release))

@@ -5,26 +5,34 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask, Response, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from portal.cache import get_cache
-from portal.clock import in_oslo
-from portal.db import get_session
-from portal.errors import BadRequest, FieldError
-from portal.i18n import current_language
-from portal.instant import now
+from portal.http.cache import get_cache
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.http.routing import bilingual, page_blueprint, render_page
+from portal.kernel.clock import in_oslo
+from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.i18n import current_language
 from portal.programme import service as programme
-from portal.web.routing import bilingual, page_blueprint, render_page
 from release_calendar import api, feeds, indicators, listing
 from release_calendar.models import Release
 from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status, when_label
 
 bp = page_blueprint("release_calendar", __name__)
+
+#: The calendar's extension point for the release page: each part gives template values for
+#: (session, statistic id, instant). The domains above the calendar register theirs (documentation
+#: adds the version in force), so the calendar imports none of them.
+ReleasePagePart = Callable[[Session, int, datetime], dict[str, Any]]
+RELEASE_PAGE_PARTS: list[ReleasePagePart] = []
 feeds_bp = page_blueprint("calendar_feeds", __name__)
 
 VIEWS = ("list", "day", "week", "month")
@@ -99,20 +107,22 @@ def calendar() -> Response:
     blueprint=bp,
 )
 def release(release_id: int) -> Response:
-    from metadata.sims.service import version_in_force
-
     db = get_session()
     view = listing.get_release(db, release_id, now())
     statistic_id = db.scalar(select(Release.statistic_id).where(Release.id == release_id))
     assert statistic_id is not None
-    # The documentation in force when it went out (or now, for a coming release).
-    in_force = version_in_force(db, statistic_id, min(now(), view.release_at))
+    # What the domains above the calendar add (the documentation in force when it went out, or now
+    # for a coming release), asked at one instant.
+    at = min(now(), view.release_at)
+    parts: dict[str, Any] = {}
+    for part in RELEASE_PAGE_PARTS:
+        parts.update(part(db, statistic_id, at))
     return render_page(
         "release_calendar/release.html",
         twin_url=url_for("calendar_api.get_release", release_id=release_id),
         release=view,
         reasons=[r.value for r in Reason],
-        documentation_version=in_force,
+        **parts,
     )
 
 

@@ -13,12 +13,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal import migrate
 from portal.accounts.service import NewToken, create_token
 from portal.app import create_app
-from portal.clock import FixedClock
-from portal.db import Database, get_database, make_engine
 from portal.demo import seed
+from portal.http.db import get_database
+from portal.kernel import migrate
+from portal.kernel.clock import FixedClock
+from portal.kernel.db import Database, make_engine
 from portal.programme.service import find_producer
 
 # An ordinary Monday morning in Oslo; tests move the clock from here.
@@ -113,7 +114,7 @@ def login(client: FlaskClient, credentials: tuple[str, str]) -> None:
 
 
 def make_token(app: Flask, producer: str, name: str = "test system") -> NewToken:
-    from portal.access import CLI_ACTOR
+    from portal.kernel.access import CLI_ACTOR
 
     with get_database(app).sessions() as s:
         token = create_token(

@@ -1,5 +1,5 @@
 """The Klass codes pipeline as plain functions: ranges, merging across versions, level and code
-selection, presentation names, CSV. See shared/reference/klass-api.md § 3.4–3.5 and § 4."""
+selection, presentation names, CSV. See Klass's API guide, data.ssb.no/api/klass/v1/api-guide.html"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from portal.errors import BadRequest, FieldError
+from portal.kernel.errors import BadRequest, FieldError
 
 
 @dataclass(frozen=True)

@@ -4,20 +4,21 @@ Flask."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from metadata.codelists.editing import authorize, flush_write, version_of
+from metadata.codelists.editing import (
+    authorize,
+    finish_write,
+    publish_draft,
+    read_rows,
+    version_of,
+)
 from metadata.codelists.models import ClassificationVersion, CorrespondenceMap, CorrespondenceTable
-from portal.access import Actor
-from portal.accounts.audit import record_write
-from portal.errors import BadRequest, Conflict, FieldError, NotFound
-from portal.parsing import checked_rows, parse_json
+from portal.kernel.access import Actor
+from portal.kernel.errors import BadRequest, FieldError, NotFound
 
 Pair = tuple[str | None, str | None]
 
@@ -26,36 +27,13 @@ def parse_maps(body: bytes, content_type: str) -> list[Pair]:
     """(source code, target code) pairs from CSV (``sourceCode,targetCode``) or a Klass JSON answer
     (``correspondenceMaps`` or ``correspondenceItems``); an empty side is a code that came into being or
     ceased. Raises BadRequest naming the line."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadRequest("The file is not UTF-8 text.") from None
-    rows: list[Any]
-    if content_type == "text/csv":
-        reader = csv.DictReader(
-            io.StringIO(text), delimiter=";" if ";" in text.split("\n", 1)[0] else ","
-        )
-        missing = {"sourceCode", "targetCode"} - set(reader.fieldnames or [])
-        if missing:
-            raise BadRequest(
-                "The CSV header lacks: " + ", ".join(sorted(missing)),
-                (FieldError("line 1", "missing columns"),),
-            )
-        rows = list(checked_rows(reader))
-    elif content_type == "application/json":
-        data = parse_json(text, "The file")
-        found = (
-            data.get("correspondenceMaps", data.get("correspondenceItems"))
-            if isinstance(data, dict)
-            else None
-        )
-        if not isinstance(found, list):
-            raise BadRequest(
-                "Send a Klass answer with 'correspondenceMaps' or 'correspondenceItems'."
-            )
-        rows = found
-    else:
-        raise BadRequest("Send the rows as text/csv or application/json.")
+    rows = read_rows(
+        body,
+        content_type,
+        columns={"sourceCode", "targetCode"},
+        lists=("correspondenceMaps", "correspondenceItems"),
+        noun="rows",
+    )
     pairs: list[Pair] = []
     errors = []
     for number, row in enumerate(rows, start=2):
@@ -128,17 +106,13 @@ def define(
     )
     table.maps = [CorrespondenceMap(source_code=s, target_code=t) for s, t in pairs]
     session.add(table)
-    found.last_modified = now
-    flush_write(session, f"Code list {found.id}", found)
-    record_write(
+    finish_write(
         session,
-        actor=actor,
-        at=now,
-        action="define-correspondence",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
-        before=None,
+        actor,
+        found,
+        "define-correspondence",
+        now,
+        what=f"Code list {found.id}",
         after={"table": table.id, "source": source.id, "target": target.id, "rows": len(pairs)},
     )
     return table
@@ -154,19 +128,14 @@ def publish(
     table = session.get(CorrespondenceTable, table_id)
     if table is None or table.source.classification_id != found.id:
         raise NotFound(f"Code list {found.id} has no correspondence table {table_id}.")
-    if table.published:
-        raise Conflict(f"Correspondence table {table_id} is already published.")
-    table.published, table.last_modified, found.last_modified = True, now, now
-    flush_write(session, f"Correspondence table {table_id}", found, table)
-    record_write(
+    publish_draft(
         session,
-        actor=actor,
-        at=now,
-        action="publish-correspondence",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
-        before=None,
-        after={"table": table_id},
+        actor,
+        found,
+        table,
+        f"Correspondence table {table_id}",
+        "publish-correspondence",
+        now,
+        {"table": table_id},
     )
     return table

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,18 +25,19 @@ from metadata.codelists.models import (
     Classification,
     ClassificationFamily,
     ClassificationItem,
+    ClassificationKind,
     ClassificationLevel,
+    ClassificationVariant,
     ClassificationVersion,
     CorrespondenceTable,
 )
-from portal.access import Actor, Permission, ensure_permission, writable_producer_ids
-from portal.accounts.audit import record_write
-from portal.concurrency import force_update, is_duplicate, lost_race_is_conflict
-from portal.errors import BadRequest, Conflict, FieldError, NotFound
-from portal.parsing import checked_rows, parse_json
+from portal.kernel.access import Actor, Permission, ensure_permission, writable_producer_ids
+from portal.kernel.audit import record_write
+from portal.kernel.concurrency import force_update, is_duplicate, lost_race_is_conflict
+from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.kernel.parsing import checked_rows, parse_json
 from portal.programme.models import Producer
 
-KINDS = ("CLASSIFICATION", "CODELIST")
 #: Where new lists go unless a family is named.
 DEFAULT_FAMILY = (100_000, "Produsentenes kodelister", "Producers' code lists")
 
@@ -70,6 +72,55 @@ def flush_write(session: Session, what: str, *rows: object) -> None:
         session.flush()
 
 
+def finish_write(
+    session: Session,
+    actor: Actor,
+    found: Classification,
+    action: str,
+    now: datetime,
+    *,
+    what: str,
+    checked: Sequence[object] = (),
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Finish a write to code list ``found`` in the caller's transaction: mark the list modified at
+    ``now``, flush it checking the revisions of the list and of ``checked`` (:func:`flush_write`, a
+    lost race is a Conflict naming ``what``), and append ``action`` to the audit log."""
+    found.last_modified = now
+    flush_write(session, what, found, *checked)
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action=action,
+        entity="code_list",
+        entity_id=str(found.id),
+        producer_id=found.producer_id,
+        before=before,
+        after=after,
+    )
+
+
+def publish_draft(
+    session: Session,
+    actor: Actor,
+    found: Classification,
+    draft: ClassificationVersion | ClassificationVariant | CorrespondenceTable,
+    what: str,
+    action: str,
+    now: datetime,
+    after: dict[str, Any],
+) -> None:
+    """Publish ``draft`` of code list ``found``, conditional on it as read: of two publications at
+    once, one succeeds and is audited, the other is a Conflict. Raises Conflict if it is public
+    already; ``what`` names it in messages."""
+    if draft.published:
+        raise Conflict(f"{what} is already published.")
+    draft.published, draft.last_modified = True, now
+    finish_write(session, actor, found, action, now, what=what, checked=(draft,), after=after)
+
+
 @dataclass(frozen=True)
 class Change:
     code: str
@@ -97,7 +148,7 @@ def create(
             f"There is no producer '{producer_slug}'.", (FieldError("/producer", "unknown"),)
         )
     actor = ensure_permission(actor, Permission.CODELIST_WRITE, producer.id)
-    if kind not in KINDS:
+    if kind not in set(ClassificationKind):
         raise BadRequest(
             "kind must be CLASSIFICATION or CODELIST.", (FieldError("/kind", "unknown"),)
         )
@@ -105,7 +156,7 @@ def create(
     found = Classification(
         family_id=DEFAULT_FAMILY[0],
         producer_id=producer.id,
-        kind=kind,
+        kind=ClassificationKind(kind),
         name_nb=name_nb,
         name_en=name_en,
         description_nb=description_nb,
@@ -138,36 +189,47 @@ def authorize(
     return found, ensure_permission(actor, Permission.CODELIST_WRITE, found.producer_id)
 
 
-def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[ItemIn]:
-    """Items from CSV (``code,parentCode,level,name[,shortName,name_nn,name_en]``) or a Klass JSON answer
-    (``codes`` or ``classificationItems``). Raises BadRequest naming the line; ``check=False`` leaves the
-    item checks to a caller that lists them with its own."""
+def read_rows(
+    body: bytes,
+    content_type: str,
+    *,
+    columns: set[str],
+    lists: tuple[str, str],
+    noun: str = "items",
+) -> list[Any]:
+    """The rows of an uploaded file: CSV (comma or semicolon) whose header names ``columns``, or a Klass
+    JSON answer holding the first of ``lists`` it has. Raises BadRequest; the rows are not checked."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadRequest("The file is not UTF-8 text.") from None
-    rows: list[dict[str, Any]]
     if content_type == "text/csv":
         reader = csv.DictReader(
             io.StringIO(text), delimiter=";" if ";" in text.split("\n", 1)[0] else ","
         )
-        missing = {"code", "name"} - set(reader.fieldnames or [])
+        missing = columns - set(reader.fieldnames or [])
         if missing:
             raise BadRequest(
                 "The CSV header lacks: " + ", ".join(sorted(missing)),
                 (FieldError("line 1", "missing columns"),),
             )
-        rows = list(checked_rows(reader))
-    elif content_type == "application/json":
+        return list(checked_rows(reader))
+    if content_type == "application/json":
         data = parse_json(text, "The file")
-        found = (
-            data.get("codes", data.get("classificationItems")) if isinstance(data, dict) else None
-        )
+        found = data.get(lists[0], data.get(lists[1])) if isinstance(data, dict) else None
         if not isinstance(found, list):
-            raise BadRequest("Send a Klass answer with 'codes' or 'classificationItems'.")
-        rows = found
-    else:
-        raise BadRequest("Send the items as text/csv or application/json.")
+            raise BadRequest(f"Send a Klass answer with '{lists[0]}' or '{lists[1]}'.")
+        return found
+    raise BadRequest(f"Send the {noun} as text/csv or application/json.")
+
+
+def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[ItemIn]:
+    """Items from CSV (``code,parentCode,level,name[,shortName,name_nn,name_en]``) or a Klass JSON answer
+    (``codes`` or ``classificationItems``). Raises BadRequest naming the line; ``check=False`` leaves the
+    item checks to a caller that lists them with its own."""
+    rows = read_rows(
+        body, content_type, columns={"code", "name"}, lists=("codes", "classificationItems")
+    )
     items, errors = [], []
     for number, row in enumerate(rows, start=2):
         if not isinstance(row, dict):
@@ -228,34 +290,16 @@ def add_version(
         published=False,
         last_modified=now,
     )
-    version.levels = [
-        ClassificationLevel(number=n, name_nb=f"Nivå {n}", name_en=f"Level {n}")
-        for n in sorted({i.level for i in items})
-    ]
-    version.items = [
-        ClassificationItem(
-            code=i.code,
-            parent_code=i.parent_code,
-            level=i.level,
-            name_nb=i.name_nb,
-            name_nn=i.name_nn,
-            name_en=i.name_en,
-            short_name_nb=i.short_name_nb,
-        )
-        for i in items
-    ]
+    version.levels = ClassificationLevel.used_by(items)
+    version.items = [ClassificationItem.of(i) for i in items]
     session.add(version)
-    found.last_modified = now
-    flush_write(session, f"Code list {found.id}", found)
-    record_write(
+    finish_write(
         session,
-        actor=actor,
-        at=now,
-        action="add-version",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
-        before=None,
+        actor,
+        found,
+        "add-version",
+        now,
+        what=f"Code list {found.id}",
         after={"version": version.id, "items": len(items)},
     )
     return version
@@ -290,20 +334,15 @@ def publish(
     Raises 401/403/404, Conflict."""
     found, actor = authorize(session, actor, classification_id)
     version = version_of(found, version_id)
-    if version.published:
-        raise Conflict(f"Version {version_id} is already published.")
-    version.published, version.last_modified, found.last_modified = True, now, now
-    flush_write(session, f"Version {version_id}", found, version)
-    record_write(
+    publish_draft(
         session,
-        actor=actor,
-        at=now,
-        action="publish-version",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
-        before=None,
-        after={"version": version_id},
+        actor,
+        found,
+        version,
+        f"Version {version_id}",
+        "publish-version",
+        now,
+        {"version": version_id},
     )
     return version
 
@@ -342,28 +381,22 @@ def put_item(
             "The item does not fit the version: " + errors[0].detail,
             tuple(FieldError("/" + e.pointer.replace(" ", "/"), e.detail) for e in errors),
         )
-    row = before or ClassificationItem(version_id=version.id, code=item.code)
-    row.parent_code, row.level = item.parent_code, item.level
-    row.name_nb, row.name_nn, row.name_en = item.name_nb, item.name_nn, item.name_en
-    row.short_name_nb = item.short_name_nb
+    row = before or ClassificationItem(version_id=version.id)
+    row.take(item)
     if before is None:
         version.items.append(row)
     if item.level not in {level.number for level in version.levels}:
-        version.levels.append(
-            ClassificationLevel(
-                number=item.level, name_nb=f"Nivå {item.level}", name_en=f"Level {item.level}"
-            )
-        )
-    version.last_modified = found.last_modified = now
-    flush_write(session, f"Version {version_id}", found, version)
-    record_write(
+        version.levels.append(ClassificationLevel.numbered(item.level))
+    version.last_modified = now
+    finish_write(
         session,
-        actor=actor,
-        at=now,
-        action="put-item",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
+        actor,
+        found,
+        "put-item",
+        now,
+        what=f"Version {version_id}",
+        checked=(version,),
+        # Read after the change, so it holds the new name, as in the rows the audit log already has.
         before={"code": before.code, "name_nb": before.name_nb} if before else None,
         after={"version": version.id, "code": item.code, "name_nb": item.name_nb},
     )
@@ -388,18 +421,16 @@ def delete_item(
         raise Conflict(f"Code {code} has codes under it; remove or move them first.")
     version.items.remove(row)
     session.delete(row)
-    version.last_modified = found.last_modified = now
-    flush_write(session, f"Version {version_id}", found, version)
-    record_write(
+    version.last_modified = now
+    finish_write(
         session,
-        actor=actor,
-        at=now,
-        action="delete-item",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
+        actor,
+        found,
+        "delete-item",
+        now,
+        what=f"Version {version_id}",
+        checked=(version,),
         before={"version": version.id, "code": code, "name_nb": row.name_nb},
-        after=None,
     )
 
 

@@ -8,7 +8,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.web.forms import PortalForm
+from portal.http.forms import PortalForm
 
 
 class CodeListForm(PortalForm):

@@ -14,12 +14,13 @@ from metadata.codelists.models import (
     Classification,
     ClassificationFamily,
     ClassificationItem,
+    ClassificationKind,
     ClassificationLevel,
     ClassificationVersion,
     CorrespondenceMap,
     CorrespondenceTable,
 )
-from portal.errors import BadRequest, FieldError
+from portal.kernel.errors import BadRequest, FieldError
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class ClassificationIn:
     id: int
     family: tuple[int, str, str]
     producer_id: int
-    kind: str
+    kind: ClassificationKind
     name_nb: str
     name_en: str
     description_nb: str
@@ -139,21 +140,10 @@ def load(session: Session, data: ClassificationIn, now: datetime) -> Classificat
             last_modified=now,
         )
         row.levels = [
-            ClassificationLevel(number=n, name_nb=nb, name_en=en)
+            ClassificationLevel.numbered(n, nb, en)
             for n, (nb, en) in enumerate(version.level_names, start=1)
         ]
-        row.items = [
-            ClassificationItem(
-                code=i.code,
-                parent_code=i.parent_code,
-                level=i.level,
-                name_nb=i.name_nb,
-                name_nn=i.name_nn,
-                name_en=i.name_en,
-                short_name_nb=i.short_name_nb,
-            )
-            for i in version.items
-        ]
+        row.items = [ClassificationItem.of(i) for i in version.items]
         session.add(row)
     session.flush()
     for table_id, source_id, target_id, pairs in data.tables:

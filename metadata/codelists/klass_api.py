@@ -1,11 +1,12 @@
 """/api/klass/v1/: the registry in the shape of Statistics Norway's Klass API, so existing Klass clients
-work unchanged (shared/reference/klass-api.md). Upstream field names, URL shapes, string levels, both
+work unchanged (Klass's API guide, data.ssb.no/api/klass/v1/api-guide.html). Upstream field names, URL shapes, string levels, both
 level parameter names, the `.json`/`.csv` suffixes and the double-slash `//ssbsections` are kept on
 purpose; our internal names never appear here. This module holds the classification and code endpoints;
 klass_resources.py the resources by id (versions, variants, tables, families, sections)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ from metadata.codelists.klass_edge import (
     hal_json,
     href,
     item_names,
+    language_and_future,
     page_info,
     paging,
     parse_id,
@@ -37,9 +39,10 @@ from metadata.codelists.klass_edge import (
     version_summary,
     wants_csv,
 )
-from portal.db import get_session
-from portal.errors import BadRequest, FieldError, NotFound
-from portal.security import csrf, limit_blueprint
+from metadata.codelists.models import ClassificationKind
+from portal.http.db import get_session
+from portal.http.security import csrf, limit_blueprint
+from portal.kernel.errors import BadRequest, FieldError, NotFound
 
 
 @route("/classifications", csv=False)
@@ -62,7 +65,7 @@ def list_classifications(suffix: str | None = None) -> Response:
     found = [
         c
         for c in service.all_public(get_session())
-        if (include_codelists or c.kind == "CLASSIFICATION")
+        if (include_codelists or c.kind is ClassificationKind.CLASSIFICATION)
         and (since is None or c.last_modified > since)
     ]
     page, size = paging()
@@ -95,7 +98,7 @@ def search(suffix: str | None = None) -> Response:
     words = [w.lower() for w in query.split() if w.strip()]
     hits = []
     for found in service.all_public(get_session()):
-        if not include_codelists and found.kind != "CLASSIFICATION":
+        if not include_codelists and found.kind is not ClassificationKind.CLASSIFICATION:
             continue
         if section and found.producer.short_name.lower() != section.lower():
             continue
@@ -135,10 +138,7 @@ def search(suffix: str | None = None) -> Response:
 
 @route("/classifications/<classification_id>", csv=False)
 def get_classification(classification_id: str, suffix: str | None = None) -> Response:
-    lang, include_future = (
-        service.language(request.args.get("language")),
-        bool_param("includeFuture"),
-    )
+    lang, include_future = language_and_future()
     found = service.classification(get_session(), parse_id(classification_id))
     today = today_utc()
     base = url_for("klass.get_classification", classification_id=found.id, _external=True)
@@ -196,24 +196,25 @@ def get_classification(classification_id: str, suffix: str | None = None) -> Res
     return hal_json(payload)
 
 
-def _code_rows(classification_id: str, start: date, end: date | None) -> list[pipeline.CodeRow]:
-    lang, include_future = (
-        service.language(request.args.get("language")),
-        bool_param("includeFuture"),
-    )
-    db, today = get_session(), today_utc()
-    found = service.classification(db, parse_id(classification_id))
-    versions = service.public_versions(found, today, include_future)
-    rows = pipeline.codes_in_range(
-        service.version_rows(db, versions, lang, today, include_future, start, end), start, end
-    )
-    level = request.args.get("selectLevel") or request.args.get("level")
+def _selected(rows: list[pipeline.CodeRow], level: str | None) -> list[pipeline.CodeRow]:
+    """``rows`` at ``level``, narrowed by ``selectCodes`` and named by ``presentationNamePattern``."""
     return pipeline.select(
         rows,
         level=level,
         select_codes=request.args.get("selectCodes"),
         pattern=request.args.get("presentationNamePattern"),
     )
+
+
+def _code_rows(classification_id: str, start: date, end: date | None) -> list[pipeline.CodeRow]:
+    lang, include_future = language_and_future()
+    db, today = get_session(), today_utc()
+    found = service.classification(db, parse_id(classification_id))
+    versions = service.public_versions(found, today, include_future)
+    rows = pipeline.codes_in_range(
+        service.version_rows(db, versions, lang, today, include_future, start, end), start, end
+    )
+    return _selected(rows, request.args.get("selectLevel") or request.args.get("level"))
 
 
 def _variant_rows(classification_id: str, start: date, end: date | None) -> list[pipeline.CodeRow]:
@@ -225,10 +226,7 @@ def _variant_rows(classification_id: str, start: date, end: date | None) -> list
             "Required request parameter 'variantName' is not present",
             (FieldError("variantName", "required"),),
         )
-    lang, include_future = (
-        service.language(request.args.get("language")),
-        bool_param("includeFuture"),
-    )
+    lang, include_future = language_and_future()
     db, today = get_session(), today_utc()
     found = service.classification(db, parse_id(classification_id))
     versions = service.public_versions(found, today, include_future)
@@ -240,62 +238,50 @@ def _variant_rows(classification_id: str, start: date, end: date | None) -> list
             f"'{name}' in requested date range"
         )
     rows = pipeline.codes_in_range([variants.variant_rows(v, lang) for v in chosen], start, end)
-    return pipeline.select(
-        rows,
-        level=request.args.get("level") or request.args.get("selectLevel"),
-        select_codes=request.args.get("selectCodes"),
-        pattern=request.args.get("presentationNamePattern"),
-    )
+    return _selected(rows, request.args.get("level") or request.args.get("selectLevel"))
+
+
+#: The rows of a code answer: (classification id, first day, day after the last or None).
+Rows = Callable[[str, date, date | None], list[pipeline.CodeRow]]
+
+
+def _codes_answer(
+    rows_of: Rows, classification_id: str, suffix: str | None, *, ranged: bool
+) -> Response:
+    """A ``codes`` answer: over ``from``–``to`` with each code's validity when ``ranged``, else on
+    ``date`` (Klass's /codes and /codesAt, /variant and /variantAt)."""
+    if ranged:
+        start = date_param("from")
+        assert start is not None
+        end = date_param("to", False)
+    else:
+        start = date_param("date")
+        assert start is not None
+        end = start + timedelta(days=1)
+    records = [code_record(r, ranged) for r in rows_of(classification_id, start, end)]
+    if wants_csv(suffix):
+        return csv_response(CODE_COLUMNS if ranged else CODE_CSV_FIELDS, records)
+    return hal_json({"codes": records})
 
 
 @route("/classifications/<classification_id>/variant")
 def variant(classification_id: str, suffix: str | None = None) -> Response:
-    start = date_param("from")
-    assert start is not None
-    records = [
-        code_record(r, True)
-        for r in _variant_rows(classification_id, start, date_param("to", False))
-    ]
-    if wants_csv(suffix):
-        return csv_response(CODE_COLUMNS, records)
-    return hal_json({"codes": records})
+    return _codes_answer(_variant_rows, classification_id, suffix, ranged=True)
 
 
 @route("/classifications/<classification_id>/variantAt")
 def variant_at(classification_id: str, suffix: str | None = None) -> Response:
-    day = date_param("date")
-    assert day is not None
-    records = [
-        code_record(r, False)
-        for r in _variant_rows(classification_id, day, day + timedelta(days=1))
-    ]
-    if wants_csv(suffix):
-        return csv_response(CODE_CSV_FIELDS, records)
-    return hal_json({"codes": records})
+    return _codes_answer(_variant_rows, classification_id, suffix, ranged=False)
 
 
 @route("/classifications/<classification_id>/codes")
 def codes(classification_id: str, suffix: str | None = None) -> Response:
-    start = date_param("from")
-    assert start is not None
-    records = [
-        code_record(r, True) for r in _code_rows(classification_id, start, date_param("to", False))
-    ]
-    if wants_csv(suffix):
-        return csv_response(CODE_COLUMNS, records)
-    return hal_json({"codes": records})
+    return _codes_answer(_code_rows, classification_id, suffix, ranged=True)
 
 
 @route("/classifications/<classification_id>/codesAt")
 def codes_at(classification_id: str, suffix: str | None = None) -> Response:
-    day = date_param("date")
-    assert day is not None
-    records = [
-        code_record(r, False) for r in _code_rows(classification_id, day, day + timedelta(days=1))
-    ]
-    if wants_csv(suffix):
-        return csv_response(CODE_CSV_FIELDS, records)
-    return hal_json({"codes": records})
+    return _codes_answer(_code_rows, classification_id, suffix, ranged=False)
 
 
 def _correspondence_rows(
@@ -395,10 +381,7 @@ def changes(classification_id: str, suffix: str | None = None) -> Response:
     assert start is not None
     if end is not None and start >= end:
         raise BadRequest(f"From is equal or after to. From: {start} To: {end}")
-    lang, include_future = (
-        service.language(request.args.get("language")),
-        bool_param("includeFuture"),
-    )
+    lang, include_future = language_and_future()
     db = get_session()
     found = service.classification(db, parse_id(classification_id))
     versions = sorted(
@@ -440,7 +423,7 @@ def changes(classification_id: str, suffix: str | None = None) -> Response:
 
 def init_app(app: Flask) -> None:
     from metadata.codelists.klass_edge import klass_error
-    from portal.errors import register_error_shape
+    from portal.http.errors import register_error_shape
 
     register_error_shape("/api/klass/", klass_error)
     from metadata.codelists import klass_resources  # noqa: F401  (registers routes on bp)

@@ -1,6 +1,6 @@
 """What every Klass-compatible endpoint does at its edge: the blueprint, the cached GET route with its
 `.json`/`.csv` suffixes, parameter parsing with Klass's error texts, CSV and HAL JSON answers, and the
-summaries several resources share. See shared/reference/klass-api.md."""
+summaries several resources share. See Klass's API guide, data.ssb.no/api/klass/v1/api-guide.html."""
 
 from __future__ import annotations
 
@@ -14,15 +14,20 @@ from flask import Blueprint, Response, json, request, url_for
 
 from metadata.codelists import codes as pipeline
 from metadata.codelists import service
-from metadata.codelists.models import Classification, ClassificationVersion, CorrespondenceTable
-from portal.cache import get_cache
-from portal.db import get_session
-from portal.errors import BadRequest, FieldError, PortalError
-from portal.instant import now
+from metadata.codelists.models import (
+    Classification,
+    ClassificationKind,
+    ClassificationVersion,
+    CorrespondenceTable,
+)
+from portal.http.cache import get_cache
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.kernel.errors import BadRequest, FieldError, PortalError
 
 bp = Blueprint("klass", __name__, url_prefix="/api/klass/v1")
 
-CODE_COLUMNS = (
+_CODE_FIELDS = (
     "code",
     "parentCode",
     "level",
@@ -31,21 +36,11 @@ CODE_COLUMNS = (
     "presentationName",
     "validFrom",
     "validTo",
-    "validFromInRequestedRange",
-    "validToInRequestedRange",
-    "notes",
 )
-CODE_CSV_FIELDS = (
-    "code",
-    "parentCode",
-    "level",
-    "name",
-    "shortName",
-    "presentationName",
-    "validFrom",
-    "validTo",
-    "notes",
-)
+#: A code over a range (/codes, /variant), in Klass's order.
+CODE_COLUMNS = (*_CODE_FIELDS, "validFromInRequestedRange", "validToInRequestedRange", "notes")
+#: A code on a day (/codesAt, /variantAt) as CSV.
+CODE_CSV_FIELDS = (*_CODE_FIELDS, "notes")
 CORRESPONDENCE_COLUMNS = (
     "sourceCode",
     "sourceName",
@@ -66,8 +61,12 @@ CHANGE_COLUMNS = (
     "changeOccurred",
 )
 TYPE_NAMES = {
-    "CLASSIFICATION": {"nb": "Klassifikasjon", "nn": "Klassifikasjon", "en": "Classification"},
-    "CODELIST": {"nb": "Kodeliste", "nn": "Kodeliste", "en": "Codelist"},
+    ClassificationKind.CLASSIFICATION: {
+        "nb": "Klassifikasjon",
+        "nn": "Klassifikasjon",
+        "en": "Classification",
+    },
+    ClassificationKind.CODELIST: {"nb": "Kodeliste", "nn": "Kodeliste", "en": "Codelist"},
 }
 NAME_PREFIXES = ("Standard for ", "Classification of ", "Kodeliste for ", "Codelist for ")
 
@@ -202,6 +201,11 @@ def bool_param(name: str) -> bool:
             f"Invalid boolean value for {name}: {raw}", (FieldError(name, "true or false"),)
         )
     return raw == "true"
+
+
+def language_and_future() -> tuple[str, bool]:
+    """The ``language`` and ``includeFuture`` parameters, checked in that order. Raises BadRequest."""
+    return service.language(request.args.get("language")), bool_param("includeFuture")
 
 
 def today_utc() -> date:

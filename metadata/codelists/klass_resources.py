@@ -3,6 +3,7 @@ sections listing (here: the producers), in Klass's shapes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Response, request
@@ -16,6 +17,7 @@ from metadata.codelists.klass_edge import (
     hal_json,
     href,
     item_names,
+    language_and_future,
     parse_id,
     route,
     section_label,
@@ -26,17 +28,20 @@ from metadata.codelists.klass_edge import (
     version_summary,
     wants_csv,
 )
-from metadata.codelists.models import Classification, ClassificationVariant, CorrespondenceTable
-from portal.db import get_session
-from portal.errors import NotFound
+from metadata.codelists.models import (
+    Classification,
+    ClassificationKind,
+    ClassificationVariant,
+    CorrespondenceTable,
+    LevelColumns,
+)
+from portal.http.db import get_session
+from portal.kernel.errors import NotFound
 
 
 @route("/versions/<version_id>")
 def get_version(version_id: str, suffix: str | None = None) -> Response:
-    lang, include_future = (
-        service.language(request.args.get("language")),
-        bool_param("includeFuture"),
-    )
+    lang, include_future = language_and_future()
     db, today = get_session(), today_utc()
     version = service.version(db, parse_id(version_id))
     found = version.classification
@@ -94,17 +99,21 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
             _variant_summary(v, lang) for v in version.variants if v.published
         ],
         "changelogs": [],
-        "levels": [
-            {
-                "levelNumber": level.number,
-                "levelName": service.text(level, "name", lang) or level.name_nb,
-            }
-            for level in version.levels
-        ],
+        "levels": _levels(version.levels, lang),
         "classificationItems": items,
         "_links": summary["_links"],
     }
     return hal_json(payload)
+
+
+def _levels(levels: Sequence[LevelColumns], lang: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "levelNumber": level.number,
+            "levelName": service.text(level, "name", lang) or level.name_nb,
+        }
+        for level in levels
+    ]
 
 
 def _variant_summary(variant: ClassificationVariant, lang: str) -> dict[str, Any]:
@@ -155,13 +164,7 @@ def get_variant(variant_id: str, suffix: str | None = None) -> Response:
             "introduction": found.introduction_en if lang == "en" else found.introduction_nb,
             "correspondenceTables": [],
             "changelogs": [],
-            "levels": [
-                {
-                    "levelNumber": level.number,
-                    "levelName": service.text(level, "name", lang) or level.name_nb,
-                }
-                for level in found.levels
-            ],
+            "levels": _levels(found.levels, lang),
             "classificationItems": items,
             "_links": summary["_links"],
         }
@@ -209,7 +212,7 @@ def _family_members(family_id: int, include_codelists: bool, section: str) -> li
         c
         for c in service.all_public(get_session())
         if c.family_id == family_id
-        and (include_codelists or c.kind == "CLASSIFICATION")
+        and (include_codelists or c.kind is ClassificationKind.CLASSIFICATION)
         and (not section or c.producer.short_name.lower() == section.lower())
     ]
 

@@ -5,6 +5,7 @@ the same services as the token API, so the same rules and scoping apply."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Response, redirect, request, url_for
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
+from metadata.blueprint import bp
 from metadata.codelists import correspondence, editing, variants
 from metadata.codelists.forms import (
     CodeListForm,
@@ -22,24 +24,17 @@ from metadata.codelists.forms import (
 )
 from metadata.codelists.importing import ItemIn
 from metadata.codelists.models import ClassificationVersion
-from metadata.views import bp
-from portal.access import Actor, writable_producer_ids
-from portal.auth import current_actor, login_required
-from portal.db import get_session
-from portal.errors import BadRequest, Conflict, PortalError
-from portal.i18n import pick
-from portal.instant import now
+from portal.http.auth import login_required, signed_in_actor
+from portal.http.db import get_session
+from portal.http.forms import ButtonForm
+from portal.http.instant import now
+from portal.http.routing import View, bilingual, render_page
+from portal.kernel.access import Actor, writable_producer_ids
+from portal.kernel.errors import BadRequest, Conflict, PortalError
+from portal.kernel.i18n import pick
 from portal.programme.models import Producer
-from portal.web.forms import ButtonForm
-from portal.web.routing import View, bilingual, render_page
 
 PRIVATE = "private; producers' systems use /api/v1/code-lists"
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    assert actor is not None, "login_required guarantees an actor"
-    return actor
 
 
 def _kind(filename: str) -> str:
@@ -63,7 +58,7 @@ def _producer_choices(db: Session, actor: Actor) -> list[SelectChoice]:
 )
 @login_required
 def my_code_lists() -> Response:
-    actor, db = _actor(), get_session()
+    actor, db = signed_in_actor(), get_session()
     form = CodeListForm()
     form.producer.choices = _producer_choices(db, actor)
     status, problem = 200, None
@@ -105,14 +100,14 @@ def _render_manage(
     classification_id: int, status: int = 200, problem: PortalError | None = None, **forms: Any
 ) -> Response:
     db = get_session()
-    found, _ = editing.authorize(db, _actor(), classification_id)
+    found, _ = editing.authorize(db, signed_in_actor(), classification_id)
     ordered = sorted(found.versions, key=lambda v: v.valid_from)
     previews = {}
     for older, newer in zip(ordered, ordered[1:], strict=False):
         if not newer.published:
             previews[newer.id] = (
                 older.id,
-                editing.compare(db, _actor(), found.id, newer.id, older.id),
+                editing.compare(db, signed_in_actor(), found.id, newer.id, older.id),
             )
     drafts = [SelectChoice(str(v.id), _label(v)) for v in ordered if not v.published]
     every = [SelectChoice(str(v.id), _label(v)) for v in ordered]
@@ -154,15 +149,18 @@ def manage_code_list(classification_id: int) -> Response:
     return _render_manage(classification_id)
 
 
-def _act(
-    classification_id: int, name: str, form: Any, action: Callable[[Session, Any], object]
-) -> Response:
+#: What an action of the manage page does with its validated form: (session, actor, list id, form,
+#: now) to the service call.
+Act = Callable[[Session, Actor, int, Any, datetime], object]
+
+
+def _act(classification_id: int, name: str, form: Any, act: Act) -> Response:
     """Run one action from the manage page: 303 back on success, the page with errors otherwise."""
     if not form.validate():
         return _render_manage(classification_id, 400, None, **{name: form})
     db = get_session()
     try:
-        action(db, form)
+        act(db, signed_in_actor(), classification_id, form, now())
         db.commit()
     except PortalError as error:
         db.rollback()
@@ -186,6 +184,21 @@ def _action_route(nb: str, en: str) -> Callable[[View], View]:
     )
 
 
+def _action(name: str, nb: str, en: str, form: Callable[[], Any]) -> Callable[[Act], View]:
+    """Register ``act`` as the manage page's action ``name``, posted to …/<nb> and …/<en> with
+    ``form``; the view keeps ``act``'s name as its endpoint."""
+
+    def register(act: Act) -> View:
+        @login_required
+        def view(classification_id: int) -> Response:
+            return _act(classification_id, name, form(), act)
+
+        view.__name__ = view.__qualname__ = act.__name__
+        return _action_route(nb, en)(view)
+
+    return register
+
+
 def _int(raw: object) -> int:
     try:
         return int(str(raw))
@@ -193,103 +206,88 @@ def _int(raw: object) -> int:
         return -1
 
 
-@_action_route("ny-versjon", "new-version")
-@login_required
-def upload_version(classification_id: int) -> Response:
-    def run(db: Session, f: Any) -> object:
-        editing.authorize(db, _actor(), classification_id)
-        items = editing.parse_items(f.file.data.read(), _kind(f.file.data.filename or ""))
-        return editing.add_version(
-            db,
-            _actor(),
-            classification_id,
-            valid_from=f.valid_from.data,
-            valid_to=f.valid_to.data,
-            items=items,
-            now=now(),
-        )
-
-    return _act(classification_id, "version", VersionUploadForm(prefix="v"), run)
+def _upload(db: Session, actor: Actor, classification_id: int, f: Any) -> tuple[bytes, str]:
+    """The form's file and its media type, read only once ``actor`` may change the list."""
+    editing.authorize(db, actor, classification_id)
+    return f.file.data.read(), _kind(f.file.data.filename or "")
 
 
-@_action_route("kode", "code")
-@login_required
-def save_item(classification_id: int) -> Response:
-    def run(db: Session, f: Any) -> object:
-        return editing.put_item(
-            db,
-            _actor(),
-            classification_id,
-            _int(f.version.data),
-            ItemIn(
-                code=f.code.data.strip(),
-                name_nb=f.name_nb.data.strip(),
-                parent_code=(f.parent_code.data or "").strip() or None,
-                level=int(f.level.data),
-                name_en=(f.name_en.data or "").strip(),
-            ),
-            now(),
-        )
-
-    return _act(classification_id, "item", ItemForm(prefix="i"), run)
+@_action("version", "ny-versjon", "new-version", lambda: VersionUploadForm(prefix="v"))
+def upload_version(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
+    items = editing.parse_items(*_upload(db, actor, list_id, f))
+    return editing.add_version(
+        db,
+        actor,
+        list_id,
+        valid_from=f.valid_from.data,
+        valid_to=f.valid_to.data,
+        items=items,
+        now=at,
+    )
 
 
-@_action_route("variant", "variant")
-@login_required
-def add_variant(classification_id: int) -> Response:
-    def run(db: Session, f: Any) -> object:
-        editing.authorize(db, _actor(), classification_id)
-        items = editing.parse_items(
-            f.file.data.read(), _kind(f.file.data.filename or ""), check=False
-        )
-        return variants.define(
-            db,
-            _actor(),
-            classification_id,
-            _int(f.version.data),
-            name_nb=f.name_nb.data.strip(),
-            name_en=(f.name_en.data or "").strip(),
-            valid_from=f.valid_from.data,
-            valid_to=f.valid_to.data,
-            items=items,
-            now=now(),
-        )
-
-    return _act(classification_id, "variant", VariantForm(prefix="var"), run)
+@_action("item", "kode", "code", lambda: ItemForm(prefix="i"))
+def save_item(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
+    item = ItemIn(
+        code=f.code.data.strip(),
+        name_nb=f.name_nb.data.strip(),
+        parent_code=(f.parent_code.data or "").strip() or None,
+        level=int(f.level.data),
+        name_en=(f.name_en.data or "").strip(),
+    )
+    return editing.put_item(db, actor, list_id, _int(f.version.data), item, at)
 
 
-@_action_route("korrespondanse", "correspondence")
-@login_required
-def add_table(classification_id: int) -> Response:
-    def run(db: Session, f: Any) -> object:
-        editing.authorize(db, _actor(), classification_id)
-        pairs = correspondence.parse_maps(f.file.data.read(), _kind(f.file.data.filename or ""))
-        return correspondence.define(
-            db,
-            _actor(),
-            classification_id,
-            _int(f.version.data),
-            target_version_id=int(f.target_version.data),
-            pairs=pairs,
-            description_nb=f.description.data or "",
-            now=now(),
-        )
+@_action("variant", "variant", "variant", lambda: VariantForm(prefix="var"))
+def add_variant(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
+    items = editing.parse_items(*_upload(db, actor, list_id, f), check=False)
+    return variants.define(
+        db,
+        actor,
+        list_id,
+        _int(f.version.data),
+        name_nb=f.name_nb.data.strip(),
+        name_en=(f.name_en.data or "").strip(),
+        valid_from=f.valid_from.data,
+        valid_to=f.valid_to.data,
+        items=items,
+        now=at,
+    )
 
-    return _act(classification_id, "table", TableForm(prefix="t"), run)
+
+@_action("table", "korrespondanse", "correspondence", lambda: TableForm(prefix="t"))
+def add_table(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
+    pairs = correspondence.parse_maps(*_upload(db, actor, list_id, f))
+    return correspondence.define(
+        db,
+        actor,
+        list_id,
+        _int(f.version.data),
+        target_version_id=int(f.target_version.data),
+        pairs=pairs,
+        description_nb=f.description.data or "",
+        now=at,
+    )
+
+
+#: What the publish button publishes, by its ``what``.
+PUBLISHERS: dict[str, Callable[[Session, Actor, int, int, datetime], object]] = {
+    "version": editing.publish,
+    "variant": variants.publish,
+    "table": correspondence.publish,
+}
 
 
 @_action_route("publiser", "publish")
 @login_required
 def publish_draft(classification_id: int) -> Response:
     """One button per draft: ``what`` is version, variant or table, ``id`` which one."""
-    what, target = request.form.get("what", ""), _int(request.form.get("id"))
-    actions: dict[str, Callable[[Session, Any], object]] = {
-        "version": lambda db, f: editing.publish(db, _actor(), classification_id, target, now()),
-        "variant": lambda db, f: variants.publish(db, _actor(), classification_id, target, now()),
-        "table": lambda db, f: correspondence.publish(
-            db, _actor(), classification_id, target, now()
-        ),
-    }
-    if what not in actions:
+    publish, target = PUBLISHERS.get(request.form.get("what", "")), _int(request.form.get("id"))
+    if publish is None:
         raise BadRequest("Choose what to publish.")
-    return _act(classification_id, "publish", ButtonForm(), actions[what])
+    return _act(
+        classification_id,
+        "publish",
+        ButtonForm(),
+        lambda db, actor, list_id, f, at: publish(db, actor, list_id, target, at),
+    )

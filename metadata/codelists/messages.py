@@ -1,4 +1,6 @@
-"""Interface strings of the registry's producer pages (nb, en); portal.i18n merges them into MESSAGES."""
+"""Interface strings of the registry's producer pages (nb, en); registered into portal.kernel.i18n when the domain is imported."""
+
+from portal.kernel.i18n import register_messages
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "cl.title": ("Kodelistene deres", "Your code lists"),
@@ -65,3 +67,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cl.none_drafts": ("Ingen utkast å endre.", "No drafts to change."),
     "reg.variants": ("Varianter", "Variants"),
 }
+
+register_messages(MESSAGES)

@@ -13,16 +13,31 @@ revision, one wins and the other gets 409 (issue 16).
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from metadata.codelists.ids import FLOORS, LocalId
-from portal.db import Base
+from portal.kernel.db import Base, enum_column
 from portal.programme.models import Producer
 
+if TYPE_CHECKING:
+    from metadata.codelists.importing import ItemIn
+
 FIRST_LOCAL_ID = FLOORS["classification"]
+
+
+class ClassificationKind(enum.StrEnum):
+    """Klass's ``classificationType``, spelt as Klass spells it."""
+
+    #: Official, with exhaustive levels.
+    CLASSIFICATION = "CLASSIFICATION"
+    #: May be partial or overlapping.
+    CODELIST = "CODELIST"
 
 
 class ClassificationFamily(Base):
@@ -42,8 +57,7 @@ class Classification(Base):
     )
     family_id: Mapped[int] = mapped_column(ForeignKey("classification_family.id"), index=True)
     producer_id: Mapped[int] = mapped_column(ForeignKey("producer.id"), index=True)
-    # "CLASSIFICATION" (official, exhaustive levels) or "CODELIST" (may be partial or overlapping).
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ClassificationKind] = enum_column(ClassificationKind, 20)
     name_nb: Mapped[str] = mapped_column(String(300))
     name_nn: Mapped[str] = mapped_column(String(300), default="")
     name_en: Mapped[str] = mapped_column(String(300), default="")
@@ -96,34 +110,70 @@ class ClassificationVersion(Base):
     __mapper_args__ = {"version_id_col": revision}
 
 
-class ClassificationLevel(Base):
-    __tablename__ = "classification_level"
-    __table_args__ = (UniqueConstraint("version_id", "number"),)
+class LevelColumns:
+    """A named level of a hierarchy, 1 at the top: a version's (:class:`ClassificationLevel`) or a
+    variant's (:class:`VariantLevel`), which differ only in what they belong to."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("classification_version.id", ondelete="CASCADE")
-    )
     number: Mapped[int] = mapped_column(Integer)
     name_nb: Mapped[str] = mapped_column(String(200))
     name_nn: Mapped[str] = mapped_column(String(200), default="")
     name_en: Mapped[str] = mapped_column(String(200), default="")
 
+    @classmethod
+    def numbered(cls, number: int, name_nb: str = "", name_en: str = "") -> Self:
+        """Level ``number``, named "Nivå n" and "Level n" unless given names."""
+        level = cls()
+        level.number = number
+        level.name_nb, level.name_en = name_nb or f"Nivå {number}", name_en or f"Level {number}"
+        return level
 
-class ClassificationItem(Base):
-    __tablename__ = "classification_item"
-    __table_args__ = (UniqueConstraint("version_id", "code"),)
+    @classmethod
+    def used_by(cls, items: Iterable[ItemIn]) -> list[Self]:
+        """A level named by its number for each level ``items`` use, top first."""
+        return [cls.numbered(n) for n in sorted({i.level for i in items})]
+
+
+class ItemColumns:
+    """A code in a hierarchy with its names: a version's (:class:`ClassificationItem`) or a
+    variant's (:class:`VariantItem`)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("classification_version.id", ondelete="CASCADE"), index=True
-    )
     code: Mapped[str] = mapped_column(String(50))
     parent_code: Mapped[str | None] = mapped_column(String(50))
     level: Mapped[int] = mapped_column(Integer)
     name_nb: Mapped[str] = mapped_column(String(500))
     name_nn: Mapped[str] = mapped_column(String(500), default="")
     name_en: Mapped[str] = mapped_column(String(500), default="")
+
+    def take(self, item: ItemIn) -> None:
+        """Take the parent, level and names of ``item`` (its code too, for a new row)."""
+        self.code, self.parent_code, self.level = item.code, item.parent_code, item.level
+        self.name_nb, self.name_nn, self.name_en = item.name_nb, item.name_nn, item.name_en
+
+    @classmethod
+    def of(cls, item: ItemIn) -> Self:
+        row = cls()
+        row.take(item)
+        return row
+
+
+class ClassificationLevel(LevelColumns, Base):
+    __tablename__ = "classification_level"
+    __table_args__ = (UniqueConstraint("version_id", "number"),)
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("classification_version.id", ondelete="CASCADE")
+    )
+
+
+class ClassificationItem(ItemColumns, Base):
+    __tablename__ = "classification_item"
+    __table_args__ = (UniqueConstraint("version_id", "code"),)
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("classification_version.id", ondelete="CASCADE"), index=True
+    )
     short_name_nb: Mapped[str] = mapped_column(String(200), default="")
     short_name_nn: Mapped[str] = mapped_column(String(200), default="")
     short_name_en: Mapped[str] = mapped_column(String(200), default="")
@@ -132,6 +182,10 @@ class ClassificationItem(Base):
     notes_en: Mapped[str] = mapped_column(Text, default="")
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+
+    def take(self, item: ItemIn) -> None:
+        super().take(item)
+        self.short_name_nb = item.short_name_nb
 
 
 class StatisticCodeList(Base):
@@ -224,31 +278,19 @@ class ClassificationVariant(Base):
     __mapper_args__ = {"version_id_col": revision}
 
 
-class VariantLevel(Base):
+class VariantLevel(LevelColumns, Base):
     __tablename__ = "variant_level"
     __table_args__ = (UniqueConstraint("variant_id", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     variant_id: Mapped[int] = mapped_column(
         ForeignKey("classification_variant.id", ondelete="CASCADE")
     )
-    number: Mapped[int] = mapped_column(Integer)
-    name_nb: Mapped[str] = mapped_column(String(200))
-    name_nn: Mapped[str] = mapped_column(String(200), default="")
-    name_en: Mapped[str] = mapped_column(String(200), default="")
 
 
-class VariantItem(Base):
+class VariantItem(ItemColumns, Base):
     __tablename__ = "variant_item"
     __table_args__ = (UniqueConstraint("variant_id", "code"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     variant_id: Mapped[int] = mapped_column(
         ForeignKey("classification_variant.id", ondelete="CASCADE"), index=True
     )
-    code: Mapped[str] = mapped_column(String(50))
-    parent_code: Mapped[str | None] = mapped_column(String(50))
-    level: Mapped[int] = mapped_column(Integer)
-    name_nb: Mapped[str] = mapped_column(String(500))
-    name_nn: Mapped[str] = mapped_column(String(500), default="")
-    name_en: Mapped[str] = mapped_column(String(500), default="")

@@ -9,15 +9,15 @@ from typing import Any
 
 from flask import Response, request, url_for
 
+from metadata.blueprint import bp
 from metadata.codelists import codes as pipeline
 from metadata.codelists import service, variants
 from metadata.codelists.klass_edge import version_name
-from metadata.views import bp
-from portal.db import get_session
-from portal.errors import BadRequest, FieldError, NotFound
-from portal.i18n import current_language
-from portal.instant import now
-from portal.web.routing import bilingual, render_page
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.http.routing import bilingual, render_page
+from portal.kernel.errors import BadRequest, FieldError, NotFound
+from portal.kernel.i18n import current_language
 
 
 @dataclass(frozen=True)

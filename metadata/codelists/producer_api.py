@@ -11,13 +11,23 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from metadata.codelists import correspondence, editing, variants
 from metadata.codelists.importing import ItemIn
-from metadata.codelists.models import ClassificationVariant, CorrespondenceTable
-from portal.api.edge import json_response, parse_body, register_api, require_actor_present
-from portal.api.openapi import Operation, Param, RequestBody, operation, problems
-from portal.auth import current_actor
-from portal.db import get_session
-from portal.errors import BadRequest, FieldError
-from portal.instant import now
+from metadata.codelists.models import (
+    ClassificationVariant,
+    ClassificationVersion,
+    CorrespondenceTable,
+)
+from portal.http.auth import current_actor
+from portal.http.db import get_session
+from portal.http.edge import (
+    Write,
+    json_response,
+    parse_body,
+    register_api,
+    require_actor_present,
+    write_endpoint,
+)
+from portal.http.openapi import Operation, Param, RequestBody, operation, problems
+from portal.kernel.errors import BadRequest, FieldError
 
 bp = Blueprint("codelist_api", __name__, url_prefix="/api/v1/code-lists")
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415)
@@ -139,22 +149,20 @@ def _date_param(name: str, required: bool) -> date | None:
         auth=True,
     )
 )
-def create_code_list() -> Response:
-    require_actor_present()
+@write_endpoint
+def create_code_list(write: Write) -> Response:
     data = parse_body(CodeListCreate)
-    db = get_session()
     found = editing.create(
-        db,
-        current_actor(),
+        write.db,
+        write.actor,
         producer_slug=data.producer,
         kind=data.kind,
         name_nb=data.name_nb,
         name_en=data.name_en,
         description_nb=data.description_nb,
         description_en=data.description_en,
-        now=now(),
+        now=write.at,
     )
-    db.commit()
     link = url_for("klass.get_classification", classification_id=found.id)
     return json_response(
         CodeListOut(id=found.id, name_nb=found.name_nb, kind=found.kind, links={"klass": link}),
@@ -178,27 +186,22 @@ def create_code_list() -> Response:
         ),
     )
 )
-def add_version(classification_id: int) -> Response:
-    require_actor_present()
-    db, actor = get_session(), current_actor()
-    editing.authorize(db, actor, classification_id)  # 404 and 403 before the body is read
+@write_endpoint
+def add_version(write: Write, classification_id: int) -> Response:
+    editing.authorize(write.db, write.actor, classification_id)  # 404, 403 before the body
     start, end = _date_param("valid_from", True), _date_param("valid_to", False)
     assert start is not None
     items = editing.parse_items(request.get_data(cache=False), request.mimetype)
     version = editing.add_version(
-        db, actor, classification_id, valid_from=start, valid_to=end, items=items, now=now()
+        write.db,
+        write.actor,
+        classification_id,
+        valid_from=start,
+        valid_to=end,
+        items=items,
+        now=write.at,
     )
-    db.commit()
-    return json_response(
-        VersionOut(
-            id=version.id,
-            valid_from=version.valid_from,
-            valid_to=version.valid_to,
-            items=len(items),
-            published=False,
-        ),
-        201,
-    )
+    return json_response(_version_out(version, len(items)), 201)
 
 
 @bp.get("/<int:classification_id>/versions/<int:version_id>/changes")
@@ -234,20 +237,10 @@ def preview_changes(classification_id: int, version_id: int) -> Response:
         auth=True,
     )
 )
-def publish_version(classification_id: int, version_id: int) -> Response:
-    require_actor_present()
-    db = get_session()
-    version = editing.publish(db, current_actor(), classification_id, version_id, now())
-    db.commit()
-    return json_response(
-        VersionOut(
-            id=version.id,
-            valid_from=version.valid_from,
-            valid_to=version.valid_to,
-            items=len(version.items),
-            published=True,
-        )
-    )
+@write_endpoint
+def publish_version(write: Write, classification_id: int, version_id: int) -> Response:
+    version = editing.publish(write.db, write.actor, classification_id, version_id, write.at)
+    return json_response(_version_out(version, len(version.items)))
 
 
 class ItemPut(BaseModel):
@@ -299,6 +292,16 @@ def _text_param(name: str, required: bool = True, max_length: int = 300) -> str:
     return value
 
 
+def _version_out(version: ClassificationVersion, items: int) -> VersionOut:
+    return VersionOut(
+        id=version.id,
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
+        items=items,
+        published=version.published,
+    )
+
+
 def _variant_out(variant: ClassificationVariant) -> VariantOut:
     return VariantOut(
         id=variant.id,
@@ -333,15 +336,14 @@ def _table_out(table: CorrespondenceTable) -> TableOut:
         auth=True,
     )
 )
-def put_item(classification_id: int, version_id: int, code: str) -> Response:
-    require_actor_present()
+@write_endpoint
+def put_item(write: Write, classification_id: int, version_id: int, code: str) -> Response:
     data = parse_body(ItemPut)
     if not code.strip() or len(code) > 50:
         raise BadRequest("The code must be 1 to 50 characters.", (FieldError("code", "length"),))
-    db = get_session()
     row = editing.put_item(
-        db,
-        current_actor(),
+        write.db,
+        write.actor,
         classification_id,
         version_id,
         ItemIn(
@@ -353,9 +355,8 @@ def put_item(classification_id: int, version_id: int, code: str) -> Response:
             name_en=data.name_en,
             short_name_nb=data.short_name_nb,
         ),
-        now(),
+        write.at,
     )
-    db.commit()
     return json_response(
         ItemOut(code=row.code, parent_code=row.parent_code, level=row.level, name_nb=row.name_nb)
     )
@@ -370,11 +371,9 @@ def put_item(classification_id: int, version_id: int, code: str) -> Response:
         auth=True,
     )
 )
-def delete_item(classification_id: int, version_id: int, code: str) -> Response:
-    require_actor_present()
-    db = get_session()
-    editing.delete_item(db, current_actor(), classification_id, version_id, code, now())
-    db.commit()
+@write_endpoint
+def delete_item(write: Write, classification_id: int, version_id: int, code: str) -> Response:
+    editing.delete_item(write.db, write.actor, classification_id, version_id, code, write.at)
     return Response(status=204)
 
 
@@ -395,17 +394,16 @@ def delete_item(classification_id: int, version_id: int, code: str) -> Response:
         ),
     )
 )
-def define_variant(classification_id: int, version_id: int) -> Response:
-    require_actor_present()
-    db, actor = get_session(), current_actor()
-    editing.authorize(db, actor, classification_id)
+@write_endpoint
+def define_variant(write: Write, classification_id: int, version_id: int) -> Response:
+    editing.authorize(write.db, write.actor, classification_id)  # 404, 403 before the body
     name_nb, name_en = _text_param("name_nb"), _text_param("name_en", required=False)
     start, end = _date_param("valid_from", True), _date_param("valid_to", False)
     assert start is not None
     items = editing.parse_items(request.get_data(cache=False), request.mimetype, check=False)
     variant = variants.define(
-        db,
-        actor,
+        write.db,
+        write.actor,
         classification_id,
         version_id,
         name_nb=name_nb,
@@ -413,9 +411,8 @@ def define_variant(classification_id: int, version_id: int) -> Response:
         valid_from=start,
         valid_to=end,
         items=items,
-        now=now(),
+        now=write.at,
     )
-    db.commit()
     return json_response(_variant_out(variant), 201)
 
 
@@ -428,11 +425,9 @@ def define_variant(classification_id: int, version_id: int) -> Response:
         auth=True,
     )
 )
-def publish_variant(classification_id: int, variant_id: int) -> Response:
-    require_actor_present()
-    db = get_session()
-    variant = variants.publish(db, current_actor(), classification_id, variant_id, now())
-    db.commit()
+@write_endpoint
+def publish_variant(write: Write, classification_id: int, variant_id: int) -> Response:
+    variant = variants.publish(write.db, write.actor, classification_id, variant_id, write.at)
     return json_response(_variant_out(variant))
 
 
@@ -451,10 +446,9 @@ def publish_variant(classification_id: int, variant_id: int) -> Response:
         ),
     )
 )
-def define_correspondence(classification_id: int, version_id: int) -> Response:
-    require_actor_present()
-    db, actor = get_session(), current_actor()
-    editing.authorize(db, actor, classification_id)
+@write_endpoint
+def define_correspondence(write: Write, classification_id: int, version_id: int) -> Response:
+    editing.authorize(write.db, write.actor, classification_id)  # 404, 403 before the body
     try:
         target = int(request.args["target_version"])
     except (KeyError, ValueError):
@@ -463,16 +457,15 @@ def define_correspondence(classification_id: int, version_id: int) -> Response:
         ) from None
     pairs = correspondence.parse_maps(request.get_data(cache=False), request.mimetype)
     table = correspondence.define(
-        db,
-        actor,
+        write.db,
+        write.actor,
         classification_id,
         version_id,
         target_version_id=target,
         pairs=pairs,
         description_nb=_text_param("description", required=False, max_length=2000),
-        now=now(),
+        now=write.at,
     )
-    db.commit()
     return json_response(_table_out(table), 201)
 
 
@@ -485,11 +478,9 @@ def define_correspondence(classification_id: int, version_id: int) -> Response:
         auth=True,
     )
 )
-def publish_correspondence(classification_id: int, table_id: int) -> Response:
-    require_actor_present()
-    db = get_session()
-    table = correspondence.publish(db, current_actor(), classification_id, table_id, now())
-    db.commit()
+@write_endpoint
+def publish_correspondence(write: Write, classification_id: int, table_id: int) -> Response:
+    table = correspondence.publish(write.db, write.actor, classification_id, table_id, write.at)
     return json_response(_table_out(table))
 
 

@@ -20,7 +20,7 @@ from metadata.codelists.models import (
     ClassificationVersion,
     CorrespondenceTable,
 )
-from portal.errors import BadRequest, FieldError, NotFound
+from portal.kernel.errors import BadRequest, FieldError, NotFound
 
 LANGUAGES = ("nb", "nn", "en")
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from metadata.codelists.codes import ItemRow, VersionRows, earlier, overlaps
-from metadata.codelists.editing import authorize, flush_write, version_of
+from metadata.codelists.editing import authorize, finish_write, publish_draft, version_of
 from metadata.codelists.importing import ItemIn, check_items
 from metadata.codelists.models import (
     ClassificationVariant,
@@ -23,14 +23,13 @@ from metadata.codelists.models import (
     VariantLevel,
 )
 from metadata.codelists.service import text
-from portal.access import Actor
-from portal.accounts.audit import record_write
-from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.kernel.access import Actor
+from portal.kernel.errors import BadRequest, FieldError, NotFound
 
 
 def full_name(variant: ClassificationVariant, version_name: str, lang: str) -> str:
     """Klass's generated name: base, start (year, or year-month), then " - variant av <version>". The
-    double space is Klass's own (shared/reference/klass-api.md § 3.6)."""
+    double space is Klass's own (Klass's API guide, data.ssb.no/api/klass/v1/api-guide.html)."""
     base = text(variant, "name", lang) or variant.name_nb
     start = variant.valid_from
     postfix = f"{start:%Y}" if (start.month, start.day) == (1, 1) else f"{start:%Y-%m}"
@@ -173,33 +172,17 @@ def define(
         published=False,
         last_modified=now,
     )
-    variant.levels = [
-        VariantLevel(number=n, name_nb=f"Nivå {n}", name_en=f"Level {n}")
-        for n in sorted({i.level for i in items})
-    ]
-    variant.items = [
-        VariantItem(
-            code=i.code,
-            parent_code=i.parent_code,
-            level=i.level,
-            name_nb=i.name_nb,
-            name_nn=i.name_nn,
-            name_en=i.name_en,
-        )
-        for i in items
-    ]
+    variant.levels = VariantLevel.used_by(items)
+    variant.items = [VariantItem.of(i) for i in items]
     session.add(variant)
-    found.last_modified = now
-    flush_write(session, f"Code list {found.id}", found, version)
-    record_write(
+    finish_write(
         session,
-        actor=actor,
-        at=now,
-        action="define-variant",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
-        before=None,
+        actor,
+        found,
+        "define-variant",
+        now,
+        what=f"Code list {found.id}",
+        checked=(version,),
         after={"variant": variant.id, "version": version.id, "items": len(items)},
     )
     return variant
@@ -214,19 +197,14 @@ def publish(
     variant = session.get(ClassificationVariant, variant_id)
     if variant is None or variant.version.classification_id != found.id:
         raise NotFound(f"Code list {found.id} has no variant {variant_id}.")
-    if variant.published:
-        raise Conflict(f"Variant {variant_id} is already published.")
-    variant.published, variant.last_modified, found.last_modified = True, now, now
-    flush_write(session, f"Variant {variant_id}", found, variant)
-    record_write(
+    publish_draft(
         session,
-        actor=actor,
-        at=now,
-        action="publish-variant",
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
-        before=None,
-        after={"variant": variant_id},
+        actor,
+        found,
+        variant,
+        f"Variant {variant_id}",
+        "publish-variant",
+        now,
+        {"variant": variant_id},
     )
     return variant

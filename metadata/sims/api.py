@@ -6,12 +6,19 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, json, request, url_for
 
 from metadata.sims import review, schemas, scheme, sdmx, service
-from portal.api.edge import json_response, parse_body, register_api, require_actor_present
-from portal.api.openapi import Operation, Param, operation, problems
-from portal.auth import current_actor
-from portal.db import get_session
-from portal.errors import BadRequest, FieldError
-from portal.instant import now
+from portal.http.auth import current_actor
+from portal.http.db import get_session
+from portal.http.edge import (
+    Write,
+    json_response,
+    parse_body,
+    register_api,
+    require_actor_present,
+    write_endpoint,
+)
+from portal.http.instant import now
+from portal.http.openapi import Operation, Param, operation, problems
+from portal.kernel.errors import BadRequest, FieldError
 
 bp = Blueprint("documentation_api", __name__, url_prefix="/api/v1")
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415)
@@ -210,16 +217,20 @@ def get_draft(slug: str) -> Response:
         auth=True,
     )
 )
-def put_draft(slug: str) -> Response:
-    require_actor_present()
-    db, actor = get_session(), current_actor()
-    service.get_draft(db, actor, slug)  # 404 and 403 before the body is looked at
+@write_endpoint
+def put_draft(write: Write, slug: str) -> Response:
+    service.get_draft(write.db, write.actor, slug)  # 404 and 403 before the body is looked at
     data = parse_body(schemas.DraftIn)
     entries = service.parse_entries(data.concepts)
     view = service.save_draft(
-        db, actor, slug, entries, expected_version=data.draft_version, now=now(), merge=data.merge
+        write.db,
+        write.actor,
+        slug,
+        entries,
+        expected_version=data.draft_version,
+        now=write.at,
+        merge=data.merge,
     )
-    db.commit()
     return json_response(draft_out(view))
 
 
@@ -235,21 +246,19 @@ def put_draft(slug: str) -> Response:
         auth=True,
     )
 )
-def publish(slug: str) -> Response:
-    require_actor_present()
-    db, actor = get_session(), current_actor()
-    service.get_draft(db, actor, slug)
+@write_endpoint
+def publish(write: Write, slug: str) -> Response:
+    service.get_draft(write.db, write.actor, slug)  # 404 and 403 before the body is looked at
     data = parse_body(schemas.PublishIn)
     version = service.publish(
-        db,
-        actor,
+        write.db,
+        write.actor,
         slug,
         change_note=data.change_note,
         with_release=data.with_release,
         expected_version=data.draft_version,
-        now=now(),
+        now=write.at,
     )
-    db.commit()
     return json_response(version_out(version), 201)
 
 
@@ -263,11 +272,9 @@ def publish(slug: str) -> Response:
         auth=True,
     )
 )
-def confirm_review(release_id: int) -> Response:
-    require_actor_present()
-    db = get_session()
-    review.confirm_reviewed(db, current_actor(), release_id, now())
-    db.commit()
+@write_endpoint
+def confirm_review(write: Write, release_id: int) -> Response:
+    review.confirm_reviewed(write.db, write.actor, release_id, write.at)
     return json_response(schemas.ReviewOut(release=release_id, reviewed=True), 201)
 
 
@@ -282,12 +289,10 @@ def confirm_review(release_id: int) -> Response:
         auth=True,
     )
 )
-def import_many() -> Response:
-    require_actor_present()
+@write_endpoint
+def import_many(write: Write) -> Response:
     data = parse_body(schemas.ImportIn)
-    db = get_session()
-    slugs = service.import_many(db, current_actor(), data.statistics, now())
-    db.commit()
+    slugs = service.import_many(write.db, write.actor, data.statistics, write.at)
     return json_response(schemas.ImportOut(drafts=slugs))
 
 

@@ -11,10 +11,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from metadata.sims.models import DocumentationVersion
-from metadata.sims.service import entries_json, parse_entries
+from metadata.sims.service import Entries, entries_json, parse_entries
 from portal.programme.models import Statistic
 
 PUBLISHER = "demo"
+
+
+def _version(
+    statistic_id: int, number: int, entries: Entries, at: datetime, note: str
+) -> DocumentationVersion:
+    """A version published and public at ``at`` by the demo."""
+    return DocumentationVersion(
+        statistic_id=statistic_id,
+        number=number,
+        content=entries_json(entries),
+        published_at=at,
+        published_by=PUBLISHER,
+        visible_from=at,
+        change_note=note,
+    )
 
 
 def seed_documentation(session: Session, now: datetime) -> int:
@@ -35,17 +50,7 @@ def seed_documentation(session: Session, now: datetime) -> int:
         if slug not in slugs:
             continue
         entries = parse_entries(record["concepts"])
-        session.add(
-            DocumentationVersion(
-                statistic_id=slugs[slug],
-                number=1,
-                content=entries_json(entries),
-                published_at=first_time,
-                published_by=PUBLISHER,
-                visible_from=first_time,
-                change_note="Første versjon.",
-            )
-        )
+        session.add(_version(slugs[slug], 1, entries, first_time, "Første versjon."))
         added += 1
         if slug == "kpi" and "S.17.2" in entries:
             revised = dict(entries)
@@ -57,17 +62,8 @@ def seed_documentation(session: Session, now: datetime) -> int:
                 not_relevant=False,
             )
             second_time = now - timedelta(days=30)
-            session.add(
-                DocumentationVersion(
-                    statistic_id=slugs[slug],
-                    number=2,
-                    content=entries_json(revised),
-                    published_at=second_time,
-                    published_by=PUBLISHER,
-                    visible_from=second_time,
-                    change_note="Oppdatert omtale av revisjonspraksis.",
-                )
-            )
+            note = "Oppdatert omtale av revisjonspraksis."
+            session.add(_version(slugs[slug], 2, revised, second_time, note))
             added += 1
     session.flush()
     return added

@@ -8,27 +8,21 @@ from typing import Any
 from flask import Response, redirect, request, url_for
 from sqlalchemy import select
 
+from metadata.blueprint import bp
 from metadata.sims import review, scheme, service
 from metadata.sims.embargo import Waiting, WaitsForRelease
-from metadata.views import bp
-from portal.access import Actor, embargoed_filter, writable_producer_ids
-from portal.auth import current_actor, login_required
-from portal.db import get_session
-from portal.errors import BadRequest, Conflict, PortalError
-from portal.i18n import format_oslo, pick, translate
-from portal.instant import now
+from portal.http.auth import login_required, signed_in_actor
+from portal.http.db import get_session
+from portal.http.forms import ButtonForm
+from portal.http.instant import now
+from portal.http.routing import bilingual, render_page
+from portal.kernel.access import embargoed_filter, writable_producer_ids
+from portal.kernel.errors import BadRequest, Conflict, PortalError
+from portal.kernel.i18n import format_oslo, pick, translate
 from portal.programme.models import Producer, Statistic
-from portal.web.forms import ButtonForm
-from portal.web.routing import bilingual, render_page
 from release_calendar.models import Release
 
 PRIVATE = "private; producers' systems use /api/v1/statistics/<slug>/documentation/draft"
-
-
-def _actor() -> Actor:
-    actor = current_actor()
-    assert actor is not None, "login_required guarantees an actor"
-    return actor
 
 
 def _posted_entries(section: scheme.Section) -> dict[str, Any]:
@@ -80,7 +74,7 @@ def _waiting_text(key: str, waiting: Waiting) -> str:
 )
 @login_required
 def edit(slug: str) -> Response:
-    db, actor = get_session(), _actor()
+    db, actor = get_session(), signed_in_actor()
     draft = service.get_draft(db, actor, slug)
     section = scheme.section(request.args.get("seksjon") or scheme.sections()[0].id)
     if section is None:
@@ -140,7 +134,7 @@ def _render_edit(
     published: str | None,
     refused: str | None = None,
 ) -> Response:
-    waiting = service.waiting(get_session(), _actor(), slug, now())
+    waiting = service.waiting(get_session(), signed_in_actor(), slug, now())
     required = set(scheme.required_codes())
     in_section = list(
         dict.fromkeys(
@@ -183,7 +177,7 @@ def _render_edit(
 )
 @login_required
 def publish(slug: str) -> Response:
-    db, actor = get_session(), _actor()
+    db, actor = get_session(), signed_in_actor()
     service.get_draft(db, actor, slug)
     if not ButtonForm().validate_on_submit():
         raise BadRequest("The form has expired; reload the page.")
@@ -226,7 +220,7 @@ def publish(slug: str) -> Response:
 )
 @login_required
 def overview() -> Response:
-    db, actor, moment = get_session(), _actor(), now()
+    db, actor, moment = get_session(), signed_in_actor(), now()
     scope = writable_producer_ids(actor)
     stmt = select(Statistic).order_by(Statistic.name_nb)
     if scope is not None:
@@ -274,6 +268,6 @@ def reviewed(release_id: int) -> Response:
     db = get_session()
     if not ButtonForm().validate_on_submit():
         raise BadRequest("The form has expired; reload the page.")
-    review.confirm_reviewed(db, _actor(), release_id, now())
+    review.confirm_reviewed(db, signed_in_actor(), release_id, now())
     db.commit()
     return redirect(url_for("metadata.overview"), 303)  # type: ignore[return-value]

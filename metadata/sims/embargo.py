@@ -19,9 +19,9 @@ from sqlalchemy import case, exists, func, literal, null, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from metadata.sims.models import DocumentationVersion
-from portal.access import CANCELLED_STATE, NEVER, RELEASED_STATE, is_released, pending_filter
-from portal.clock import in_oslo
-from portal.errors import Conflict, FieldError
+from portal.kernel.access import CANCELLED_STATE, NEVER, RELEASED_STATE, is_released, pending_filter
+from portal.kernel.clock import in_oslo
+from portal.kernel.errors import Conflict, FieldError
 from release_calendar.models import Release
 
 CANCELLED = CANCELLED_STATE

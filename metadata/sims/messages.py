@@ -1,5 +1,7 @@
 """Interface strings of the "Om statistikken" pages that concern publishing with a release (nb, en);
-portal.i18n merges them into MESSAGES. The rest of the documentation's strings are in portal.i18n."""
+registered into portal.kernel.i18n when the domain is imported. The rest of the documentation's strings are in portal.kernel.i18n."""
+
+from portal.kernel.i18n import register_messages
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "doc.not_published": ("Ikke publisert", "Not published"),
@@ -35,3 +37,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "under “Publish with”.",
     ),
 }
+
+register_messages(MESSAGES)

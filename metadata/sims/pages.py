@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import Response, request, url_for
 
+from metadata.blueprint import bp
 from metadata.sims import scheme, service
 from metadata.sims.api import diff_args
-from metadata.views import bp
-from portal.db import get_session
-from portal.instant import now
-from portal.web.routing import bilingual, render_page
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.http.routing import bilingual, render_page
 
 
 def _common(slug: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from metadata.sims.models import DocumentationReview, DocumentationVersion
 from metadata.sims.service import version_in_force
-from portal.access import (
+from portal.kernel.access import (
     Actor,
     Permission,
     ahead_filter,
@@ -24,8 +24,8 @@ from portal.access import (
     is_pending,
     released_filter,
 )
-from portal.accounts.audit import record_write
-from portal.errors import Conflict, NotFound
+from portal.kernel.audit import record_write
+from portal.kernel.errors import Conflict, NotFound
 from release_calendar.models import Release
 
 

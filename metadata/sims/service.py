@@ -26,16 +26,10 @@ from metadata.sims.embargo import (
     goes_out_at as goes_out_at,  # re-exported: search documents read it from here
 )
 from metadata.sims.models import DocumentationDraft, DocumentationVersion
-from portal.access import (
-    Actor,
-    Permission,
-    ahead_filter,
-    ensure_permission,
-    is_embargoed,
-)
-from portal.accounts.audit import record_write
-from portal.concurrency import force_update, lost_race_is_conflict
-from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.kernel.access import Actor, Permission, ahead_filter, ensure_permission, is_embargoed
+from portal.kernel.audit import record_write
+from portal.kernel.concurrency import force_update, lost_race_is_conflict
+from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Statistic
 
 if TYPE_CHECKING:
@@ -320,6 +314,34 @@ def get_draft(session: Session, actor: Actor | None, slug: str) -> DraftView:
     )
 
 
+def _finish_write(
+    session: Session,
+    actor: Actor,
+    statistic: Statistic,
+    action: str,
+    now: datetime,
+    *,
+    race: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Flush a write to ``statistic``'s documentation (a lost race is a Conflict saying ``race``) and
+    append ``action`` to the audit log, in the caller's transaction."""
+    with lost_race_is_conflict(session, race):
+        session.flush()
+    record_write(
+        session,
+        actor=actor,
+        at=now,
+        action=action,
+        entity="documentation",
+        entity_id=statistic.slug,
+        producer_id=statistic.producer_id,
+        before=before,
+        after=after,
+    )
+
+
 def save_draft(
     session: Session,
     actor: Actor | None,
@@ -364,21 +386,14 @@ def save_draft(
         force_update(draft, "updated_at")  # every save raises the version, an identical one too
     # The UPDATE is conditional on the version read (version_id_col), and two first saves meet at
     # the unique statistic_id: either way the loser gets 409, never a 500 or a silent overwrite.
-    with lost_race_is_conflict(
-        session, "Someone saved this documentation at the same moment; reload."
-    ):
-        session.flush()
-    changed = diff(current.entries, merged)
-    record_write(
+    _finish_write(
         session,
-        actor=actor,
-        at=now,
-        action="save-draft",
-        entity="documentation",
-        entity_id=slug,
-        producer_id=statistic.producer_id,
-        before={"concepts": [c.code for c in changed]},
-        after=None,
+        actor,
+        statistic,
+        "save-draft",
+        now,
+        race="Someone saved this documentation at the same moment; reload.",
+        before={"concepts": [c.code for c in diff(current.entries, merged)]},
     )
     return get_draft(session, actor, slug)
 
@@ -451,19 +466,13 @@ def publish(
         session.delete(draft)
     # Two publications at once meet at the unique (statistic, number) or at the draft's version:
     # one succeeds and is audited, the other is a Conflict (issue 16).
-    with lost_race_is_conflict(
-        session, "Someone published this documentation at the same moment; reload."
-    ):
-        session.flush()
-    record_write(
+    _finish_write(
         session,
-        actor=actor,
-        at=now,
-        action="publish",
-        entity="documentation",
-        entity_id=slug,
-        producer_id=statistic.producer_id,
-        before=None,
+        actor,
+        statistic,
+        "publish",
+        now,
+        race="Someone published this documentation at the same moment; reload.",
         after={
             "number": number,
             "visible_from": visible_from.isoformat(),

@@ -17,13 +17,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from portal.access import Actor, Permission, ensure_permission
-from portal.accounts.audit import record_write
 from portal.accounts.models import ApiToken, Invitation, Role, User
-from portal.accounts.service import create_user, hash_password
-from portal.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
+from portal.accounts.service import audit_token, audit_user, create_user, hash_password
+from portal.kernel.access import Actor, Permission, ensure_permission
+from portal.kernel.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
+from portal.kernel.querying import contains
 from portal.programme.models import Producer
-from portal.querying import contains
 
 #: How long an invitation or password-reset link works.
 LINK_LIFETIME = timedelta(hours=72)
@@ -155,15 +154,12 @@ def invite_user(
     )
     user.password_hash = NO_PASSWORD
     secret = _issue_link(session, actor, user, "invite", now, lifetime)
-    record_write(
+    audit_user(
         session,
-        actor=actor,
-        at=now,
-        action="invite",
-        entity="user",
-        entity_id=str(user.id),
-        producer_id=user.producer_id,
-        before=None,
+        actor,
+        now,
+        "invite",
+        user,
         after={"email": user.email, "expires_at": (now + lifetime).isoformat()},
     )
     session.flush()
@@ -181,15 +177,12 @@ def issue_password_reset(
     user = _user(session, user_id)
     actor = _manage(actor, user)
     secret = _issue_link(session, actor, user, "reset", now, lifetime)
-    record_write(
+    audit_user(
         session,
-        actor=actor,
-        at=now,
-        action="reset-password",
-        entity="user",
-        entity_id=str(user.id),
-        producer_id=user.producer_id,
-        before=None,
+        actor,
+        now,
+        "reset-password",
+        user,
         after={"expires_at": (now + lifetime).isoformat()},
     )
     session.flush()
@@ -227,15 +220,12 @@ def use_link(session: Session, secret: str, password: str, now: datetime) -> Use
     if getattr(spent, "rowcount", 1) != 1:
         raise NotFound("This link is unknown, used or expired. Ask an administrator for a new one.")
     end_sessions(user)
-    record_write(
+    audit_user(
         session,
-        actor=Actor(kind="user", id=user.id, label=user.email, role=user.role, producer_id=None),
-        at=now,
-        action="set-password",
-        entity="user",
-        entity_id=str(user.id),
-        producer_id=user.producer_id,
-        before=None,
+        Actor(kind="user", id=user.id, label=user.email, role=user.role, producer_id=None),
+        now,
+        "set-password",
+        user,
         after={"through": link.purpose},
     )
     session.flush()
@@ -250,17 +240,7 @@ def set_password(
     actor = _manage(actor, user)
     user.password_hash = hash_password(password)
     end_sessions(user)
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="set-password",
-        entity="user",
-        entity_id=str(user.id),
-        producer_id=user.producer_id,
-        before=None,
-        after=None,
-    )
+    audit_user(session, actor, now, "set-password", user)
     session.flush()
     return user
 
@@ -296,23 +276,13 @@ def set_role(
         if producer.retired_at is not None and producer.id != user.producer_id:
             raise Conflict(f"{producer.short_name} is retired and takes no new users.")
     before = {"role": user.role, "producer": user.producer.slug if user.producer else None}
-    user.role = role.value
+    user.role = role
     user.producer_id = producer.id if producer else None
     user.producer = producer
     after = {"role": user.role, "producer": producer.slug if producer else None}
     if after != before:
         end_sessions(user)
-        record_write(
-            session,
-            actor=actor,
-            at=now,
-            action="set-role",
-            entity="user",
-            entity_id=str(user.id),
-            producer_id=user.producer_id,
-            before=before,
-            after=after,
-        )
+        audit_user(session, actor, now, "set-role", user, before=before, after=after)
     session.flush()
     return user
 
@@ -329,14 +299,12 @@ def set_active(
     if user.is_active == active:
         return user
     user.is_active = active
-    record_write(
+    audit_user(
         session,
-        actor=actor,
-        at=now,
-        action="enable" if active else "disable",
-        entity="user",
-        entity_id=str(user.id),
-        producer_id=user.producer_id,
+        actor,
+        now,
+        "enable" if active else "disable",
+        user,
         before={"is_active": not active},
         after={"is_active": active},
     )
@@ -349,14 +317,12 @@ def set_active(
         )
         for token in tokens:
             token.revoked_at = now
-            record_write(
+            audit_token(
                 session,
-                actor=actor,
-                at=now,
-                action="revoke",
-                entity="api_token",
-                entity_id=str(token.id),
-                producer_id=token.producer_id,
+                actor,
+                now,
+                "revoke",
+                token,
                 before={"revoked_at": None},
                 after={"revoked_at": now.isoformat(), "because": f"user {user.id} disabled"},
             )

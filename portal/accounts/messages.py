@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from portal.kernel.i18n import register_messages
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "admin.title": ("Administrasjon", "Administration"),
     "admin.intro": (
@@ -153,3 +155,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The password is saved. Log in with the new password.",
     ),
 }
+
+register_messages(MESSAGES)

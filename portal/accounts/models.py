@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.kernel.db import Base, enum_column
 from portal.programme.models import Producer
 
 
@@ -26,7 +25,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = enum_column(Role, 20)
     # Null only for portal administrators, who belong to no single producer.
     producer_id: Mapped[int | None] = mapped_column(ForeignKey("producer.id", ondelete="RESTRICT"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -83,21 +82,3 @@ class Invitation(Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
-
-
-class AuditEntry(Base):
-    """One write, as it happened. Rows are never updated or deleted (database triggers refuse it)."""
-
-    __tablename__ = "audit_entry"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(index=True)
-    actor_kind: Mapped[str] = mapped_column(String(10))
-    actor_id: Mapped[int | None]
-    actor_label: Mapped[str] = mapped_column(String(254))
-    producer_id: Mapped[int | None] = mapped_column(ForeignKey("producer.id"), index=True)
-    action: Mapped[str] = mapped_column(String(40))
-    entity: Mapped[str] = mapped_column(String(40))
-    entity_id: Mapped[str] = mapped_column(String(80))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -9,19 +9,20 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from flask import Blueprint, Flask, Response, request, url_for
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from portal.accounts import admin as users_admin
-from portal.accounts import audit
-from portal.accounts.models import ApiToken, AuditEntry, Role, User
+from portal.accounts.models import ApiToken, Role, User
 from portal.accounts.service import revoke_token
-from portal.api.edge import json_response, parse_body, register_api, require_actor_present
-from portal.api.openapi import Operation, Param, operation, problems
 from portal.api.schemas import Email, Name, Slug, _In
-from portal.auth import current_actor
-from portal.db import get_session
-from portal.errors import BadRequest, FieldError, Forbidden
-from portal.instant import now
+from portal.http.auth import current_actor
+from portal.http.db import get_session
+from portal.http.edge import json_response, parse_body, register_api, require_actor_present
+from portal.http.instant import now
+from portal.http.openapi import Operation, Param, operation, problems
+from portal.kernel import audit
+from portal.kernel.audit import AuditEntry
+from portal.kernel.errors import BadRequest, FieldError, Forbidden
 from portal.programme import admin as programme_admin
 from portal.programme.models import Producer, SubjectArea
 from portal.programme.service import find_producer
@@ -58,6 +59,9 @@ class ProducerPatch(_In):
 
 
 class ProducerAdminOut(BaseModel):
+    # Read straight from the record: the fields are the model's own names.
+    model_config = ConfigDict(from_attributes=True)
+
     slug: str
     short_name: str
     name_nb: str
@@ -86,6 +90,8 @@ class SubjectAreaPatch(_In):
 
 
 class SubjectAreaAdminOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     slug: str
     name_nb: str
     name_en: str
@@ -186,25 +192,11 @@ def _user(u: User) -> UserOut:
 
 
 def _producer(p: Producer) -> ProducerAdminOut:
-    return ProducerAdminOut(
-        slug=p.slug,
-        short_name=p.short_name,
-        name_nb=p.name_nb,
-        name_en=p.name_en,
-        website=p.website,
-        org_number=p.org_number,
-        retired_at=p.retired_at,
-    )
+    return ProducerAdminOut.model_validate(p)
 
 
 def _area(a: SubjectArea) -> SubjectAreaAdminOut:
-    return SubjectAreaAdminOut(
-        slug=a.slug,
-        name_nb=a.name_nb,
-        name_en=a.name_en,
-        position=a.position,
-        retired_at=a.retired_at,
-    )
+    return SubjectAreaAdminOut.model_validate(a)
 
 
 def _token(t: ApiToken) -> TokenOut:
@@ -236,8 +228,10 @@ def _entry(e: AuditEntry) -> AuditOut:
     )
 
 
+@bp.before_request
 def _admin() -> None:
-    """Every administration call needs a portal administrator's token (401 without one, 403 else)."""
+    """Every administration call needs a portal administrator's token (401 without one, 403 else),
+    checked once for the whole blueprint before any of its views runs."""
     require_actor_present()
     actor = current_actor()
     if actor is None or not actor.is_portal_admin:
@@ -257,7 +251,6 @@ ADMIN = (400, 401, 403)
     )
 )
 def admin_list_producers() -> Response:
-    _admin()
     items = [_producer(p) for p in programme_admin.list_all_producers(get_session())]
     return json_response(ProducerAdminList(items=items))
 
@@ -273,7 +266,6 @@ def admin_list_producers() -> Response:
     )
 )
 def admin_create_producer() -> Response:
-    _admin()
     data = parse_body(ProducerCreate)
     db = get_session()
     producer = programme_admin.create_producer(
@@ -300,7 +292,6 @@ def admin_create_producer() -> Response:
     )
 )
 def admin_update_producer(slug: str) -> Response:
-    _admin()
     data = parse_body(ProducerPatch)
     db = get_session()
     actor = current_actor()
@@ -330,7 +321,6 @@ def admin_update_producer(slug: str) -> Response:
     )
 )
 def admin_create_subject_area() -> Response:
-    _admin()
     data = parse_body(SubjectAreaCreate)
     db = get_session()
     area = programme_admin.create_subject_area(
@@ -355,7 +345,6 @@ def admin_create_subject_area() -> Response:
     )
 )
 def admin_update_subject_area(slug: str) -> Response:
-    _admin()
     data = parse_body(SubjectAreaPatch)
     db = get_session()
     actor = current_actor()
@@ -383,7 +372,6 @@ def admin_update_subject_area(slug: str) -> Response:
     )
 )
 def admin_statistic_status(slug: str) -> Response:
-    _admin()
     data = parse_body(StatisticStatus)
     db = get_session()
     statistic = programme_admin.set_statistic_retired(
@@ -412,7 +400,6 @@ USER_QUERY = (
     )
 )
 def admin_list_users() -> Response:
-    _admin()
     active = request.args.get("active")
     if active not in (None, "true", "false"):
         raise BadRequest("active is true or false.", (FieldError("active", "true or false"),))
@@ -444,7 +431,6 @@ def _find_producer(slug: str | None) -> Producer | None:
     )
 )
 def admin_invite_user() -> Response:
-    _admin()
     data = parse_body(UserInvite)
     db = get_session()
     issued = users_admin.invite_user(
@@ -478,7 +464,6 @@ def admin_invite_user() -> Response:
     )
 )
 def admin_get_user(user_id: int) -> Response:
-    _admin()
     return json_response(_user(users_admin.find_user(get_session(), str(user_id))))
 
 
@@ -494,7 +479,6 @@ def admin_get_user(user_id: int) -> Response:
     )
 )
 def admin_update_user(user_id: int) -> Response:
-    _admin()
     data = parse_body(UserPatch)
     db = get_session()
     actor = current_actor()
@@ -520,7 +504,6 @@ def admin_update_user(user_id: int) -> Response:
     )
 )
 def admin_reset_password(user_id: int) -> Response:
-    _admin()
     db = get_session()
     issued = users_admin.issue_password_reset(db, current_actor(), user_id, now())
     db.commit()
@@ -546,7 +529,6 @@ def admin_reset_password(user_id: int) -> Response:
     )
 )
 def admin_list_tokens() -> Response:
-    _admin()
     active = request.args.get("active")
     if active not in (None, "true", "false"):
         raise BadRequest("active is true or false.", (FieldError("active", "true or false"),))
@@ -569,7 +551,6 @@ def admin_list_tokens() -> Response:
     )
 )
 def admin_delete_token(token_id: int) -> Response:
-    _admin()
     db = get_session()
     actor = current_actor()
     assert actor is not None
@@ -627,7 +608,6 @@ def _integer(name: str, default: int | None, low: int, high: int) -> int | None:
     )
 )
 def admin_audit_log() -> Response:
-    _admin()
     db = get_session()
     producer_id = None
     if request.args.get("producer"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from portal.errors import BadRequest, FieldError
+from portal.kernel.errors import BadRequest, FieldError
 from portal.programme.models import Frequency
 from portal.programme.service import StatisticQuery
 

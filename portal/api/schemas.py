@@ -1,126 +1,50 @@
-"""The API's request and response shapes. They validate input at the edge and feed the OpenAPI document."""
+"""The shell's own response shapes (the API index, health and readiness); the programme's shapes live in
+:mod:`portal.programme.schemas` and are re-exported here for the API's views."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
+from pydantic import BaseModel, Field
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from portal.programme.schemas import (
+    Contact,
+    Email,
+    Links,
+    Name,
+    PageLinks,
+    ProducerListOut,
+    ProducerOut,
+    ProducerRef,
+    Slug,
+    StatisticCreate,
+    StatisticListOut,
+    StatisticOut,
+    StatisticUpdate,
+    SubjectAreaListOut,
+    SubjectAreaOut,
+    _In,
+)
 
-from portal.programme.models import Frequency
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Description = Annotated[str, StringConstraints(max_length=5000)]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=500)]
-
-
-class _In(BaseModel):
-    # Strict: "1" is not a number and unknown fields are mistakes, so both are refused with a 400.
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-class StatisticUpdate(_In):
-    """Fields to change; leave a field out to keep its value."""
-
-    name_nb: Name | None = None
-    name_en: Name | None = None
-    description_nb: Description | None = None
-    description_en: Description | None = None
-    frequency: Frequency | None = None
-    subject_areas: Annotated[list[Slug], Field(min_length=1, max_length=5)] | None = None
-    contact_name: Annotated[str, StringConstraints(max_length=200)] | None = None
-    contact_email: Email | None = None
-    producer_url: HttpUrl | None = None
-    is_official: bool | None = None
-
-
-class StatisticCreate(StatisticUpdate):
-    slug: Slug
-    producer: Slug
-    name_nb: Name
-    name_en: Name
-    frequency: Frequency
-    subject_areas: Annotated[list[Slug], Field(min_length=1, max_length=5)]
-
-
-class Links(BaseModel):
-    self: str
-    html_nb: str | None = None
-    html_en: str | None = None
-
-
-class ProducerOut(BaseModel):
-    slug: str
-    short_name: str
-    name_nb: str
-    name_en: str
-    website: str
-    org_number: str | None = Field(description="From Enhetsregisteret; null when not verified.")
-    statistics_count: int
-    links: Links
-
-
-class SubjectAreaOut(BaseModel):
-    slug: str
-    name_nb: str
-    name_en: str
-    statistics_count: int
-    links: Links
-
-
-class ProducerRef(BaseModel):
-    slug: str
-    short_name: str
-    name_nb: str
-    name_en: str
-
-
-class Contact(BaseModel):
-    name: str | None
-    email: str | None
-
-
-class StatisticOut(BaseModel):
-    slug: str
-    name_nb: str
-    name_en: str
-    description_nb: str
-    description_en: str
-    frequency: Frequency
-    producer: ProducerRef
-    subject_areas: list[str]
-    contact: Contact
-    producer_url: str | None
-    is_official: bool
-    updated_at: datetime
-    version: int = Field(
-        description="Send it back in If-Match to refuse overwriting a newer change."
-    )
-    links: Links
-
-
-class PageLinks(BaseModel):
-    self: str
-    next: str | None
-    prev: str | None
-
-
-class StatisticListOut(BaseModel):
-    items: list[StatisticOut]
-    total: int
-    page: int
-    per_page: int
-    links: PageLinks
-
-
-class ProducerListOut(BaseModel):
-    items: list[ProducerOut]
-
-
-class SubjectAreaListOut(BaseModel):
-    items: list[SubjectAreaOut]
+__all__ = [
+    "Contact",
+    "Email",
+    "HealthOut",
+    "IndexOut",
+    "Links",
+    "Name",
+    "PageLinks",
+    "ProducerListOut",
+    "ProducerOut",
+    "ProducerRef",
+    "ReadyOut",
+    "Slug",
+    "StatisticCreate",
+    "StatisticListOut",
+    "StatisticOut",
+    "StatisticUpdate",
+    "SubjectAreaListOut",
+    "SubjectAreaOut",
+    "_In",
+]
 
 
 class IndexOut(BaseModel):
@@ -138,19 +62,3 @@ class ReadyOut(BaseModel):
     status: str = Field(description="ok or unready")
     parts: dict[str, str] = Field(description="Each part: ok, or what is wrong with it.")
     failing: list[str]
-
-
-class FieldProblem(BaseModel):
-    pointer: str
-    detail: str
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
-
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    instance: str | None = None
-    errors: list[FieldProblem] | None = None

@@ -9,8 +9,12 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from portal.api import schemas
-from portal.api.edge import json_response, parse_body, register_api, require_actor_present
-from portal.api.openapi import (
+from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
+from portal.http.auth import current_actor
+from portal.http.db import get_session
+from portal.http.edge import json_response, parse_body, register_api, require_actor_present
+from portal.http.instant import now
+from portal.http.openapi import (
     PROBLEM_STATUSES,
     Operation,
     Param,
@@ -18,18 +22,10 @@ from portal.api.openapi import (
     operation,
     problems,
 )
-from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
-from portal.auth import current_actor
-from portal.db import get_session
-from portal.errors import (
-    BadRequest,
-    FieldError,
-    PreconditionFailed,
-)
-from portal.instant import now
+from portal.http.routing import render_page
+from portal.kernel.errors import BadRequest, FieldError, PreconditionFailed
 from portal.programme import serialize, service
 from portal.programme.models import Frequency
-from portal.web.routing import render_page
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 health_bp = Blueprint("health", __name__)

@@ -33,7 +33,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 #: Instance files carried as they are; ``secret_key`` signs sessions and keys the rate-limit hashes.
 INSTANCE_FILES = ("secret_key", "config.py")
-#: The cell store's layout (pxbridge/store.py): ``tables/<table id>/<revision>.npy`` and ``.nan.npy``.
+#: The cell store's layout (pxbridge/store/cell_store.py): ``tables/<table id>/<revision>.npy`` and ``.nan.npy``.
 _TABLE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _REVISION = re.compile(r"[0-9a-f]{16}")
 _MEMBER = re.compile(

@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from portal import instant
 from portal.backup.archive import BackupError, DamagedArchive, create_backup, default_name
 from portal.backup.restore import RestoreFailed, RestoreRefused, restore_backup
-from portal.db import get_database
+from portal.http import instant
+from portal.http.db import get_database
 
 
 def portal_version() -> str:
@@ -67,7 +67,7 @@ def restore_command(archive: Path, force: bool) -> None:
     """Bring a `portal backup` archive back into an empty database and instance folder, then rebuild
     the search index. The archive is checked first; a damaged one changes nothing."""
     from portal.search import documents, follow
-    from portal.search.views import get_index
+    from portal.search.extension import get_index
 
     try:
         result = restore_backup(

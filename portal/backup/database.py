@@ -55,7 +55,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeEngine
 
-from portal.db import UTCDateTime
+from portal.kernel.db import UTCDateTime
 
 #: Alembic's own table: not dumped, the restore migrates to the recorded revision instead.
 ALEMBIC_TABLE = "alembic_version"

@@ -19,7 +19,6 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Engine
 
-from portal import migrate
 from portal.backup.archive import (
     MANIFEST,
     DamagedArchive,
@@ -29,7 +28,8 @@ from portal.backup.archive import (
     verify_archive,
 )
 from portal.backup.database import DumpError, drop_everything, load_database, table_counts
-from portal.db import make_engine
+from portal.kernel import migrate
+from portal.kernel.db import make_engine
 
 
 class RestoreRefused(Exception):

@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.access import CLI_ACTOR
 from portal.accounts.models import Role, User
 from portal.accounts.service import create_user
+from portal.kernel.access import CLI_ACTOR
 from portal.programme.load import builtin_programme, load_programme
 from portal.programme.models import Producer
 

@@ -7,11 +7,12 @@ from alembic import context
 import metadata.codelists.models  # noqa: F401
 import metadata.sims.models  # noqa: F401
 import portal.accounts.models  # noqa: F401  (registers the tables on Base.metadata)
+import portal.kernel.audit  # noqa: F401
 import portal.programme.models  # noqa: F401
 import portal.search.models  # noqa: F401
 import pxbridge.models  # noqa: F401
 import release_calendar.models  # noqa: F401
-from portal.db import Base
+from portal.kernel.db import Base
 
 config = context.config
 engine = config.attributes["engine"]

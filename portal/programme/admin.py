@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor, Permission, ensure_permission
-from portal.accounts.audit import record_write
-from portal.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
+from portal.kernel.access import Actor, Permission, ensure_permission
+from portal.kernel.audit import record_write
+from portal.kernel.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
 from portal.programme.models import Producer, Statistic, SubjectArea
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -24,10 +24,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor
-from portal.accounts.audit import record_write
-from portal.errors import BadRequest, FieldError
-from portal.parsing import checked_rows, parse_json
+from portal.kernel.access import Actor
+from portal.kernel.audit import record_write
+from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.parsing import checked_rows, parse_json
 from portal.programme.admin import ORG_NUMBER, SLUG
 from portal.programme.models import Frequency, Producer, Statistic, SubjectArea
 

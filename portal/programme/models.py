@@ -5,10 +5,19 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.kernel.db import Base, enum_column
 
 
 class Frequency(enum.StrEnum):
@@ -74,7 +83,7 @@ class Statistic(Base):
     name_en: Mapped[str] = mapped_column(String(300))
     description_nb: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
-    frequency: Mapped[str] = mapped_column(String(20))
+    frequency: Mapped[Frequency] = enum_column(Frequency, 20)
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     producer_url: Mapped[str | None] = mapped_column(String(500))

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import url_for
 
-from portal.api import schemas
+from portal.programme import schemas
 from portal.programme.service import ProducerView, StatisticPage, StatisticView, SubjectAreaView
 
 

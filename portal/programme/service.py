@@ -1,7 +1,7 @@
 """Queries and rules for producers, subject areas and statistics. Never imports Flask.
 
 Reads return frozen dataclasses (what templates and serialisers receive); writes take the acting
-:class:`~portal.access.Actor`, check the scoping rule, record an audit row and leave committing to the caller.
+:class:`~portal.kernel.access.Actor`, check the scoping rule, record an audit row and leave committing to the caller.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.access import Actor, Permission, ensure_permission
-from portal.accounts.audit import record_write
-from portal.concurrency import lost_race_is_conflict
-from portal.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.kernel.access import Actor, Permission, ensure_permission
+from portal.kernel.audit import record_write
+from portal.kernel.concurrency import lost_race_is_conflict
+from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.kernel.querying import contains
 from portal.programme.models import (
     Frequency,
     Producer,
@@ -24,7 +25,6 @@ from portal.programme.models import (
     SubjectArea,
     statistic_subject_area,
 )
-from portal.querying import contains
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ def _assign(session: Session, statistic: Statistic, fields: StatisticFields) -> 
         if value is not None:
             setattr(statistic, name, value)
     if fields.frequency is not None:
-        statistic.frequency = fields.frequency.value
+        statistic.frequency = fields.frequency
     if fields.subject_areas is not None:
         kept = frozenset(a.slug for a in statistic.subject_areas) if statistic.id else frozenset()
         statistic.subject_areas = _subject_areas(session, fields.subject_areas, kept)

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 from rdflib import Graph
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from portal.db import get_session
-from portal.errors import NotAcceptable, NotFound
-from portal.instant import now
-from portal.programme.models import Producer, Statistic
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.kernel.errors import NotAcceptable, NotFound
+from portal.kernel.findable import Organisation
 from portal.search import dcat
+from portal.search.registry import registered
 
 bp = Blueprint("catalog", __name__)
 
 
-def _agent(producer: Producer) -> dcat.Agent:
+def _agent(producer: Organisation) -> dcat.Agent:
     page = url_for("web.producer", slug=producer.slug, lang="nb", _external=True)
     return dcat.Agent(
         uri=dcat.agent_uri(producer.org_number, page),
@@ -68,61 +67,54 @@ def _services(root: str) -> list[dcat.Service]:
 
 
 def build() -> Graph:
-    """The catalogue as it stands at the request's instant."""
-    from pxbridge.models import DataTable
-    from pxbridge.service import visible
-
+    """The catalogue as it stands at the request's instant: every registered domain's datasets."""
     root = url_for("web.home", _external=True).rstrip("/")
-    db = get_session()
-    tables = list(
-        db.scalars(
-            visible(now())
-            .options(
-                selectinload(DataTable.variables),
-                selectinload(DataTable.statistic).selectinload(Statistic.producer),
-                selectinload(DataTable.statistic).selectinload(Statistic.subject_areas),
-            )
-            .order_by(DataTable.id)
-        )
-    )
+    db, moment = get_session(), now()
+    tables = [
+        dataset
+        for findable in registered()
+        if findable.datasets is not None
+        for dataset in findable.datasets(db, moment)
+    ]
     entries = []
     for table in tables:
-        statistic = table.statistic
         data = url_for("pxwebapi.data", table_id=table.id, _external=True)
         entries.append(
             dcat.TableEntry(
                 id=table.id,
                 title_nb=table.title_nb,
                 title_en=table.title_en,
-                description_nb=statistic.description_nb,
-                description_en=statistic.description_en,
+                description_nb=table.description_nb,
+                description_en=table.description_en,
                 page=url_for("tables.table_page", table_id=table.id, lang="nb", _external=True),
                 page_en=url_for("tables.table_page", table_id=table.id, lang="en", _external=True),
                 statistic_page=url_for(
-                    "web.statistic", slug=statistic.slug, lang="nb", _external=True
+                    "web.statistic", slug=table.statistic, lang="nb", _external=True
                 ),
-                publisher=_agent(statistic.producer),
-                subjects=tuple(a.slug for a in statistic.subject_areas),
-                keywords_nb=tuple(
-                    dict.fromkeys([statistic.name_nb, *(v.label_nb for v in table.variables)])
-                ),
-                keywords_en=tuple(
-                    dict.fromkeys(
-                        w for w in [statistic.name_en, *(v.label_en for v in table.variables)] if w
-                    )
-                ),
-                frequency=statistic.frequency,
-                modified=table.updated,
-                languages=tuple(table.languages.split(",")),
+                publisher=_agent(table.publisher),
+                subjects=table.subjects,
+                keywords_nb=table.keywords_nb,
+                keywords_en=table.keywords_en,
+                frequency=table.frequency,
+                modified=table.modified,
+                languages=table.languages,
                 first_period=table.first_period,
                 last_period=table.last_period,
-                contact_email=statistic.contact_email,
-                contact_name=statistic.contact_name,
+                contact_email=table.contact_email,
+                contact_name=table.contact_name,
                 downloads={fmt: f"{data}?lang=no&outputFormat={fmt}" for fmt in dcat.FORMATS},
             )
         )
     slug = current_app.config["CATALOG_PUBLISHER"]
-    owner = db.scalar(select(Producer).where(Producer.slug == slug))
+    owner = next(
+        (
+            found
+            for findable in registered()
+            if findable.organisation is not None
+            and (found := findable.organisation(db, slug)) is not None
+        ),
+        None,
+    )
     publisher = (
         _agent(owner)
         if owner is not None
@@ -134,7 +126,7 @@ def build() -> Graph:
         publisher=publisher,
         tables=entries,
         services=_services(root),
-        modified=max((t.updated for t in tables if t.updated), default=None),
+        modified=max((t.modified for t in tables if t.modified), default=None),
     )
 
 

@@ -19,11 +19,10 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from portal.search.documents import deleted_ids, docs_for, parse_key
 from portal.search.index import SearchIndex
 from portal.search.models import SearchChange
 
-#: Kinds whose key is an integer id (the rest are slugs, table ids or document ids).
-INT_KINDS = frozenset({"release", "codelist", "codelist_version", "about"})
 POSITION_FILE = "follow-position"
 
 
@@ -53,8 +52,6 @@ def catch_up(
 ) -> int:
     """Replay the rows after this index's position; returns how many. Rows older than ``retention``
     are deleted (every machine has long replayed them; a machine that was away longer reindexes)."""
-    from portal.search.views import docs_for
-
     applied = 0
     start = position(index)
     while True:
@@ -68,8 +65,8 @@ def catch_up(
             break
         changed: dict[str, set[Any]] = {}
         for _, kind, key, _ in rows:
-            changed.setdefault(kind, set()).add(int(key) if kind in INT_KINDS else key)
-        index.update(list(docs_for(session, changed)), delete=sorted(changed.get("deleted", ())))
+            changed.setdefault(kind, set()).add(parse_key(kind, key))
+        index.update(list(docs_for(session, changed)), delete=deleted_ids(changed))
         applied += len(rows)
         # Move past settled rows only, and only while no younger row precedes them.
         safe = start

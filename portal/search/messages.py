@@ -1,4 +1,6 @@
-"""Interface strings of the search page (nb, en); portal.i18n merges them into MESSAGES."""
+"""Interface strings of the search page (nb, en); registered into portal.kernel.i18n when the domain is imported."""
+
+from portal.kernel.i18n import register_messages
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "search.title": ("Søk", "Search"),
@@ -41,3 +43,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "search.next": ("Neste side", "Next page"),
     "search.previous": ("Forrige side", "Previous page"),
 }
+
+register_messages(MESSAGES)

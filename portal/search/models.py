@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
+from portal.kernel.db import Base
 
 
 class SearchChange(Base):

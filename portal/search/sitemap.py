@@ -10,60 +10,39 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Flask, Response, url_for
-from sqlalchemy import select
 
-from portal.db import get_session
-from portal.errors import NotFound
-from portal.instant import now
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.kernel.errors import NotFound
+from portal.kernel.findable import SitemapEntry, SitemapSection
+from portal.search.registry import registered
 
 bp = Blueprint("findability", __name__)
 
 PER_FILE = 50_000
-Entry = tuple[str, str, datetime | None]  # nb path, en path, last modified
 
 
-def _entries(kind: str, moment: datetime) -> Iterator[Entry]:
-    from metadata.codelists.models import Classification
-    from portal.programme.models import Producer, Statistic, SubjectArea
-    from pxbridge.service import visible
-    from release_calendar.models import Release
-
-    db = get_session()
-    if kind == "pages":
-        yield "/", "/en/", None
-        yield "/statistikk", "/en/statistics", None
-        yield "/kalender", "/en/calendar", None
-        yield "/klassifikasjoner", "/en/classifications", None
-    elif kind == "statistics":
-        for slug, updated in db.execute(
-            select(Statistic.slug, Statistic.updated_at).order_by(Statistic.slug)
-        ):
-            yield f"/statistikk/{slug}", f"/en/statistics/{slug}", updated
-    elif kind == "tables":
-        for table in db.scalars(visible(moment).order_by("id")):
-            yield f"/tabeller/{table.id}", f"/en/tables/{table.id}", table.updated
-    elif kind == "releases":
-        for number, updated in db.execute(
-            select(Release.id, Release.updated_at).order_by(Release.id)
-        ):
-            yield f"/kalender/{number}", f"/en/calendar/{number}", updated
-    elif kind == "codelists":
-        for found in db.scalars(select(Classification).order_by(Classification.id)):
-            if any(v.published for v in found.versions) and not found.copyrighted:
-                yield (
-                    f"/klassifikasjoner/{found.id}",
-                    f"/en/classifications/{found.id}",
-                    found.last_modified,
-                )
-    elif kind == "producers":
-        for slug in db.scalars(select(Producer.slug).order_by(Producer.slug)):
-            yield f"/produsenter/{slug}", f"/en/producers/{slug}", None
-    elif kind == "subjects":
-        for slug in db.scalars(select(SubjectArea.slug).order_by(SubjectArea.slug)):
-            yield f"/emner/{slug}", f"/en/subjects/{slug}", None
-
-
+#: The sitemaps in the order the index lists them: the portal's own pages, then each kind a domain
+#: registers (``SitemapSection``); a registered kind not named here comes last.
 KINDS = ("pages", "statistics", "tables", "releases", "codelists", "producers", "subjects")
+
+_PAGES = (
+    SitemapEntry("/", "/en/"),
+    SitemapEntry("/statistikk", "/en/statistics"),
+    SitemapEntry("/kalender", "/en/calendar"),
+    SitemapEntry("/klassifikasjoner", "/en/classifications"),
+)
+
+
+def _sections() -> dict[str, SitemapSection]:
+    sections = {section.kind: section for findable in registered() for section in findable.sitemaps}
+    sections["pages"] = SitemapSection("pages", lambda session, moment: _PAGES)
+    order = {kind: n for n, kind in enumerate(KINDS)}
+    return dict(sorted(sections.items(), key=lambda item: order.get(item[0], len(order))))
+
+
+def _entries(section: SitemapSection, moment: datetime) -> Iterator[SitemapEntry]:
+    yield from section.entries(get_session(), moment)
 
 
 def _root() -> str:
@@ -81,8 +60,8 @@ def _xml(body: str) -> Response:
 def sitemap_index() -> Response:
     moment, root = now(), _root()
     items = []
-    for kind in KINDS:
-        count = sum(1 for _ in _entries(kind, moment))
+    for kind, section in _sections().items():
+        count = sum(1 for _ in _entries(section, moment))
         for part in range(max(1, -(-count // PER_FILE))):
             items.append(
                 f"<sitemap><loc>{escape(f'{root}/sitemap-{kind}-{part + 1}.xml')}</loc></sitemap>"
@@ -96,14 +75,16 @@ def sitemap_index() -> Response:
 
 @bp.get("/sitemap-<kind>-<int:part>.xml")
 def sitemap(kind: str, part: int) -> Response:
-    if kind not in KINDS or part < 1:
+    section = _sections().get(kind)
+    if section is None or part < 1:
         raise NotFound("There is no such sitemap.")
     moment, root = now(), _root()
-    entries = list(_entries(kind, moment))[(part - 1) * PER_FILE : part * PER_FILE]
+    entries = list(_entries(section, moment))[(part - 1) * PER_FILE : part * PER_FILE]
     if not entries and part > 1:
         raise NotFound("There is no such sitemap.")
     urls = []
-    for nb, en, modified in entries:
+    for entry in entries:
+        nb, en, modified = entry.path_nb, entry.path_en, entry.modified
         for loc in (nb, en):
             lastmod = f"<lastmod>{modified.date().isoformat()}</lastmod>" if modified else ""
             urls.append(

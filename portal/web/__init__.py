@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 
-from portal.security import limit_view
-from portal.web.routing import bp
+from portal.http.routing import bp
+from portal.http.security import limit_view
 
 
 def init_app(app: Flask) -> None:
@@ -19,9 +19,9 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _administration() -> dict[str, object]:
         from portal.accounts.models import Role
-        from portal.auth import current_user
-        from portal.db import get_session
+        from portal.accounts.web import current_user
         from portal.demo.seed import has_demo_accounts
+        from portal.http.db import get_session
 
         user = current_user()
         banner = (

@@ -8,26 +8,21 @@ from flask import Response, redirect, request, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from portal.access import Actor, Permission, writable_producer_ids
-from portal.accounts import audit
 from portal.accounts import service as accounts
 from portal.accounts.models import ApiToken
-from portal.auth import current_actor, current_user, login_required, login_user, logout_user
-from portal.db import get_session
-from portal.errors import Conflict, PortalError
-from portal.i18n import pick, translate
-from portal.instant import now
+from portal.accounts.web import current_user, login_user, logout_user
+from portal.http.auth import login_required, signed_in_actor
+from portal.http.db import get_session
+from portal.http.forms import ButtonForm
+from portal.http.instant import now
+from portal.http.routing import bilingual, render_page
+from portal.kernel import audit
+from portal.kernel.access import Permission, writable_producer_ids
+from portal.kernel.errors import Conflict, PortalError
+from portal.kernel.i18n import pick, translate
 from portal.programme import service
 from portal.programme.models import Frequency, Producer
-from portal.web.forms import ButtonForm, LoginForm, StatisticForm, TokenForm
-from portal.web.routing import bilingual, render_page
-
-
-def _actor() -> Actor:
-    """The logged-in actor; only for views behind login_required."""
-    actor = current_actor()
-    assert actor is not None, "login_required guarantees an actor"
-    return actor
+from portal.web.forms import LoginForm, StatisticForm, TokenForm
 
 
 def _safe_next(target: str | None) -> str:
@@ -88,7 +83,7 @@ def _render_dashboard(
 ) -> Response:
     db = get_session()
     user = current_user()
-    actor = current_actor()
+    actor = signed_in_actor()
     assert user is not None and actor is not None
     scope = writable_producer_ids(actor)
     if scope is None:
@@ -137,7 +132,7 @@ def _render_dashboard(
 @login_required
 def edit_statistic(slug: str) -> Response:
     db = get_session()
-    actor = current_actor()
+    actor = signed_in_actor()
     current = service.authorize_update(db, actor, slug)
     areas = service.list_subject_areas(db)
     form = StatisticForm()
@@ -215,7 +210,7 @@ def create_token() -> Response:
     db = get_session()
     new = accounts.create_token(
         db,
-        _actor(),
+        signed_in_actor(),
         producer=user.producer,
         name=form.name.data or "",
         now=now(),
@@ -236,6 +231,6 @@ def revoke_token(token_id: int) -> Response:
     if not ButtonForm().validate_on_submit():
         return _render_dashboard(status=400)
     db = get_session()
-    accounts.revoke_token(db, _actor(), token_id, now())
+    accounts.revoke_token(db, signed_in_actor(), token_id, now())
     db.commit()
     return redirect(url_for("web.dashboard"), 303)  # type: ignore[return-value]

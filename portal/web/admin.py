@@ -18,22 +18,23 @@ from wtforms import EmailField, IntegerField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
 
-from portal.access import Actor, Permission
 from portal.accounts import admin as users_admin
-from portal.accounts import audit
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
-from portal.auth import current_actor, current_user, login_required
-from portal.clock import OSLO
-from portal.db import get_session
-from portal.errors import Forbidden, NotFound, PortalError
-from portal.i18n import pick, translate
-from portal.instant import now
+from portal.accounts.web import current_user
+from portal.http.auth import current_actor, login_required
+from portal.http.db import get_session
+from portal.http.forms import ButtonForm, PortalForm
+from portal.http.instant import now
+from portal.http.routing import bilingual, render_page
+from portal.kernel import audit
+from portal.kernel.access import Actor, Permission
+from portal.kernel.clock import OSLO
+from portal.kernel.errors import Forbidden, NotFound, PortalError
+from portal.kernel.i18n import pick, translate
 from portal.programme import admin as programme_admin
 from portal.programme.models import Producer, Statistic
 from portal.programme.service import find_producer
-from portal.web.forms import ButtonForm, PortalForm
-from portal.web.routing import bilingual, render_page
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 NO_TWIN = "an administration page; systems use /api/v1/admin"

@@ -1,37 +1,22 @@
-"""HTML forms. Flask-WTF adds the CSRF token to each."""
+"""The shell's own forms: logging in, API tokens and a statistic's facts (the programme)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.i18n import current_language
+from portal.http.forms import CheckboxesField, PortalForm
 from portal.programme.models import Frequency
-
-
-# flask-wtf ships no type information, so mypy sees its base class as Any.
-class PortalForm(FlaskForm):  # type: ignore[misc]
-    """A form whose validation messages come in the page's language (WTForms ships nb and en)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        meta = dict(kwargs.pop("meta", None) or {})
-        meta["locales"] = [current_language()]
-        super().__init__(*args, meta=meta, **kwargs)
 
 
 class LoginForm(PortalForm):
@@ -39,17 +24,8 @@ class LoginForm(PortalForm):
     password = PasswordField(validators=[DataRequired(), Length(max=500)])
 
 
-class ButtonForm(PortalForm):
-    """A form with nothing but its CSRF token, for one-button actions (log out, revoke)."""
-
-
 class TokenForm(PortalForm):
     name = StringField(validators=[DataRequired(), Length(min=1, max=100)])
-
-
-class CheckboxesField(SelectMultipleField):  # type: ignore[misc]
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class StatisticForm(PortalForm):

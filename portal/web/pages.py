@@ -7,9 +7,9 @@ from typing import Any
 from flask import Response, request, url_for
 
 from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
-from portal.db import get_session
+from portal.http.db import get_session
+from portal.http.routing import bilingual, render_page
 from portal.programme import service
-from portal.web.routing import bilingual, render_page
 
 
 @bilingual("/", "/en/", twin="api_v1.index")
@@ -72,7 +72,7 @@ def subject_area(slug: str) -> Response:
 @bilingual("/statistikk/<slug>", "/en/statistics/<slug>", twin="api_v1.get_statistic")
 def statistic(slug: str) -> Response:
     from metadata.codelists.service import code_lists_of
-    from portal.instant import now
+    from portal.http.instant import now
     from pxbridge.service import tables_of
     from release_calendar.views import statistic_releases
 
@@ -93,9 +93,9 @@ def statistic(slug: str) -> Response:
 def _statistic_dataset(found: Any) -> object:
     from sqlalchemy import select
 
-    from portal.i18n import current_language
+    from portal.kernel.i18n import current_language
+    from portal.kernel.schema_org import dataset, organization, script
     from portal.programme.models import Producer
-    from portal.search.schema_org import dataset, organization, script
 
     lang = current_language()
     producer = get_session().scalar(select(Producer).where(Producer.slug == found.producer_slug))

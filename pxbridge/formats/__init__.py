@@ -1,4 +1,4 @@
-"""Output formats for a :class:`~pxbridge.cube.Cube`: a registry of serialisers and their parameters.
+"""Output formats for a :class:`~pxbridge.query.cube.Cube`: a registry of serialisers and their parameters.
 
 Each :class:`Format` turns a cube into bytes. :data:`FORMATS` maps the PxWebApi ``outputFormat``
 name to its format; more formats are added by inserting entries (``FORMATS["px"] = Format(...)``).
@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from portal.errors import BadRequest
-from pxbridge import cells
-from pxbridge.cube import Cube, Dimension
+from portal.kernel.errors import BadRequest
+from pxbridge.query.cube import Cube, Dimension
+from pxbridge.store import cells
 
 #: Between a code and its text in "code_text" labels; PCAxis.Serializers writes "{code} - {text}".
 CODE_TEXT_JOINER = " - "

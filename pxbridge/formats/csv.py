@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pxbridge.cube import Cube
 from pxbridge.formats import (
     cube_lines,
     joined_combinations,
     symbol_text,
     value_labels,
 )
+from pxbridge.query.cube import Cube
 
 if TYPE_CHECKING:
     from pxbridge.formats import OutputParams

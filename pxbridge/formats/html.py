@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from markupsafe import escape
 
-from pxbridge.cube import Cube
 from pxbridge.formats import (
     decimals_over,
     format_lines,
@@ -18,6 +17,7 @@ from pxbridge.formats import (
     symbol_text,
     value_labels,
 )
+from pxbridge.query.cube import Cube
 
 if TYPE_CHECKING:
     from pxbridge.formats import OutputParams

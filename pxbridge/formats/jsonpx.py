@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pxbridge import cells
-from pxbridge.cube import Cube
 from pxbridge.formats import format_lines, joined_combinations, symbol_text
+from pxbridge.query.cube import Cube
+from pxbridge.store import cells
 
 if TYPE_CHECKING:
     from pxbridge.formats import OutputParams

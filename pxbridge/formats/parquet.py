@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from numpy.typing import NDArray
 
-from pxbridge import cells
-from pxbridge.cube import Cube
 from pxbridge.formats import symbol_text
+from pxbridge.query.cube import Cube
+from pxbridge.store import cells
 
 if TYPE_CHECKING:
     from pxbridge.formats import OutputParams

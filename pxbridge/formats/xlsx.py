@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xlsxwriter
 
-from portal.errors import BadRequest
-from pxbridge import cells
-from pxbridge.cube import Cube
+from portal.kernel.errors import BadRequest
 from pxbridge.formats import decimals_over, heading_levels, split_sizes, stub_rows, symbol_text
+from pxbridge.query.cube import Cube
+from pxbridge.store import cells
 
 if TYPE_CHECKING:
     from pxbridge.formats import OutputParams

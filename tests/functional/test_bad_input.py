@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from portal.accounts.models import AuditEntry
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.audit import AuditEntry
 from portal.programme.models import Statistic
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, login, make_token
 

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from portal.db import get_database
+from portal.http.db import get_database
 from release_calendar.models import Release
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, make_token
 from tests.pxbridge.conftest import px_table as make_px

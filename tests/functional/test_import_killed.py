@@ -25,10 +25,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select, text
 
-from portal import migrate
 from portal.app import create_app
-from portal.db import Database, get_database, make_engine
 from portal.demo import seed
+from portal.http.db import get_database
+from portal.kernel import migrate
+from portal.kernel.db import Database, make_engine
 from pxbridge.models import DataTable, TableVariable
 from tests.conftest import START
 

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from metadata.sims.demo import seed_documentation
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from release_calendar.demo import seed_releases
 from release_calendar.models import Release
 from tests.conftest import PORTAL_ADMIN, SSB_ADMIN, login

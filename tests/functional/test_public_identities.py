@@ -18,9 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal.accounts.models import AuditEntry, User
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.accounts.models import User
+from portal.http.db import get_database
+from portal.kernel.audit import AuditEntry
+from portal.kernel.clock import FixedClock
 from tests.conftest import PORTAL_ADMIN, SSB_EDITOR, bearer, csrf_token, login, make_token
 from tests.release_calendar.factories import oslo
 

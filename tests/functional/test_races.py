@@ -31,12 +31,13 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from metadata.sims.models import DocumentationVersion
-from portal import migrate
-from portal.accounts.models import AuditEntry
 from portal.app import create_app
-from portal.clock import FixedClock
-from portal.db import Database, get_database, make_engine
 from portal.demo import seed
+from portal.http.db import get_database
+from portal.kernel import migrate
+from portal.kernel.audit import AuditEntry
+from portal.kernel.clock import FixedClock
+from portal.kernel.db import Database, make_engine
 from portal.programme.models import Statistic
 from pxbridge.models import DataTable
 from tests.conftest import START, bearer, make_token
@@ -509,3 +510,39 @@ def test_twenty_creations_of_one_table_keep_its_cells(race_app: Flask, ssb: dict
     assert audit_rows(race_app, "table", "race2", "create") == 1
     data = race_app.test_client().get("/api/pxwebapi/v2/tables/race2/data?lang=en")
     assert data.status_code == 200, data.text
+
+
+def test_the_index_is_updated_after_the_writer_gives_its_connection_back(
+    race_app: Flask, ssb: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write's search update reads the database on a connection of its own; it runs once the
+    request's session has returned its connection, so no writer ever holds two (twenty writers in one
+    process had exhausted SQLAlchemy's pool: intermittent 500s and 503s)."""
+    from portal.search.extension import get_index
+
+    pool = get_database(race_app).engine.pool
+    held: list[int] = []
+    index = get_index(race_app)
+    update = index.update
+
+    def spy(docs: Any, delete: Any = ()) -> int:
+        held.append(pool.checkedout())  # type: ignore[attr-defined]
+        return update(docs, delete)
+
+    monkeypatch.setattr(index, "update", spy)
+    made = race_app.test_client().post(
+        "/api/v1/statistics",
+        json={
+            "slug": "samtidig",
+            "producer": "ssb",
+            "name_nb": "Samtidighetsstatistikk",
+            "name_en": "Concurrency statistics",
+            "frequency": "annual",
+            "subject_areas": ["befolkning"],
+        },
+        headers=ssb,
+    )
+    assert made.status_code == 201, made.text
+    assert held == [0]  # neither the request's connection nor the reader's is out
+    found = race_app.test_client().get("/api/v1/search?q=samtidighetsstatistikk").json
+    assert found["hits"][0]["id"] == "statistic:samtidig"

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.accounts.models import ApiToken
-from portal.db import get_database
+from portal.http.db import get_database
 from portal.programme.models import Statistic
 from tests.conftest import (
     FHI_ADMIN,
@@ -230,7 +230,7 @@ def test_every_write_route_is_covered(app: Flask) -> None:
 
 
 def _audit_count(app: Flask) -> int:
-    from portal.accounts.models import AuditEntry
+    from portal.kernel.audit import AuditEntry
 
     return _count(app, AuditEntry)
 

@@ -24,8 +24,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from release_calendar import service as calendar
 from release_calendar.rules import Precision, Reason
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, login, make_token

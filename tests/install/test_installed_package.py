@@ -176,6 +176,7 @@ def served(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+    log.close()
 
 
 def _login(session: requests.Session, base: str, email: str, password: str) -> None:

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from metadata.codelists.models import ClassificationItem
-from portal.db import get_database
+from portal.http.db import get_database
 from tests.conftest import bearer, make_token
 
 CSV = "code,parentCode,level,name\n1,,1,Not\n11,1,2,Snurpenot\n2,,1,Trål\n21,2,2,Bunntrål\n"

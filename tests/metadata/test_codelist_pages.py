@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from metadata.codelists.models import Classification
-from portal.db import get_database
+from portal.http.db import get_database
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, csrf_token, login
 
 V1 = "code,parentCode,level,name,name_en\n01,,1,Helt ledige,Wholly unemployed\n02,,1,Delvis ledige,Partly unemployed\n"

@@ -7,8 +7,8 @@ from flask.testing import FlaskClient
 
 from metadata.sims import service
 from metadata.sims.demo import seed_documentation
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 
 
 def test_demo_documentation_spreads_completeness(

@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from metadata.sims import review, scheme, service
 from metadata.sims.models import DocumentationVersion
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from release_calendar import service as calendar
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, bearer, csrf_token, login, make_token
 from tests.release_calendar.factories import actor_for, announcement, oslo
@@ -368,7 +368,7 @@ def test_review_at_each_release_is_recorded_and_counted(app: Flask, clock: Fixed
         clock.set(oslo(2027, 5, 1, 8, 0))
         reviewed, total = review.reviewed_share(s, clock.now())
         assert (reviewed, total) == (2, 2)
-        from portal.errors import Conflict
+        from portal.kernel.errors import Conflict
 
         with pytest.raises(Conflict):
             review.confirm_reviewed(s, ssb, first.id, clock.now())

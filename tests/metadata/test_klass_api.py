@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from tests.metadata.klass_fixtures import COUNTIES, MUNICIPALITIES, klass_server, load_test_lists
 
 API = "/api/klass/v1"
@@ -189,7 +189,7 @@ def test_bad_imports_are_refused_whole_with_every_error_by_line(app: Flask, cloc
     from datetime import date
 
     from metadata.codelists.importing import ClassificationIn, ItemIn, VersionIn, load
-    from portal.errors import BadRequest
+    from portal.kernel.errors import BadRequest
 
     items = [
         ItemIn("01", "A"),

@@ -7,8 +7,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from metadata.codelists.demo import seed_code_lists
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 
 API = "/api/klass/v1/classifications"
 

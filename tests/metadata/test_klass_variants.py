@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from metadata.codelists.demo import GROUPING_IDS, VERSION_IDS, seed_code_lists
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from tests.metadata.klass_fixtures import klass_server
 
 API = "/api/klass/v1"

@@ -1,4 +1,4 @@
-"""The visibility rule in portal/access.py: its states match the calendar's, and its variants agree
+"""The visibility rule in portal/kernel/access.py: its states match the calendar's, and its variants agree
 with the predicate one second either side of a release time (issue 17)."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from portal.access import (
+from portal.http.db import get_database
+from portal.kernel.access import (
     CANCELLED_STATE,
     NEVER,
     RELEASED_STATE,
@@ -23,8 +24,7 @@ from portal.access import (
     pending_filter,
     released_filter,
 )
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.kernel.clock import FixedClock
 from release_calendar.models import Release
 from release_calendar.rules import State
 from tests.conftest import START

@@ -14,11 +14,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal.accounts.models import ApiToken, AuditEntry, User
+from portal.accounts.models import ApiToken, User
 from portal.app import create_app
-from portal.clock import FixedClock
-from portal.db import get_database
 from portal.demo.seed import DEMO_ACCOUNTS
+from portal.http.db import get_database
+from portal.kernel.audit import AuditEntry
+from portal.kernel.clock import FixedClock
 from tests.conftest import (
     NAV_EDITOR,
     PORTAL_ADMIN,
@@ -308,7 +309,7 @@ def test_the_administration_api_with_an_admin_token(app: Flask) -> None:
     from portal.accounts.service import create_token
 
     with get_database(app).sessions() as s:
-        from portal.access import CLI_ACTOR
+        from portal.kernel.access import CLI_ACTOR
 
         secret = create_token(s, CLI_ACTOR, producer=None, name="ops", now=START).secret
         s.commit()
@@ -456,7 +457,7 @@ def test_every_administrative_action_is_audited(app: Flask, client: FlaskClient)
 def test_a_retired_producers_editor_can_read_but_not_publish(
     app: Flask, client: FlaskClient
 ) -> None:
-    from portal.access import CLI_ACTOR
+    from portal.kernel.access import CLI_ACTOR
     from portal.programme.admin import set_producer_retired
 
     with get_database(app).sessions() as s:

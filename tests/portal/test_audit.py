@@ -8,8 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DBAPIError
 
-from portal.accounts.models import AuditEntry
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.audit import AuditEntry
 from tests.conftest import START, bearer, make_token
 
 

@@ -30,8 +30,6 @@ from sqlalchemy.exc import OperationalError
 
 from metadata.codelists.demo import seed_code_lists
 from metadata.sims.demo import seed_documentation
-from portal import migrate
-from portal.access import CLI_ACTOR
 from portal.app import create_app
 from portal.backup.archive import (
     BackupError,
@@ -42,18 +40,21 @@ from portal.backup.archive import (
 )
 from portal.backup.database import dump_database, table_counts
 from portal.backup.restore import RestoreRefused, restore_backup
-from portal.clock import FixedClock
-from portal.db import get_database, make_engine
 from portal.demo import seed
+from portal.http.db import get_database
+from portal.kernel import migrate
+from portal.kernel.access import CLI_ACTOR
+from portal.kernel.clock import FixedClock
+from portal.kernel.db import make_engine
 from portal.search import documents
+from portal.search.extension import get_index
 from portal.search.models import SearchChange
-from portal.search.views import get_index
+from pxbridge.blueprint import get_store
 from pxbridge.demo import seed_tables
-from pxbridge.ingest import store_table
+from pxbridge.ingest.px import PxTable, parse_px
+from pxbridge.ingest.storing import store_table
 from pxbridge.models import DataTable, TableVariable
-from pxbridge.px import PxTable, parse_px
-from pxbridge.store import CellStore
-from pxbridge.views import get_store
+from pxbridge.store.cell_store import CellStore
 from release_calendar.demo import seed_releases
 from release_calendar.models import Correction, Release
 from tests.conftest import START

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from portal.cache import MemoryCache, RedisCache
+from portal.kernel.cache import MemoryCache, RedisCache
 
 
 def test_memory_cache_expires_and_evicts_by_size() -> None:

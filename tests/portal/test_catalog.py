@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SH
 
-from portal.clock import FixedClock
+from portal.kernel.clock import FixedClock
 from portal.search import dcat
 from tests.pxbridge.conftest import test_table, upload_embargoed  # noqa: F401  (a fixture)
 

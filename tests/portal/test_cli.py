@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.accounts.models import ApiToken
-from portal.db import Database
+from portal.kernel.db import Database
 
 
 def _portal(

@@ -9,13 +9,13 @@ from pathlib import Path
 from flask import Flask
 
 from portal.app import create_app
-from portal.clock import SystemClock
+from portal.kernel.clock import SystemClock
 
 
 def test_importing_the_package_builds_nothing(tmp_path: Path) -> None:
     code = (
         "import sys, portal, portal.app, portal.web, portal.api.views, release_calendar, metadata, "
-        "pxbridge; from portal import db; "
+        "pxbridge; from portal.kernel import db; from portal.http import db as request_db; "
         "assert not any(type(o).__name__ in ('Flask', 'Engine') for m in list(sys.modules.values()) "
         "for o in list(vars(m).values()) if m and getattr(m, '__name__', '').startswith('portal'))"
     )

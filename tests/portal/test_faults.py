@@ -29,12 +29,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import OperationalError
 from werkzeug.serving import make_server
 
-from portal import migrate
 from portal.accounts.models import ApiToken
 from portal.app import create_app
-from portal.cache import RedisCache
-from portal.db import Database, Timeouts, get_database, is_unavailable, make_engine
 from portal.demo import seed
+from portal.http.db import get_database
+from portal.kernel import migrate
+from portal.kernel.cache import RedisCache
+from portal.kernel.db import Database, Timeouts, is_unavailable, make_engine
 from portal.programme.models import Producer, Statistic
 from tests.conftest import START, bearer, make_token
 
@@ -182,7 +183,9 @@ def _serves_without_redis(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
         r for r in caplog.records if r.name == "flask-limiter" and r.levelno == logging.WARNING
     ]
     cache_warnings = [
-        r for r in caplog.records if r.name == "portal.cache" and r.levelno == logging.WARNING
+        r
+        for r in caplog.records
+        if r.name == "portal.kernel.cache" and r.levelno == logging.WARNING
     ]
     assert len(limiter_warnings) == 1, [r.getMessage() for r in limiter_warnings]
     assert len(cache_warnings) == 1, [r.getMessage() for r in cache_warnings]
@@ -219,7 +222,7 @@ def test_redis_that_never_answers_leaves_limits_per_process_and_the_portal_servi
 def test_the_cache_stands_in_for_redis_and_warns_once_an_interval(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="portal.cache")
+    caplog.set_level(logging.WARNING, logger="portal.kernel.cache")
     cache = RedisCache(f"redis://127.0.0.1:{closed_port()}/0", timeout=0.2, retry_seconds=0.5)
     assert cache.get("feed") is None
     cache.set("feed", b"body", ttl_seconds=60)

@@ -11,7 +11,7 @@ import extruct
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.clock import FixedClock
+from portal.kernel.clock import FixedClock
 from tests.pxbridge.conftest import test_table, upload_embargoed  # noqa: F401  (a fixture)
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -1,4 +1,4 @@
-"""The portal's public address (portal/hosts.py): a Host header outside ALLOWED_HOSTS gets 400 wherever it
+"""The portal's public address (portal/http/hosts.py): a Host header outside ALLOWED_HOSTS gets 400 wherever it
 asks (a page, the API, a path with no route), and with BASE_URL set every absolute URL and identifier the
 portal sends (feeds, iCal, the DCAT catalogue, sitemaps, JSON-LD, the Klass and PxWebApi links) starts with
 BASE_URL whatever the Host header said."""
@@ -16,9 +16,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.app import create_app
-from portal.clock import FixedClock
-from portal.db import get_database
-from portal.hosts import allowed_hosts, parse_base_url
+from portal.http.db import get_database
+from portal.http.hosts import allowed_hosts, parse_base_url
+from portal.kernel.clock import FixedClock
 from portal.search import dcat
 from portal.search.sitemap import KINDS
 from tests.metadata.klass_fixtures import COUNTIES, load_test_lists

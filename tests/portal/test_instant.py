@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from flask import Flask
 
-from portal import instant
-from portal.clock import FixedClock
+from portal.http import instant
+from portal.kernel.clock import FixedClock
 from tests.conftest import START
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.app import create_app
-from portal.db import get_database
-from portal.security import anonymise_ip
+from portal.http.db import get_database
+from portal.http.security import anonymise_ip
 from tests.conftest import SSB_EDITOR, csrf_token
 
 

@@ -12,8 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine
 
-from portal import migrate
-from portal.db import Base, make_engine
+from portal.kernel import migrate
+from portal.kernel.db import Base, make_engine
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_adding_a_column_keeps_the_rows_that_point_at_its_table(
 
     from portal.demo import seed
     from pxbridge.demo import seed_tables
-    from pxbridge.store import CellStore
+    from pxbridge.store.cell_store import CellStore
 
     now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
     migrate.upgrade(empty_engine)

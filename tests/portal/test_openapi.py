@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
-from portal.api.openapi import documented_rules
+from portal.http.openapi import documented_rules
 from tests.conftest import bearer, make_token
 
 

@@ -12,12 +12,12 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from portal.access import CLI_ACTOR
-from portal.accounts.models import AuditEntry
 from portal.app import create_app
-from portal.db import make_engine
-from portal.errors import BadRequest
-from portal.migrate import upgrade
+from portal.kernel.access import CLI_ACTOR
+from portal.kernel.audit import AuditEntry
+from portal.kernel.db import make_engine
+from portal.kernel.errors import BadRequest
+from portal.kernel.migrate import upgrade
 from portal.programme.load import builtin_programme, load_programme, read_files
 from portal.programme.models import Producer, Statistic, SubjectArea
 from tests.conftest import START
@@ -35,7 +35,7 @@ def empty_db(tmp_path: Path) -> str:
 def test_loading_the_shipped_programme_twice_changes_nothing_the_second_time(
     empty_db: str,
 ) -> None:
-    from portal.db import Database
+    from portal.kernel.db import Database
 
     db = Database(empty_db)
     with db.session() as s:
@@ -52,7 +52,7 @@ def test_loading_the_shipped_programme_twice_changes_nothing_the_second_time(
 def test_a_file_with_one_bad_row_changes_nothing_and_names_every_problem(
     empty_db: str, tmp_path: Path
 ) -> None:
-    from portal.db import Database
+    from portal.kernel.db import Database
 
     programme = {
         "producers": [
@@ -94,7 +94,7 @@ def test_a_file_with_one_bad_row_changes_nothing_and_names_every_problem(
 def test_csv_files_update_in_place_and_retire_only_when_asked(
     empty_db: str, tmp_path: Path
 ) -> None:
-    from portal.db import Database
+    from portal.kernel.db import Database
 
     db = Database(empty_db)
     with db.session() as s:

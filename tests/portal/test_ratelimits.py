@@ -1,4 +1,4 @@
-"""Named rate limits (portal/security.py): one counter per client and name across every endpoint the name
+"""Named rate limits (portal/http/security.py): one counter per client and name across every endpoint the name
 covers ("api" over all JSON APIs, "pxapi" over PxWebApi 2.0 and the classic API), separate counters for
 separate clients, the RateLimit header fields of draft-ietf-httpapi-ratelimit-headers-06 on limited
 answers, and Retry-After on 429 only."""
@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from portal.app import create_app
-from portal.config import DEFAULTS
+from portal.kernel.config import DEFAULTS
 from tests.conftest import csrf_token
 
 RATELIMIT_FIELDS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")

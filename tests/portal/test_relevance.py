@@ -16,12 +16,12 @@ from flask.testing import FlaskClient
 
 from metadata.codelists.demo import seed_code_lists
 from metadata.sims.demo import seed_documentation
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from portal.search import documents
-from portal.search.views import get_index
+from portal.search.extension import get_index
+from pxbridge.blueprint import get_store
 from pxbridge.demo import seed_tables
-from pxbridge.views import get_store
 from release_calendar.demo import seed_releases
 
 #: (query, language of the page it is typed on, items expected in the first three)

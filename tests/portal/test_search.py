@@ -13,12 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from metadata.codelists.demo import seed_code_lists
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from portal.search import documents
 from portal.search.documents import SearchDoc
+from portal.search.extension import get_index
 from portal.search.index import SearchIndex, SearchQuery
-from portal.search.views import get_index
 from tests.conftest import bearer, make_token
 from tests.release_calendar.factories import actor_for, announcement, oslo
 
@@ -227,13 +227,10 @@ def test_every_query_is_capped(
     indexed: SearchIndex, clock: FixedClock, client: FlaskClient
 ) -> None:
     # The shape of whoosh issue 446: a multi-word OR over many documents. Past the limit the search
-    # stops at once and says so, rather than answering half a ranking.
-    import time
-
+    # stops and says so, rather than answering half a ranking (bench/search_query.py times a capped
+    # query against the same query uncapped).
     indexed.time_limit = 0.000001
-    started = time.perf_counter()
     capped = indexed.search(SearchQuery("statistikk OR befolkning OR priser"), clock.now())
-    assert time.perf_counter() - started < 2
     assert capped.timed_out is True and capped.hits == () and capped.total == 0
     page = client.get("/sok?q=statistikk+OR+befolkning+OR+priser")
     assert page.status_code == 200 and "Søket tok for lang tid" in page.text
@@ -284,3 +281,33 @@ def test_an_index_of_an_older_schema_is_replaced_not_crashed_on(tmp_path: Path) 
         "statistic:x"
     ]
     assert not SearchIndex(tmp_path).recreated
+
+
+def test_a_failed_index_update_is_logged_and_never_fails_the_committed_write(
+    app: Flask,
+    client: FlaskClient,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(docs: object, delete: object = ()) -> int:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(get_index(app), "update", broken)
+    with caplog.at_level("ERROR", logger="portal.search"):
+        made = client.post(
+            "/api/v1/statistics",
+            headers=bearer(make_token(app, "ssb")),
+            json={
+                "slug": "feilstatistikk",
+                "producer": "ssb",
+                "name_nb": "Feilstatistikk",
+                "name_en": "Failure statistics",
+                "frequency": "annual",
+                "subject_areas": ["arbeid-og-lonn"],
+            },
+        )
+    assert made.status_code == 201, made.text  # committed, so answered as committed
+    assert client.get("/api/v1/statistics/feilstatistikk").status_code == 200
+    failed = [r for r in caplog.records if "search index update" in r.getMessage()]
+    assert failed and failed[0].exc_info is not None
+    assert "No space left on device" in str(failed[0].exc_info[1])

@@ -14,12 +14,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.app import create_app
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from portal.search import follow
+from portal.search.extension import get_index
 from portal.search.index import SearchIndex, SearchQuery
 from portal.search.models import SearchChange
-from portal.search.views import get_index
 from tests.conftest import bearer, make_token
 from tests.pxbridge import conftest as px
 

@@ -162,7 +162,7 @@ def test_table(app: Flask, client: FlaskClient) -> str:
 def upload_embargoed(app: Flask, client: FlaskClient, now: datetime, matrix: str) -> datetime:
     """Announce a release of Befolkning (10 June 2027, 08:00 Oslo) and upload test table ``matrix``
     tied to it; returns the release time."""
-    from portal.db import get_database
+    from portal.http.db import get_database
     from release_calendar import service
     from tests.release_calendar.factories import actor_for, announcement, oslo
 

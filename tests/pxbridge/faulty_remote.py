@@ -276,12 +276,12 @@ def faulty_remote(
 def prepare_instance(folder: Path, remote_root: str, now: datetime) -> None:
     """A portal instance in ``folder`` (SQLite, migrated, the programme loaded) that mirrors table
     77001 of the remote at ``remote_root`` (which must answer, in mode ``ok``)."""
-    from portal import migrate
-    from portal.db import Database
     from portal.demo import seed
+    from portal.kernel import migrate
+    from portal.kernel.db import Database
     from portal.programme.models import Statistic
     from portal.programme.service import find_producer
-    from pxbridge.remote import HttpRemote, register, sync
+    from pxbridge.remotes.bridge import HttpRemote, register, sync
 
     db = Database(f"sqlite:///{folder / 'portal.sqlite3'}")
     try:

@@ -11,9 +11,10 @@ import numpy as np
 import orjson
 import pytest
 
-from pxbridge import cells, extract
-from pxbridge.extract import carried_symbols
-from pxbridge.store import CellStore
+from pxbridge.query import extract
+from pxbridge.query.extract import carried_symbols
+from pxbridge.store import cells
+from pxbridge.store.cell_store import CellStore
 
 
 def _payloads(values: np.ndarray) -> list[int]:
@@ -198,7 +199,7 @@ def test_store_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.Monkey
     def broken_fsync(fd: int) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("pxbridge.store.os.fsync", broken_fsync)
+    monkeypatch.setattr("pxbridge.store.cell_store.os.fsync", broken_fsync)
     with pytest.raises(OSError, match="disk full"):
         store.put("t1", np.arange(1000.0))
     assert list((tmp_path / "t1").iterdir()) == []

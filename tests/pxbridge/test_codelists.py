@@ -16,11 +16,11 @@ from flask.testing import FlaskClient
 from pxweb import PxApi
 from sqlalchemy import func, select
 
-from portal.clock import FixedClock
-from portal.db import get_database
-from pxbridge import cells
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from pxbridge.codelists import CodeList, CodeValue, aggregate, apply, groups, source_positions
 from pxbridge.models import TableCodeList, TableVariable
+from pxbridge.store import cells
 from tests.conftest import START, bearer, make_token
 from tests.pxbridge import conftest as px
 from tests.pxbridge.conftest import API, upload_embargoed
@@ -496,8 +496,8 @@ def test_pxwebpy_reads_codelists_and_their_data(live: str, with_codelists: str) 
 def test_the_demo_tables_have_an_aggregation_and_a_valueset(
     app: Flask, client: FlaskClient
 ) -> None:
+    from pxbridge.blueprint import get_store
     from pxbridge.demo import seed_codelists, seed_tables
-    from pxbridge.views import get_store
 
     with get_database(app).sessions() as s:
         assert seed_tables(s, get_store(app), START) == 4

@@ -16,12 +16,12 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 
-from portal.errors import BadRequest
-from pxbridge import cells
-from pxbridge.cube import Cube, Dimension, Unit
+from portal.kernel.errors import BadRequest
 from pxbridge.formats import FORMATS, OutputParams, parse_output_params
 from pxbridge.formats.html import html_table
 from pxbridge.formats.parquet import period_start
+from pxbridge.query.cube import Cube, Dimension, Unit
+from pxbridge.store import cells
 
 REGION = Dimension("Region", "region", ("0301", "4601"), ("Oslo", "Bergen"), role="geo")
 CONTENTS = Dimension(

@@ -11,11 +11,13 @@ import numpy as np
 import orjson
 import pytest
 
-from portal.errors import BadRequest, PortalError
-from pxbridge import cells
-from pxbridge.ingest_formats import infer_time_scale, parse_csv_with_sidecar, parse_jsonstat
-from pxbridge.px import PxTable, parse_px
-from pxbridge.px_writer import write_px
+from portal.kernel.errors import BadRequest, PortalError
+from pxbridge.formats.px import write_px
+from pxbridge.ingest.from_csv import parse_csv_with_sidecar
+from pxbridge.ingest.from_jsonstat import parse_jsonstat
+from pxbridge.ingest.input_checks import infer_time_scale
+from pxbridge.ingest.px import PxTable, parse_px
+from pxbridge.store import cells
 
 REGIONS = {"0": "Hele landet", "03": "Oslo", "11": "Rogaland"}
 CONTENTS = {"Folkemengde": "Folkemengde", "Andel": "Andel"}

@@ -8,7 +8,7 @@ import orjson
 import pytest
 from flask.testing import FlaskClient
 
-from pxbridge import jsonstat
+from pxbridge.formats import jsonstat
 from tests.pxbridge.conftest import API, REGIONS, YEARS
 
 FULL = "valuecodes[Region]=*&valuecodes[ContentsCode]=*&valuecodes[Tid]=*"

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 from pyaxis import pyaxis  # type: ignore[import-untyped]
 
-from portal.errors import BadRequest
-from pxbridge import cells
-from pxbridge.px import PxTable, Variable, parse_px
-from pxbridge.px_writer import write_px
+from portal.kernel.errors import BadRequest
+from pxbridge.formats.px import write_px
+from pxbridge.ingest.px import PxTable, Variable, parse_px
+from pxbridge.store import cells
 
 FIXTURE = """CHARSET="ANSI";
 AXIS-VERSION="2013";

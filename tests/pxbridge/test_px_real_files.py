@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pxbridge import cells
-from pxbridge.px import PxTable, parse_px
-from pxbridge.px_writer import write_px
+from pxbridge.formats.px import write_px
+from pxbridge.ingest.px import PxTable, parse_px
+from pxbridge.store import cells
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "pxbridge" / "data"
 

@@ -26,13 +26,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from portal.db import get_database
+from portal.http.db import get_database
 from portal.programme.models import Producer, Statistic
-from pxbridge.interfaces import RemoteFailure
 from pxbridge.models import RemoteSource
-from pxbridge.remote import HttpRemote, register, sync
-from pxbridge.remote_guard import GuardLimits, RemoteGuard, RemoteRefused, RemoteUnavailable
-from pxbridge.remote_http import _tls_context
+from pxbridge.remotes.bridge import HttpRemote, register, sync
+from pxbridge.remotes.exchange import _tls_context
+from pxbridge.remotes.guard import GuardLimits, RemoteGuard, RemoteRefused, RemoteUnavailable
+from pxbridge.remotes.interfaces import RemoteFailure
 from tests.conftest import START
 from tests.pxbridge.faulty_remote import (
     DATA,

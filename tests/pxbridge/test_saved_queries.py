@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from pyjstat import pyjstat
 from sqlalchemy import func, select
 
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from pxbridge.models import SavedQuery
 from tests.pxbridge import conftest as px
 

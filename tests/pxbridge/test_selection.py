@@ -1,4 +1,4 @@
-"""Selections as PxWebApi 2.0 reads them (shared/reference/pxapi.md § 1.8): every expression with
+"""Selections as PxWebApi 2.0 reads them (PxWebApi 2.0's specification, github.com/PxTools/PxApiSpecs): every expression with
 the exact positions it picks, on a time variable and on a classification where the meaning differs,
 and resolve's variable matching, elimination and cell limit."""
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.errors import PortalError
-from pxbridge.selection import Selection, default_selection, evaluate, resolve, split_values
+from portal.kernel.errors import PortalError
+from pxbridge.query.selection import Selection, default_selection, evaluate, resolve, split_values
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
-from portal.db import get_database
+from portal.http.db import get_database
+from pxbridge.blueprint import get_store
 from pxbridge.models import DataTable
-from pxbridge.views import get_store
 from tests.conftest import bearer, make_token
 from tests.pxbridge.conftest import px_table as make_px
 

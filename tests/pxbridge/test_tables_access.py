@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from portal.app import create_app
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from pxbridge.models import DataTable
 from tests.conftest import bearer, make_token
 from tests.pxbridge.conftest import API, px_table

@@ -15,10 +15,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from numpy.typing import NDArray
 
-from portal.errors import BadRequest
-from pxbridge import cells, json_cells
-from pxbridge.ingest_formats import parse_jsonstat
-from pxbridge.px import parse_px, read_px
+from portal.kernel.errors import BadRequest
+from pxbridge.ingest import json_cells
+from pxbridge.ingest.from_jsonstat import parse_jsonstat
+from pxbridge.ingest.px import parse_px, read_px
+from pxbridge.store import cells
 from tests.conftest import bearer, make_token
 
 SYMBOLS = ("..", ":", "-", "...")

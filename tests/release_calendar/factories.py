@@ -8,9 +8,9 @@ from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.access import Actor
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.access import Actor
+from portal.kernel.clock import FixedClock
 from portal.programme.models import Producer
 from release_calendar.rules import Kind, Precision, oslo_instant
 from release_calendar.service import Announcement

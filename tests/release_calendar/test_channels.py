@@ -13,8 +13,8 @@ import vobject
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from release_calendar import service
 from release_calendar.rules import Precision, Reason
 from tests.release_calendar.factories import actor_for, announcement, oslo

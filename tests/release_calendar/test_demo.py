@@ -7,8 +7,8 @@ from collections import Counter
 from flask import Flask
 from sqlalchemy import func, select
 
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from portal.programme.models import Statistic
 from release_calendar import listing
 from release_calendar.demo import seed_releases

@@ -9,8 +9,8 @@ from datetime import timedelta
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.clock import FixedClock
 from release_calendar import indicators, service
 from release_calendar.rules import Precision, Reason
 from tests.release_calendar.factories import actor_for, announcement, oslo

@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from portal.accounts.models import AuditEntry
-from portal.clock import FixedClock
-from portal.db import get_database
+from portal.http.db import get_database
+from portal.kernel.audit import AuditEntry
+from portal.kernel.clock import FixedClock
 from release_calendar.models import Release
 from release_calendar.schedule import example_csv
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, csrf_token, login

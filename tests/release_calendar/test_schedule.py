@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from portal.db import get_database
+from portal.http.db import get_database
 from release_calendar.models import Release
 from release_calendar.schedule import example_csv
 from tests.conftest import bearer, make_token
@@ -116,11 +116,11 @@ def test_imported_releases_are_found_by_search(tmp_path, clock) -> None:  # type
     """The search index follows an import's commit: every imported release is found. (It once took
     each row's savepoint for a commit and read the rows too early through another connection.) A
     database of its own, as a served portal has it: no test transaction around it."""
-    from portal import migrate
     from portal.app import create_app
-    from portal.db import Database, make_engine
     from portal.demo import seed
-    from portal.search.views import wait_for_background_updates
+    from portal.kernel import migrate
+    from portal.kernel.db import Database, make_engine
+    from portal.search.changes import wait_for_background_updates
 
     url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
     engine = make_engine(url)

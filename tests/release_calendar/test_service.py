@@ -8,10 +8,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from portal.accounts.models import AuditEntry
-from portal.clock import FixedClock
-from portal.db import get_database
-from portal.errors import BadRequest, Conflict, Forbidden, Unauthorized
+from portal.http.db import get_database
+from portal.kernel.audit import AuditEntry
+from portal.kernel.clock import FixedClock
+from portal.kernel.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from release_calendar import listing, service
 from release_calendar.models import ReleaseChange
 from release_calendar.rules import Precision, Reason, Status

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from portal.db import UTCDateTime
+from portal.kernel.db import UTCDateTime
 
 revision = "0001"
 down_revision = None

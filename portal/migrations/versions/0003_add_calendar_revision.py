@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from portal.db import UTCDateTime
+from portal.kernel.db import UTCDateTime
 
 revision = "0003"
 down_revision = "0002"

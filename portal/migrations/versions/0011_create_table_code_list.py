@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from portal.db import UTCDateTime
+from portal.kernel.db import UTCDateTime
 
 revision = "0011"
 down_revision = "0010"

@@ -1,0 +1,24 @@
+"""The request's language for the kernel's :mod:`~portal.kernel.i18n`, and its helpers in templates."""
+
+from __future__ import annotations
+
+from flask import Flask, g, has_app_context
+
+from portal.kernel.i18n import current_language, format_oslo, pick, set_language_source, translate
+
+
+def _request_language() -> str:
+    return str(g.get("lang", "nb")) if has_app_context() else "nb"
+
+
+def init_app(app: Flask) -> None:
+    set_language_source(_request_language)
+    from portal.http.routing import other_language_url
+
+    app.jinja_env.globals.update(
+        _=translate,
+        pick=pick,
+        current_language=current_language,
+        other_language_url=other_language_url,
+    )
+    app.jinja_env.filters["oslo"] = format_oslo

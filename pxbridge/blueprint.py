@@ -1,0 +1,74 @@
+"""The tables' attachment to the app: the table pages' blueprint (``tables.*`` endpoints), the cell
+store, and the blueprints of PxWebApi 2.0, the classic PxWeb API and the producers' upload API
+(issue 6); and what the HTTP adapters read from the app for :mod:`pxbridge.query.cubes`: the cell limit and
+the remotes' limits from the configuration, the request's session and the shared cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from portal.http.cache import get_cache
+from portal.http.db import get_session
+from portal.http.routing import page_blueprint
+from pxbridge.query.cubes import CubeSource
+from pxbridge.remotes.bridge import RemoteAccess
+from pxbridge.remotes.guard import GuardLimits, RemoteGuards
+from pxbridge.store.cell_store import CellStore
+
+bp = page_blueprint("tables", __name__)
+
+
+def get_store(app: Flask | None = None) -> CellStore:
+    store: CellStore = (app or current_app).extensions["pxbridge.store"]
+    return store
+
+
+def remote_access(app: Flask | None = None) -> RemoteAccess:
+    """The app's limits on asking a remote: ``REMOTE_TIMEOUT_SECONDS`` for each call,
+    ``REMOTE_MAX_BYTES``, ``REMOTE_CACHE_SECONDS``, and this process's guard of each remote
+    (``REMOTE_MAX_IN_FLIGHT``, ``REMOTE_QUEUE_SECONDS``, ``REMOTE_BREAKER_FAILURES``,
+    ``REMOTE_BREAKER_SECONDS``)."""
+    app = app or current_app
+    config = app.config
+    guards: RemoteGuards = app.extensions.setdefault("pxbridge.remote_guards", RemoteGuards())
+    return RemoteAccess(
+        timeout_seconds=float(config["REMOTE_TIMEOUT_SECONDS"]),
+        max_bytes=int(config["REMOTE_MAX_BYTES"]),
+        guard_limits=GuardLimits(
+            max_in_flight=int(config["REMOTE_MAX_IN_FLIGHT"]),
+            queue_seconds=float(config["REMOTE_QUEUE_SECONDS"]),
+            failures_to_open=int(config["REMOTE_BREAKER_FAILURES"]),
+            open_seconds=float(config["REMOTE_BREAKER_SECONDS"]),
+        ),
+        guards=guards,
+        cache_seconds=int(config["REMOTE_CACHE_SECONDS"]),
+    )
+
+
+def max_cells() -> int:
+    """``PXAPI_MAX_CELLS``: the most cells one answer of the APIs or the pages may select."""
+    return int(current_app.config["PXAPI_MAX_CELLS"])
+
+
+def cube_source() -> CubeSource:
+    """Where this request's cubes come from: its session, the app's cell store, cache and limits."""
+    return CubeSource(
+        session=get_session(),
+        store=get_store(),
+        max_cells=max_cells(),
+        remotes=remote_access(),
+        cache=get_cache(),
+    )
+
+
+def init_app(app: Flask) -> None:
+    from pxbridge.api import classic, pxwebapi, upload
+    from pxbridge.pages import views  # noqa: F401  (registers the pages' routes on bp)
+
+    app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")
+    app.register_blueprint(bp)
+    pxwebapi.init_app(app)
+    upload.init_app(app)
+    classic.init_app(app)

@@ -1,0 +1,323 @@
+"""A writer from :class:`pxbridge.ingest.px.PxTable` back to PX (PC-Axis) text.
+
+Pure Python and numpy; the DATA block is formatted in bulk by numpy, never cell by cell in Python.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import numpy as np
+from numpy.typing import NDArray
+
+from pxbridge.ingest.px import PxTable, Variable
+from pxbridge.ingest.px_keywords import OSLO
+from pxbridge.store import cells
+
+_MAX_QUOTED = 256
+_LINE = 200
+_CODEPAGES = {
+    "utf-8": ("utf-8", "utf-8"),
+    "utf8": ("utf-8", "utf-8"),
+    "cp1252": ("cp1252", "windows-1252"),
+    "windows-1252": ("cp1252", "windows-1252"),
+    "iso-8859-1": ("latin-1", "iso-8859-1"),
+    "latin-1": ("latin-1", "iso-8859-1"),
+}
+_PRESTEXT = {"code": "0", "value": "1", "code_value": "2"}
+
+
+def _clean(text: str) -> str:
+    # pyaxis splits the file at the first "DATA=", so it must not occur inside a text.
+    return text.replace('"', "'").replace("\r", " ").replace("\n", " ").replace("DATA=", "DATA =")
+
+
+def _quote(text: str) -> str:
+    text = _clean(text)
+    if len(text) <= _MAX_QUOTED:
+        return f'"{text}"'
+    parts = [text[i : i + _MAX_QUOTED] for i in range(0, len(text), _MAX_QUOTED)]
+    return "\n".join(f'"{p}"' for p in parts)
+
+
+def _quote_list(items: Sequence[str]) -> str:
+    if not items:
+        return '""'
+    # Cleaned in one pass over the joined text: value lists can have a million entries.
+    cleaned = _clean("\x00".join(items)).split("\x00")
+    longest = max(map(len, cleaned))
+    if longest > _MAX_QUOTED:
+        return ",\n".join(_quote(item) for item in cleaned)
+    per_line = max(1, _LINE // (longest + 3))
+    groups = ('","'.join(cleaned[i : i + per_line]) for i in range(0, len(cleaned), per_line))
+    return '"' + '",\n"'.join(groups) + '"'
+
+
+def _key(keyword: str, lang: str | None, *subkeys: str) -> str:
+    lang_part = f"[{lang}]" if lang else ""
+    subs = "(" + ",".join(_quote(s) for s in subkeys) + ")" if subkeys else ""
+    return f"{keyword}{lang_part}{subs}"
+
+
+def _px_date(moment: datetime) -> str:
+    return moment.astimezone(OSLO).strftime("%Y%m%d %H:%M")
+
+
+def _pick(mapping: Mapping[str, str], lang: str, fallback: str) -> str | None:
+    return mapping.get(lang, mapping.get(fallback))
+
+
+def _format_chunk(
+    values: NDArray[np.float64], decimals: NDArray[np.int64], last_in_row: NDArray[np.bool_]
+) -> bytes:
+    """Cells as PX text: fixed decimals, no exponent, symbols quoted, each followed by a separator.
+
+    Each cell is laid out in a fixed-width byte matrix (sign, integer digits, point, fraction,
+    separator) and a mask drops the unused positions, so no Python code runs per cell.
+    """
+    n = values.size
+    finite = ~np.isnan(values)
+    magnitude = np.where(finite, np.abs(values), 0.0)
+    scaled = np.rint(magnitude * np.power(10.0, decimals))
+    if n and float(scaled.max()) >= 9.0e18:
+        # Too large for int64 digit arithmetic; such tables are vanishingly rare.
+        parts = []
+        for value, d, last in zip(
+            values.tolist(), decimals.tolist(), last_in_row.tolist(), strict=True
+        ):
+            sym = None if not math.isnan(value) else cells.decode(value)
+            parts.append((f'"{sym}"' if sym else f"{value:.{d}f}") + ("\n" if last else " "))
+        return "".join(parts).encode("ascii")
+    whole_scaled = scaled.astype(np.int64)
+    power = np.power(np.int64(10), decimals)
+    whole = whole_scaled // power
+    fraction = whole_scaled % power
+    int_width = max(len(str(int(whole.max()))) if n else 1, 8)
+    frac_width = int(decimals.max()) if n else 0
+    width = 1 + int_width + (1 + frac_width if frac_width else 0) + 1
+    matrix = np.zeros((n, width), dtype=np.uint8)
+    mask = np.zeros((n, width), dtype=np.bool_)
+    matrix[:, 0] = ord("-")
+    mask[:, 0] = (values < 0) & (whole_scaled > 0)
+    rest = whole.copy()
+    for j in range(int_width):
+        col = int_width - j
+        matrix[:, col] = (rest % 10 + 48).astype(np.uint8)
+        rest //= 10
+        mask[:, col] = whole >= 10**j if j else True
+    if frac_width:
+        dot = int_width + 1
+        matrix[:, dot] = ord(".")
+        mask[:, dot] = decimals > 0
+        padded = fraction * np.power(np.int64(10), frac_width - decimals)
+        for k in range(frac_width):
+            col = dot + 1 + k
+            matrix[:, col] = (padded // 10 ** (frac_width - 1 - k) % 10 + 48).astype(np.uint8)
+            mask[:, col] = decimals > k
+    matrix[:, -1] = np.where(last_in_row, ord("\n"), ord(" "))
+    mask[:, -1] = True
+    positions, symbols = cells.symbol_cells(values)
+    if positions.size:
+        mask[positions, :-1] = False
+        for symbol in set(symbols):
+            rows = positions[np.asarray(symbols) == symbol]
+            text = f'"{symbol}"'.encode("ascii")
+            matrix[np.ix_(rows, np.arange(1, 1 + len(text)))] = np.frombuffer(text, np.uint8)
+            mask[rows, 1 : 1 + len(text)] = True
+    return matrix[mask].tobytes()
+
+
+def _format_data(
+    values: NDArray[np.float64], decimals: NDArray[np.int64], row_length: int
+) -> bytes:
+    chunk = 1 << 20
+    out: list[bytes] = []
+    for start in range(0, values.size, chunk):
+        stop = min(start + chunk, values.size)
+        last = (np.arange(start + 1, stop + 1) % max(row_length, 1)) == 0
+        out.append(_format_chunk(values[start:stop], decimals[start:stop], last))
+    return b"".join(out)
+
+
+def write_px(
+    table: PxTable,
+    values: NDArray[np.float64],
+    variables: Sequence[Variable],
+    stub: Sequence[str],
+    heading: Sequence[str],
+    *,
+    languages: Sequence[str] | None = None,
+    codepage: str = "utf-8",
+) -> bytes:
+    """A PX file for ``table`` restricted to ``variables`` laid out as ``stub`` and ``heading``.
+
+    ``values`` are the selected cells, flat and row-major over stub then heading. Raises
+    ValueError when stub/heading do not name exactly the given variables, the cell count does
+    not match, or the codepage is not one of utf-8, windows-1252 and iso-8859-1.
+    """
+    try:
+        codec, declared = _CODEPAGES[codepage.lower()]
+    except KeyError:
+        raise ValueError(f"unsupported codepage {codepage!r}") from None
+    by_code = {v.code: v for v in variables}
+    order = [*stub, *heading]
+    if sorted(order) != sorted(by_code) or len(order) != len(by_code):
+        raise ValueError("stub and heading must name each given variable exactly once")
+    ordered = [by_code[c] for c in order]
+    sizes = [len(v.codes) for v in ordered]
+    flat = np.asarray(values, dtype=np.float64).reshape(-1)
+    if math.prod(sizes) != flat.size:
+        raise ValueError(f"{flat.size} cells for dimensions of sizes {sizes}")
+    langs = list(languages) if languages else list(table.languages)
+    default = table.language if table.language in langs else langs[0]
+    base = table.language
+    others = [lang for lang in langs if lang != default]
+
+    def name(v: Variable, lang: str) -> str:
+        return v.labels.get(lang) or v.labels.get(base) or v.code
+
+    def texts(v: Variable, lang: str) -> tuple[str, ...]:
+        return v.value_labels.get(lang) or v.value_labels.get(base) or v.codes
+
+    contvar = next((v for v in ordered if v.is_contents), None)
+    by_contents = {c.code: c for c in table.contents_values}
+    shown = table.showdecimals if table.showdecimals is not None else table.decimals
+
+    lines: list[str] = []
+
+    def put(key: str, value: str) -> None:
+        lines.append(f"{key}={value};")
+
+    def put_text(keyword: str, mapping: Mapping[str, str], lang: str, *subs: str) -> None:
+        text = _pick(mapping, lang, base)
+        if text is not None:
+            put(_key(keyword, None if lang == default else lang, *subs), _quote(text))
+
+    def language_block(lang: str) -> None:
+        tag = None if lang == default else lang
+        put_text("SUBJECT-AREA", table.subject_area, lang)
+        put_text("TITLE", table.title, lang)
+        put_text("DESCRIPTION", table.description, lang)
+        put_text("CONTENTS", table.contents, lang)
+        units = dict(table.units)
+        if not units and table.contents_values:
+            units = dict(table.contents_values[0].units)
+        put_text("UNITS", units, lang)
+        if stub:
+            put(_key("STUB", tag), _quote_list([name(by_code[c], lang) for c in stub]))
+        if heading:
+            put(_key("HEADING", tag), _quote_list([name(by_code[c], lang) for c in heading]))
+        if contvar is not None:
+            put(_key("CONTVARIABLE", tag), _quote(name(contvar, lang)))
+        for v in ordered:
+            vname = name(v, lang)
+            labels = texts(v, lang)
+            if tag is None:
+                put(_key("VARIABLECODE", None, vname), _quote(v.code))
+            put(_key("VALUES", tag, vname), _quote_list(labels))
+            if tag is None and v.time_scale:
+                put(_key("TIMEVAL", None, vname), f"TLIST({v.time_scale}1)," + _quote_list(v.codes))
+            if tag is None:
+                put(_key("CODES", None, vname), _quote_list(v.codes))
+            if v.elimination_code is not None and v.elimination_code in v.codes:
+                elim = _quote(labels[v.codes.index(v.elimination_code)])
+                put(_key("ELIMINATION", tag, vname), elim)
+            elif tag is None:
+                yes = v.elimination and v.elimination_code is None
+                put(_key("ELIMINATION", None, vname), "YES" if yes else "NO")
+            if tag is None:
+                put(_key("PRESTEXT", None, vname), _PRESTEXT.get(v.show, "1"))
+            # Notes are not padded with another language's text: a missing note stays missing.
+            for note in v.notes.get(lang, v.notes.get(base, ()) if tag is None else ()):
+                put(_key("NOTE", tag, vname), _quote(note))
+            notes_by_code = v.value_notes.get(
+                lang, v.value_notes.get(base, {}) if tag is None else {}
+            )
+            if notes_by_code:
+                for position, code in enumerate(v.codes):
+                    for note in notes_by_code.get(code, ()):
+                        put(_key("VALUENOTE", tag, vname, labels[position]), _quote(note))
+        if contvar is not None:
+            cname, labels = name(contvar, lang), texts(contvar, lang)
+            for position, code in enumerate(contvar.codes):
+                cv = by_contents.get(code)
+                if cv is None:
+                    continue
+                if tag is None and cv.decimals != shown:
+                    put(_key("PRECISION", None, cname, labels[position]), str(cv.decimals))
+                if tag is None and cv.last_updated is not None:
+                    put(
+                        _key("LAST-UPDATED", None, labels[position]),
+                        _quote(_px_date(cv.last_updated)),
+                    )
+                if tag is None and cv.stockfa:
+                    put(_key("STOCKFA", None, labels[position]), _quote(cv.stockfa))
+                if tag is None and cv.cfprices:
+                    put(_key("CFPRICES", None, labels[position]), _quote(cv.cfprices))
+                put_text("UNITS", cv.units, lang, labels[position])
+                put_text("REFPERIOD", cv.refperiod, lang, labels[position])
+        elif table.contents_values and tag is None:
+            cv = table.contents_values[0]
+            if cv.last_updated is not None:
+                put("LAST-UPDATED", _quote(_px_date(cv.last_updated)))
+            if cv.stockfa:
+                put("STOCKFA", _quote(cv.stockfa))
+            if cv.cfprices:
+                put("CFPRICES", _quote(cv.cfprices))
+        if contvar is None and table.contents_values:
+            put_text("REFPERIOD", table.contents_values[0].refperiod, lang)
+        put_text("SOURCE", table.source, lang)
+        put_text("CONTACT", table.contact, lang)
+        for note in table.notes.get(lang, table.notes.get(base, ()) if tag is None else ()):
+            put(_key("NOTE", tag), _quote(note))
+
+    if declared != "utf-8":
+        put("CHARSET", '"ANSI"')
+    put("AXIS-VERSION", '"2013"')
+    put("CODEPAGE", _quote(declared))
+    put("LANGUAGE", _quote(default))
+    if others:
+        put("LANGUAGES", _quote_list([default, *others]))
+    if table.updated is not None:
+        put("CREATION-DATE", _quote(_px_date(table.updated)))
+    if table.official is not None:
+        put("OFFICIAL-STATISTICS", "YES" if table.official else "NO")
+    put("DECIMALS", str(table.decimals))
+    if table.showdecimals is not None:
+        put("SHOWDECIMALS", str(table.showdecimals))
+    put("MATRIX", _quote(table.matrix))
+    if table.aggregallowed is not None:  # after MATRIX, in the PX keyword order
+        put("AGGREGALLOWED", "YES" if table.aggregallowed else "NO")
+    if table.table_id:
+        put("TABLEID", _quote(table.table_id))
+    put("SUBJECT-CODE", _quote(table.subject_code))
+    for k in range(1, 7):
+        symbol = "." * k
+        if table.symbols.get(symbol, symbol) != symbol:
+            put(f"DATASYMBOL{k}", _quote(table.symbols[symbol]))
+    if table.symbols.get("-", "-") != "-":
+        put("DATASYMBOLNIL", _quote(table.symbols["-"]))
+    language_block(default)
+    for lang in others:
+        language_block(lang)
+
+    if contvar is not None:
+        per_code = np.array(
+            [
+                max(by_contents[c].decimals if c in by_contents else shown, table.decimals)
+                for c in contvar.codes
+            ],
+            dtype=np.int64,
+        )
+        p = ordered.index(contvar)
+        before, after = math.prod(sizes[:p]), math.prod(sizes[p + 1 :])
+        decimals = np.broadcast_to(per_code.reshape(1, -1, 1), (before, len(per_code), after))
+        cell_decimals = np.ascontiguousarray(decimals).reshape(-1)
+    else:
+        only = table.contents_values[0].decimals if table.contents_values else shown
+        cell_decimals = np.full(flat.size, max(only, table.decimals), dtype=np.int64)
+    row_length = math.prod(len(by_code[c].codes) for c in heading)
+    header = ("\n".join(lines) + "\nDATA=\n").encode(codec, errors="replace")
+    return header + _format_data(flat, cell_decimals, row_length) + b";\n"

@@ -1,0 +1,129 @@
+"""What the tables make findable: each table with its variables and value labels, public from its
+release's time when it is tied to one (the one visibility rule, :func:`portal.kernel.access.goes_out_at`);
+a table tied to a moved release moves with it. In the sitemaps: the tables public at the instant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Set
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.kernel.access import goes_out_at
+from portal.kernel.findable import (
+    Changes,
+    Dataset,
+    Findable,
+    Organisation,
+    Removal,
+    SearchDoc,
+    SitemapEntry,
+    SitemapSection,
+    Watch,
+)
+from portal.programme.models import Statistic
+from pxbridge.models import DataTable
+from pxbridge.service import visible
+
+
+def table_docs(session: Session, ids: Set[str] | None = None) -> Iterator[SearchDoc]:
+    """Tables with their variables and value labels; a table tied to a release from its time on."""
+    stmt = select(DataTable).options(
+        selectinload(DataTable.variables),
+        selectinload(DataTable.statistic).selectinload(Statistic.producer),
+        selectinload(DataTable.statistic).selectinload(Statistic.subject_areas),
+        selectinload(DataTable.release),
+    )
+    if ids is not None:
+        stmt = stmt.where(DataTable.id.in_(ids))
+    for t in session.scalars(stmt):
+        release = t.release
+        visible_from = None if release is None else goes_out_at(release.state, release.release_at)
+        nb = " ".join(f"{v.label_nb} {' '.join(v.labels_nb[:500])}" for v in t.variables)
+        en = " ".join(f"{v.label_en} {' '.join(v.labels_en[:500])}" for v in t.variables)
+        yield SearchDoc(
+            id=f"table:{t.id}",
+            kind="table",
+            title_nb=t.title_nb,
+            title_en=t.title_en,
+            text_nb=f"{nb} {t.statistic.name_nb}",
+            text_en=f"{en} {t.statistic.name_en}",
+            path_nb=f"/tabeller/{t.id}",
+            path_en=f"/en/tables/{t.id}",
+            producer=t.statistic.producer.slug,
+            subjects=tuple(a.slug for a in t.statistic.subject_areas),
+            visible_from=visible_from,
+            extra=(t.id,),
+        )
+
+
+def changed_docs(session: Session, changes: Changes) -> Iterator[SearchDoc]:
+    ids = set(changes.get("table", ()))
+    if "release" in changes:
+        # A table tied to a moved release moves with it.
+        ids |= set(
+            session.scalars(
+                select(DataTable.id).where(DataTable.release_id.in_(changes["release"]))
+            )
+        )
+    if ids:
+        yield from table_docs(session, ids)
+
+
+def _datasets(session: Session, moment: datetime) -> Iterator[Dataset]:
+    """The tables public at ``moment`` for the data catalogue, by id."""
+    for table in session.scalars(
+        visible(moment)
+        .options(
+            selectinload(DataTable.variables),
+            selectinload(DataTable.statistic).selectinload(Statistic.producer),
+            selectinload(DataTable.statistic).selectinload(Statistic.subject_areas),
+        )
+        .order_by(DataTable.id)
+    ):
+        statistic = table.statistic
+        producer = statistic.producer
+        yield Dataset(
+            id=table.id,
+            title_nb=table.title_nb,
+            title_en=table.title_en,
+            description_nb=statistic.description_nb,
+            description_en=statistic.description_en,
+            statistic=statistic.slug,
+            publisher=Organisation(
+                producer.slug, producer.name_nb, producer.name_en, producer.org_number
+            ),
+            subjects=tuple(a.slug for a in statistic.subject_areas),
+            keywords_nb=tuple(
+                dict.fromkeys([statistic.name_nb, *(v.label_nb for v in table.variables)])
+            ),
+            keywords_en=tuple(
+                dict.fromkeys(
+                    w for w in [statistic.name_en, *(v.label_en for v in table.variables)] if w
+                )
+            ),
+            frequency=statistic.frequency,
+            modified=table.updated,
+            languages=tuple(table.languages.split(",")),
+            first_period=table.first_period,
+            last_period=table.last_period,
+            contact_email=statistic.contact_email,
+            contact_name=statistic.contact_name,
+        )
+
+
+def _table_pages(session: Session, moment: datetime) -> Iterator[SitemapEntry]:
+    for table in session.scalars(visible(moment).order_by("id")):
+        yield SitemapEntry(f"/tabeller/{table.id}", f"/en/tables/{table.id}", table.updated)
+
+
+FINDABLE = Findable(
+    name="tables",
+    documents=changed_docs,
+    everything=table_docs,
+    watches=(Watch(DataTable, "table", lambda t: t.id),),
+    removals=(Removal(DataTable, lambda t: f"table:{t.id}"),),
+    sitemaps=(SitemapSection("tables", _table_pages),),
+    datasets=_datasets,
+)
