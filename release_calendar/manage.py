@@ -3,7 +3,6 @@ action goes through the same service as the API, so the same rules and scoping a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,12 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
+from portal.http.actions import ActionPage
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.instant import now
-from portal.http.routing import View, bilingual, render_page
+from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, writable_producer_ids
-from portal.kernel.errors import Conflict, PortalError
+from portal.kernel.errors import PortalError
 from portal.kernel.i18n import pick, translate
 from portal.programme.models import Producer, Statistic
 from release_calendar import listing, schedule, service
@@ -163,50 +163,21 @@ def _render_manage(
     )
 
 
-#: What an action of the manage page does with its validated form: (session, actor, release id, form,
-#: now) to the service call.
-Act = Callable[[Session, Actor, int, Any, datetime], object]
-
-
-def _act(release_id: int, name: str, form: Any, act: Act) -> Response:
-    """Run one action from the manage page: 303 back on success, the page with errors otherwise."""
+def _prepare(form: Any) -> None:
     if hasattr(form, "reason"):
         form.reason.choices = _reasons()
-    if not form.validate():
-        return _render_manage(release_id, 400, None, **{name: form})
-    db = get_session()
-    try:
-        act(db, signed_in_actor(), release_id, form, now())
-        db.commit()
-    except PortalError as error:
-        db.rollback()
-        if error.status in (401, 403, 404):
-            raise
-        return _render_manage(
-            release_id, 409 if isinstance(error, Conflict) else 400, error, **{name: form}
-        )
-    return redirect(url_for("release_calendar.manage", release_id=release_id, done=name), 303)  # type: ignore[return-value]
 
 
-def _action(name: str, nb: str, en: str, form: Callable[[], Any]) -> Callable[[Act], View]:
-    """Register ``act`` as the manage page's action ``name``, posted to …/<nb> and …/<en> with
-    ``form``; the view keeps ``act``'s name as its endpoint."""
-
-    def register(act: Act) -> View:
-        @login_required
-        def view(release_id: int) -> Response:
-            return _act(release_id, name, form(), act)
-
-        view.__name__ = view.__qualname__ = act.__name__
-        return bilingual(
-            f"/min-side/kalender/<int:release_id>/{nb}",
-            f"/en/my-page/calendar/<int:release_id>/{en}",
-            methods=("POST",),
-            no_twin_because="an action; the API has the same one",
-            blueprint=bp,
-        )(view)
-
-    return register
+_page = ActionPage(
+    blueprint=bp,
+    path_nb="/min-side/kalender/<int:release_id>",
+    path_en="/en/my-page/calendar/<int:release_id>",
+    page_endpoint="release_calendar.manage",
+    id_arg="release_id",
+    render=_render_manage,
+    prepare=_prepare,
+)
+_action = _page.action
 
 
 @_action("confirm", "bekreft", "confirm", ConfirmForm)

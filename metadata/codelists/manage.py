@@ -24,13 +24,14 @@ from metadata.codelists.forms import (
 )
 from metadata.codelists.importing import ItemIn
 from metadata.codelists.models import ClassificationVersion
+from portal.http.actions import ActionPage
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.forms import ButtonForm
 from portal.http.instant import now
-from portal.http.routing import View, bilingual, render_page
+from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, writable_producer_ids
-from portal.kernel.errors import BadRequest, Conflict, PortalError
+from portal.kernel.errors import BadRequest, PortalError
 from portal.kernel.i18n import pick
 from portal.programme.models import Producer
 
@@ -149,54 +150,15 @@ def manage_code_list(classification_id: int) -> Response:
     return _render_manage(classification_id)
 
 
-#: What an action of the manage page does with its validated form: (session, actor, list id, form,
-#: now) to the service call.
-Act = Callable[[Session, Actor, int, Any, datetime], object]
-
-
-def _act(classification_id: int, name: str, form: Any, act: Act) -> Response:
-    """Run one action from the manage page: 303 back on success, the page with errors otherwise."""
-    if not form.validate():
-        return _render_manage(classification_id, 400, None, **{name: form})
-    db = get_session()
-    try:
-        act(db, signed_in_actor(), classification_id, form, now())
-        db.commit()
-    except PortalError as error:
-        db.rollback()
-        if error.status in (401, 403, 404):
-            raise
-        return _render_manage(
-            classification_id, 409 if isinstance(error, Conflict) else 400, error, **{name: form}
-        )
-    return redirect(  # type: ignore[return-value]
-        url_for("metadata.manage_code_list", classification_id=classification_id, done=name), 303
-    )
-
-
-def _action_route(nb: str, en: str) -> Callable[[View], View]:
-    return bilingual(
-        f"/min-side/kodelister/<int:classification_id>/{nb}",
-        f"/en/my-page/code-lists/<int:classification_id>/{en}",
-        methods=("POST",),
-        no_twin_because="an action; the API has the same one",
-        blueprint=bp,
-    )
-
-
-def _action(name: str, nb: str, en: str, form: Callable[[], Any]) -> Callable[[Act], View]:
-    """Register ``act`` as the manage page's action ``name``, posted to …/<nb> and …/<en> with
-    ``form``; the view keeps ``act``'s name as its endpoint."""
-
-    def register(act: Act) -> View:
-        @login_required
-        def view(classification_id: int) -> Response:
-            return _act(classification_id, name, form(), act)
-
-        view.__name__ = view.__qualname__ = act.__name__
-        return _action_route(nb, en)(view)
-
-    return register
+_page = ActionPage(
+    blueprint=bp,
+    path_nb="/min-side/kodelister/<int:classification_id>",
+    path_en="/en/my-page/code-lists/<int:classification_id>",
+    page_endpoint="metadata.manage_code_list",
+    id_arg="classification_id",
+    render=_render_manage,
+)
+_action, _action_route, _act = _page.action, _page.route, _page.run
 
 
 def _int(raw: object) -> int:

@@ -81,27 +81,13 @@ def build() -> Graph:
         data = url_for("pxwebapi.data", table_id=table.id, _external=True)
         entries.append(
             dcat.TableEntry(
-                id=table.id,
-                title_nb=table.title_nb,
-                title_en=table.title_en,
-                description_nb=table.description_nb,
-                description_en=table.description_en,
+                dataset=table,
+                publisher=_agent(table.publisher),
                 page=url_for("tables.table_page", table_id=table.id, lang="nb", _external=True),
                 page_en=url_for("tables.table_page", table_id=table.id, lang="en", _external=True),
                 statistic_page=url_for(
                     "web.statistic", slug=table.statistic, lang="nb", _external=True
                 ),
-                publisher=_agent(table.publisher),
-                subjects=table.subjects,
-                keywords_nb=table.keywords_nb,
-                keywords_en=table.keywords_en,
-                frequency=table.frequency,
-                modified=table.modified,
-                languages=table.languages,
-                first_period=table.first_period,
-                last_period=table.last_period,
-                contact_email=table.contact_email,
-                contact_name=table.contact_name,
                 downloads={fmt: f"{data}?lang=no&outputFormat={fmt}" for fmt in dcat.FORMATS},
             )
         )

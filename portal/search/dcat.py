@@ -21,6 +21,8 @@ from typing import TypeVar
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, SKOS
 
+from portal.kernel.findable import Dataset
+
 EU = "http://publications.europa.eu/resource/authority/"
 THEME = Namespace(EU + "data-theme/")
 FILE_TYPE = Namespace(EU + "file-type/")
@@ -99,25 +101,14 @@ class Agent:
 
 @dataclass(frozen=True)
 class TableEntry:
-    id: str
-    title_nb: str
-    title_en: str
-    description_nb: str
-    description_en: str
+    """A domain's :class:`~portal.kernel.findable.Dataset` with what the catalogue adds: its publisher
+    as an agent and its URLs."""
+
+    dataset: Dataset
+    publisher: Agent
     page: str  # the table's page (nb); the dataset is ``{page}#dataset``, its landing page is the page
     page_en: str
     statistic_page: str
-    publisher: Agent
-    subjects: tuple[str, ...]
-    keywords_nb: tuple[str, ...]
-    keywords_en: tuple[str, ...]
-    frequency: str | None
-    modified: datetime | None
-    languages: tuple[str, ...]
-    first_period: str
-    last_period: str
-    contact_email: str | None
-    contact_name: str | None
     downloads: Mapping[str, str] = field(default_factory=dict)  # output format -> URL
 
 
@@ -195,38 +186,40 @@ def period_dates(period: str, *, end: bool) -> date | None:
 def _dataset(graph: Graph, entry: TableEntry, services: Sequence[URIRef]) -> URIRef:
     node = _typed(graph, URIRef(f"{entry.page}#dataset"), DCAT.Dataset)
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
-    _text(graph, node, DCTERMS.title, entry.title_nb, entry.title_en)
+    _text(graph, node, DCTERMS.title, entry.dataset.title_nb, entry.dataset.title_en)
     _text(
         graph,
         node,
         DCTERMS.description,
-        entry.description_nb or entry.title_nb,
-        entry.description_en or entry.title_en,
+        entry.dataset.description_nb or entry.dataset.title_nb,
+        entry.dataset.description_en or entry.dataset.title_en,
     )
     graph.add((node, DCTERMS.publisher, _agent(graph, entry.publisher)))
     graph.add((node, DCTERMS.creator, URIRef(entry.publisher.uri)))
-    themes = {t for s in entry.subjects for t in THEMES.get(s, ())} or {"SOCI"}
+    themes = {t for s in entry.dataset.subjects for t in THEMES.get(s, ())} or {"SOCI"}
     for code in sorted(themes):
         graph.add((node, DCAT.theme, _typed(graph, THEME[code], SKOS.Concept)))
-    for word in entry.keywords_nb:
+    for word in entry.dataset.keywords_nb:
         graph.add((node, DCAT.keyword, Literal(word, lang="nb")))
-    for word in entry.keywords_en:
+    for word in entry.dataset.keywords_en:
         graph.add((node, DCAT.keyword, Literal(word, lang="en")))
     graph.add(
         (node, DCTERMS.accessRights, _typed(graph, ACCESS["PUBLIC"], DCTERMS.RightsStatement))
     )
-    if entry.frequency in FREQUENCIES:
-        found = FREQUENCY[FREQUENCIES[entry.frequency]]
+    if entry.dataset.frequency in FREQUENCIES:
+        found = FREQUENCY[FREQUENCIES[entry.dataset.frequency]]
         graph.add((node, DCTERMS.accrualPeriodicity, _typed(graph, found, DCTERMS.Frequency)))
-    for lang in entry.languages:
+    for lang in entry.dataset.languages:
         if lang in LANGUAGES:
             found = LANGUAGE[LANGUAGES[lang]]
             graph.add((node, DCTERMS.language, _typed(graph, found, DCTERMS.LinguisticSystem)))
     graph.add((node, DCTERMS.spatial, _typed(graph, COUNTRY["NOR"], DCTERMS.Location)))
-    if entry.modified is not None:
-        graph.add((node, DCTERMS.modified, Literal(entry.modified, datatype=XSD.dateTime)))
-    start = period_dates(entry.first_period, end=False) if entry.first_period else None
-    stop = period_dates(entry.last_period, end=True) if entry.last_period else None
+    if entry.dataset.modified is not None:
+        graph.add((node, DCTERMS.modified, Literal(entry.dataset.modified, datatype=XSD.dateTime)))
+    start = (
+        period_dates(entry.dataset.first_period, end=False) if entry.dataset.first_period else None
+    )
+    stop = period_dates(entry.dataset.last_period, end=True) if entry.dataset.last_period else None
     if start and stop:
         period = BNode()
         _typed(graph, period, DCTERMS.PeriodOfTime)
@@ -238,9 +231,9 @@ def _dataset(graph: Graph, entry: TableEntry, services: Sequence[URIRef]) -> URI
     graph.add((node, DCTERMS.isReferencedBy, URIRef(entry.statistic_page)))
     contact = BNode()
     _typed(graph, contact, VCARD.Organization, VCARD.Kind)
-    graph.add((contact, VCARD.fn, Literal(entry.contact_name or entry.publisher.name_nb)))
-    if entry.contact_email:
-        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{entry.contact_email}")))
+    graph.add((contact, VCARD.fn, Literal(entry.dataset.contact_name or entry.publisher.name_nb)))
+    if entry.dataset.contact_email:
+        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{entry.dataset.contact_email}")))
     graph.add((node, DCAT.contactPoint, contact))
     for fmt, href in entry.downloads.items():
         graph.add((node, DCAT.distribution, _distribution(graph, entry, fmt, href, services)))
@@ -257,8 +250,8 @@ def _distribution(
         graph,
         node,
         DCTERMS.description,
-        f"Hele tabellen {entry.id} som {title}, gjennom PxWebApi 2.0.",
-        f"The whole of table {entry.id} as {title}, through PxWebApi 2.0.",
+        f"Hele tabellen {entry.dataset.id} som {title}, gjennom PxWebApi 2.0.",
+        f"The whole of table {entry.dataset.id} as {title}, through PxWebApi 2.0.",
     )
     graph.add((node, DCAT.accessURL, URIRef(href)))
     graph.add((node, DCAT.downloadURL, URIRef(href)))
@@ -271,8 +264,8 @@ def _distribution(
     graph.add((node, DCATAP.availability, DCATAP["stable"]))
     for service in services:
         graph.add((node, DCAT.accessService, service))
-    if entry.modified is not None:
-        graph.add((node, DCTERMS.modified, Literal(entry.modified, datatype=XSD.dateTime)))
+    if entry.dataset.modified is not None:
+        graph.add((node, DCTERMS.modified, Literal(entry.dataset.modified, datatype=XSD.dateTime)))
     return node
 
 
