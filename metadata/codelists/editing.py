@@ -32,7 +32,7 @@ from metadata.codelists.models import (
     CorrespondenceTable,
 )
 from portal.kernel.access import Actor, Permission, ensure_permission, writable_producer_ids
-from portal.kernel.audit import record_write
+from portal.kernel.audit import record_change, record_write
 from portal.kernel.concurrency import force_update, is_duplicate, lost_race_is_conflict
 from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.kernel.parsing import checked_rows, parse_json
@@ -89,17 +89,7 @@ def finish_write(
     lost race is a Conflict naming ``what``), and append ``action`` to the audit log."""
     found.last_modified = now
     flush_write(session, what, found, *checked)
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action=action,
-        entity="code_list",
-        entity_id=str(found.id),
-        producer_id=found.producer_id,
-        before=before,
-        after=after,
-    )
+    record_change(session, actor, now, action, "code_list", found, before=before, after=after)
 
 
 def publish_draft(

@@ -18,8 +18,9 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import ApiToken, Invitation, Role, User
-from portal.accounts.service import audit_token, audit_user, create_user, hash_password
+from portal.accounts.service import create_user, hash_password
 from portal.kernel.access import Actor, Permission, ensure_permission
+from portal.kernel.audit import record_change
 from portal.kernel.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
 from portal.kernel.querying import contains
 from portal.programme.models import Producer
@@ -154,11 +155,12 @@ def invite_user(
     )
     user.password_hash = NO_PASSWORD
     secret = _issue_link(session, actor, user, "invite", now, lifetime)
-    audit_user(
+    record_change(
         session,
         actor,
         now,
         "invite",
+        "user",
         user,
         after={"email": user.email, "expires_at": (now + lifetime).isoformat()},
     )
@@ -177,11 +179,12 @@ def issue_password_reset(
     user = _user(session, user_id)
     actor = _manage(actor, user)
     secret = _issue_link(session, actor, user, "reset", now, lifetime)
-    audit_user(
+    record_change(
         session,
         actor,
         now,
         "reset-password",
+        "user",
         user,
         after={"expires_at": (now + lifetime).isoformat()},
     )
@@ -220,11 +223,12 @@ def use_link(session: Session, secret: str, password: str, now: datetime) -> Use
     if getattr(spent, "rowcount", 1) != 1:
         raise NotFound("This link is unknown, used or expired. Ask an administrator for a new one.")
     end_sessions(user)
-    audit_user(
+    record_change(
         session,
         Actor(kind="user", id=user.id, label=user.email, role=user.role, producer_id=None),
         now,
         "set-password",
+        "user",
         user,
         after={"through": link.purpose},
     )
@@ -240,7 +244,7 @@ def set_password(
     actor = _manage(actor, user)
     user.password_hash = hash_password(password)
     end_sessions(user)
-    audit_user(session, actor, now, "set-password", user)
+    record_change(session, actor, now, "set-password", "user", user)
     session.flush()
     return user
 
@@ -282,7 +286,7 @@ def set_role(
     after = {"role": user.role, "producer": producer.slug if producer else None}
     if after != before:
         end_sessions(user)
-        audit_user(session, actor, now, "set-role", user, before=before, after=after)
+        record_change(session, actor, now, "set-role", "user", user, before=before, after=after)
     session.flush()
     return user
 
@@ -299,11 +303,12 @@ def set_active(
     if user.is_active == active:
         return user
     user.is_active = active
-    audit_user(
+    record_change(
         session,
         actor,
         now,
         "enable" if active else "disable",
+        "user",
         user,
         before={"is_active": not active},
         after={"is_active": active},
@@ -317,11 +322,12 @@ def set_active(
         )
         for token in tokens:
             token.revoked_at = now
-            audit_token(
+            record_change(
                 session,
                 actor,
                 now,
                 "revoke",
+                "api_token",
                 token,
                 before={"revoked_at": None},
                 after={"revoked_at": now.isoformat(), "because": f"user {user.id} disabled"},

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import ApiToken, Role, User
 from portal.kernel.access import Actor, Permission, ensure_permission
-from portal.kernel.audit import record_write
+from portal.kernel.audit import record_change, record_write
 from portal.kernel.errors import BadRequest, Conflict, Forbidden, NotFound
 from portal.programme.models import Producer
 
@@ -26,54 +25,6 @@ TOKEN_PREFIX = "spt_"  # noqa: S105  (a public prefix that makes leaked tokens e
 MIN_PASSWORD_LENGTH = 12
 # Writing last_used_at on every request would turn each API read into a write; a minute is precise enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def audit_user(
-    session: Session,
-    actor: Actor,
-    at: datetime,
-    action: str,
-    user: User,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """An audit row for a write to ``user``, under the user's producer."""
-    record_write(
-        session,
-        actor=actor,
-        at=at,
-        action=action,
-        entity="user",
-        entity_id=str(user.id),
-        producer_id=user.producer_id,
-        before=before,
-        after=after,
-    )
-
-
-def audit_token(
-    session: Session,
-    actor: Actor,
-    at: datetime,
-    action: str,
-    token: ApiToken,
-    *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-) -> None:
-    """An audit row for a write to an API token, under the token's producer."""
-    record_write(
-        session,
-        actor=actor,
-        at=at,
-        action=action,
-        entity="api_token",
-        entity_id=str(token.id),
-        producer_id=token.producer_id,
-        before=before,
-        after=after,
-    )
 
 
 @dataclass(frozen=True)
@@ -159,11 +110,12 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    audit_user(
+    record_change(
         session,
         actor,
         now,
         "create",
+        "user",
         user,
         after={"email": user.email, "name": user.name, "role": user.role},
     )
@@ -288,11 +240,12 @@ def revoke_token(session: Session, actor: Actor, token_id: int, now: datetime) -
         ensure_permission(actor, Permission.TOKEN_MANAGE, token.producer_id)
     if token.revoked_at is None:
         token.revoked_at = now
-        audit_token(
+        record_change(
             session,
             actor,
             now,
             "revoke",
+            "api_token",
             token,
             before={"revoked_at": None},
             after={"revoked_at": now.isoformat()},

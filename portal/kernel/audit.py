@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -62,6 +62,41 @@ def record_write(
     )
     session.add(entry)
     return entry
+
+
+class Audited(Protocol):
+    """A record the audit log names by its id, under its producer."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def producer_id(self) -> int | None: ...
+
+
+def record_change(
+    session: Session,
+    actor: Actor,
+    at: datetime,
+    action: str,
+    entity: str,
+    record: Audited,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """:func:`record_write` for a write to ``record``: named by its id, under its producer."""
+    return record_write(
+        session,
+        actor=actor,
+        at=at,
+        action=action,
+        entity=entity,
+        entity_id=str(record.id),
+        producer_id=record.producer_id,
+        before=before,
+        after=after,
+    )
 
 
 def count_entries(session: Session) -> int:
