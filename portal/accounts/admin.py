@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.accounts.models import ApiToken, Invitation, Role, User
-from portal.accounts.service import create_user, hash_password
+from portal.accounts.service import create_user, end_token, hash_password
 from portal.kernel.access import Actor, Permission, ensure_permission
 from portal.kernel.audit import record_change
 from portal.kernel.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
@@ -321,17 +321,7 @@ def set_active(
             )
         )
         for token in tokens:
-            token.revoked_at = now
-            record_change(
-                session,
-                actor,
-                now,
-                "revoke",
-                "api_token",
-                token,
-                before={"revoked_at": None},
-                after={"revoked_at": now.isoformat(), "because": f"user {user.id} disabled"},
-            )
+            end_token(session, actor, token, now, because=f"user {user.id} disabled")
     session.flush()
     return user
 

@@ -239,15 +239,17 @@ def revoke_token(session: Session, actor: Actor, token_id: int, now: datetime) -
     else:
         ensure_permission(actor, Permission.TOKEN_MANAGE, token.producer_id)
     if token.revoked_at is None:
-        token.revoked_at = now
-        record_change(
-            session,
-            actor,
-            now,
-            "revoke",
-            "api_token",
-            token,
-            before={"revoked_at": None},
-            after={"revoked_at": now.isoformat()},
-        )
+        end_token(session, actor, token, now)
     return token
+
+
+def end_token(
+    session: Session, actor: Actor, token: ApiToken, now: datetime, because: str | None = None
+) -> None:
+    """Revoke ``token`` at ``now`` and say so in the audit log (with why, when it is not the actor's
+    own decision)."""
+    token.revoked_at = now
+    after = {"revoked_at": now.isoformat()} | ({"because": because} if because else {})
+    record_change(
+        session, actor, now, "revoke", "api_token", token, before={"revoked_at": None}, after=after
+    )
