@@ -31,7 +31,7 @@ from release_calendar.rules import Precision, Reason
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, login, make_token
 from tests.pxbridge.conftest import API
 from tests.pxbridge.conftest import px_table as px_file
-from tests.release_calendar.factories import actor_for, announcement, oslo
+from tests.release_calendar.factories import actor_for, announce_release, oslo
 
 SECOND = timedelta(seconds=1)
 # The release the scheduled text waits for, and others around it (all more than three months ahead
@@ -46,16 +46,8 @@ SCHEDULED = "Tindrekvartsmetoden"  # a word only the scheduled text holds
 
 
 def _announce(app: Flask, clock: FixedClock, at: datetime, statistic: str = "kpi") -> int:
-    with app.app_context(), get_database(app).sessions() as s:
-        late = "Test." if at - clock.now() < timedelta(days=92) else None
-        release = calendar.announce(
-            s,
-            actor_for(s, "ssb"),
-            announcement(at, statistic=statistic, late_justification=late),
-            clock.now(),
-        )
-        s.commit()
-        return release.id
+    late = "Test." if at - clock.now() < timedelta(days=92) else None
+    return announce_release(app, clock.now(), at, statistic=statistic, late_justification=late)
 
 
 def _move(app: Flask, clock: FixedClock, release_id: int, to: datetime) -> None:

@@ -162,17 +162,10 @@ def test_table(app: Flask, client: FlaskClient) -> str:
 def upload_embargoed(app: Flask, client: FlaskClient, now: datetime, matrix: str) -> datetime:
     """Announce a release of Befolkning (10 June 2027, 08:00 Oslo) and upload test table ``matrix``
     tied to it; returns the release time."""
-    from portal.http.db import get_database
-    from release_calendar import service
-    from tests.release_calendar.factories import actor_for, announcement, oslo
+    from tests.release_calendar.factories import announce_release, oslo
 
     at = oslo(2027, 6, 10, 8, 0)
-    with get_database(app).sessions() as s:
-        release = service.announce(
-            s, actor_for(s, "ssb"), announcement(at, statistic="folkemengde"), now
-        )
-        s.commit()
-        release_id = release.id
+    release_id = announce_release(app, now, at, statistic="folkemengde")
     stored = client.post(
         f"/api/v1/tables?statistic=folkemengde&release={release_id}",
         data=px_table(matrix),

@@ -17,7 +17,7 @@ from portal.kernel.clock import FixedClock
 from pxbridge.models import DataTable
 from tests.conftest import bearer, make_token
 from tests.pxbridge.conftest import API, px_table
-from tests.release_calendar.factories import actor_for, announcement, oslo
+from tests.release_calendar.factories import announce_release, oslo
 
 ENDPOINTS = (
     "/tables/{id}",
@@ -28,15 +28,8 @@ ENDPOINTS = (
 
 
 def _release(app: Flask, clock: FixedClock) -> tuple[int, object]:
-    from release_calendar import service
-
     at = oslo(2027, 6, 10, 8, 0)
-    with get_database(app).sessions() as s:
-        release = service.announce(
-            s, actor_for(s, "ssb"), announcement(at, statistic="folkemengde"), clock.now()
-        )
-        s.commit()
-        return release.id, at
+    return announce_release(app, clock.now(), at, statistic="folkemengde"), at
 
 
 def _visible(client: FlaskClient, table_id: str) -> dict[str, int]:

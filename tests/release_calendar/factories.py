@@ -56,6 +56,30 @@ def announcement(
     )
 
 
+def announce_release(
+    app: Flask,
+    now: datetime,
+    release_at: datetime,
+    *,
+    statistic: str = "kpi",
+    producer: str = "ssb",
+    late_justification: str | None = None,
+) -> int:
+    """Announce a confirmed release of ``statistic`` as ``producer``'s editor, committed in an app
+    context as a request would (so the commit updates the search index); its id."""
+    from release_calendar import service
+
+    with app.app_context(), get_database(app).sessions() as s:
+        release = service.announce(
+            s,
+            actor_for(s, producer),
+            announcement(release_at, statistic=statistic, late_justification=late_justification),
+            now,
+        )
+        s.commit()
+        return release.id
+
+
 def releases_in_each_state(app: Flask, clock: FixedClock) -> dict[str, int]:
     """An SSB release in each state that writes need: provisional, confirmed (far ahead) and
     published (the clock is moved past it)."""
