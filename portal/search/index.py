@@ -529,7 +529,9 @@ class SearchIndex:
             counts = _facets(view, ids)
             total = len(ids)
             corrected = None
-            if not hits and text:
+            # A query that ran out of time found nothing because it stopped, not because its words
+            # are misspelt: no correction (and no second search) after it.
+            if not hits and text and not timed_out:
                 corrected = self._correct(searcher, text, request.lang)
         if corrected and correct:
             instead = self.search(replace(request, text=corrected), now, correct=False)

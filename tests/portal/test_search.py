@@ -232,6 +232,9 @@ def test_every_query_is_capped(
     indexed.time_limit = 0.000001
     capped = indexed.search(SearchQuery("statistikk OR befolkning OR priser"), clock.now())
     assert capped.timed_out is True and capped.hits == () and capped.total == 0
+    # It found nothing because it stopped: no "did you mean" for a word that is only misspelt.
+    misspelt = indexed.search(SearchQuery("statistikk OR befolknig OR priser"), clock.now())
+    assert misspelt.timed_out is True and misspelt.corrected is None
     page = client.get("/sok?q=statistikk+OR+befolkning+OR+priser")
     assert page.status_code == 200 and "Søket tok for lang tid" in page.text
     api = client.get("/api/v1/search?q=statistikk+OR+befolkning+OR+priser").json
