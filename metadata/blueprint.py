@@ -5,4 +5,4 @@ from __future__ import annotations
 
 from portal.http.routing import page_blueprint
 
-bp = page_blueprint("metadata", __name__)
+bp = page_blueprint("metadata", __name__, template_folder="templates")

@@ -17,7 +17,7 @@ from pxbridge.remotes.bridge import RemoteAccess
 from pxbridge.remotes.guard import GuardLimits, RemoteGuards
 from pxbridge.store.cell_store import CellStore
 
-bp = page_blueprint("tables", __name__)
+bp = page_blueprint("tables", __name__, template_folder="templates")
 
 
 def get_store(app: Flask | None = None) -> CellStore:

@@ -26,7 +26,7 @@ from release_calendar.models import Release
 from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status, when_label
 
-bp = page_blueprint("release_calendar", __name__)
+bp = page_blueprint("release_calendar", __name__, template_folder="templates")
 
 #: The calendar's extension point for the release page: each part gives template values for
 #: (session, statistic id, instant). The domains above the calendar register theirs (documentation

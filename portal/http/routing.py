@@ -34,9 +34,11 @@ def _keep_lang(endpoint: str, values: dict[str, Any]) -> None:
     values.setdefault("lang", g.get("lang", "nb"))
 
 
-def page_blueprint(name: str, import_name: str) -> Blueprint:
-    """A blueprint for bilingual pages: ``lang`` comes from the route and is kept when building URLs."""
-    blueprint = Blueprint(name, import_name)
+def page_blueprint(name: str, import_name: str, template_folder: str | None = None) -> Blueprint:
+    """A blueprint for bilingual pages: ``lang`` comes from the route and is kept when building URLs.
+    A domain keeps its page templates beside its code (``template_folder="templates"``, holding
+    ``templates/<domain>/<page>.html``); the base layout and the shell's pages are the app's."""
+    blueprint = Blueprint(name, import_name, template_folder=template_folder)
     blueprint.url_value_preprocessor(_drop_lang)
     blueprint.url_defaults(_keep_lang)
     return blueprint

@@ -17,7 +17,7 @@ from portal.search.extension import get_index
 from portal.search.index import KINDS, SearchQuery
 
 api = Blueprint("search_api", __name__, url_prefix="/api/v1/search")
-pages = page_blueprint("search", __name__)
+pages = page_blueprint("search", __name__, template_folder="templates")
 
 
 def _query(args: Any) -> SearchQuery:
