@@ -19,6 +19,7 @@ import hmac
 import ipaddress
 import logging
 import math
+import re
 import time
 from typing import Any
 
@@ -70,6 +71,16 @@ def named_limit(name: str) -> str:
     """The limit string configured under ``RATELIMITS[name]``."""
     limits: dict[str, str] = current_app.config["RATELIMITS"]
     return limits[name]
+
+
+def limit_window(name: str) -> tuple[int, int]:
+    """(calls, seconds) of the limit configured under ``RATELIMITS[name]`` (PxWeb's /config reports it);
+    (0, 0) for a limit not of the form "N per [M] second|minute|hour|day"."""
+    match = re.match(r"\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)", named_limit(name))
+    if not match:
+        return 0, 0
+    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[match.group(3)]
+    return int(match.group(1)), int(match.group(2) or 1) * seconds
 
 
 def _named_limits(configured: Any) -> dict[str, str]:

@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from portal.http.db import get_session
 from portal.http.errors import register_error_shape
 from portal.http.instant import now
-from portal.http.security import csrf, limit_blueprint
+from portal.http.security import csrf, limit_blueprint, limit_window
 from portal.kernel.errors import PortalError
 from pxbridge import codelists, service
 from pxbridge.blueprint import get_store
@@ -55,7 +55,7 @@ def _lang(raw: str) -> str:
 
 
 def _config() -> Response:
-    calls, window = _limit()
+    calls, window = limit_window("pxapi")
     return _json(
         {
             "maxValues": 1000,
@@ -65,12 +65,6 @@ def _config() -> Response:
             "CORS": True,
         }
     )
-
-
-def _limit() -> tuple[int, int]:
-    from pxbridge.api.pxwebapi import _limit as limit
-
-    return limit()
 
 
 @bp.get("/<lang>")

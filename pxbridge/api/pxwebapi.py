@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 from portal.http.db import get_session
 from portal.http.errors import register_error_shape
 from portal.http.instant import now
-from portal.http.security import csrf, limit_blueprint, named_limit
+from portal.http.security import csrf, limit_blueprint, limit_window
 from portal.kernel.errors import PortalError
 from pxbridge import codelists, service
 from pxbridge.api.bodies import (
@@ -82,21 +82,10 @@ def _link(rel: str, lang: str, endpoint: str, **values: Any) -> dict[str, str]:
     }
 
 
-def _limit() -> tuple[int, int]:
-    """(calls, seconds) of the configured "pxapi" limit, for /config."""
-    match = re.match(
-        r"\s*(\d+)\s*(?:per|/)\s*(\d*)\s*(second|minute|hour|day)", named_limit("pxapi")
-    )
-    if not match:
-        return 0, 0
-    seconds = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}[match.group(3)]
-    return int(match.group(1)), int(match.group(2) or 1) * seconds
-
-
 @bp.get("/config")
 def config() -> Response:
     _language()
-    calls, window = _limit()
+    calls, window = limit_window("pxapi")
     return _json(
         {
             "apiVersion": "2.0.0",
