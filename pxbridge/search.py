@@ -15,6 +15,7 @@ from portal.kernel.findable import (
     Changes,
     Dataset,
     Findable,
+    Link,
     Organisation,
     Removal,
     SearchDoc,
@@ -110,6 +111,8 @@ def _datasets(session: Session, moment: datetime) -> Iterator[Dataset]:
             last_period=table.last_period,
             contact_email=statistic.contact_email,
             contact_name=statistic.contact_name,
+            page=Link("tables.table_page", {"table_id": table.id}),
+            data=Link("pxwebapi.data", {"table_id": table.id}),
         )
 
 

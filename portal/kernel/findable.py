@@ -95,6 +95,15 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A page or resource named by its endpoint and values, which the web layer turns into a URL (with
+    ``lang`` for a bilingual page): domains name their own pages without building URLs."""
+
+    endpoint: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Dataset:
     """One dataset for the data catalogue (DCAT-AP-NO): a table, public at the instant it was listed
     for. The catalogue makes its URLs from ``id`` and ``statistic``."""
@@ -116,6 +125,8 @@ class Dataset:
     last_period: str
     contact_email: str | None
     contact_name: str | None
+    page: Link  # the dataset's page (bilingual)
+    data: Link  # the whole dataset through an API, ``outputFormat`` added per format
 
 
 @dataclass(frozen=True)

@@ -78,13 +78,15 @@ def build() -> Graph:
     ]
     entries = []
     for table in tables:
-        data = url_for("pxwebapi.data", table_id=table.id, _external=True)
+        data = url_for(table.data.endpoint, **table.data.values, _external=True)
         entries.append(
             dcat.TableEntry(
                 dataset=table,
                 publisher=_agent(table.publisher),
-                page=url_for("tables.table_page", table_id=table.id, lang="nb", _external=True),
-                page_en=url_for("tables.table_page", table_id=table.id, lang="en", _external=True),
+                page=url_for(table.page.endpoint, **table.page.values, lang="nb", _external=True),
+                page_en=url_for(
+                    table.page.endpoint, **table.page.values, lang="en", _external=True
+                ),
                 statistic_page=url_for(
                     "web.statistic", slug=table.statistic, lang="nb", _external=True
                 ),
