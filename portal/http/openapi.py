@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 
 class FieldProblem(BaseModel):
@@ -118,6 +118,25 @@ def documented_rules(app: Flask) -> list[tuple[str, str, View]]:
     return found
 
 
+#: Module prefixes of models that moved since the document first published them, with the prefix it
+#: published them under (pydantic qualifies a component's name by its module when two models share a
+#: class name). Generated clients name their types after these names, so a move must not rename one.
+_PUBLISHED_MODULES: dict[str, str] = {}
+
+
+def keep_component_names(moved: dict[str, str]) -> None:
+    """Publish the models of module prefix ``moved[k]``'s new home ``k`` under their old names."""
+    _PUBLISHED_MODULES.update(moved)
+
+
+class _PublishedNames(GenerateJsonSchema):
+    def normalize_name(self, name: str) -> str:
+        for moved, published in _PUBLISHED_MODULES.items():
+            if name.startswith(moved):
+                name = published + name[len(moved) :]
+        return super().normalize_name(name)
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     models: set[type[BaseModel]] = {Problem}
     for _, _, view in documented_rules(app):
@@ -126,7 +145,9 @@ def build_document(app: Flask) -> dict[str, Any]:
         models.update(spec.body_models())
     ordered = sorted(models, key=lambda m: m.__name__)
     refs, top = models_json_schema(
-        [(m, "validation") for m in ordered], ref_template="#/components/schemas/{model}"
+        [(m, "validation") for m in ordered],
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_PublishedNames,
     )
     components = top.get("$defs", {})
 

@@ -18,7 +18,14 @@ from portal.http.edge import (
     require_actor_present,
 )
 from portal.http.instant import now
-from portal.http.openapi import Operation, Param, RequestBody, operation, problems
+from portal.http.openapi import (
+    Operation,
+    Param,
+    RequestBody,
+    keep_component_names,
+    operation,
+    problems,
+)
 from portal.kernel.errors import BadRequest, FieldError
 from pxbridge.blueprint import get_store
 from pxbridge.codelists import delete_codelist, put_codelist
@@ -26,6 +33,9 @@ from pxbridge.ingest.from_csv import parse_csv_with_sidecar
 from pxbridge.ingest.from_jsonstat import parse_jsonstat
 from pxbridge.ingest.px import PxTable, read_px
 from pxbridge.ingest.storing import discard_revision, store_table
+
+# The document published these models when they lived in pxbridge/upload_api.py.
+keep_component_names({"pxbridge.api.upload.": "pxbridge.upload_api."})
 
 bp = Blueprint("table_api", __name__, url_prefix="/api/v1/tables")
 UPLOAD_PROBLEMS = problems(400, 401, 403, 409, 412, 413)

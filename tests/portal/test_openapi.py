@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jsonschema
 from flask import Flask
 from flask.testing import FlaskClient
@@ -81,3 +83,15 @@ def test_docs_page_lists_every_operation(client: FlaskClient) -> None:
     for path, ops in _spec(client)["paths"].items():
         for method in ops:
             assert f"{method.upper()} {path}" in page.text
+
+
+def test_component_names_stay_as_published(client: FlaskClient) -> None:
+    """Generated clients name their types after the components: moving a model to another module must
+    not rename its component (tests/portal/data/openapi_component_names.txt lists what is published)."""
+    listed = Path(__file__).with_name("data") / "openapi_component_names.txt"
+    published = {
+        line for line in listed.read_text().splitlines() if line and not line.startswith("#")
+    }
+    names = set(client.get("/api/v1/openapi.json").json["components"]["schemas"])
+    assert not published - names, f"renamed or removed: {sorted(published - names)}"
+    assert not names - published, f"new: add {sorted(names - published)} to {listed.name}"
