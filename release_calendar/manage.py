@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response, redirect, request, url_for
+from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from portal.http.actions import ActionPage
+from portal.http.actions import ActionPage, see_other, submit
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.instant import now
@@ -93,40 +93,33 @@ def announce() -> Response:
     form.precision.choices = [
         SelectChoice(p.value, translate(f"precision.{p.value}")) for p in Precision
     ]
-    status, problem = 200, None
-    if request.method == "POST":
-        if form.validate():
-            data = service.Announcement(
-                statistic=form.statistic.data,
-                title_nb=form.title_nb.data,
-                title_en=form.title_en.data,
-                kind=Kind(form.kind.data),
-                period_start=form.period_start.data,
-                period_end=form.period_end.data,
-                period_label_nb=form.period_label_nb.data,
-                period_label_en=form.period_label_en.data,
-                release_at=_instant(form.release_date.data, form.release_time.data),
-                precision=Precision(form.precision.data),
-                confirmed=bool(form.confirmed.data),
-                contents_nb=form.contents_nb.data or "",
-                contents_en=form.contents_en.data or "",
-                release_note_nb=form.release_note_nb.data or "",
-                release_note_en=form.release_note_en.data or "",
-                late_justification=form.late_justification.data or None,
-            )
-            db = get_session()
-            try:
-                release = service.announce(db, actor, data, now())
-                db.commit()
-                return redirect(url_for("release_calendar.manage", release_id=release.id), 303)  # type: ignore[return-value]
-            except PortalError as error:
-                db.rollback()
-                if error.status in (401, 403):
-                    raise
-                status, problem = error.status, error
-        else:
-            status = 400
-    return render_page("release_calendar/announce.html", status=status, form=form, problem=problem)
+    outcome = submit(
+        form, lambda: service.announce(get_session(), actor, _announcement(form), now())
+    )
+    if outcome.value is not None:
+        return see_other("release_calendar.manage", release_id=outcome.value.id)
+    return outcome.render("release_calendar/announce.html", form)
+
+
+def _announcement(form: AnnounceForm) -> service.Announcement:
+    return service.Announcement(
+        statistic=form.statistic.data,
+        title_nb=form.title_nb.data,
+        title_en=form.title_en.data,
+        kind=Kind(form.kind.data),
+        period_start=form.period_start.data,
+        period_end=form.period_end.data,
+        period_label_nb=form.period_label_nb.data,
+        period_label_en=form.period_label_en.data,
+        release_at=_instant(form.release_date.data, form.release_time.data),
+        precision=Precision(form.precision.data),
+        confirmed=bool(form.confirmed.data),
+        contents_nb=form.contents_nb.data or "",
+        contents_en=form.contents_en.data or "",
+        release_note_nb=form.release_note_nb.data or "",
+        release_note_en=form.release_note_en.data or "",
+        late_justification=form.late_justification.data or None,
+    )
 
 
 @bilingual(
@@ -248,28 +241,17 @@ def disclose_access(db: Session, actor: Actor, release_id: int, f: Any, at: date
 @login_required
 def upload() -> Response:
     form = UploadForm()
-    status, problem, created = 200, None, None
-    if request.method == "POST":
-        if form.validate():
-            file = form.schedule.data
-            kind = "application/json" if file.filename.lower().endswith(".json") else "text/csv"
-            db = get_session()
-            try:
-                parsed = schedule.parse(file.read(), kind)
-                created = len(schedule.import_schedule(db, signed_in_actor(), parsed, now()))
-                db.commit()
-            except PortalError as error:
-                db.rollback()
-                if error.status in (401, 403):
-                    raise
-                status, problem = error.status, error
-        else:
-            status = 400
-    return render_page(
+
+    def import_file() -> int:
+        file = form.schedule.data
+        kind = "application/json" if file.filename.lower().endswith(".json") else "text/csv"
+        parsed = schedule.parse(file.read(), kind)
+        return len(schedule.import_schedule(get_session(), signed_in_actor(), parsed, now()))
+
+    outcome = submit(form, import_file)
+    return outcome.render(
         "release_calendar/upload.html",
-        status=status,
-        form=form,
-        problem=problem,
-        created=created,
+        form,
+        created=outcome.value,
         example=schedule.example_csv(now()),
     )

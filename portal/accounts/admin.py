@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from portal.accounts.models import ApiToken, Invitation, Role, User
+from portal.accounts.models import ApiToken, Invitation, LinkPurpose, Role, User
 from portal.accounts.service import create_user, end_token, hash_password
 from portal.kernel.access import Actor, Permission, ensure_permission
 from portal.kernel.audit import record_change
@@ -98,7 +98,12 @@ def list_users(session: Session, actor: Actor | None, query: UserQuery) -> list[
 
 
 def _issue_link(
-    session: Session, actor: Actor, user: User, purpose: str, now: datetime, lifetime: timedelta
+    session: Session,
+    actor: Actor,
+    user: User,
+    purpose: LinkPurpose,
+    now: datetime,
+    lifetime: timedelta,
 ) -> str:
     # A new link replaces every earlier one of the user: only the newest works.
     session.execute(
@@ -154,7 +159,7 @@ def invite_user(
         now=now,
     )
     user.password_hash = NO_PASSWORD
-    secret = _issue_link(session, actor, user, "invite", now, lifetime)
+    secret = _issue_link(session, actor, user, LinkPurpose.INVITE, now, lifetime)
     record_change(
         session,
         actor,
@@ -178,7 +183,7 @@ def issue_password_reset(
     """A one-time link that sets a new password. The old password works until the link is used."""
     user = _user(session, user_id)
     actor = _manage(actor, user)
-    secret = _issue_link(session, actor, user, "reset", now, lifetime)
+    secret = _issue_link(session, actor, user, LinkPurpose.RESET, now, lifetime)
     record_change(
         session,
         actor,

@@ -18,6 +18,13 @@ class Role(enum.StrEnum):
     PORTAL_ADMIN = "portal-admin"
 
 
+class LinkPurpose(enum.StrEnum):
+    """What a one-time link is for: a new user's first password, or a reset."""
+
+    INVITE = "invite"
+    RESET = "reset"
+
+
 class User(Base):
     __tablename__ = "user_account"
 
@@ -73,7 +80,7 @@ class Invitation(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    purpose: Mapped[str] = mapped_column(String(10))  # "invite" or "reset"
+    purpose: Mapped[LinkPurpose] = enum_column(LinkPurpose, 10)
     # SHA-256 of the link's secret; the secret itself is shown once and never stored.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]

@@ -1,29 +1,95 @@
-"""A producer's page of actions on one object (a release, a code list): each action is a small form posted
-to ``<page>/<action>`` and run through one service call, in the request's transaction. On success the
-browser is sent back to the page (303, ``?done=<action>``); a refusal shows the page again with the
-refusal beside the form that caused it (409 for a conflict, 400 otherwise) and changes nothing. 401, 403
-and 404 are not the form's fault: they go to the one error handler.
+"""Saving what a form asks for, the same way on every page: validate the form, run one service write in the
+request's transaction and commit it, or roll it back and show the refusal beside the form (``submit``,
+``save``).
+
+On a producer's page of actions on one object (a release, a code list, ``ActionPage``) each action is a
+small form posted to ``<page>/<action>``. On success the browser is sent back to the page (303,
+``?done=<action>``); a refusal shows the page again with the refusal beside the form that caused it (409
+for a conflict, 400 otherwise) and changes nothing. 401, 403 and 404 are not the form's fault there: they
+go to the one error handler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from flask import Blueprint, Response, redirect, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 from sqlalchemy.orm import Session
 
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.instant import now
-from portal.http.routing import View, bilingual
+from portal.http.routing import View, bilingual, render_page
 from portal.kernel.access import Actor
 from portal.kernel.errors import Conflict, PortalError
 
+T = TypeVar("T")
+
+#: Refusals that are about who is asking, not about what the form holds: by default they go to the one
+#: error handler (a page, 401 or 403) instead of beside the form.
+WHO_IS_ASKING = frozenset({401, 403})
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What became of a form: ``status`` for the page (200 when nothing was posted or the write was saved,
+    400 when the form did not validate, the refusal's own status), ``problem`` the refusal to show beside
+    the form, ``value`` what the service returned when ``saved``."""
+
+    status: int = 200
+    problem: PortalError | None = None
+    value: T | None = None
+    saved: bool = False
+
+    def render(self, template: str, form: Any, **context: Any) -> Response:
+        """The form's page again: ``template`` with the form, the refusal as ``problem`` and this status."""
+        return render_page(template, status=self.status, form=form, problem=self.problem, **context)
+
+
+def see_other(endpoint: str, **values: Any) -> Response:
+    """Send the browser on to ``endpoint`` after a write (303: the next request is a GET)."""
+    return redirect(url_for(endpoint, **values), 303)  # type: ignore[return-value]
+
+
+def save(
+    write: Callable[[], T], *, not_the_forms_fault: Collection[int] = WHO_IS_ASKING
+) -> Outcome[T]:
+    """Run ``write`` (one service call) and commit the request's session; on a PortalError roll back and
+    return it as the outcome's problem. Refusals whose status is in ``not_the_forms_fault`` are raised
+    again, after the rollback, for the one error handler."""
+    db = get_session()
+    try:
+        value = write()
+        db.commit()
+    except PortalError as error:
+        db.rollback()
+        if error.status in not_the_forms_fault:
+            raise
+        return Outcome(error.status, error)
+    return Outcome(value=value, saved=True)
+
+
+def submit(
+    form: Any, write: Callable[[], T], *, not_the_forms_fault: Collection[int] = WHO_IS_ASKING
+) -> Outcome[T]:
+    """On a POST, validate ``form`` (400 and nothing written when it does not) and ``save(write)``; on any
+    other method nothing happens (200). ``write`` runs only after the form has validated."""
+    if request.method != "POST":
+        return Outcome()
+    if not form.validate():
+        return Outcome(400)
+    return save(write, not_the_forms_fault=not_the_forms_fault)
+
+
 #: What an action does with its validated form: (session, actor, object id, form, now) to the service.
 Act = Callable[[Session, Actor, int, Any, datetime], object]
+
+
+#: On a page of actions the object is in the address: an unknown one is the page's 404, not the form's.
+ACTION_ERRORS = WHO_IS_ASKING | {404}
 
 
 def _no_preparation(form: Any) -> None:
@@ -49,19 +115,15 @@ class ActionPage:
         self.prepare(form)
         if not form.validate():
             return self.render(object_id, 400, None, **{name: form})
-        db = get_session()
-        try:
-            act(db, signed_in_actor(), object_id, form, now())
-            db.commit()
-        except PortalError as error:
-            db.rollback()
-            if error.status in (401, 403, 404):
-                raise
-            status = 409 if isinstance(error, Conflict) else 400
-            return self.render(object_id, status, error, **{name: form})
+        outcome = save(
+            lambda: act(get_session(), signed_in_actor(), object_id, form, now()),
+            not_the_forms_fault=ACTION_ERRORS,
+        )
+        if outcome.problem is not None:
+            status = 409 if isinstance(outcome.problem, Conflict) else 400
+            return self.render(object_id, status, outcome.problem, **{name: form})
         values: dict[str, Any] = {self.id_arg: object_id, "done": name}
-        target = url_for(self.page_endpoint, **values)
-        return redirect(target, 303)  # type: ignore[return-value]
+        return see_other(self.page_endpoint, **values)
 
     def route(self, nb: str, en: str) -> Callable[[View], View]:
         """The route of an action posted to ``<page>/<nb>`` (``<page>/<en>`` in English)."""

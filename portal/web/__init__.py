@@ -9,7 +9,7 @@ from portal.http.security import limit_view
 
 
 def init_app(app: Flask) -> None:
-    from portal.web import account, admin, pages  # noqa: F401  (registers the routes on bp)
+    from portal.web import account, admin, admin_programme, pages  # noqa: F401  (registers the routes on bp)
 
     @app.before_request
     def _language() -> None:

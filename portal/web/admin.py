@@ -1,5 +1,6 @@
-"""Administration pages under /min-side/admin (nb) and /en/my-page/admin (en): producers, subject areas,
-statistics, users, tokens and the audit log, and the one-time page where an invited user sets a password.
+"""Administration pages under /min-side/admin (nb) and /en/my-page/admin (en): users, tokens and the audit
+log, and the one-time page where an invited user sets a password; the programme's registers (producers,
+subject areas, statistics) are in portal.web.admin_programme.
 
 Views parse the form, call a service with the logged-in actor and render; every rule (who may do what,
 what is audited, what ends a session) lives in the services (portal.programme.admin, portal.accounts.admin).
@@ -9,19 +10,19 @@ their own producer; anyone else gets 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Response, redirect, request, url_for
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, URLField
+from flask import Response, request, url_for
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from portal.accounts import admin as users_admin
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.accounts.web import current_user
+from portal.http.actions import save, see_other, submit
 from portal.http.auth import current_actor, login_required
 from portal.http.db import get_session
 from portal.http.forms import ButtonForm, PortalForm
@@ -33,14 +34,15 @@ from portal.kernel.clock import OSLO
 from portal.kernel.errors import Forbidden, NotFound, PortalError
 from portal.kernel.i18n import pick, translate
 from portal.programme import admin as programme_admin
-from portal.programme.models import Producer, Statistic
 from portal.programme.service import find_producer
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 NO_TWIN = "an administration page; systems use /api/v1/admin"
+# Every page checks who is asking before it reads a form (require_admin), so whatever the services refuse
+# after that is about what the form holds, and is shown beside it.
+NO_FORM_FAULTS: frozenset[int] = frozenset()
 
 
-def _require(permission: Permission | None = None) -> Actor:
+def require_admin(permission: Permission | None = None) -> Actor:
     """The actor if it may see this administration page: portal administrators always, others only with
     ``permission`` (None: portal administrators only). Raises Forbidden."""
     actor = current_actor()
@@ -50,45 +52,7 @@ def _require(permission: Permission | None = None) -> Actor:
     raise Forbidden(translate("admin.forbidden"))
 
 
-def _save(write: Callable[[], object]) -> PortalError | None:
-    """Run one service write and commit it; the refusal to show on the form (rolled back), or None."""
-    db = get_session()
-    try:
-        write()
-        db.commit()
-    except PortalError as error:
-        db.rollback()
-        return error
-    return None
-
-
-def _area_fields(form: SubjectAreaForm) -> programme_admin.SubjectAreaFields:
-    return programme_admin.SubjectAreaFields(
-        form.name_nb.data, form.name_en.data, form.position.data
-    )
-
-
-def _back(endpoint: str, **values: Any) -> Response:
-    return redirect(url_for(endpoint, **values), 303)  # type: ignore[return-value]
-
-
 # ---------------------------------------------------------------------------------------------- forms
-
-
-class ProducerForm(PortalForm):
-    slug = StringField(validators=[DataRequired(), Length(max=40), Regexp(SLUG_PATTERN)])
-    short_name = StringField(validators=[DataRequired(), Length(max=40)])
-    name_nb = StringField(validators=[DataRequired(), Length(max=200)])
-    name_en = StringField(validators=[DataRequired(), Length(max=200)])
-    website = URLField(validators=[DataRequired(), Length(max=300), Regexp(r"^https?://\S+$")])
-    org_number = StringField(validators=[Optional(), Regexp(r"^\d{9}$")])
-
-
-class SubjectAreaForm(PortalForm):
-    slug = StringField(validators=[DataRequired(), Length(max=80), Regexp(SLUG_PATTERN)])
-    name_nb = StringField(validators=[DataRequired(), Length(max=200)])
-    name_en = StringField(validators=[DataRequired(), Length(max=200)])
-    position = IntegerField(validators=[Optional(), NumberRange(min=1, max=10_000)])
 
 
 class InviteForm(PortalForm):
@@ -131,258 +95,28 @@ def _producer_choices(actor: Actor) -> list[SelectChoice]:
     ]
 
 
+F = TypeVar("F", "InviteForm", "RoleForm")
+
+
+def _with_choices(form: F, actor: Actor) -> F:
+    """``form`` with the roles and producers ``actor`` may give a user as its choices."""
+    form.role.choices = _role_choices(actor)
+    form.producer.choices = _producer_choices(actor)
+    return form
+
+
+def _link_url(issued: users_admin.IssuedLink) -> str:
+    return url_for("web.set_password", secret=issued.secret, _external=True)
+
+
 # ---------------------------------------------------------------------------------------------- index
 
 
 @bilingual("/min-side/admin", "/en/my-page/admin", no_twin_because=NO_TWIN)
 @login_required
 def index() -> Response:
-    actor = _require(Permission.USER_MANAGE)
+    actor = require_admin(Permission.USER_MANAGE)
     return render_page("admin/index.html", actor=actor)
-
-
-# ------------------------------------------------------------------------------------------ producers
-
-
-@bilingual(
-    "/min-side/admin/produsenter",
-    "/en/my-page/admin/producers",
-    methods=("GET", "POST"),
-    no_twin_because=NO_TWIN,
-)
-@login_required
-def producers() -> Response:
-    actor = _require()
-    db = get_session()
-    form, status, problem = ProducerForm(), 200, None
-    if request.method == "POST":
-        if form.validate():
-            problem = _save(
-                lambda: programme_admin.create_producer(
-                    db, actor, slug=form.slug.data, fields=_producer_fields(form), now=now()
-                )
-            )
-            if problem is None:
-                return _back("web.producer_admin", slug=form.slug.data, saved="1")
-            status = problem.status
-        else:
-            status = 400
-    return render_page(
-        "admin/producers.html",
-        status=status,
-        form=form,
-        problem=problem,
-        producers=programme_admin.list_all_producers(db),
-    )
-
-
-def _producer_fields(form: ProducerForm) -> programme_admin.ProducerFields:
-    return programme_admin.ProducerFields(
-        short_name=form.short_name.data,
-        name_nb=form.name_nb.data,
-        name_en=form.name_en.data,
-        website=form.website.data,
-        org_number=form.org_number.data or "",
-    )
-
-
-@bilingual(
-    "/min-side/admin/produsenter/<slug>",
-    "/en/my-page/admin/producers/<slug>",
-    methods=("GET", "POST"),
-    no_twin_because=NO_TWIN,
-)
-@login_required
-def producer_admin(slug: str) -> Response:
-    actor = _require()
-    db = get_session()
-    producer = find_producer(db, slug)
-    form, status, problem = ProducerForm(), 200, None
-    form.slug.data = producer.slug  # the slug is an address: it never changes
-    if request.method == "GET":
-        form.process(
-            data={
-                "slug": producer.slug,
-                "short_name": producer.short_name,
-                "name_nb": producer.name_nb,
-                "name_en": producer.name_en,
-                "website": producer.website,
-                "org_number": producer.org_number or "",
-            }
-        )
-    elif form.validate():
-        problem = _save(
-            lambda: programme_admin.update_producer(db, actor, slug, _producer_fields(form), now())
-        )
-        if problem is None:
-            return _back("web.producer_admin", slug=slug, saved="1")
-        status = problem.status
-    else:
-        status = 400
-    return render_page(
-        "admin/producer.html",
-        status=status,
-        form=form,
-        problem=problem,
-        producer=producer,
-        saved=request.args.get("saved") == "1",
-        button_form=ButtonForm(),
-    )
-
-
-@bilingual(
-    "/min-side/admin/produsenter/<slug>/status",
-    "/en/my-page/admin/producers/<slug>/status",
-    methods=("POST",),
-    no_twin_because=NO_TWIN,
-)
-@login_required
-def producer_status(slug: str) -> Response:
-    actor = _require()
-    if not ButtonForm().validate_on_submit():
-        return _back("web.producer_admin", slug=slug)
-    db = get_session()
-    programme_admin.set_producer_retired(db, actor, slug, request.form.get("retire") == "1", now())
-    db.commit()
-    return _back("web.producer_admin", slug=slug, saved="1")
-
-
-# ------------------------------------------------------------------------------------- subject areas
-
-
-@bilingual(
-    "/min-side/admin/emneomrader",
-    "/en/my-page/admin/subject-areas",
-    methods=("GET", "POST"),
-    no_twin_because=NO_TWIN,
-)
-@login_required
-def subject_areas() -> Response:
-    actor = _require()
-    db = get_session()
-    form, status, problem = SubjectAreaForm(), 200, None
-    if request.method == "POST":
-        if form.validate():
-            problem = _save(
-                lambda: programme_admin.create_subject_area(
-                    db, actor, slug=form.slug.data, fields=_area_fields(form), now=now()
-                )
-            )
-            if problem is None:
-                return _back("web.subject_area_admin", slug=form.slug.data, saved="1")
-            status = problem.status
-        else:
-            status = 400
-    return render_page(
-        "admin/subject_areas.html",
-        status=status,
-        form=form,
-        problem=problem,
-        areas=programme_admin.list_all_subject_areas(db),
-    )
-
-
-@bilingual(
-    "/min-side/admin/emneomrader/<slug>",
-    "/en/my-page/admin/subject-areas/<slug>",
-    methods=("GET", "POST"),
-    no_twin_because=NO_TWIN,
-)
-@login_required
-def subject_area_admin(slug: str) -> Response:
-    actor = _require()
-    db = get_session()
-    areas = {a.slug: a for a in programme_admin.list_all_subject_areas(db)}
-    if slug not in areas:
-        raise NotFound(translate("admin.no_subject_area"))
-    area = areas[slug]
-    form, status, problem = SubjectAreaForm(), 200, None
-    form.slug.data = area.slug
-    if request.method == "GET":
-        form.process(
-            data={
-                "slug": area.slug,
-                "name_nb": area.name_nb,
-                "name_en": area.name_en,
-                "position": area.position,
-            }
-        )
-    elif "retire" in request.form:
-        if ButtonForm().validate_on_submit():
-            programme_admin.set_subject_area_retired(
-                db, actor, slug, request.form.get("retire") == "1", now()
-            )
-            db.commit()
-        return _back("web.subject_area_admin", slug=slug, saved="1")
-    elif form.validate():
-        problem = _save(
-            lambda: programme_admin.update_subject_area(db, actor, slug, _area_fields(form), now())
-        )
-        if problem is None:
-            return _back("web.subject_area_admin", slug=slug, saved="1")
-        status = problem.status
-    else:
-        status = 400
-    return render_page(
-        "admin/subject_area.html",
-        status=status,
-        form=form,
-        problem=problem,
-        area=area,
-        saved=request.args.get("saved") == "1",
-        button_form=ButtonForm(),
-    )
-
-
-# --------------------------------------------------------------------------------------- statistics
-
-
-@bilingual(
-    "/min-side/admin/statistikker",
-    "/en/my-page/admin/statistics",
-    no_twin_because=NO_TWIN,
-)
-@login_required
-def statistics_admin_list() -> Response:
-    _require()
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    db = get_session()
-    producer = request.args.get("produsent") or request.args.get("producer") or ""
-    stmt = (
-        select(Statistic)
-        .options(selectinload(Statistic.producer))
-        .join(Producer)
-        .order_by(Producer.short_name, Statistic.slug)
-    )
-    if producer:
-        stmt = stmt.where(Producer.slug == producer)
-    return render_page(
-        "admin/statistics.html",
-        statistics=list(db.scalars(stmt)),
-        producers=programme_admin.list_all_producers(db),
-        chosen=producer,
-        button_form=ButtonForm(),
-    )
-
-
-@bilingual(
-    "/min-side/admin/statistikker/<slug>/status",
-    "/en/my-page/admin/statistics/<slug>/status",
-    methods=("POST",),
-    no_twin_because=NO_TWIN,
-)
-@login_required
-def statistic_status(slug: str) -> Response:
-    actor = _require()
-    if ButtonForm().validate_on_submit():
-        db = get_session()
-        programme_admin.set_statistic_retired(
-            db, actor, slug, request.form.get("retire") == "1", now()
-        )
-        db.commit()
-    return _back("web.statistics_admin_list")
 
 
 # -------------------------------------------------------------------------------------------- users
@@ -396,36 +130,27 @@ def statistic_status(slug: str) -> Response:
 )
 @login_required
 def users() -> Response:
-    actor = _require(Permission.USER_MANAGE)
+    actor = require_admin(Permission.USER_MANAGE)
     db = get_session()
-    form = InviteForm()
-    form.role.choices = _role_choices(actor)
-    form.producer.choices = _producer_choices(actor)
-    status, problem, link = 200, None, None
-    if request.method == "POST":
-        if form.validate():
-            try:
-                producer = find_producer(db, form.producer.data) if form.producer.data else None
-                issued = users_admin.invite_user(
-                    db,
-                    actor,
-                    email=form.email.data,
-                    name=form.name.data,
-                    role=Role(form.role.data),
-                    producer=producer,
-                    now=now(),
-                )
-                db.commit()
-                link = (issued, url_for("web.set_password", secret=issued.secret, _external=True))
-                status = 201
-                form = InviteForm(formdata=None)
-                form.role.choices = _role_choices(actor)
-                form.producer.choices = _producer_choices(actor)
-            except PortalError as error:
-                db.rollback()
-                status, problem = error.status, error
-        else:
-            status = 400
+    form = _with_choices(InviteForm(), actor)
+
+    def invite() -> users_admin.IssuedLink:
+        producer = find_producer(db, form.producer.data) if form.producer.data else None
+        return users_admin.invite_user(
+            db,
+            actor,
+            email=form.email.data,
+            name=form.name.data,
+            role=Role(form.role.data),
+            producer=producer,
+            now=now(),
+        )
+
+    outcome = submit(form, invite, not_the_forms_fault=NO_FORM_FAULTS)
+    status, link = outcome.status, None
+    if outcome.value is not None:
+        link = (outcome.value, _link_url(outcome.value))
+        status, form = 201, _with_choices(InviteForm(formdata=None), actor)
     query = users_admin.UserQuery(
         producer=request.args.get("produsent") or None,
         role=request.args.get("rolle") or None,
@@ -436,7 +161,7 @@ def users() -> Response:
         "admin/users.html",
         status=status,
         form=form,
-        problem=problem,
+        problem=outcome.problem,
         link=link,
         users=users_admin.list_users(db, actor, query),
         query=query,
@@ -453,41 +178,43 @@ def users() -> Response:
 )
 @login_required
 def user_admin(user_id: int) -> Response:
-    actor = _require(Permission.USER_MANAGE)
+    actor = require_admin(Permission.USER_MANAGE)
     db = get_session()
     user = db.get(User, user_id)
     if user is None or (not actor.is_portal_admin and user.producer_id != actor.producer_id):
         if user is None:
             raise NotFound(translate("admin.no_user"))
         raise Forbidden(translate("admin.forbidden"))
-    form = RoleForm()
-    form.role.choices = _role_choices(actor)
-    form.producer.choices = _producer_choices(actor)
-    status, problem, link = 200, None, None
+    form = _with_choices(RoleForm(), actor)
+    status: int = 200
+    problem: PortalError | None = None
+    link: tuple[users_admin.IssuedLink, str] | None = None
     action = request.form.get("action") if request.method == "POST" else None
     if request.method == "GET":
         form.process(
             data={"role": user.role, "producer": user.producer.slug if user.producer else ""}
         )
-    elif action in {"disable", "enable", "reset"}:
+    elif action == "reset":
         if ButtonForm().validate_on_submit():
-            try:
-                if action == "reset":
-                    issued = users_admin.issue_password_reset(db, actor, user.id, now())
-                    link = (
-                        issued,
-                        url_for("web.set_password", secret=issued.secret, _external=True),
-                    )
-                else:
-                    users_admin.set_active(db, actor, user.id, action == "enable", now())
-                db.commit()
-                if link is None:
-                    return _back("web.user_admin", user_id=user.id, saved="1")
-            except PortalError as error:
-                db.rollback()
-                status, problem = error.status, error
-    elif form.validate():
-        problem = _save(
+            reset = save(
+                lambda: users_admin.issue_password_reset(db, actor, user.id, now()),
+                not_the_forms_fault=NO_FORM_FAULTS,
+            )
+            status, problem = reset.status, reset.problem
+            if reset.value is not None:
+                link = (reset.value, _link_url(reset.value))
+    elif action in {"disable", "enable"}:
+        if ButtonForm().validate_on_submit():
+            switched = save(
+                lambda: users_admin.set_active(db, actor, user.id, action == "enable", now()),
+                not_the_forms_fault=NO_FORM_FAULTS,
+            )
+            if switched.saved:
+                return see_other("web.user_admin", user_id=user.id, saved="1")
+            status, problem = switched.status, switched.problem
+    else:
+        outcome = submit(
+            form,
             lambda: users_admin.set_role(
                 db,
                 actor,
@@ -495,13 +222,12 @@ def user_admin(user_id: int) -> Response:
                 role=Role(form.role.data),
                 producer=find_producer(db, form.producer.data) if form.producer.data else None,
                 now=now(),
-            )
+            ),
+            not_the_forms_fault=NO_FORM_FAULTS,
         )
-        if problem is None:
-            return _back("web.user_admin", user_id=user.id, saved="1")
-        status = problem.status
-    else:
-        status = 400
+        if outcome.saved:
+            return see_other("web.user_admin", user_id=user.id, saved="1")
+        status, problem = outcome.status, outcome.problem
     return render_page(
         "admin/user.html",
         status=status,
@@ -526,7 +252,7 @@ def user_admin(user_id: int) -> Response:
 )
 @login_required
 def tokens() -> Response:
-    actor = _require(Permission.TOKEN_MANAGE)
+    actor = require_admin(Permission.TOKEN_MANAGE)
     db = get_session()
     form, status, new = AdminTokenForm(), 200, None
     if request.method == "POST":
@@ -562,12 +288,12 @@ def tokens() -> Response:
 )
 @login_required
 def admin_revoke_token(token_id: int) -> Response:
-    actor = _require(Permission.TOKEN_MANAGE)
+    actor = require_admin(Permission.TOKEN_MANAGE)
     if ButtonForm().validate_on_submit():
         db = get_session()
         accounts.revoke_token(db, actor, token_id, now())
         db.commit()
-    return _back("web.tokens")
+    return see_other("web.tokens")
 
 
 # ---------------------------------------------------------------------------------------- audit log
@@ -585,7 +311,7 @@ def _day(raw: str | None) -> datetime | None:
 @bilingual("/min-side/admin/logg", "/en/my-page/admin/audit-log", no_twin_because=NO_TWIN)
 @login_required
 def audit_log() -> Response:
-    actor = _require(Permission.AUDIT_READ)
+    actor = require_admin(Permission.AUDIT_READ)
     db = get_session()
     producer_slug = request.args.get("produsent") or ""
     producer_id = None
@@ -637,7 +363,7 @@ def set_password(secret: str) -> Response:
         if form.validate():
             users_admin.use_link(db, secret, form.password.data, now())
             db.commit()
-            return _back("web.login", done="1")
+            return see_other("web.login", done="1")
         status = 400
     return render_page(
         "accounts/set_password.html", status=status, form=form, person=link.user, link=link
