@@ -1,6 +1,7 @@
 """The real county (Klass 104) and municipality (Klass 131) classifications for the demo, with their
-versions before and after the 2024 county reform and the correspondence between them, as published in
-public repositories (each file names its sources). They keep their Klass ids. Idempotent."""
+versions from 2018 (before the 2020 reform) through the 2020 and 2024 reforms, the change tables between
+them and the municipality-to-county correspondences, as published in public repositories
+(data/SOURCES.md; each file names its sources too). They keep their Klass ids. Idempotent."""
 
 from __future__ import annotations
 
@@ -24,20 +25,55 @@ from metadata.codelists.models import (
 from portal.programme.models import Producer, Statistic
 
 COUNTIES, MUNICIPALITIES = 104, 131
-# Version and table ids in the local range, since Klass's own are not part of the published data.
-VERSION_IDS = {COUNTIES: (100_401, 100_402), MUNICIPALITIES: (101_311, 101_312)}
+# Version and table ids in the local range, since Klass's own are not part of the published data; one a
+# version of the data files, oldest first (counties: 2018-2019, 2020, 2024; municipalities: 2018, 2019,
+# 2020, 2024).
+VERSION_IDS = {
+    COUNTIES: (100_400, 100_401, 100_402),
+    MUNICIPALITIES: (101_309, 101_310, 101_311, 101_312),
+}
+#: Each municipality version's county version (indices into VERSION_IDS).
+COUNTY_OF = ((0, 0), (1, 0), (2, 1), (3, 2))
 TABLE_IDS = {
     "counties_2020_2024": 100_501,
     "municipalities_2020_2024": 100_502,
     "municipalities_to_counties_2024": 100_503,
     "municipalities_to_counties_2020": 100_504,
+    "counties_2018_2020": 100_505,
+    "municipalities_2018_2019": 100_506,
+    "municipalities_2019_2020": 100_507,
+    "municipalities_to_counties_2018": 100_508,
+    "municipalities_to_counties_2019": 100_509,
 }
+#: The municipality change tables: (key in correspondence.json and TABLE_IDS, old and new version index).
+MUNICIPALITY_CHANGES = (
+    ("municipalities_2018_2019", 0, 1),
+    ("municipalities_2019_2020", 1, 2),
+    ("municipalities_2020_2024", 2, 3),
+)
+#: The county change tables: (key, old and new county version index, the municipality version and the
+#: municipality changes the county changes follow from).
+COUNTY_CHANGES = (
+    ("counties_2018_2020", 0, 1, 1, "municipalities_2019_2020"),
+    ("counties_2020_2024", 1, 2, 2, "municipalities_2020_2024"),
+)
 
 
 def _data(name: str) -> dict[str, Any]:
     path = resources.files("metadata.codelists").joinpath("data", name)
     loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return loaded
+
+
+def _sources(sources: list[str]) -> str:
+    """``repo:path@commit`` entries as one line, the paths of one repository and commit together (the
+    column holds 500 characters)."""
+    grouped: dict[str, list[str]] = {}
+    for entry in sources:
+        where, _, commit = entry.rpartition("@")
+        repo, _, path = where.partition(":")
+        grouped.setdefault(f"{repo}@{commit}", []).append(path)
+    return "; ".join(f"{key}: {', '.join(paths)}" for key, paths in grouped.items())[:500]
 
 
 def _versions(classification_id: int, data: dict[str, Any]) -> list[VersionIn]:
@@ -48,7 +84,10 @@ def _versions(classification_id: int, data: dict[str, Any]) -> list[VersionIn]:
                 id=version_id,
                 valid_from=date.fromisoformat(version["valid_from"]),
                 valid_to=date.fromisoformat(version["valid_to"]) if version["valid_to"] else None,
-                items=[ItemIn(code=i["code"], name_nb=i["name"]) for i in version["items"]],
+                items=[
+                    ItemIn(code=i["code"], name_nb=i["name"], notes_nb=i.get("notes", ""))
+                    for i in version["items"]
+                ],
                 level_names=(("Fylke", "County"),)
                 if classification_id == COUNTIES
                 else (("Kommune", "Municipality"),),
@@ -64,43 +103,39 @@ def seed_code_lists(session: Session, now: datetime) -> int:
     ssb = session.scalar(select(Producer.id).where(Producer.slug == "ssb"))
     assert ssb is not None
     counties, municipalities = _data("counties.json"), _data("municipalities.json")
-    correspondence = (
-        _data("correspondence.json")
-        if resources.files("metadata.codelists").joinpath("data", "correspondence.json").is_file()
-        else {}
-    )
+    correspondence = _data("correspondence.json")
     county_versions = _versions(COUNTIES, counties)
     municipality_versions = _versions(MUNICIPALITIES, municipalities)
     county_tables = [
         (
-            TABLE_IDS["counties_2020_2024"],
-            *VERSION_IDS[COUNTIES],
+            TABLE_IDS[key],
+            VERSION_IDS[COUNTIES][old],
+            VERSION_IDS[COUNTIES][new],
             county_changes(
-                county_versions, municipality_versions, correspondence["municipalities_2020_2024"]
+                county_versions[old],
+                county_versions[new],
+                municipality_versions[m_version],
+                correspondence[changes],
             ),
         )
+        for key, old, new, m_version, changes in COUNTY_CHANGES
     ]
-    municipality_tables = []
-    if correspondence.get("municipalities_2020_2024"):
-        municipality_tables.append(
-            (
-                TABLE_IDS["municipalities_2020_2024"],
-                *VERSION_IDS[MUNICIPALITIES],
-                [
-                    (r["source_code"], r["target_code"])
-                    for r in correspondence["municipalities_2020_2024"]
-                ],
-            )
+    municipality_tables = [
+        (
+            TABLE_IDS[key],
+            VERSION_IDS[MUNICIPALITIES][old],
+            VERSION_IDS[MUNICIPALITIES][new],
+            [(r["source_code"], r["target_code"]) for r in correspondence[key]],
         )
+        for key, old, new in MUNICIPALITY_CHANGES
+    ]
     # Municipality → county follows from the code itself (its first two digits are the county).
-    for key, m_version, c_version in (
-        ("municipalities_to_counties_2020", 0, 0),
-        ("municipalities_to_counties_2024", 1, 1),
-    ):
+    for m_version, c_version in COUNTY_OF:
         county_codes = {i.code for i in county_versions[c_version].items}
+        year = municipality_versions[m_version].valid_from.year
         municipality_tables.append(
             (
-                TABLE_IDS[key],
+                TABLE_IDS[f"municipalities_to_counties_{year}"],
                 VERSION_IDS[MUNICIPALITIES][m_version],
                 VERSION_IDS[COUNTIES][c_version],
                 [
@@ -123,7 +158,7 @@ def seed_code_lists(session: Session, now: datetime) -> int:
             description_en="The counties of Norway.",
             versions=county_versions,
             tables=county_tables,
-            source="; ".join(counties.get("source", [])),
+            source=_sources(counties.get("source", [])),
         ),
         now,
     )
@@ -141,7 +176,7 @@ def seed_code_lists(session: Session, now: datetime) -> int:
             description_en="The municipalities of Norway.",
             versions=municipality_versions,
             tables=municipality_tables,
-            source="; ".join(municipalities.get("source", [])),
+            source=_sources(municipalities.get("source", [])),
         ),
         now,
     )
@@ -152,13 +187,17 @@ def seed_code_lists(session: Session, now: datetime) -> int:
 
 
 def county_changes(
-    counties: list[VersionIn], municipalities: list[VersionIn], municipality_changes: list[Any]
+    old_counties: VersionIn,
+    new_counties: VersionIn,
+    old_municipalities: VersionIn,
+    municipality_changes: list[Any],
 ) -> list[tuple[str | None, str | None]]:
-    """The 2024 county change table, derived from real data because no public file of Klass's own was
-    found: a county that kept code and name is unchanged (not listed, as in Klass); a renamed one maps
-    to itself; a dissolved one maps to the 2024 counties its municipalities went to (the first two
-    digits of a municipality's code are its county, by the numbering rule)."""
-    old, new = ({i.code: i.name_nb for i in v.items} for v in counties)
+    """A county change table (the 2020 and 2024 reforms), derived from real data because no public file
+    of Klass's own was found: a county that kept code and name is unchanged (not listed, as in Klass); a
+    renamed one maps to itself; a dissolved one maps to the new counties its municipalities (in
+    ``old_municipalities``) went to (the first two digits of a municipality's code are its county, by
+    the numbering rule)."""
+    old, new = ({i.code: i.name_nb for i in v.items} for v in (old_counties, new_counties))
     moved: dict[str, list[str]] = {}
     for row in municipality_changes:
         moved.setdefault(row["source_code"], []).append(row["target_code"])
@@ -170,7 +209,7 @@ def county_changes(
             continue
         targets = {
             target[:2]
-            for item in municipalities[0].items
+            for item in old_municipalities.items
             if item.code[:2] == code
             for target in moved.get(item.code, [item.code])
         }
@@ -178,16 +217,16 @@ def county_changes(
     return pairs
 
 
-#: Municipalities grouped by county, one variant per version (derived from the two real lists).
-GROUPING_IDS = (100_601, 100_602)
+#: Municipalities grouped by county, one variant per municipality version (2018, 2019, 2020, 2024),
+#: derived from the real lists.
+GROUPING_IDS = (100_603, 100_604, 100_601, 100_602)
 
 
 def _add_county_groupings(
     session: Session, counties: list[VersionIn], municipalities: list[VersionIn], now: datetime
 ) -> None:
-    for variant_id, county, municipality in zip(
-        GROUPING_IDS, counties, municipalities, strict=True
-    ):
+    for variant_id, (m_version, c_version) in zip(GROUPING_IDS, COUNTY_OF, strict=True):
+        county, municipality = counties[c_version], municipalities[m_version]
         county_codes = {i.code for i in county.items}
         variant = ClassificationVariant(
             id=variant_id,

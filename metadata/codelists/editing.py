@@ -9,12 +9,14 @@ Conflict here or by the app's error handler); publishing twice gives one success
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +37,7 @@ from portal.kernel.access import Actor, Permission, ensure_permission, writable_
 from portal.kernel.audit import record_change, record_write
 from portal.kernel.concurrency import force_update, is_duplicate, lost_race_is_conflict
 from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
-from portal.kernel.parsing import checked_rows, parse_json
+from portal.kernel.parsing import MAX_TEXT, check_text, checked_rows, parse_json
 from portal.programme.models import Producer
 
 #: Where new lists go unless a family is named.
@@ -188,14 +190,32 @@ def read_rows(
     noun: str = "items",
 ) -> list[Any]:
     """The rows of an uploaded file: CSV (comma or semicolon) whose header names ``columns``, or a Klass
-    JSON answer holding the first of ``lists`` it has. Raises BadRequest; the rows are not checked."""
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadRequest("The file is not UTF-8 text.") from None
+    JSON answer holding the first of ``lists`` it has. Raises BadRequest; the rows are not checked.
+
+    The body is parsed where it lies (a large classification is several megabytes): JSON straight from
+    the bytes, CSV decoded line by line as it is read; no decoded copy of the whole file is made."""
     if content_type == "text/csv":
+        return _csv_rows(body, columns)
+    if content_type == "application/json":
+        # orjson reads a memoryview as it reads bytes: a byte order mark is stepped over, not copied.
+        data = parse_json(
+            cast(bytes, memoryview(body)[3:]) if body.startswith(codecs.BOM_UTF8) else body,
+            "The file",
+        )
+        found = data.get(lists[0], data.get(lists[1])) if isinstance(data, dict) else None
+        if not isinstance(found, list):
+            raise BadRequest(f"Send a Klass answer with '{lists[0]}' or '{lists[1]}'.")
+        return found
+    raise BadRequest(f"Send the {noun} as text/csv or application/json.")
+
+
+def _csv_rows(body: bytes, columns: set[str]) -> list[dict[str, Any]]:
+    # BytesIO shares the bytes it is given until written to, and the wrapper decodes a chunk at a time.
+    text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8-sig", newline="")
+    try:
+        header = text.readline()
         reader = csv.DictReader(
-            io.StringIO(text), delimiter=";" if ";" in text.split("\n", 1)[0] else ","
+            itertools.chain((header,), text), delimiter=";" if ";" in header else ","
         )
         missing = columns - set(reader.fieldnames or [])
         if missing:
@@ -204,19 +224,34 @@ def read_rows(
                 (FieldError("line 1", "missing columns"),),
             )
         return list(checked_rows(reader))
-    if content_type == "application/json":
-        data = parse_json(text, "The file")
-        found = data.get(lists[0], data.get(lists[1])) if isinstance(data, dict) else None
-        if not isinstance(found, list):
-            raise BadRequest(f"Send a Klass answer with '{lists[0]}' or '{lists[1]}'.")
-        return found
-    raise BadRequest(f"Send the {noun} as text/csv or application/json.")
+    except UnicodeDecodeError:
+        raise BadRequest("The file is not UTF-8 text.") from None
+
+
+def _text(row: dict[str, Any], key: str) -> str:
+    value = row.get(key)
+    return "" if value is None else str(value)
+
+
+def _date(row: dict[str, Any], key: str, number: int, errors: list[FieldError]) -> date | None:
+    raw = _text(row, key).strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors.append(FieldError(f"line {number}", f"{key} is not a date like 2024-01-01"))
+        return None
 
 
 def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[ItemIn]:
-    """Items from CSV (``code,parentCode,level,name[,shortName,name_nn,name_en]``) or a Klass JSON answer
-    (``codes`` or ``classificationItems``). Raises BadRequest naming the line; ``check=False`` leaves the
-    item checks to a caller that lists them with its own."""
+    """Items from CSV or a Klass JSON answer (``codes`` of /codes and /codesAt, or
+    ``classificationItems`` of a version), with every field a Klass item carries: ``code``,
+    ``parentCode``, ``level``, ``name``, ``shortName``, ``notes``, ``validFrom``, ``validTo`` (and
+    ``name_nn``, ``name_en``); a CSV needs ``code`` and ``name`` in its header, so Klass's own CSV answers
+    import as they are. ``presentationName`` and the ``...InRequestedRange`` fields are read past: Klass
+    derives them from each request. Notes keep their line breaks. Raises BadRequest naming the line;
+    ``check=False`` leaves the item checks to a caller that lists them with its own."""
     rows = read_rows(
         body, content_type, columns={"code", "name"}, lists=("codes", "classificationItems")
     )
@@ -230,19 +265,29 @@ def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[I
         except (TypeError, ValueError):
             errors.append(FieldError(f"line {number}", "level is not a number"))
             continue
-        items.append(
-            ItemIn(
-                code=str(row.get("code") or "").strip(),
-                name_nb=str(row.get("name") or "").strip(),
-                parent_code=(str(row.get("parentCode")).strip() or None)
-                if row.get("parentCode") not in (None, "")
-                else None,
-                level=level,
-                short_name_nb=str(row.get("shortName") or ""),
-                name_nn=str(row.get("name_nn") or "").strip(),
-                name_en=str(row.get("name_en") or "").strip(),
-            )
+        item = ItemIn(
+            code=_text(row, "code").strip(),
+            name_nb=_text(row, "name").strip(),
+            parent_code=_text(row, "parentCode").strip() or None,
+            level=level,
+            short_name_nb=_text(row, "shortName"),
+            name_nn=_text(row, "name_nn").strip(),
+            name_en=_text(row, "name_en").strip(),
+            notes_nb=_text(row, "notes"),
+            valid_from=_date(row, "validFrom", number, errors),
+            valid_to=_date(row, "validTo", number, errors),
         )
+        for value, limit in (
+            (item.code, 50),
+            (item.parent_code or "", 50),
+            (item.name_nb, 500),
+            (item.name_nn, 500),
+            (item.name_en, 500),
+            (item.short_name_nb, 200),
+            (item.notes_nb, MAX_TEXT),
+        ):
+            check_text(value, limit, f"line {number}", errors)
+        items.append(item)
     if check:
         errors += check_items(items)
     if errors:
@@ -283,6 +328,10 @@ def add_version(
     version.levels = ClassificationLevel.used_by(items)
     version.items = [ClassificationItem.of(i) for i in items]
     session.add(version)
+    # A list whose codes carry short names or notes says so, as Klass's flags do, so its versions
+    # show them (a version's classificationItems leave them out otherwise).
+    found.include_short_name = found.include_short_name or any(i.short_name_nb for i in items)
+    found.include_notes = found.include_notes or any(i.notes_nb for i in items)
     finish_write(
         session,
         actor,

@@ -3,12 +3,22 @@ service, which answers 403 or 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.http.forms import PortalForm
+from portal.kernel.i18n import translate
+
+
+def no_nul(form: Any, field: Any) -> None:
+    """Refuse text holding a NUL character. The edge checks every other form for them; the import
+    forms take files past MAX_CONTENT_LENGTH, and the edge leaves their bodies to them."""
+    if isinstance(field.data, str) and "\x00" in field.data:
+        raise ValidationError(translate("cl.no_nul"))
 
 
 class CodeListForm(PortalForm):
@@ -36,16 +46,16 @@ class ItemForm(PortalForm):
 
 
 class VariantForm(PortalForm):
-    version = SelectField(validators=[DataRequired()], validate_choice=False)
-    name_nb = StringField(validators=[DataRequired(), Length(max=300)])
-    name_en = StringField(validators=[Optional(), Length(max=300)])
+    version = SelectField(validators=[DataRequired(), no_nul], validate_choice=False)
+    name_nb = StringField(validators=[DataRequired(), Length(max=300), no_nul])
+    name_en = StringField(validators=[Optional(), Length(max=300), no_nul])
     valid_from = DateField(validators=[DataRequired()])
     valid_to = DateField(validators=[Optional()])
     file = FileField(validators=[FileRequired()])
 
 
 class TableForm(PortalForm):
-    version = SelectField(validators=[DataRequired()], validate_choice=False)
+    version = SelectField(validators=[DataRequired(), no_nul], validate_choice=False)
     target_version = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
-    description = TextAreaField(validators=[Optional(), Length(max=2000)])
+    description = TextAreaField(validators=[Optional(), Length(max=2000), no_nul])
     file = FileField(validators=[FileRequired()])

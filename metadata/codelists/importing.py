@@ -25,6 +25,11 @@ from portal.kernel.errors import BadRequest, FieldError
 
 @dataclass(frozen=True)
 class ItemIn:
+    """One code as imported: every field a Klass answer's item carries (``code``, ``parentCode``,
+    ``level``, ``name``, ``shortName``, ``notes``, ``validFrom``, ``validTo``), plus names in the other
+    languages. ``presentationName`` is not among them: Klass builds it per request from
+    ``presentationNamePattern``, and so does the registry."""
+
     code: str
     name_nb: str
     parent_code: str | None = None
@@ -32,6 +37,10 @@ class ItemIn:
     name_en: str = ""
     name_nn: str = ""
     short_name_nb: str = ""
+    notes_nb: str = ""
+    # The item's own validity, when the classification records it per item (None: the version's).
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ def check_items(items: Sequence[ItemIn], first_line: int = 2) -> list[FieldError
                 )
         elif item.level != 1:
             errors.append(FieldError(f"line {number}", f"level {item.level} has no parent"))
+        if item.valid_from and item.valid_to and item.valid_to <= item.valid_from:
+            errors.append(FieldError(f"line {number}", "validTo is not after validFrom"))
     return errors
 
 
@@ -127,6 +138,8 @@ def load(session: Session, data: ClassificationIn, now: datetime) -> Classificat
         description_nb=data.description_nb,
         description_en=data.description_en,
         source=data.source,
+        include_short_name=any(i.short_name_nb for v in data.versions for i in v.items),
+        include_notes=any(i.notes_nb for v in data.versions for i in v.items),
         last_modified=now,
     )
     session.add(classification)

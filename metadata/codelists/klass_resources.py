@@ -57,6 +57,14 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
         for i in sorted(version.items, key=lambda i: i.code)
     ]
     if wants_csv(suffix):
+        # The CSV has the items' own validity too (the JSON items, as Klass's, do not).
+        validity: dict[str | None, dict[str, str | None]] = {
+            i.code: {
+                "validFrom": i.valid_from.isoformat() if i.valid_from else None,
+                "validTo": i.valid_to.isoformat() if i.valid_to else None,
+            }
+            for i in version.items
+        }
         return Response(
             pipeline.to_csv(
                 (
@@ -69,7 +77,7 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
                     "validFrom",
                     "validTo",
                 ),
-                items,
+                [item | validity[item["code"]] for item in items],
                 ";",
             ),
             content_type="text/csv;charset=UTF-8",

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Response, redirect, request, url_for
+from flask import Response, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -24,7 +24,7 @@ from metadata.codelists.forms import (
 )
 from metadata.codelists.importing import ItemIn
 from metadata.codelists.models import ClassificationVersion
-from portal.http.actions import ActionPage
+from portal.http.actions import ActionPage, see_other, submit
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.forms import ButtonForm
@@ -62,38 +62,24 @@ def my_code_lists() -> Response:
     actor, db = signed_in_actor(), get_session()
     form = CodeListForm()
     form.producer.choices = _producer_choices(db, actor)
-    status, problem = 200, None
-    if request.method == "POST":
-        if form.validate():
-            try:
-                found = editing.create(
-                    db,
-                    actor,
-                    producer_slug=form.producer.data,
-                    kind=form.kind.data,
-                    name_nb=form.name_nb.data,
-                    name_en=form.name_en.data,
-                    description_nb=form.description_nb.data or "",
-                    description_en=form.description_en.data or "",
-                    now=now(),
-                )
-                db.commit()
-                return redirect(
-                    url_for("metadata.manage_code_list", classification_id=found.id), 303
-                )  # type: ignore[return-value]
-            except PortalError as error:
-                db.rollback()
-                if error.status in (401, 403):
-                    raise
-                status, problem = error.status, error
-        else:
-            status = 400
-    return render_page(
-        "metadata/codelists_mine.html",
-        status=status,
-        form=form,
-        problem=problem,
-        code_lists=editing.list_own(db, actor),
+    outcome = submit(
+        form,
+        lambda: editing.create(
+            db,
+            actor,
+            producer_slug=form.producer.data,
+            kind=form.kind.data,
+            name_nb=form.name_nb.data,
+            name_en=form.name_en.data,
+            description_nb=form.description_nb.data or "",
+            description_en=form.description_en.data or "",
+            now=now(),
+        ),
+    )
+    if outcome.value is not None:
+        return see_other("metadata.manage_code_list", classification_id=outcome.value.id)
+    return outcome.render(
+        "metadata/codelists_mine.html", form, code_lists=editing.list_own(db, actor)
     )
 
 
@@ -190,14 +176,24 @@ def upload_version(db: Session, actor: Actor, list_id: int, f: Any, at: datetime
 
 @_action("item", "kode", "code", lambda: ItemForm(prefix="i"))
 def save_item(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
+    code, version_id = f.code.data.strip(), _int(f.version.data)
+    # The form edits names, parent and level; what it does not show (short name, notes, the item's
+    # own validity, as imported) stays as it was.
+    found, _ = editing.authorize(db, actor, list_id)
+    kept = next((i for i in editing.version_of(found, version_id).items if i.code == code), None)
     item = ItemIn(
-        code=f.code.data.strip(),
+        code=code,
         name_nb=f.name_nb.data.strip(),
         parent_code=(f.parent_code.data or "").strip() or None,
         level=int(f.level.data),
         name_en=(f.name_en.data or "").strip(),
+        name_nn=kept.name_nn if kept else "",
+        short_name_nb=kept.short_name_nb if kept else "",
+        notes_nb=kept.notes_nb if kept else "",
+        valid_from=kept.valid_from if kept else None,
+        valid_to=kept.valid_to if kept else None,
     )
-    return editing.put_item(db, actor, list_id, _int(f.version.data), item, at)
+    return editing.put_item(db, actor, list_id, version_id, item, at)
 
 
 @_action("variant", "variant", "variant", lambda: VariantForm(prefix="var"))

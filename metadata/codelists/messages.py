@@ -32,10 +32,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cl.add_version": ("Ny versjon fra fil", "New version from a file"),
     "cl.file": ("Fil (CSV eller Klass-JSON)", "File (CSV or Klass JSON)"),
     "cl.file_hint": (
-        "CSV med kolonnene code, parentCode, level, name (valgfritt shortName, name_nn, name_en), "
-        "eller et svar fra Klass-API-et. Hele filen avvises hvis en linje er feil.",
-        "CSV with the columns code, parentCode, level, name (optionally shortName, name_nn, name_en), "
-        "or an answer from the Klass API. The whole file is refused if a line is wrong.",
+        "CSV med kolonnene code, parentCode, level, name (valgfritt shortName, notes, validFrom, "
+        "validTo, name_nn, name_en), eller et svar fra Klass-API-et. Hele filen avvises hvis en linje "
+        "er feil.",
+        "CSV with the columns code, parentCode, level, name (optionally shortName, notes, validFrom, "
+        "validTo, name_nn, name_en), or an answer from the Klass API. The whole file is refused if a "
+        "line is wrong.",
     ),
     "cl.valid_from": ("Gyldig fra (første dag)", "Valid from (first day)"),
     "cl.valid_to": (
@@ -66,6 +68,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cl.description": ("Beskrivelse", "Description"),
     "cl.none_drafts": ("Ingen utkast å endre.", "No drafts to change."),
     "reg.variants": ("Varianter", "Variants"),
+    "cl.no_nul": ("Teksten inneholder et NUL-tegn.", "The text contains a NUL character."),
 }
 
 register_messages(MESSAGES)

@@ -184,8 +184,11 @@ class ClassificationItem(ItemColumns, Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
 
     def take(self, item: ItemIn) -> None:
+        """Take every field of ``item``: names, short name, notes and the item's own validity."""
         super().take(item)
         self.short_name_nb = item.short_name_nb
+        self.notes_nb = item.notes_nb
+        self.valid_from, self.valid_to = item.valid_from, item.valid_to
 
 
 class StatisticCodeList(Base):

@@ -26,6 +26,7 @@ from portal.http.edge import (
     require_actor_present,
     write_endpoint,
 )
+from portal.http.inputs import allow_large_body
 from portal.http.openapi import Operation, Param, RequestBody, operation, problems
 from portal.kernel.errors import BadRequest, FieldError
 
@@ -71,13 +72,19 @@ class ChangesOut(BaseModel):
 
 
 class KlassCodeIn(BaseModel):
-    """One code as Klass answers it (``codes`` of codesAt, ``classificationItems`` of a version)."""
+    """One code as Klass answers it (``codes`` of /codes and /codesAt, ``classificationItems`` of a
+    version): every field is kept. ``presentationName`` and the ``...InRequestedRange`` fields may be
+    sent but are read past, since Klass derives them from each request."""
 
     code: str
     parentCode: str | None = None  # noqa: N815  (Klass's own field names)
     level: str | int | None = Field(None, description="1 when left out.")
     name: str
     shortName: str | None = None  # noqa: N815
+    presentationName: str | None = Field(None, description="Read past: derived per request.")  # noqa: N815
+    validFrom: date | None = Field(None, description="The item's own first day, if it has one.")  # noqa: N815
+    validTo: date | None = Field(None, description="The day after the item's last, if it has one.")  # noqa: N815
+    notes: str | None = Field(None, description="Kept as sent, line breaks included.")
     name_nn: str = ""
     name_en: str = ""
 
@@ -106,8 +113,10 @@ CODES_BODY = RequestBody(
     {
         "text/csv": {
             "type": "string",
-            "description": "A header line `code,parentCode,level,name[,shortName,name_nn,name_en]` "
-            "(comma or semicolon), then one code a line; UTF-8.",
+            "description": "A header line naming at least `code` and `name`, and any of "
+            "`parentCode`, `level`, `shortName`, `notes`, `validFrom`, `validTo`, `name_nn`, "
+            "`name_en` (comma or semicolon; Klass's own CSV answers import as they are), then one "
+            "code a line; UTF-8.",
         },
         "application/json": KlassCodesIn,
     },
@@ -174,8 +183,9 @@ def create_code_list(write: Write) -> Response:
 @bp.post("/<int:classification_id>/versions")
 @operation(
     Operation(
-        "Add a draft version from CSV (code, parentCode, level, name, shortName) or a "
-        "Klass JSON answer; all items or none, every error by line.",
+        "Add a draft version from CSV (code, parentCode, level, name, shortName, notes, validFrom, "
+        "validTo) or a Klass JSON answer, up to CODELIST_IMPORT_MAX_BYTES; all items or none, "
+        "every error by line.",
         "code lists",
         {201: ("Added as a draft.", VersionOut), **WRITE_PROBLEMS},
         body=CODES_BODY,
@@ -250,8 +260,11 @@ class ItemPut(BaseModel):
     name_nn: Annotated[str, StringConstraints(max_length=500)] = ""
     name_en: Annotated[str, StringConstraints(max_length=500)] = ""
     short_name_nb: Annotated[str, StringConstraints(max_length=200)] = ""
+    notes_nb: Annotated[str, StringConstraints(max_length=100_000)] = ""
     parent_code: Annotated[str, StringConstraints(max_length=50)] | None = None
     level: Annotated[int, Field(ge=1, le=20)] = 1
+    valid_from: date | None = Field(None, description="The item's own first day, if it has one.")
+    valid_to: date | None = Field(None, description="The day after its last, if it has one.")
 
 
 class ItemOut(BaseModel):
@@ -354,6 +367,9 @@ def put_item(write: Write, classification_id: int, version_id: int, code: str) -
             name_nn=data.name_nn,
             name_en=data.name_en,
             short_name_nb=data.short_name_nb,
+            notes_nb=data.notes_nb,
+            valid_from=data.valid_from,
+            valid_to=data.valid_to,
         ),
         write.at,
     )
@@ -484,5 +500,22 @@ def publish_correspondence(write: Write, classification_id: int, table_id: int) 
     return json_response(_table_out(table))
 
 
+#: The endpoints that import a whole file (a version's codes, a variant, a correspondence table), here
+#: and on the producers' pages (metadata/codelists/manage.py): they take bodies up to
+#: ``CODELIST_IMPORT_MAX_BYTES`` instead of ``MAX_CONTENT_LENGTH``, and read them once.
+IMPORTS = (
+    f"{bp.name}.add_version",
+    f"{bp.name}.define_variant",
+    f"{bp.name}.define_correspondence",
+    "metadata.upload_version",
+    "metadata.add_variant",
+    "metadata.add_table",
+)
+
+
 def init_app(app: Flask) -> None:
     register_api(app, bp)
+    for endpoint in IMPORTS:
+        if endpoint not in app.view_functions:  # a renamed view would silently keep 1 MiB
+            raise RuntimeError(f"No endpoint {endpoint} to take code-list imports.")
+        allow_large_body(endpoint, "CODELIST_IMPORT_MAX_BYTES")

@@ -54,6 +54,10 @@ DEFAULTS: dict[str, Any] = {
     },
     # Most cells one PxWebApi data request may select (Statistics Norway allows 800,000).
     "PXAPI_MAX_CELLS": 800_000,
+    # Largest file a producer may import into a code list (a version's codes, a variant, a
+    # correspondence table; CSV or a Klass answer), in bytes: the largest real Klass answer, the
+    # industries (NACE, 1.1 MB), with room to spare.
+    "CODELIST_IMPORT_MAX_BYTES": 16 * 1024 * 1024,
     # Largest table file a producer may upload (PX, JSON-stat or CSV), in bytes.
     "TABLE_UPLOAD_MAX_BYTES": 200 * 1024 * 1024,
     # Most cells a table may have.

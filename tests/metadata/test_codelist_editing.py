@@ -3,13 +3,16 @@ nothing), preview changes, publish; then read back through the Klass API. Scoped
 
 from __future__ import annotations
 
+import io
+import re
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from metadata.codelists.models import ClassificationItem
+from metadata.codelists.models import ClassificationItem, ClassificationVersion
 from portal.http.db import get_database
-from tests.conftest import bearer, make_token
+from tests.conftest import NAV_EDITOR, bearer, csrf_token, login, make_token
 
 CSV = "code,parentCode,level,name\n1,,1,Not\n11,1,2,Snurpenot\n2,,1,Trål\n21,2,2,Bunntrål\n"
 
@@ -369,3 +372,99 @@ def test_new_code_list_writes_are_scoped(client: FlaskClient, app: Flask) -> Non
         ), path
     with get_database(app).sessions() as s:
         assert s.scalar(select(func.count()).select_from(ClassificationItem)) == items_before
+
+
+def test_notes_and_item_validity_survive_the_pages_and_the_item_api(
+    client: FlaskClient, app: Flask
+) -> None:
+    login(client, NAV_EDITOR)
+    page = client.get("/min-side/kodelister")
+    created = client.post(
+        "/min-side/kodelister",
+        data={
+            "csrf_token": csrf_token(page.text),
+            "producer": "nav",
+            "kind": "CODELIST",
+            "name_nb": "Ytelser",
+            "name_en": "Benefits",
+        },
+    )
+    assert created.status_code == 303, created.text
+    list_id = int(created.headers["Location"].rstrip("/").split("/")[-1])
+    page = client.get(f"/min-side/kodelister/{list_id}").text
+    body = (
+        "code;parentCode;level;name;shortName;validFrom;validTo;notes\n"
+        "01;;1;Dagpenger;Dagp.;2021-01-01;;Omfatter permitterte\n"
+    )
+    uploaded = client.post(
+        f"/min-side/kodelister/{list_id}/ny-versjon",
+        data={
+            "v-csrf_token": re.search(r'name="v-csrf_token"[^>]*value="([^"]+)"', page).group(1),
+            "v-file": (io.BytesIO(body.encode()), "ytelser.csv"),
+            "v-valid_from": "2020-01-01",
+            "v-valid_to": "",
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 303, uploaded.text
+    with get_database(app).sessions() as s:
+        row = s.scalar(
+            select(ClassificationItem)
+            .join(ClassificationVersion)
+            .where(ClassificationVersion.classification_id == list_id)
+        )
+        assert row is not None
+        version_id = row.version_id
+        assert (row.short_name_nb, row.notes_nb, str(row.valid_from), row.valid_to) == (
+            "Dagp.",
+            "Omfatter permitterte",
+            "2021-01-01",
+            None,
+        )
+    # The page's form changes the name; what it does not show stays.
+    page = client.get(f"/min-side/kodelister/{list_id}").text
+    saved = client.post(
+        f"/min-side/kodelister/{list_id}/kode",
+        data={
+            "i-csrf_token": re.search(r'name="i-csrf_token"[^>]*value="([^"]+)"', page).group(1),
+            "i-version": str(version_id),
+            "i-code": "01",
+            "i-level": "1",
+            "i-name_nb": "Dagpenger ved arbeidsløshet",
+            "i-name_en": "Unemployment benefit",
+        },
+    )
+    assert saved.status_code == 303
+    with get_database(app).sessions() as s:
+        row = s.scalar(
+            select(ClassificationItem).where(ClassificationItem.version_id == version_id)
+        )
+        assert row is not None
+        assert (row.name_nb, row.short_name_nb, row.notes_nb) == (
+            "Dagpenger ved arbeidsløshet",
+            "Dagp.",
+            "Omfatter permitterte",
+        )
+    # The item API replaces the whole item, notes and validity included.
+    token = make_token(app, "nav")
+    put = client.put(
+        f"/api/v1/code-lists/{list_id}/versions/{version_id}/items/01",
+        json={
+            "name_nb": "Dagpenger",
+            "notes_nb": "Ny merknad\nmed linjeskift",
+            "valid_to": "2030-01-01",
+        },
+        headers=bearer(token),
+    )
+    assert put.status_code == 200, put.text
+    with get_database(app).sessions() as s:
+        row = s.scalar(
+            select(ClassificationItem).where(ClassificationItem.version_id == version_id)
+        )
+        assert row is not None
+        assert (row.notes_nb, row.short_name_nb, row.valid_from, str(row.valid_to)) == (
+            "Ny merknad\nmed linjeskift",
+            "",
+            None,
+            "2030-01-01",
+        )

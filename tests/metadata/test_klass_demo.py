@@ -1,12 +1,13 @@
-"""The demo's real counties and municipalities through the Klass API: Klass ids kept, both versions,
-the 2024 changes and the municipality-to-county correspondence."""
+"""The demo's real counties and municipalities through the Klass API: Klass ids kept, their versions from
+2018 (before the 2020 reform) to 2024, the 2020 and 2024 changes and the municipality-to-county
+correspondence."""
 
 from __future__ import annotations
 
 from flask import Flask
 from flask.testing import FlaskClient
 
-from metadata.codelists.demo import seed_code_lists
+from metadata.codelists.demo import TABLE_IDS, seed_code_lists
 from portal.http.db import get_database
 from portal.kernel.clock import FixedClock
 
@@ -43,7 +44,12 @@ def test_real_lists_under_their_klass_ids(
     found = client.get(f"{API}/search?query=kommune").json["_embedded"]["searchResults"]
     assert 131 in {r["id"] for r in found}
     version_names = [v["name"] for v in client.get(f"{API}/131").json["versions"]]
-    assert version_names == ["Kommuneinndeling 2024", "Kommuneinndeling 2020"]
+    assert version_names == [
+        "Kommuneinndeling 2024",
+        "Kommuneinndeling 2020",
+        "Kommuneinndeling 2019",
+        "Kommuneinndeling 2018",
+    ]
 
 
 def test_registry_pages_in_both_languages(
@@ -107,3 +113,40 @@ def test_a_code_list_owned_outside_statistics_norway(
     assert "/klassifikasjoner/100001" in client.get(
         "/statistikk/fiskeridir-landings-og-sluttseddeldata"
     ).get_data(as_text=True)
+
+
+def test_history_before_the_2020_reform(app: Flask, client: FlaskClient, clock: FixedClock) -> None:
+    with get_database(app).sessions() as s:
+        seed_code_lists(s, clock.now())
+        s.commit()
+    before = client.get(f"{API}/131/codesAt?date=2019-06-01").json["codes"]
+    halden = next(c for c in before if c["code"] == "0101")
+    assert halden["name"] == "Halden" and len(before) == 422
+    assert "3001" not in {c["code"] for c in before}
+    # Rindal moved county on 2019-01-01: 1567 in 2018, 5061 in 2019.
+    in_2018 = {c["code"] for c in client.get(f"{API}/131/codesAt?date=2018-06-01").json["codes"]}
+    assert "1567" in in_2018 and "5061" not in in_2018
+    assert "5061" in {c["code"] for c in before}
+    # A real note of the 2019 version travels with its code.
+    nordreisa = next(c for c in before if c["code"] == "1942")
+    assert nordreisa["notes"].startswith("Trespråklig navn Nordreisa - Ráisa - Raisi")
+    counties = {
+        c["code"]: c["name"] for c in client.get(f"{API}/104/codesAt?date=2019-06-01").json["codes"]
+    }
+    assert len(counties) == 18 and counties["01"] == "Østfold" and counties["50"] == "Trøndelag"
+    # The 2020 reform: 0101 Halden became 3001, Østfold (01) went into Viken (30).
+    changes = client.get(f"{API}/131/changes?from=2019-06-01&to=2020-06-01").json["codeChanges"]
+    assert len(changes) == 317 and all(c["changeOccurred"] == "2020-01-01" for c in changes)
+    assert ("0101", "3001") in {(c["oldCode"], c["newCode"]) for c in changes}
+    table = client.get(
+        f"/api/klass/v1/correspondencetables/{TABLE_IDS['municipalities_2019_2020']}"
+    ).json
+    assert {"sourceCode": "0101", "targetCode": "3001"}.items() <= next(
+        m for m in table["correspondenceMaps"] if m["sourceCode"] == "0101"
+    ).items()
+    county_changes = client.get(f"{API}/104/changes?from=2019-06-01&to=2020-06-01").json
+    assert ("01", "30") in {(c["oldCode"], c["newCode"]) for c in county_changes["codeChanges"]}
+    mapped = client.get(f"{API}/131/correspondsAt?targetClassificationId=104&date=2019-06-01").json
+    assert ("0101", "01") in {
+        (r["sourceCode"], r["targetCode"]) for r in mapped["correspondenceItems"]
+    }
