@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 
 from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.params import whole_number
 from release_calendar.listing import MAX_PER_PAGE, ReleaseQuery
 from release_calendar.rules import Kind, Status, oslo_instant
 
@@ -22,18 +23,6 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     except ValueError:
         raise BadRequest(
             f"{name} must be a date like 2027-03-15.", (FieldError(name, "not a YYYY-MM-DD date"),)
-        ) from None
-
-
-def _int(args: Mapping[str, str], name: str, default: int) -> int:
-    raw = args.get(name)
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest(
-            f"{name} must be a whole number.", (FieldError(name, "not an integer"),)
         ) from None
 
 
@@ -67,7 +56,7 @@ def parse_release_query(args: Mapping[str, str], *, per_page_default: int = 100)
     text = (args.get("q") or "").strip() or None
     if text and len(text) > 200:
         raise BadRequest("q may be at most 200 characters.", (FieldError("q", "too long"),))
-    page, per_page = _int(args, "page", 1), _int(args, "per_page", per_page_default)
+    page, per_page = whole_number(args, "page", 1), whole_number(args, "per_page", per_page_default)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
     return ReleaseQuery(

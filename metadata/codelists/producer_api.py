@@ -26,9 +26,10 @@ from portal.http.edge import (
     require_actor_present,
     write_endpoint,
 )
-from portal.http.inputs import allow_large_body
+from portal.http.imports import accept_imports
 from portal.http.openapi import Operation, Param, RequestBody, operation, problems
 from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.params import required_id
 
 bp = Blueprint("codelist_api", __name__, url_prefix="/api/v1/code-lists")
 WRITE_PROBLEMS = problems(400, 401, 403, 404, 409, 413, 415)
@@ -226,12 +227,7 @@ def add_version(write: Write, classification_id: int) -> Response:
 )
 def preview_changes(classification_id: int, version_id: int) -> Response:
     require_actor_present()
-    try:
-        against = int(request.args["against"])
-    except (KeyError, ValueError):
-        raise BadRequest(
-            "against must be a version id.", (FieldError("against", "a number"),)
-        ) from None
+    against = required_id(request.args, "against", "a version id")
     changes = editing.compare(
         get_session(), current_actor(), classification_id, version_id, against
     )
@@ -465,12 +461,7 @@ def publish_variant(write: Write, classification_id: int, variant_id: int) -> Re
 @write_endpoint
 def define_correspondence(write: Write, classification_id: int, version_id: int) -> Response:
     editing.authorize(write.db, write.actor, classification_id)  # 404, 403 before the body
-    try:
-        target = int(request.args["target_version"])
-    except (KeyError, ValueError):
-        raise BadRequest(
-            "target_version must be a version id.", (FieldError("target_version", "a number"),)
-        ) from None
+    target = required_id(request.args, "target_version", "a version id")
     pairs = correspondence.parse_maps(request.get_data(cache=False), request.mimetype)
     table = correspondence.define(
         write.db,
@@ -515,7 +506,4 @@ IMPORTS = (
 
 def init_app(app: Flask) -> None:
     register_api(app, bp)
-    for endpoint in IMPORTS:
-        if endpoint not in app.view_functions:  # a renamed view would silently keep 1 MiB
-            raise RuntimeError(f"No endpoint {endpoint} to take code-list imports.")
-        allow_large_body(endpoint, "CODELIST_IMPORT_MAX_BYTES")
+    accept_imports(app, "CODELIST_IMPORT_MAX_BYTES", IMPORTS)

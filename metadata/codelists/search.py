@@ -14,6 +14,7 @@ from portal.kernel.findable import (
     Changes,
     Findable,
     SearchDoc,
+    Service,
     SitemapEntry,
     SitemapSection,
     Watch,
@@ -71,6 +72,18 @@ def _codelist_pages(session: Session, moment: datetime) -> Iterator[SitemapEntry
             )
 
 
+#: The Klass-compatible API, for the data catalogue.
+KLASS_API = Service(
+    path="/api/klass/v1/",
+    title_nb="Klass-API for klassifikasjoner og kodelister",
+    title_en="Klass API for classifications and code lists",
+    description_en="Every producer's classifications and code lists, their versions, "
+    "variants and correspondence tables, as Statistics Norway's Klass API serves them.",
+    conforms_to="https://data.ssb.no/api/klass/v1/api-guide.html",
+    conforms_to_title="Klass API guide (Statistics Norway)",
+)
+
+
 FINDABLE = Findable(
     name="codelists",
     documents=changed_docs,
@@ -81,4 +94,5 @@ FINDABLE = Findable(
         Watch(ClassificationItem, "codelist_version", lambda i: i.version_id, parse=int),
     ),
     sitemaps=(SitemapSection("codelists", _codelist_pages),),
+    services=(KLASS_API,),
 )

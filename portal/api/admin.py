@@ -17,8 +17,14 @@ from portal.accounts.service import revoke_token
 from portal.api.schemas import Email, Name, Slug, _In
 from portal.http.auth import current_actor
 from portal.http.db import get_session
-from portal.http.edge import json_response, parse_body, register_api, require_actor_present
-from portal.http.instant import now
+from portal.http.edge import (
+    Write,
+    json_response,
+    parse_body,
+    register_api,
+    require_actor_present,
+    write_endpoint,
+)
 from portal.http.openapi import Operation, Param, operation, problems
 from portal.kernel import audit
 from portal.kernel.audit import AuditEntry
@@ -265,19 +271,18 @@ def admin_list_producers() -> Response:
         auth=True,
     )
 )
-def admin_create_producer() -> Response:
+@write_endpoint
+def admin_create_producer(write: Write) -> Response:
     data = parse_body(ProducerCreate)
-    db = get_session()
     producer = programme_admin.create_producer(
-        db,
-        current_actor(),
+        write.db,
+        write.actor,
         slug=data.slug,
         fields=programme_admin.ProducerFields(
             data.short_name, data.name_nb, data.name_en, data.website, data.org_number or None
         ),
-        now=now(),
+        now=write.at,
     )
-    db.commit()
     return json_response(_producer(producer), 201)
 
 
@@ -291,22 +296,22 @@ def admin_create_producer() -> Response:
         auth=True,
     )
 )
-def admin_update_producer(slug: str) -> Response:
+@write_endpoint
+def admin_update_producer(write: Write, slug: str) -> Response:
     data = parse_body(ProducerPatch)
-    db = get_session()
-    actor = current_actor()
     producer = programme_admin.update_producer(
-        db,
-        actor,
+        write.db,
+        write.actor,
         slug,
         programme_admin.ProducerFields(
             data.short_name, data.name_nb, data.name_en, data.website, data.org_number
         ),
-        now(),
+        write.at,
     )
     if data.retired is not None:
-        producer = programme_admin.set_producer_retired(db, actor, slug, data.retired, now())
-    db.commit()
+        producer = programme_admin.set_producer_retired(
+            write.db, write.actor, slug, data.retired, write.at
+        )
     return json_response(_producer(producer))
 
 
@@ -320,17 +325,16 @@ def admin_update_producer(slug: str) -> Response:
         auth=True,
     )
 )
-def admin_create_subject_area() -> Response:
+@write_endpoint
+def admin_create_subject_area(write: Write) -> Response:
     data = parse_body(SubjectAreaCreate)
-    db = get_session()
     area = programme_admin.create_subject_area(
-        db,
-        current_actor(),
+        write.db,
+        write.actor,
         slug=data.slug,
         fields=programme_admin.SubjectAreaFields(data.name_nb, data.name_en, data.position),
-        now=now(),
+        now=write.at,
     )
-    db.commit()
     return json_response(_area(area), 201)
 
 
@@ -344,20 +348,20 @@ def admin_create_subject_area() -> Response:
         auth=True,
     )
 )
-def admin_update_subject_area(slug: str) -> Response:
+@write_endpoint
+def admin_update_subject_area(write: Write, slug: str) -> Response:
     data = parse_body(SubjectAreaPatch)
-    db = get_session()
-    actor = current_actor()
     area = programme_admin.update_subject_area(
-        db,
-        actor,
+        write.db,
+        write.actor,
         slug,
         programme_admin.SubjectAreaFields(data.name_nb, data.name_en, data.position),
-        now(),
+        write.at,
     )
     if data.retired is not None:
-        area = programme_admin.set_subject_area_retired(db, actor, slug, data.retired, now())
-    db.commit()
+        area = programme_admin.set_subject_area_retired(
+            write.db, write.actor, slug, data.retired, write.at
+        )
     return json_response(_area(area))
 
 
@@ -371,13 +375,12 @@ def admin_update_subject_area(slug: str) -> Response:
         auth=True,
     )
 )
-def admin_statistic_status(slug: str) -> Response:
+@write_endpoint
+def admin_statistic_status(write: Write, slug: str) -> Response:
     data = parse_body(StatisticStatus)
-    db = get_session()
     statistic = programme_admin.set_statistic_retired(
-        db, current_actor(), slug, data.retired, now()
+        write.db, write.actor, slug, data.retired, write.at
     )
-    db.commit()
     return json_response(StatisticStatusOut(slug=slug, retired_at=statistic.retired_at))
 
 
@@ -400,20 +403,26 @@ USER_QUERY = (
     )
 )
 def admin_list_users() -> Response:
-    active = request.args.get("active")
-    if active not in (None, "true", "false"):
-        raise BadRequest("active is true or false.", (FieldError("active", "true or false"),))
+    active = _active()
     role = request.args.get("role")
     if role is not None and role not in {r.value for r in Role}:
         raise BadRequest("Unknown role.", (FieldError("role", "unknown role"),))
     query = users_admin.UserQuery(
         producer=request.args.get("producer") or None,
         role=role,
-        active=None if active is None else active == "true",
+        active=active,
         text=(request.args.get("q") or "")[:200] or None,
     )
     items = [_user(u) for u in users_admin.list_users(get_session(), current_actor(), query)]
     return json_response(UserListOut(items=items))
+
+
+def _active() -> bool | None:
+    """The ``active`` filter of the user and token lists: true, false, or absent (None)."""
+    active = request.args.get("active")
+    if active not in (None, "true", "false"):
+        raise BadRequest("active is true or false.", (FieldError("active", "true or false"),))
+    return None if active is None else active == "true"
 
 
 def _find_producer(slug: str | None) -> Producer | None:
@@ -430,19 +439,18 @@ def _find_producer(slug: str | None) -> Producer | None:
         auth=True,
     )
 )
-def admin_invite_user() -> Response:
+@write_endpoint
+def admin_invite_user(write: Write) -> Response:
     data = parse_body(UserInvite)
-    db = get_session()
     issued = users_admin.invite_user(
-        db,
-        current_actor(),
+        write.db,
+        write.actor,
         email=data.email,
         name=data.name,
         role=data.role,
         producer=_find_producer(data.producer),
-        now=now(),
+        now=write.at,
     )
-    db.commit()
     link = url_for("web.set_password", secret=issued.secret, lang="nb", _external=True)
     return json_response(
         LinkOut(user=_user(issued.user), link=link, expires_at=issued.expires_at),
@@ -478,19 +486,18 @@ def admin_get_user(user_id: int) -> Response:
         auth=True,
     )
 )
-def admin_update_user(user_id: int) -> Response:
+@write_endpoint
+def admin_update_user(write: Write, user_id: int) -> Response:
     data = parse_body(UserPatch)
-    db = get_session()
-    actor = current_actor()
+    db, actor = write.db, write.actor
     user = users_admin.find_user(db, str(user_id))
     given = data.model_fields_set
     if "role" in given or "producer" in given:
         role = data.role or Role(user.role)
         producer = _find_producer(data.producer) if "producer" in given else user.producer
-        users_admin.set_role(db, actor, user.id, role=role, producer=producer, now=now())
+        users_admin.set_role(db, actor, user.id, role=role, producer=producer, now=write.at)
     if data.active is not None:
-        users_admin.set_active(db, actor, user.id, data.active, now())
-    db.commit()
+        users_admin.set_active(db, actor, user.id, data.active, write.at)
     return json_response(_user(user))
 
 
@@ -503,10 +510,9 @@ def admin_update_user(user_id: int) -> Response:
         auth=True,
     )
 )
-def admin_reset_password(user_id: int) -> Response:
-    db = get_session()
-    issued = users_admin.issue_password_reset(db, current_actor(), user_id, now())
-    db.commit()
+@write_endpoint
+def admin_reset_password(write: Write, user_id: int) -> Response:
+    issued = users_admin.issue_password_reset(write.db, write.actor, user_id, write.at)
     link = url_for("web.set_password", secret=issued.secret, lang="nb", _external=True)
     return json_response(
         LinkOut(user=_user(issued.user), link=link, expires_at=issued.expires_at),
@@ -529,14 +535,11 @@ def admin_reset_password(user_id: int) -> Response:
     )
 )
 def admin_list_tokens() -> Response:
-    active = request.args.get("active")
-    if active not in (None, "true", "false"):
-        raise BadRequest("active is true or false.", (FieldError("active", "true or false"),))
     tokens = users_admin.list_all_tokens(
         get_session(),
         current_actor(),
         producer=request.args.get("producer") or None,
-        active=None if active is None else active == "true",
+        active=_active(),
     )
     return json_response(TokenListOut(items=[_token(t) for t in tokens]))
 
@@ -550,12 +553,10 @@ def admin_list_tokens() -> Response:
         auth=True,
     )
 )
-def admin_delete_token(token_id: int) -> Response:
-    db = get_session()
-    actor = current_actor()
-    assert actor is not None
-    revoke_token(db, actor, token_id, now())
-    db.commit()
+@write_endpoint
+def admin_delete_token(write: Write, token_id: int) -> Response:
+    assert write.actor is not None  # the blueprint's guard let only an administrator in
+    revoke_token(write.db, write.actor, token_id, write.at)
     return Response(status=204)
 
 

@@ -5,22 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.params import whole_number
 from portal.programme.models import Frequency
 from portal.programme.service import StatisticQuery
 
 STATISTIC_FILTERS = ("producer", "subject_area", "frequency", "official", "q", "page", "per_page")
-
-
-def _int(args: Mapping[str, str], name: str, default: int) -> int:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest(
-            f"{name} must be a whole number.", (FieldError(name, "not an integer"),)
-        ) from None
 
 
 def parse_statistic_query(args: Mapping[str, str]) -> StatisticQuery:
@@ -45,6 +34,6 @@ def parse_statistic_query(args: Mapping[str, str]) -> StatisticQuery:
         frequency=Frequency(frequency) if frequency else None,
         official={"": None, "true": True, "false": False}[official_raw],
         text=text,
-        page=_int(args, "page", 1),
-        per_page=_int(args, "per_page", 50),
+        page=whole_number(args, "page", 1),
+        per_page=whole_number(args, "per_page", 50),
     )

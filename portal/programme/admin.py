@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.kernel.access import Actor, Permission, ensure_permission
-from portal.kernel.audit import record_write
-from portal.kernel.errors import BadRequest, Conflict, FieldError, Forbidden, NotFound, Unauthorized
+from portal.kernel.errors import BadRequest, Conflict, FieldError, Forbidden, Unauthorized
 from portal.programme.models import Producer, Statistic, SubjectArea
+from portal.programme.service import by_slug, changed_fields, record_entry, refuse_taken
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ORG_NUMBER = re.compile(r"^\d{9}$")
@@ -78,13 +78,6 @@ def _check_producer(fields: ProducerFields) -> None:
         raise BadRequest("Some fields are not valid.", tuple(errors))
 
 
-def _producer(session: Session, slug: str) -> Producer:
-    found = session.scalar(select(Producer).where(Producer.slug == slug))
-    if found is None:
-        raise NotFound(f"There is no producer '{slug}'.")
-    return found
-
-
 def producer_snapshot(p: Producer) -> dict[str, Any]:
     return {
         "slug": p.slug,
@@ -126,8 +119,7 @@ def create_producer(
             tuple(FieldError(f"/{n}", "required") for n in missing),
         )
     _check_producer(fields)
-    if session.scalar(select(Producer.id).where(Producer.slug == slug)) is not None:
-        raise Conflict(f"The slug '{slug}' is taken.")
+    refuse_taken(session, Producer, slug)
     _taken(session, None, fields)
     producer = Producer(
         slug=slug,
@@ -138,19 +130,7 @@ def create_producer(
         org_number=fields.org_number or None,
     )
     session.add(producer)
-    session.flush()
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="create",
-        entity="producer",
-        entity_id=slug,
-        producer_id=producer.id,
-        before=None,
-        after=producer_snapshot(producer),
-    )
-    return producer
+    return _audited(session, actor, producer, None, now, "create")
 
 
 def update_producer(
@@ -158,7 +138,7 @@ def update_producer(
 ) -> Producer:
     """Change a producer's names, web site or organisation number. Raises 401/403/404, 400, 409."""
     actor = ensure_portal_admin(actor)
-    producer = _producer(session, slug)
+    producer = by_slug(session, Producer, slug)
     _check_producer(fields)
     _taken(session, producer, fields)
     before = producer_snapshot(producer)
@@ -178,7 +158,7 @@ def set_producer_retired(
     """Retire a producer (it keeps its history and public pages; its users and tokens can no longer
     write), or bring it back."""
     actor = ensure_portal_admin(actor)
-    producer = _producer(session, slug)
+    producer = by_slug(session, Producer, slug)
     before = producer_snapshot(producer)
     if retired and producer.retired_at is None:
         producer.retired_at = now
@@ -191,26 +171,44 @@ def _audited(
     session: Session,
     actor: Actor,
     producer: Producer,
-    before: dict[str, Any],
+    before: dict[str, Any] | None,
     now: datetime,
     action: str = "update",
 ) -> Producer:
     session.flush()
-    after = producer_snapshot(producer)
-    changed = sorted(k for k in after if after[k] != before[k])
-    if changed:
-        record_write(
-            session,
-            actor=actor,
-            at=now,
-            action=action,
-            entity="producer",
-            entity_id=producer.slug,
-            producer_id=producer.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
+    _record(
+        session,
+        actor,
+        now,
+        action,
+        "producer",
+        producer.slug,
+        producer.id,
+        before,
+        producer_snapshot(producer),
+    )
     return producer
+
+
+def _record(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    entity: str,
+    entity_id: str,
+    producer_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Audit a write to a register entry: a new one whole (``before`` None), a changed one by the
+    fields that changed, and nothing when none did."""
+    if before is not None:
+        changed = changed_fields(before, after)
+        if changed is None:
+            return
+        before, after = changed
+    record_entry(session, actor, now, action, entity, entity_id, producer_id, before, after)
 
 
 def list_all_producers(session: Session) -> list[Producer]:
@@ -220,13 +218,6 @@ def list_all_producers(session: Session) -> list[Producer]:
 
 def list_all_subject_areas(session: Session) -> list[SubjectArea]:
     return list(session.scalars(select(SubjectArea).order_by(SubjectArea.position)))
-
-
-def _area(session: Session, slug: str) -> SubjectArea:
-    found = session.scalar(select(SubjectArea).where(SubjectArea.slug == slug))
-    if found is None:
-        raise NotFound(f"There is no subject area '{slug}'.")
-    return found
 
 
 def area_snapshot(a: SubjectArea) -> dict[str, Any]:
@@ -260,8 +251,7 @@ def create_subject_area(
             tuple(FieldError(f"/{n}", "required") for n in ("name_nb", "name_en")),
         )
     _check_area(fields)
-    if session.scalar(select(SubjectArea.id).where(SubjectArea.slug == slug)) is not None:
-        raise Conflict(f"The slug '{slug}' is taken.")
+    refuse_taken(session, SubjectArea, slug)
     last = session.scalar(select(func.max(SubjectArea.position))) or 0
     area = SubjectArea(
         slug=slug,
@@ -270,16 +260,14 @@ def create_subject_area(
         position=fields.position or last + 1,
     )
     session.add(area)
-    session.flush()
-    _record_area(session, actor, area, None, now, "create")
-    return area
+    return _audited_area(session, actor, area, None, now, "create")
 
 
 def update_subject_area(
     session: Session, actor: Actor | None, slug: str, fields: SubjectAreaFields, now: datetime
 ) -> SubjectArea:
     actor = ensure_portal_admin(actor)
-    area = _area(session, slug)
+    area = by_slug(session, SubjectArea, slug)
     _check_area(fields)
     before = area_snapshot(area)
     if fields.name_nb is not None:
@@ -288,9 +276,7 @@ def update_subject_area(
         area.name_en = fields.name_en.strip()
     if fields.position is not None:
         area.position = fields.position
-    session.flush()
-    _record_area(session, actor, area, before, now, "update")
-    return area
+    return _audited_area(session, actor, area, before, now, "update")
 
 
 def set_subject_area_retired(
@@ -298,39 +284,25 @@ def set_subject_area_retired(
 ) -> SubjectArea:
     """Retire a subject area: its statistics keep it, but no statistic can be filed under it anew."""
     actor = ensure_portal_admin(actor)
-    area = _area(session, slug)
+    area = by_slug(session, SubjectArea, slug)
     before = area_snapshot(area)
     area.retired_at = (area.retired_at or now) if retired else None
-    session.flush()
-    _record_area(session, actor, area, before, now, "retire" if retired else "reinstate")
-    return area
+    return _audited_area(session, actor, area, before, now, "retire" if retired else "reinstate")
 
 
-def _record_area(
+def _audited_area(
     session: Session,
     actor: Actor,
     area: SubjectArea,
     before: dict[str, Any] | None,
     now: datetime,
     action: str,
-) -> None:
-    after = area_snapshot(area)
-    if before is not None:
-        changed = sorted(k for k in after if after[k] != before[k])
-        if not changed:
-            return
-        before, after = {k: before[k] for k in changed}, {k: after[k] for k in changed}
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action=action,
-        entity="subject_area",
-        entity_id=area.slug,
-        producer_id=None,
-        before=before,
-        after=after,
+) -> SubjectArea:
+    session.flush()
+    _record(
+        session, actor, now, action, "subject_area", area.slug, None, before, area_snapshot(area)
     )
+    return area
 
 
 def set_statistic_retired(
@@ -338,9 +310,7 @@ def set_statistic_retired(
 ) -> Statistic:
     """Retire a statistic (its pages and history stay; it is marked as no longer produced), or bring it
     back. The statistic's producer or a portal administrator may. Raises 401/403/404."""
-    statistic = session.scalar(select(Statistic).where(Statistic.slug == slug))
-    if statistic is None:
-        raise NotFound(f"There is no statistic '{slug}'.")
+    statistic = by_slug(session, Statistic, slug)
     actor = ensure_permission(actor, Permission.STATISTIC_UPDATE, statistic.producer_id)
     was = statistic.retired_at
     if retired and was is None:
@@ -349,17 +319,15 @@ def set_statistic_retired(
         statistic.retired_at = None
     if statistic.retired_at != was:
         session.flush()
-        record_write(
+        record_entry(
             session,
-            actor=actor,
-            at=now,
-            action="retire" if retired else "reinstate",
-            entity="statistic",
-            entity_id=slug,
-            producer_id=statistic.producer_id,
-            before={"retired_at": was.isoformat() if was else None},
-            after={
-                "retired_at": statistic.retired_at.isoformat() if statistic.retired_at else None
-            },
+            actor,
+            now,
+            "retire" if retired else "reinstate",
+            "statistic",
+            slug,
+            statistic.producer_id,
+            {"retired_at": was.isoformat() if was else None},
+            {"retired_at": statistic.retired_at.isoformat() if statistic.retired_at else None},
         )
     return statistic

@@ -25,11 +25,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.kernel.access import Actor
-from portal.kernel.audit import record_write
 from portal.kernel.errors import BadRequest, FieldError
 from portal.kernel.parsing import checked_rows, parse_json
 from portal.programme.admin import ORG_NUMBER, SLUG
 from portal.programme.models import Frequency, Producer, Statistic, SubjectArea
+from portal.programme.service import record_entry
 
 KINDS = ("producers", "subject_areas", "statistics")
 BUILTIN_FILES = {kind: f"{kind}.json" for kind in KINDS}
@@ -284,30 +284,6 @@ def load_programme(
     return report
 
 
-def _audit(
-    session: Session,
-    actor: Actor,
-    action: str,
-    entity: str,
-    slug: str,
-    producer_id: int | None,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    now: datetime,
-) -> None:
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action=action,
-        entity=entity,
-        entity_id=slug,
-        producer_id=producer_id,
-        before=before,
-        after=after,
-    )
-
-
 def _update(row: Any, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     before, after = {}, {}
     for name, value in values.items():
@@ -340,12 +316,12 @@ def _load_producers(
             session.flush()
             producers[row.slug] = row
             report.added.append(row.slug)
-            _audit(session, actor, "create", "producer", row.slug, row.id, None, values, now)
+            record_entry(session, actor, now, "create", "producer", row.slug, row.id, None, values)
             continue
         before, after = _update(row, values)
         if after:
             report.changed.append(row.slug)
-            _audit(session, actor, "update", "producer", row.slug, row.id, before, after, now)
+            record_entry(session, actor, now, "update", "producer", row.slug, row.id, before, after)
         else:
             report.unchanged += 1
 
@@ -368,12 +344,16 @@ def _load_areas(
             session.add(row)
             areas[row.slug] = row
             report.added.append(row.slug)
-            _audit(session, actor, "create", "subject_area", row.slug, None, None, values, now)
+            record_entry(
+                session, actor, now, "create", "subject_area", row.slug, None, None, values
+            )
             continue
         before, after = _update(row, values)
         if after:
             report.changed.append(row.slug)
-            _audit(session, actor, "update", "subject_area", row.slug, None, before, after, now)
+            record_entry(
+                session, actor, now, "update", "subject_area", row.slug, None, before, after
+            )
         else:
             report.unchanged += 1
 
@@ -424,7 +404,9 @@ def _load_statistics(
             report.added.append(row.slug)
             after = {k: v for k, v in values.items() if v is not None}
             after["subject_areas"] = [a.slug for a in chosen]
-            _audit(session, actor, "create", "statistic", row.slug, owner.id, None, after, now)
+            record_entry(
+                session, actor, now, "create", "statistic", row.slug, owner.id, None, after
+            )
             continue
         with session.no_autoflush:
             before, after = _update(row, values)
@@ -439,7 +421,9 @@ def _load_statistics(
             row.updated_at = now
             session.flush()
             report.changed.append(row.slug)
-            _audit(session, actor, "update", "statistic", row.slug, owner.id, before, after, now)
+            record_entry(
+                session, actor, now, "update", "statistic", row.slug, owner.id, before, after
+            )
         else:
             report.unchanged += 1
     listed = {i["slug"] for i in programme["statistics"]}
@@ -465,14 +449,14 @@ def _missing(
     report.retired.append(slug)
     entity = {"producers": "producer", "subject_areas": "subject_area", "statistics": "statistic"}
     producer_id = row.id if kind == "producers" else getattr(row, "producer_id", None)
-    _audit(
+    record_entry(
         session,
         actor,
+        now,
         "retire",
         entity[kind],
         slug,
         producer_id,
         {"retired_at": None},
         {"retired_at": now.isoformat()},
-        now,
     )

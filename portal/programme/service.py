@@ -6,9 +6,10 @@ Reads return frozen dataclasses (what templates and serialisers receive); writes
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -132,11 +133,32 @@ def list_producers(session: Session) -> list[ProducerView]:
     return [_producer_view(p, n) for p, n in rows]
 
 
+#: The programme's three registers, whose entries are named by their slug.
+Entry = TypeVar("Entry", Producer, SubjectArea, Statistic)
+_ENTRY_NAMES: dict[type[Any], str] = {
+    Producer: "producer",
+    SubjectArea: "subject area",
+    Statistic: "statistic",
+}
+
+
+def by_slug(session: Session, model: type[Entry], slug: str) -> Entry:
+    """The producer, subject area or statistic named ``slug``. Raises NotFound."""
+    found = session.scalar(select(model).where(model.slug == slug))
+    if found is None:
+        raise NotFound(f"There is no {_ENTRY_NAMES[model]} '{slug}'.")
+    return found
+
+
+def refuse_taken(session: Session, model: type[Entry], slug: str) -> None:
+    """Raises Conflict when ``slug`` already names an entry of ``model``'s register."""
+    if session.scalar(select(model.id).where(model.slug == slug)) is not None:
+        raise Conflict(f"The slug '{slug}' is taken.")
+
+
 def get_producer(session: Session, slug: str) -> ProducerView:
     """One producer. Raises NotFound."""
-    producer = session.scalar(select(Producer).where(Producer.slug == slug))
-    if producer is None:
-        raise NotFound(f"There is no producer '{slug}'.")
+    producer = by_slug(session, Producer, slug)
     n = session.scalar(select(func.count()).where(Statistic.producer_id == producer.id)) or 0
     return _producer_view(producer, n)
 
@@ -217,16 +239,9 @@ def list_statistics(session: Session, query: StatisticQuery) -> StatisticPage:
     )
 
 
-def _load(session: Session, slug: str) -> Statistic:
-    statistic = session.scalar(select(Statistic).where(Statistic.slug == slug))
-    if statistic is None:
-        raise NotFound(f"There is no statistic '{slug}'.")
-    return statistic
-
-
 def get_statistic(session: Session, slug: str) -> StatisticView:
     """One statistic. Raises NotFound."""
-    return _statistic_view(_load(session, slug))
+    return _statistic_view(by_slug(session, Statistic, slug))
 
 
 def _subject_areas(
@@ -311,8 +326,7 @@ def create_statistic(
         raise Conflict(f"{producer.short_name} is retired and takes no new statistics.")
     if fields.name_nb is None or fields.name_en is None or fields.frequency is None:
         raise BadRequest("name_nb, name_en and frequency are required.")
-    if session.scalar(select(Statistic.id).where(Statistic.slug == slug)) is not None:
-        raise Conflict(f"The slug '{slug}' is taken.")
+    refuse_taken(session, Statistic, slug)
     statistic = Statistic(
         slug=slug,
         producer_id=producer.id,
@@ -329,16 +343,8 @@ def create_statistic(
     # Two creators of one slug both pass the check above; the unique slug refuses the second.
     with lost_race_is_conflict(session, f"The slug '{slug}' is taken."):
         session.flush()
-    record_write(
-        session,
-        actor=actor,
-        at=now,
-        action="create",
-        entity="statistic",
-        entity_id=slug,
-        producer_id=producer.id,
-        before=None,
-        after=_snapshot(statistic),
+    record_entry(
+        session, actor, now, "create", "statistic", slug, producer.id, None, _snapshot(statistic)
     )
     return _statistic_view(statistic)
 
@@ -353,7 +359,7 @@ def update_statistic(
     now: datetime,
 ) -> StatisticView:
     """Change a statistic. Raises NotFound, 401/403 (scoping), BadRequest, Conflict (stale version)."""
-    statistic = _load(session, slug)
+    statistic = by_slug(session, Statistic, slug)
     actor = ensure_permission(actor, Permission.STATISTIC_UPDATE, statistic.producer_id)
     if expected_version is not None and expected_version != statistic.version:
         raise Conflict(
@@ -362,9 +368,8 @@ def update_statistic(
         )
     before = _snapshot(statistic)
     _apply(session, statistic, fields)
-    after = _snapshot(statistic)
-    changed = {k for k in after if after[k] != before[k]} - {"updated_at", "version"}
-    if not changed:
+    changed = changed_fields(before, _snapshot(statistic), ignore={"updated_at", "version"})
+    if changed is None:
         return _statistic_view(statistic)
     statistic.updated_at = now
     # Conditional on the version read (version_id_col): a writer who lost the race gets 409.
@@ -372,18 +377,45 @@ def update_statistic(
         session, f"Someone saved '{slug}' at the same moment; reload and try again."
     ):
         session.flush()
+    record_entry(session, actor, now, "update", "statistic", slug, statistic.producer_id, *changed)
+    return _statistic_view(statistic)
+
+
+def changed_fields(
+    before: dict[str, Any], after: dict[str, Any], ignore: Set[str] = frozenset()
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """What the audit log keeps of a write to a register entry: the fields it changed (by name, less
+    the bookkeeping ones in ``ignore``), before and after; None when it changed none."""
+    changed = sorted(k for k in after if after[k] != before[k] and k not in ignore)
+    if not changed:
+        return None
+    return {k: before[k] for k in changed}, {k: after[k] for k in changed}
+
+
+def record_entry(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    action: str,
+    entity: str,
+    slug: str,
+    producer_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    """Audit a write to an entry of the programme's registers (a producer, subject area or
+    statistic), named by its slug, in the caller's transaction."""
     record_write(
         session,
         actor=actor,
         at=now,
-        action="update",
-        entity="statistic",
+        action=action,
+        entity=entity,
         entity_id=slug,
-        producer_id=statistic.producer_id,
-        before={k: before[k] for k in sorted(changed)},
-        after={k: after[k] for k in sorted(changed)},
+        producer_id=producer_id,
+        before=before,
+        after=after,
     )
-    return _statistic_view(statistic)
 
 
 def authorize_update(session: Session, actor: Actor | None, slug: str) -> StatisticView:
@@ -391,7 +423,7 @@ def authorize_update(session: Session, actor: Actor | None, slug: str) -> Statis
 
     Lets an API check rights before it reads the body, so a stranger learns nothing from validation errors.
     """
-    statistic = _load(session, slug)
+    statistic = by_slug(session, Statistic, slug)
     ensure_permission(actor, Permission.STATISTIC_UPDATE, statistic.producer_id)
     return _statistic_view(statistic)
 
