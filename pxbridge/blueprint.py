@@ -65,10 +65,11 @@ def cube_source() -> CubeSource:
 
 def init_app(app: Flask) -> None:
     from pxbridge.api import classic, pxwebapi, upload
-    from pxbridge.pages import views  # noqa: F401  (registers the pages' routes on bp)
+    from pxbridge.pages import views  # registers the pages' routes on bp
 
     app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")
     app.register_blueprint(bp)
+    views.init_app(app)  # the whole-table files (issue 21)
     pxwebapi.init_app(app)
     upload.init_app(app)
     classic.init_app(app)

@@ -33,12 +33,14 @@ def tables_group() -> None:
 @click.option("--release", type=int, default=None, help="Hide the tables until this release.")
 def import_px(folder: Path, statistic: str, release: int | None) -> None:
     """Import every *.px file in FOLDER, each in its own transaction: a bad file is reported with its
-    line and keyword and skipped, leaving nothing behind; the others are stored."""
+    line and keyword and skipped, leaving nothing behind; the others are stored, and what PxWeb would
+    warn about in them (read on past, or left out) is listed with its line and keyword."""
     files = sorted(folder.glob("*.px"))
     if not files:
         raise click.ClickException(f"No .px files in {folder}.")
     store, now = get_store(), instant.now()
     failed: list[str] = []
+    warned: list[str] = []
     with click.progressbar(
         files, label="Importing", item_show_func=lambda p: p.name if p else ""
     ) as bar:
@@ -56,10 +58,17 @@ def import_px(folder: Path, statistic: str, release: int | None) -> None:
                         now=now,
                     )
                     commit_table(session, store, table, replaced)
+                warned += [
+                    f"{path.name}: line {w.line}: {w.keyword}: {w.text}" for w in parsed.warnings
+                ]
             except PortalError as error:
                 where = "; ".join(f"{e.pointer}: {e.detail}" for e in error.errors[:3])
                 failed.append(f"{path.name}: {error.detail} {where}".strip())
     click.echo(f"{len(files) - len(failed)} of {len(files)} tables imported.")
+    if warned:
+        click.echo(f"{len(warned)} warnings (read as PxWeb reads them):")
+    for line in warned:
+        click.echo(f"  warning {line}")
     for line in failed:
         click.echo(f"  refused {line}", err=True)
     if failed:
@@ -73,6 +82,34 @@ def list_command() -> None:
         rows, _ = service.list_tables(session, instant.now(), page_size=10_000)
         for table in rows:
             click.echo(f"{table.id:12} {table.cells:>12,}  {table.title_nb}")
+
+
+@tables_group.command("files")
+def files_command() -> None:
+    """Build the whole-table files (every format) of each public table's current revision that are not
+    built yet, so the catalogue can state their sizes and checksums at once; a file is otherwise built
+    on its first download. Safe beside running servers: a file being built elsewhere is waited for."""
+    from pxbridge.pages.views import whole_files_of
+    from pxbridge.store import whole
+
+    files = whole_files_of()
+    made = kept = 0
+    with get_database().session() as session:
+        moment = instant.now()
+        rows, _ = service.list_tables(session, moment, page_size=10_000)
+        for row in rows:
+            table = service.get_table(session, row.id, moment)
+            revision = whole.file_revision(table)
+            if revision is None:  # a mirrored table: no cells here
+                continue
+            for fmt in whole.offered(table):
+                if files.built(table.id, revision, fmt) is not None:
+                    kept += 1
+                    continue
+                facts = files.ensure(table, fmt)
+                made += 1
+                click.echo(f"built {table.id} {fmt} ({facts.byte_size:,} bytes)")
+    click.echo(f"{made} files built, {kept} already there.")
 
 
 @tables_group.command("check")

@@ -1,9 +1,13 @@
-"""The demo's tables: real Statistics Norway PX files from public repositories (pxbridge/data/SOURCES.md
-names each file's source), filed under the statistics they belong to, and a code list or two on them
-(PxWebApi 2.0 aggregations and valuesets). Idempotent."""
+"""The demo's tables: real tables of the demo statistics' producers, saved in public repositories
+(pxbridge/data/SOURCES.md names each file's repository, path and commit), each filed under the demo
+statistic of the producer that publishes it, and a code list or two on them (PxWebApi 2.0 aggregations
+and valuesets). PX files, JSON-stat 2.0 answers and CSV files with a sidecar that describes them, read by
+the same parsers as an upload. Idempotent: a table already stored is not read again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Any
@@ -14,33 +18,109 @@ from sqlalchemy.orm import Session
 from portal.kernel.access import CLI_ACTOR
 from portal.programme.models import Statistic
 from pxbridge.codelists import put_codelist
-from pxbridge.ingest.px import parse_px
+from pxbridge.ingest.from_csv import parse_csv_with_sidecar
+from pxbridge.ingest.from_jsonstat import parse_jsonstat
+from pxbridge.ingest.px import PxTable, parse_px
 from pxbridge.ingest.storing import store_table
 from pxbridge.models import DataTable, TableCodeList
 from pxbridge.store.cell_store import CellStore
 
-#: File in pxbridge/data -> the demo statistic it is a table of.
-TABLES = {
-    "14216.px": "beftett",
-    "tab_12909_metaid.px": "sykefratot",
-    "WeeklyStatisticsWithTwoContent.px": "laks",
-    "MontlyStatisticsWithOneContent.px": "omsetning-i-varehandel",
-}
+#: The largest demo table is 53,820 cells; this only bounds what a damaged file could ask for.
+MAX_CELLS = 1_000_000
+
+
+@dataclass(frozen=True)
+class DemoTable:
+    """One real table: its file in pxbridge/data, the id it is stored under (the file's own table id;
+    the CSV files have none, so their sidecar gives it), the demo statistic it belongs to, and for a CSV
+    file the sidecar (JSON) that describes its columns."""
+
+    path: str
+    table_id: str
+    statistic: str
+    sidecar: str | None = None
+
+
+#: The demo tables, by producer. Statistics Norway's from its PxWeb (PX files and PxWebApi JSON-stat
+#: answers), the Norwegian Offshore Directorate's FactPages export, the Norwegian Institute of Public
+#: Health's SYSVAK file and NVE's reservoir statistics (CSV, each described by a sidecar written for
+#: the demo).
+TABLES: tuple[DemoTable, ...] = (
+    DemoTable("14216.px", "14216", "beftett"),
+    DemoTable("tab_12909_metaid.px", "12909", "sykefratot"),
+    DemoTable("WeeklyStatisticsWithTwoContent.px", "03024", "laks"),
+    DemoTable("MontlyStatisticsWithOneContent.px", "05333", "omsetning-i-varehandel"),
+    DemoTable("demo/ssb-cpi-14700.json", "14700", "kpi"),
+    DemoTable("demo/13760_data_no.json", "13760", "aku"),
+    DemoTable("demo/download-07459_20220914-092711.json", "07459", "folkemengde"),
+    DemoTable("demo/ssb_07221_pxwebpy_response_no.json", "07221", "bpi"),
+    DemoTable("demo/ssb_13599_proj_fixture.json", "13599", "befframg"),
+    DemoTable("demo/MultipleContent.px", "11327", "flytting"),
+    DemoTable("demo/SingleValueMultipleVariables.px", "12093", "barnehager"),
+    DemoTable(
+        "demo/raw_production_yearly_total.csv",
+        "sodir_produksjon_aar",
+        "sodir-produksjonstal",
+        sidecar="demo/raw_production_yearly_total.sidecar.json",
+    ),
+    DemoTable(
+        "demo/data_covid19_sysvak_by_location_latest.csv",
+        "fhi_sysvak_covid19",
+        "fhi-vaksinasjonsdekning",
+        sidecar="demo/data_covid19_sysvak_by_location_latest.sidecar.json",
+    ),
+    # NVE's reservoir statistics as NVE's download writes them: comma-separated, decimal commas in
+    # quoted fields (the sidecar says "decimal_mark": ","), an area a column (the sidecar's
+    # "columns": true), and the 53 ISO weeks of 2020.
+    DemoTable(
+        "demo/nve_hydro_reservoir_2020.csv",
+        "nve_magasin_2020",
+        "nve-magasinstatistikk",
+        sidecar="demo/nve_hydro_reservoir_2020.sidecar.json",
+    ),
+)
+
+
+def _read(path: str) -> bytes:
+    return resources.files("pxbridge").joinpath("data").joinpath(path).read_bytes()
+
+
+def demo_files() -> Iterator[str]:
+    """Every file the demo tables are read from (paths under pxbridge/data), sidecars included."""
+    for table in TABLES:
+        yield table.path
+        if table.sidecar is not None:
+            yield table.sidecar
+
+
+def parse_demo_table(table: DemoTable) -> PxTable:
+    """The table as an upload of the same file would parse it."""
+    data = _read(table.path)
+    if table.sidecar is not None:
+        return parse_csv_with_sidecar(data, _read(table.sidecar), max_cells=MAX_CELLS)
+    if table.path.endswith(".json"):
+        return parse_jsonstat(data, max_cells=MAX_CELLS)
+    return parse_px(data, max_cells=MAX_CELLS)
 
 
 def seed_tables(session: Session, store: CellStore, now: datetime) -> int:
-    """Store the demo tables that are missing; returns how many were added."""
+    """Store the demo tables that are missing (of the statistics that exist); returns how many were
+    added. A table that is there already is not read again, so seeding twice costs two queries."""
     present = set(session.scalars(select(DataTable.id)))
     statistics = set(session.scalars(select(Statistic.slug)))
     added = 0
-    folder = resources.files("pxbridge").joinpath("data")
-    for name, slug in TABLES.items():
-        if slug not in statistics:
+    for table in TABLES:
+        if table.statistic not in statistics or table.table_id in present:
             continue
-        parsed = parse_px(folder.joinpath(name).read_bytes())
-        if (parsed.table_id or parsed.matrix) in present:
-            continue
-        store_table(session, CLI_ACTOR, store, parsed, statistic_slug=slug, now=now)
+        store_table(
+            session,
+            CLI_ACTOR,
+            store,
+            parse_demo_table(table),
+            statistic_slug=table.statistic,
+            table_id=table.table_id,
+            now=now,
+        )
         added += 1
     session.flush()
     seed_codelists(session, now)

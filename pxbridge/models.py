@@ -79,15 +79,27 @@ class DataTable(Base):
     # PX AGGREGALLOWED: False when the cells cannot be summed (an aggregation code list is refused).
     aggregallowed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     subject_code: Mapped[str] = mapped_column(String(40), default="")
+    # The file's languages, its own (default) language first: "nb", "nb,en", "en,sv", "fi,sv,en". Every
+    # text is kept in every one of them: notes in ``notes``, the table's texts in ``texts``, each
+    # variable's in :attr:`TableVariable.texts`, units in ``units`` (issue 21). The ``*_nb`` columns
+    # hold the file's own language when it has no Norwegian and ``*_en`` English, for the pages and
+    # search; rows stored before ``texts`` (NULL) have those two only.
     languages: Mapped[str] = mapped_column(String(40), default="nb")
+    # language -> {"title", "source", "contents"}: the table's texts in each of its languages.
+    texts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     time_unit: Mapped[str] = mapped_column(String(12), default="Other")
     first_period: Mapped[str] = mapped_column(String(20), default="")
     last_period: Mapped[str] = mapped_column(String(20), default="")
     updated: Mapped[datetime | None]
+    # PX DECIMALS: the decimals the cells are stored with. What people are shown per contents value
+    # (PRECISION, else SHOWDECIMALS, else DECIMALS) is ``units[code]["decimals"]``.
     decimals: Mapped[int] = mapped_column(Integer, default=0)
+    # PX SHOWDECIMALS, None when the file did not say; kept to be written back in PX output (issue 21).
+    showdecimals: Mapped[int | None] = mapped_column(Integer)
     # stored symbol -> text shown (PX DATASYMBOL1..6, DATASYMBOLNIL)
     symbols: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # metric value code ("" without a metric) -> {"nb": base, "en": base, "decimals": n}
+    # metric value code ("" without a metric) -> {"nb": base, "en": base, "decimals": n}, and the base
+    # in each of the table's languages by its code ("fi": base, "sv": base …)
     units: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     cells: Mapped[int] = mapped_column(BigInteger)
     # The cell file's revision in the store; None for a mirrored table, whose cells stay remote.
@@ -132,6 +144,9 @@ class TableVariable(Base):
     labels_en: Mapped[list[str]] = mapped_column(JSON)
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     value_notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # language -> {"label": the variable's name, "values": [value labels, in ``codes`` order]}, in each
+    # of the table's languages (issue 21); NULL in rows stored before it (``*_nb``/``*_en`` only).
+    texts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SavedQuery(Base):

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session, selectinload
 from portal.kernel.access import goes_out_at
 from portal.kernel.findable import (
     Changes,
+    DataFile,
     Dataset,
     Findable,
     Link,
     Organisation,
     Removal,
     SearchDoc,
+    Service,
     SitemapEntry,
     SitemapSection,
     Watch,
@@ -26,6 +28,7 @@ from portal.kernel.findable import (
 from portal.programme.models import Statistic
 from pxbridge.models import DataTable
 from pxbridge.service import visible
+from pxbridge.store.whole import file_revision, offered
 
 
 def table_docs(session: Session, ids: Set[str] | None = None) -> Iterator[SearchDoc]:
@@ -112,13 +115,71 @@ def _datasets(session: Session, moment: datetime) -> Iterator[Dataset]:
             contact_email=statistic.contact_email,
             contact_name=statistic.contact_name,
             page=Link("tables.table_page", {"table_id": table.id}),
-            data=Link("pxwebapi.data", {"table_id": table.id}),
+            # Every value of every variable: the whole table, not the default selection (issue 21).
+            data=Link(
+                "pxwebapi.data",
+                {"table_id": table.id, **{f"valuecodes[{v.code}]": "*" for v in table.variables}},
+            ),
+            files=whole_files(table),
         )
+
+
+def whole_files(table: DataTable) -> tuple[DataFile, ...]:
+    """The whole-table files of a table's current revision, one per format (none for a mirrored
+    table, whose cells stay with its remote). The caller has applied the visibility rule."""
+    revision = file_revision(table)
+    if revision is None:
+        return ()
+    return tuple(
+        DataFile(
+            fmt, Link("table_files.whole_file", {"table_id": table.id, "name": f"{revision}.{fmt}"})
+        )
+        for fmt in offered(table)
+    )
+
+
+def public_tables_of(session: Session, statistic_slug: str, moment: datetime) -> list[DataTable]:
+    """A statistic's tables public at ``moment`` (aware UTC), by id, their variables loaded."""
+    return list(
+        session.scalars(
+            visible(moment)
+            .join(Statistic, Statistic.id == DataTable.statistic_id)
+            .where(Statistic.slug == statistic_slug)
+            .options(selectinload(DataTable.variables))
+            .order_by(DataTable.id)
+        )
+    )
 
 
 def _table_pages(session: Session, moment: datetime) -> Iterator[SitemapEntry]:
     for table in session.scalars(visible(moment).order_by("id")):
         yield SitemapEntry(f"/tabeller/{table.id}", f"/en/tables/{table.id}", table.updated)
+
+
+#: The two APIs that serve every public table, for the data catalogue.
+SERVICES = (
+    Service(
+        path="/api/pxwebapi/v2/",
+        title_nb="PxWebApi 2.0 for all offisiell statistikk",
+        title_en="PxWebApi 2.0 for all official statistics",
+        description_en="Every public table: metadata, selections and data in JSON-stat 2.0, "
+        "CSV, XLSX, PX, HTML, JSON-PX and Parquet.",
+        conforms_to="https://github.com/PxTools/PxApiSpecs",
+        conforms_to_title="PxWebApi 2.0 specification (PxTools/PxApiSpecs)",
+        description=Link("pxwebapi.config"),
+        serves_tables=True,
+    ),
+    Service(
+        path="/api/v0/",
+        title_nb="Klassisk PxWeb-API",
+        title_en="Classic PxWeb API",
+        description_en="The same tables through the classic PxWeb API (v0/v1), for existing "
+        "clients.",
+        conforms_to="https://www.scb.se/en/services/open-data-api/api-for-the-statistical-database/",
+        conforms_to_title="PxWeb API (Statistics Sweden's API for the statistical database)",
+        serves_tables=True,
+    ),
+)
 
 
 FINDABLE = Findable(
@@ -129,4 +190,5 @@ FINDABLE = Findable(
     removals=(Removal(DataTable, lambda t: f"table:{t.id}"),),
     sitemaps=(SitemapSection("tables", _table_pages),),
     datasets=_datasets,
+    services=SERVICES,
 )

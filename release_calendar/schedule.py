@@ -42,8 +42,20 @@ REQUIRED_COLUMNS = CSV_COLUMNS[:9]
 MAX_ROWS = 5000
 
 
+#: The delimiters a schedule file's header line is searched for, in the order that breaks a tie.
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def csv_delimiter(text: str) -> str:
+    """The delimiter of a CSV file, from its header line: whichever of ``,`` ``;`` and tab that
+    line holds most of (Norwegian Excel writes ``;``); ``,`` when it holds none."""
+    header = text.split("\n", 1)[0]
+    counts = [header.count(delimiter) for delimiter in CSV_DELIMITERS]
+    return CSV_DELIMITERS[counts.index(max(counts))]
+
+
 def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=csv_delimiter(text))
     missing = set(REQUIRED_COLUMNS) - set(reader.fieldnames or [])
     if missing:
         raise BadRequest(
@@ -91,7 +103,13 @@ def parse(body: bytes, content_type: str) -> ParsedSchedule:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadRequest("The file is not UTF-8 text.") from None
+        if content_type != "text/csv":
+            raise BadRequest("The file is not UTF-8 text.") from None
+        # Norwegian Excel's "CSV (semikolonseparert)" is Windows-1252; its "CSV UTF-8" has a BOM.
+        try:
+            text = body.decode("cp1252")
+        except UnicodeDecodeError:
+            raise BadRequest("The file is not UTF-8 text.") from None
     if content_type == "text/csv":
         rows = _csv_rows(text)
     elif content_type == "application/json":

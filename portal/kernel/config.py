@@ -58,6 +58,9 @@ DEFAULTS: dict[str, Any] = {
     # correspondence table; CSV or a Klass answer), in bytes: the largest real Klass answer, the
     # industries (NACE, 1.1 MB), with room to spare.
     "CODELIST_IMPORT_MAX_BYTES": 16 * 1024 * 1024,
+    # Longest one catalogue request may spend building whole-table files not built yet, in seconds;
+    # the files it leaves unbuilt are listed without size and checksum until they are built.
+    "WHOLE_FILE_BUILD_SECONDS": 10.0,
     # Largest table file a producer may upload (PX, JSON-stat or CSV), in bytes.
     "TABLE_UPLOAD_MAX_BYTES": 200 * 1024 * 1024,
     # Most cells a table may have.

@@ -104,6 +104,25 @@ class Link:
 
 
 @dataclass(frozen=True)
+class FileSummary:
+    """What a catalogue says of a downloadable file: its size in bytes and its checksums (hex)."""
+
+    byte_size: int
+    sha256: str
+    sha1: str
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file holding a whole dataset in one output format (``csv``, ``px`` …), at ``link``. The
+    web layer learns its size and checksums from the view behind ``link``: its ``describe`` attribute,
+    called with the link's values, gives a :class:`FileSummary` (None when there is no such file)."""
+
+    format: str
+    link: Link
+
+
+@dataclass(frozen=True)
 class Dataset:
     """One dataset for the data catalogue (DCAT-AP-NO): a table, public at the instant it was listed
     for. The catalogue makes its URLs from ``id`` and ``statistic``."""
@@ -127,6 +146,26 @@ class Dataset:
     contact_name: str | None
     page: Link  # the dataset's page (bilingual)
     data: Link  # the whole dataset through an API, ``outputFormat`` added per format
+    # The whole dataset as files, one per format it comes in; none: ``data`` serves every format.
+    files: tuple[DataFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    """An API a domain serves, for the data catalogue (a DCAT ``DataService``): its root ``path`` below
+    the site (``/api/klass/v1/``), which is both its identifier and its endpoint, the specification it
+    follows, and where a client reads its own description of itself (``description``, a page or
+    resource; none if the API has no such document). ``serves_tables``: the catalogue's datasets are
+    reached through it (each distribution names it as an access service)."""
+
+    path: str
+    title_nb: str
+    title_en: str
+    description_en: str
+    conforms_to: str  # the specification's URL
+    conforms_to_title: str
+    description: Link | None = None
+    serves_tables: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,7 +180,8 @@ class Findable:
 
     ``datasets(session, now)`` lists the datasets public at ``now`` (aware UTC) for the data catalogue,
     in a stable order; ``organisation(session, slug)`` finds the producer a catalogue names as its
-    own publisher (None if there is none).
+    own publisher (None if there is none); ``services`` are the APIs the domain serves, for the
+    catalogue too.
     """
 
     name: str
@@ -152,3 +192,4 @@ class Findable:
     sitemaps: tuple[SitemapSection, ...] = ()
     datasets: Callable[[Session, datetime], Iterable[Dataset]] | None = None
     organisation: Callable[[Session, str], Organisation | None] | None = None
+    services: tuple[Service, ...] = ()

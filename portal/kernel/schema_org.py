@@ -10,6 +10,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from portal.kernel.findable import FileSummary
+
 LICENSE = "https://data.norge.no/nlod/no/2.0"
 #: Output format -> the media type a DataDownload declares.
 ENCODINGS = {
@@ -51,10 +53,11 @@ def dataset(
     language: str,
     temporal: str | None = None,
     variables: Sequence[str] = (),
-    downloads: Mapping[str, str] | None = None,
+    downloads: Mapping[str, str] | Mapping[str, tuple[str, FileSummary | None]] | None = None,
     catalog_url: str = "",
 ) -> dict[str, Any]:
-    """A schema.org Dataset; ``downloads`` maps an output format to its URL."""
+    """A schema.org Dataset; ``downloads`` maps an output format to its URL, or to the URL and the
+    size and checksums of a file (``contentSize`` in bytes, ``sha256``)."""
     fallback = f"{name}. {producer['name']}. Offisiell statistikk på Statistikkportalen."
     body: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -79,13 +82,8 @@ def dataset(
         body["variableMeasured"] = [{"@type": "PropertyValue", "name": v} for v in variables]
     if downloads:
         body["distribution"] = [
-            {
-                "@type": "DataDownload",
-                "encodingFormat": ENCODINGS[fmt],
-                "contentUrl": href,
-                "name": fmt,
-            }
-            for fmt, href in downloads.items()
+            data_download(fmt, *((found, None) if isinstance(found, str) else found))
+            for fmt, found in downloads.items()
         ]
     if catalog_url:
         body["includedInDataCatalog"] = {
@@ -94,6 +92,30 @@ def dataset(
             "url": catalog_url,
         }
     return body
+
+
+def data_download(
+    fmt: str, href: str, facts: FileSummary | None = None, name: str = ""
+) -> dict[str, Any]:
+    """A DataDownload of output format ``fmt`` at ``href``, with its size and SHA-256 when known."""
+    item: dict[str, Any] = {
+        "@type": "DataDownload",
+        "encodingFormat": ENCODINGS[fmt],
+        "contentUrl": href,
+        "name": name or fmt,
+    }
+    if facts is not None:
+        item["contentSize"] = f"{facts.byte_size} B"
+        item["sha256"] = facts.sha256
+    return item
+
+
+def temporal_coverage(first: str, last: str) -> str | None:
+    """An ISO 8601 interval of years (``2015/2024``) from a first and last PX period (``2015``,
+    ``2024M03``, ``2024K4``); None when either does not start with a year."""
+    if len(first) >= 4 and len(last) >= 4 and first[:4].isdigit() and last[:4].isdigit():
+        return f"{first[:4]}/{last[:4]}" if first[:4] != last[:4] else first[:4]
+    return None
 
 
 def script(data: Mapping[str, Any]) -> Markup:

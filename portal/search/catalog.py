@@ -11,7 +11,7 @@ from rdflib import Graph
 from portal.http.db import get_session
 from portal.http.instant import now
 from portal.kernel.errors import NotAcceptable, NotFound
-from portal.kernel.findable import Organisation
+from portal.kernel.findable import DataFile, Dataset, FileSummary, Organisation, Service
 from portal.search import dcat
 from portal.search.registry import registered
 
@@ -28,42 +28,50 @@ def _agent(producer: Organisation) -> dcat.Agent:
     )
 
 
-def _services(root: str) -> list[dcat.Service]:
-    return [
-        dcat.Service(
-            uri=f"{root}/api/pxwebapi/v2/",
-            title_nb="PxWebApi 2.0 for all offisiell statistikk",
-            title_en="PxWebApi 2.0 for all official statistics",
-            description_en="Every public table: metadata, selections and data in JSON-stat 2.0, "
-            "CSV, XLSX, PX, HTML, JSON-PX and Parquet.",
-            endpoint=f"{root}/api/pxwebapi/v2/",
-            endpoint_description=f"{root}/api/pxwebapi/v2/config",
-            conforms_to="https://github.com/PxTools/PxApiSpecs",
-            conforms_to_title="PxWebApi 2.0 specification (PxTools/PxApiSpecs)",
-            serves_tables=True,
+def _service(root: str, service: Service) -> dcat.Service:
+    """A domain's API as the catalogue describes it: identified by, and served at, its root."""
+    described = service.description
+    return dcat.Service(
+        uri=root + service.path,
+        title_nb=service.title_nb,
+        title_en=service.title_en,
+        description_en=service.description_en,
+        endpoint=root + service.path,
+        endpoint_description=(
+            url_for(described.endpoint, **described.values, _external=True) if described else None
         ),
-        dcat.Service(
-            uri=f"{root}/api/v0/",
-            title_nb="Klassisk PxWeb-API",
-            title_en="Classic PxWeb API",
-            description_en="The same tables through the classic PxWeb API (v0/v1), for existing "
-            "clients.",
-            endpoint=f"{root}/api/v0/",
-            conforms_to="https://www.scb.se/en/services/open-data-api/api-for-the-statistical-database/",
-            conforms_to_title="PxWeb API (Statistics Sweden's API for the statistical database)",
-            serves_tables=True,
-        ),
-        dcat.Service(
-            uri=f"{root}/api/klass/v1/",
-            title_nb="Klass-API for klassifikasjoner og kodelister",
-            title_en="Klass API for classifications and code lists",
-            description_en="Every producer's classifications and code lists, their versions, "
-            "variants and correspondence tables, as Statistics Norway's Klass API serves them.",
-            endpoint=f"{root}/api/klass/v1/",
-            conforms_to="https://data.ssb.no/api/klass/v1/api-guide.html",
-            conforms_to_title="Klass API guide (Statistics Norway)",
-        ),
-    ]
+        conforms_to=service.conforms_to,
+        conforms_to_title=service.conforms_to_title,
+        serves_tables=service.serves_tables,
+    )
+
+
+def _file(file: DataFile) -> dcat.Download:
+    """A domain's file, with the size and checksums its view gives (``describe``, built if need be)."""
+    view = current_app.view_functions[file.link.endpoint]
+    describe = getattr(view, "describe", None)
+    facts: FileSummary | None = describe(**file.link.values) if describe else None
+    return dcat.Download(
+        url=url_for(file.link.endpoint, **file.link.values, _external=True),
+        whole_file=True,
+        byte_size=facts.byte_size if facts else None,
+        sha1=facts.sha1 if facts else None,
+    )
+
+
+def distributions(table: Dataset) -> dict[str, dcat.Download]:
+    """Each format's distribution: the dataset's whole-table files where the domain has them (only
+    the formats it has them in: a table too large for a worksheet has no xlsx), else the whole table
+    through the API in every format (every value, the ``data`` link's query, under the API's cell
+    limit)."""
+    if table.files:
+        files = {f.format: f for f in table.files}
+        return {fmt: _file(files[fmt]) for fmt in dcat.FORMATS if fmt in files}
+    values = {**table.data.values, "lang": "no"}
+    return {
+        fmt: dcat.Download(url_for(table.data.endpoint, **values, outputFormat=fmt, _external=True))
+        for fmt in dcat.FORMATS
+    }
 
 
 def build() -> Graph:
@@ -78,7 +86,6 @@ def build() -> Graph:
     ]
     entries = []
     for table in tables:
-        data = url_for(table.data.endpoint, **table.data.values, _external=True)
         entries.append(
             dcat.TableEntry(
                 dataset=table,
@@ -90,7 +97,7 @@ def build() -> Graph:
                 statistic_page=url_for(
                     "web.statistic", slug=table.statistic, lang="nb", _external=True
                 ),
-                downloads={fmt: f"{data}?lang=no&outputFormat={fmt}" for fmt in dcat.FORMATS},
+                downloads=distributions(table),
             )
         )
     slug = current_app.config["CATALOG_PUBLISHER"]
@@ -113,7 +120,7 @@ def build() -> Graph:
         homepage=f"{root}/",
         publisher=publisher,
         tables=entries,
-        services=_services(root),
+        services=[_service(root, s) for f in registered() for s in f.services],
         modified=max((t.modified for t in tables if t.modified), default=None),
     )
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import TypeVar
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
@@ -34,6 +35,7 @@ COUNTRY = Namespace(EU + "country/")
 IANA = "https://www.iana.org/assignments/media-types/"
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 
 #: NLOD 2.0, the licence of everything the portal publishes, as the EU licence table names it.
 NLOD = LICENCE["NLOD_2_0"]
@@ -100,6 +102,17 @@ class Agent:
 
 
 @dataclass(frozen=True)
+class Download:
+    """Where one distribution is downloaded: a whole-table file (with its size and SHA-1, the one
+    checksum algorithm DCAT-AP-NO 2.0's shapes accept for ``spdx:checksum``), or an API's answer."""
+
+    url: str
+    whole_file: bool = False
+    byte_size: int | None = None
+    sha1: str | None = None
+
+
+@dataclass(frozen=True)
 class TableEntry:
     """A domain's :class:`~portal.kernel.findable.Dataset` with what the catalogue adds: its publisher
     as an agent and its URLs."""
@@ -109,7 +122,7 @@ class TableEntry:
     page: str  # the table's page (nb); the dataset is ``{page}#dataset``, its landing page is the page
     page_en: str
     statistic_page: str
-    downloads: Mapping[str, str] = field(default_factory=dict)  # output format -> URL
+    downloads: Mapping[str, Download] = field(default_factory=dict)  # output format -> where
 
 
 @dataclass(frozen=True)
@@ -235,29 +248,39 @@ def _dataset(graph: Graph, entry: TableEntry, services: Sequence[URIRef]) -> URI
     if entry.dataset.contact_email:
         graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{entry.dataset.contact_email}")))
     graph.add((node, DCAT.contactPoint, contact))
-    for fmt, href in entry.downloads.items():
-        graph.add((node, DCAT.distribution, _distribution(graph, entry, fmt, href, services)))
+    for fmt, where in entry.downloads.items():
+        graph.add((node, DCAT.distribution, _distribution(graph, entry, fmt, where, services)))
     return node
 
 
 def _distribution(
-    graph: Graph, entry: TableEntry, fmt: str, href: str, services: Sequence[URIRef]
+    graph: Graph, entry: TableEntry, fmt: str, found: Download, services: Sequence[URIRef]
 ) -> URIRef:
     file_type, media, title = FORMATS[fmt]
     node = _typed(graph, URIRef(f"{entry.page}#{fmt}"), DCAT.Distribution)
     graph.add((node, DCTERMS.title, Literal(title, lang="en")))
+    how_nb, how_en = ("som fil", "as a file") if found.whole_file else ("gjennom", "through")
     _text(
         graph,
         node,
         DCTERMS.description,
-        f"Hele tabellen {entry.dataset.id} som {title}, gjennom PxWebApi 2.0.",
-        f"The whole of table {entry.dataset.id} as {title}, through PxWebApi 2.0.",
+        f"Hele tabellen {entry.dataset.id} som {title}, {how_nb}"
+        + (" (den publiserte versjonen)." if found.whole_file else " PxWebApi 2.0."),
+        f"The whole of table {entry.dataset.id} as {title}, {how_en}"
+        + (" (its published revision)." if found.whole_file else " PxWebApi 2.0."),
     )
-    graph.add((node, DCAT.accessURL, URIRef(href)))
-    graph.add((node, DCAT.downloadURL, URIRef(href)))
+    graph.add((node, DCAT.accessURL, URIRef(found.url)))
+    graph.add((node, DCAT.downloadURL, URIRef(found.url)))
+    if found.byte_size is not None:
+        graph.add((node, DCAT.byteSize, Literal(Decimal(found.byte_size), datatype=XSD.decimal)))
+    if found.sha1 is not None:
+        checksum = _typed(graph, BNode(), SPDX.Checksum)
+        graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha1))
+        graph.add((checksum, SPDX.checksumValue, Literal(found.sha1, datatype=XSD.hexBinary)))
+        graph.add((node, SPDX.checksum, checksum))
     if file_type:
-        found = FILE_TYPE[file_type]
-        graph.add((node, DCTERMS.format, _typed(graph, found, DCTERMS.MediaTypeOrExtent)))
+        kind = FILE_TYPE[file_type]
+        graph.add((node, DCTERMS.format, _typed(graph, kind, DCTERMS.MediaTypeOrExtent)))
     if media:
         graph.add((node, DCAT.mediaType, _typed(graph, URIRef(IANA + media), DCTERMS.MediaType)))
     graph.add((node, DCTERMS.license, _typed(graph, NLOD, DCTERMS.LicenseDocument)))
@@ -310,6 +333,7 @@ def catalogue(
         ("skos", SKOS),
         ("vcard", VCARD),
         ("dcatap", DCATAP),
+        ("spdx", SPDX),
     ):
         graph.bind(prefix, ns)
     node = _typed(graph, URIRef(uri), DCAT.Catalog)

@@ -93,28 +93,53 @@ def statistic(slug: str) -> Response:
 def _statistic_dataset(found: Any) -> object:
     from sqlalchemy import select
 
+    from portal.http.instant import now
     from portal.kernel.i18n import current_language
-    from portal.kernel.schema_org import dataset, organization, script
+    from portal.kernel.schema_org import (
+        data_download,
+        dataset,
+        organization,
+        script,
+        temporal_coverage,
+    )
     from portal.programme.models import Producer
+    from pxbridge.pages.views import file_links
+    from pxbridge.search import public_tables_of
 
     lang = current_language()
     producer = get_session().scalar(select(Producer).where(Producer.slug == found.producer_slug))
     assert producer is not None
-    return script(
-        dataset(
-            name=(found.name_en if lang == "en" else "") or found.name_nb,
-            description=(found.description_en if lang == "en" else "") or found.description_nb,
-            url=url_for("web.statistic", slug=found.slug, _external=True),
-            identifier=found.slug,
-            keywords=[found.name_nb, found.name_en, producer.short_name]
-            + [(a.name_en if lang == "en" else a.name_nb) for a in found.subject_areas],
-            producer=organization(
-                (producer.name_en if lang == "en" else "") or producer.name_nb,
-                producer.website,
-                producer.org_number,
-            ),
-            modified=found.updated_at,
-            language=lang,
-            catalog_url=url_for("web.home", _external=True),
-        )
+    tables = public_tables_of(get_session(), found.slug, now())
+    # The years the statistic's tables cover, first to last (ISO 8601); periods without a year left out.
+    firsts = sorted(
+        t.first_period for t in tables if temporal_coverage(t.first_period, t.first_period)
     )
+    lasts = sorted(t.last_period for t in tables if temporal_coverage(t.last_period, t.last_period))
+    temporal = temporal_coverage(firsts[0], lasts[-1]) if firsts and lasts else None
+    body = dataset(
+        name=(found.name_en if lang == "en" else "") or found.name_nb,
+        description=(found.description_en if lang == "en" else "") or found.description_nb,
+        url=url_for("web.statistic", slug=found.slug, _external=True),
+        identifier=found.slug,
+        keywords=[found.name_nb, found.name_en, producer.short_name]
+        + [(a.name_en if lang == "en" else a.name_nb) for a in found.subject_areas],
+        producer=organization(
+            (producer.name_en if lang == "en" else "") or producer.name_nb,
+            producer.website,
+            producer.org_number,
+        ),
+        modified=found.updated_at,
+        language=lang,
+        temporal=temporal,
+        catalog_url=url_for("web.home", _external=True),
+    )
+    # Each table's whole-table files (issue 21); their size and checksum where already built, so a
+    # statistic page never waits for files to be built.
+    downloads = [
+        data_download(fmt, href, facts, name=f"{table.id} ({fmt})")
+        for table in tables
+        for fmt, (href, facts) in file_links(table).items()
+    ]
+    if downloads:
+        body["distribution"] = downloads
+    return script(body)

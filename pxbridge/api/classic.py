@@ -24,7 +24,15 @@ from pxbridge.formats import jsonstat
 from pxbridge.formats.output import render
 from pxbridge.models import DataTable
 from pxbridge.query.cubes import table_cells, table_symbols
-from pxbridge.query.extract import build_cube, label
+from pxbridge.query.extract import (
+    answer_language,
+    build_cube,
+    dimension,
+    held_languages,
+    label,
+    table_languages,
+    translated,
+)
 from pxbridge.query.selection import Selection, VariableLike, evaluate, lookup
 
 bp = Blueprint("pxweb_classic", __name__, url_prefix="/api/v0")
@@ -48,10 +56,14 @@ def _fail(status: int, message: str) -> PortalError:
     return PortalError(status=status, title=message, detail=message)
 
 
-def _lang(raw: str) -> str:
-    if raw.lower() not in LANGUAGES:
-        raise _fail(404, "Parameter error")
-    return LANGUAGES[raw.lower()]
+def _lang(raw: str, table: DataTable | None = None) -> str:
+    """The portal language of the path's language segment: one of the portal's, or for a request about
+    ``table`` one of the languages the table has (``/api/v0/sv/table/…``; issue 21)."""
+    if raw.lower() in LANGUAGES:
+        return LANGUAGES[raw.lower()]
+    if table is not None and raw.lower() in held_languages(table):
+        return raw.lower()
+    raise _fail(404, "Parameter error")
 
 
 def _config() -> Response:
@@ -96,25 +108,30 @@ def tables(lang: str) -> Response:
 
 @bp.get("/<lang>/table/<table_id>")
 def metadata(lang: str, table_id: str) -> Response:
-    portal_lang = _lang(lang)
     if "config" in request.args:
+        _lang(lang)
         return _config()
     table = _table(table_id)
+    # A language the table lacks is answered in its own, and Content-Language says which (issue 21).
+    portal_lang = answer_language(table, _lang(lang, table))
+    own = table_languages(table)[0]
     variables = []
     for v in table.variables:
-        labels = v.labels_en if portal_lang == "en" and any(v.labels_en) else v.labels_nb
+        shown = dimension(v, None, portal_lang, own)
         entry: dict[str, Any] = {
             "code": v.code,
-            "text": (v.label_en if portal_lang == "en" else "") or v.label_nb,
+            "text": shown.label,
             "values": v.codes,
-            "valueTexts": [text or v.labels_nb[i] for i, text in enumerate(labels)],
+            "valueTexts": list(shown.labels),
         }
         if v.elimination:
             entry["elimination"] = True
         if v.role == "time":
             entry["time"] = True
         variables.append(entry)
-    return _json({"title": label(table, "title", portal_lang), "variables": variables})
+    response = _json({"title": label(table, "title", portal_lang), "variables": variables})
+    response.headers["Content-Language"] = portal_lang
+    return response
 
 
 def _table(table_id: str) -> DataTable:
@@ -218,8 +235,8 @@ def _selection(table: DataTable, query: list[Any]) -> tuple[Selection, dict[int,
 
 @bp.post("/<lang>/table/<table_id>")
 def data(lang: str, table_id: str) -> Response:
-    portal_lang = _lang(lang)
     table = _table(table_id)
+    portal_lang = _lang(lang, table)
     try:
         body = orjson.loads(request.get_data(cache=False) or b"{}")
     except orjson.JSONDecodeError:
@@ -235,7 +252,11 @@ def data(lang: str, table_id: str) -> Response:
     stored, nan_at = table_cells(store, table), table_symbols(store, table)
     cube = build_cube(table, stored, selection, portal_lang, applied=applied, nan_at=nan_at)
     if FORMATS[name] == "json-stat":
-        return _json(_jsonstat1(cube))
+        response = _json(_jsonstat1(cube))
+        response.headers["Content-Language"] = cube.language
+        return response
+    if FORMATS[name] == "px":
+        cube = translated(table, cube)
     try:
         return render(cube, FORMATS[name], [])
     except PortalError:

@@ -33,8 +33,15 @@ from pxbridge.formats import jsonstat
 from pxbridge.formats.output import FORMAT_NAMES, render
 from pxbridge.models import DataTable, SavedQuery
 from pxbridge.query.cubes import resolve_selection, select_cube
-from pxbridge.query.extract import label, metadata_cube
+from pxbridge.query.extract import (
+    answer_language,
+    held_languages,
+    label,
+    metadata_cube,
+    variable_label,
+)
 from pxbridge.query.selection import Selection, default_selection, problem, split_values
+from pxbridge.search import whole_files
 
 bp = Blueprint("pxwebapi", __name__, url_prefix="/api/pxwebapi/v2")
 
@@ -48,12 +55,21 @@ def arg(name: str) -> str | None:
     return None
 
 
-def _language(default: str = DEFAULT_LANGUAGE) -> tuple[str, str]:
-    """(the id the caller used, the portal language). Raises 400 "Unsupported language"."""
+def _language(default: str = DEFAULT_LANGUAGE, table: DataTable | None = None) -> tuple[str, str]:
+    """(the id the caller used, the portal language): one of the portal's languages, or for a request
+    about ``table`` one of the languages the table has (``lang=sv`` for a Swedish file; issue 21).
+    Raises 400 "Unsupported language"."""
     raw = (arg("lang") or default).lower()
-    if raw not in LANGUAGES:
-        raise problem(400, "Unsupported language", f"Unsupported language {raw}")
-    return raw, LANGUAGES[raw]
+    if raw in LANGUAGES:
+        return raw, LANGUAGES[raw]
+    if table is not None and raw in held_languages(table):
+        return raw, raw
+    raise problem(400, "Unsupported language", f"Unsupported language {raw}")
+
+
+def _lang_id(lang: str) -> str:
+    """The PxWebApi id of a portal language: "no" for Norwegian, as PxWebApi names it."""
+    return "no" if lang == "nb" else lang
 
 
 def _output_format(name: str) -> str:
@@ -113,7 +129,9 @@ def _updated(table: DataTable) -> str:
 
 
 def _table_item(table: DataTable, lang_id: str, lang: str) -> dict[str, Any]:
-    other = "en" if lang_id != "en" else "no"
+    served = answer_language(table, lang)
+    # PxWebApi's alternate links: one for each other language the table has (issue 21).
+    others = [_lang_id(x) for x in held_languages(table) if x != served]
     statistic = table.statistic
     return {
         "type": "Table",
@@ -124,9 +142,7 @@ def _table_item(table: DataTable, lang_id: str, lang: str) -> dict[str, Any]:
         "firstPeriod": table.first_period,
         "lastPeriod": table.last_period,
         "category": "public",
-        "variableNames": [
-            (v.label_en if lang == "en" else "") or v.label_nb for v in table.variables
-        ],
+        "variableNames": [variable_label(v, served) for v in table.variables],
         "discontinued": False,
         "source": label(table, "source", lang),
         "subjectCode": table.subject_code,
@@ -141,7 +157,10 @@ def _table_item(table: DataTable, lang_id: str, lang: str) -> dict[str, Any]:
         ],
         "links": [
             _link("self", lang_id, "pxwebapi.get_table", table_id=table.id),
-            _link("alternate", other, "pxwebapi.get_table", table_id=table.id),
+            *(
+                _link("alternate", other, "pxwebapi.get_table", table_id=table.id)
+                for other in others
+            ),
             _link("metadata", lang_id, "pxwebapi.metadata", table_id=table.id),
             {
                 **_link("data", lang_id, "pxwebapi.data", table_id=table.id),
@@ -153,6 +172,15 @@ def _table_item(table: DataTable, lang_id: str, lang: str) -> dict[str, Any]:
                     _external=True,
                 ),
             },
+            # The whole table as files, one per format (issue 21; IANA's "enclosure": large).
+            *(
+                {
+                    "rel": "enclosure",
+                    "hreflang": lang_id,
+                    "href": url_for(file.link.endpoint, **file.link.values, _external=True),
+                }
+                for file in whole_files(table)
+            ),
         ],
     }
 
@@ -212,11 +240,21 @@ def _page_link(rel: str, lang_id: str, page: int, size: int) -> dict[str, str]:
     }
 
 
+def _answered(table: DataTable, lang: str) -> str:
+    """The PxWebApi language id of the labels a request in ``lang`` gets: the table's own language
+    when it does not have ``lang`` (issue 21; "no" for Norwegian, as PxWebApi names it)."""
+    return _lang_id(answer_language(table, lang))
+
+
 @bp.get("/tables/<table_id>")
 def get_table(table_id: str) -> Response:
-    lang_id, lang = _language()
+    """The table; ``language`` is the language of its labels, which is the table's own when it does
+    not have the one asked for."""
     table = service.get_table(get_session(), table_id, now())
-    return _json({"language": lang_id, **_table_item(table, lang_id, lang)})
+    lang_id, lang = _language(table=table)
+    response = _json({"language": _answered(table, lang), **_table_item(table, lang_id, lang)})
+    response.headers["Content-Language"] = answer_language(table, lang)
+    return response
 
 
 def _codelist_link(codelist_id: str, lang_id: str) -> str:
@@ -250,9 +288,9 @@ def metadata(table_id: str) -> Response:
     """The table's metadata; ``codelist[VAR]=ID`` shows variable VAR through code list ID;
     ``savedQuery=ID`` shows only what that saved query selects (its code lists too), and
     ``defaultSelection=true`` what the default selection does."""
-    lang_id, lang = _language()
     db = get_session()
     table = service.get_table(db, table_id, now())
+    lang_id, lang = _language(table=table)
     available = codelists.of_table(db, table)
     saved_id = arg("savedQuery")
     selection: Selection | None = None
@@ -269,20 +307,20 @@ def metadata(table_id: str) -> Response:
         )
     else:
         applied = codelists.choose(table.variables, available, _get_codelists())
-    return Response(
-        jsonstat.metadata(
-            metadata_cube(table, lang, applied, selection),
-            codelists=codelist_entries(table, available, lang_id, lang),
-        ),
+    cube = metadata_cube(table, lang, applied, selection)
+    response = Response(
+        jsonstat.metadata(cube, codelists=codelist_entries(table, available, lang_id, lang)),
         content_type=jsonstat.CONTENT_TYPE,
     )
+    response.headers["Content-Language"] = cube.language
+    return response
 
 
 @bp.get("/tables/<table_id>/defaultselection")
 @bp.get("/tables/<table_id>/defaultSelection")
 def default(table_id: str) -> Response:
-    lang_id, _ = _language()
     table = service.get_table(get_session(), table_id, now())
+    lang_id, _ = _language(table=table)
     chosen = default_selection(table.variables)
     return _json(
         {
@@ -347,15 +385,33 @@ def _post_selection() -> Parsed:
 
 @bp.route("/tables/<table_id>/data", methods=["GET", "POST"])
 def data(table_id: str) -> Response:
-    _, lang = _language()
+    table = service.get_table(get_session(), table_id, now())
+    _, lang = _language(table=table)
     format_name = _output_format(arg("outputFormat") or "json-stat2")
     params = split_values(arg("outputFormatParams") or "")
-    table = service.get_table(get_session(), table_id, now())
     if request.method == "POST":
         requested, stub, heading, wanted = _post_selection()
     else:
         (requested, stub, heading), wanted = _get_selection(), _get_codelists()
-    cube, _ = select_cube(cube_source(), table, requested, lang, stub, heading, wanted)
+    return _selected_data(table, (requested, stub, heading, wanted), lang, format_name, params)
+
+
+def _selected_data(
+    table: DataTable, parsed: Parsed, lang: str, format_name: str, params: list[str]
+) -> Response:
+    """A selection of a table in one output format: the cube it selects (in every language for PX,
+    which carries them all) rendered. The one way to answer data, asked directly or saved."""
+    requested, stub, heading, wanted = parsed
+    cube, _ = select_cube(
+        cube_source(),
+        table,
+        requested,
+        lang,
+        stub,
+        heading,
+        wanted,
+        every_language=format_name == "px",
+    )
     return render(cube, format_name, params)
 
 
@@ -456,8 +512,8 @@ def create_saved_query() -> Response:
 @bp.get("/savedqueries/<query_id>")
 @bp.get("/savedQueries/<query_id>")
 def get_saved_query(query_id: str) -> Response:
-    saved, _ = _saved(query_id)
-    lang_id, _ = _language(saved.language)
+    saved, table = _saved(query_id)
+    lang_id, _ = _language(saved.language, table)
     return _json(_saved_response(saved, lang_id))
 
 
@@ -466,13 +522,11 @@ def get_saved_query(query_id: str) -> Response:
 def run_saved_query(query_id: str) -> Response:
     """Run it: the stored language and output format unless the query string says otherwise."""
     saved, table = _saved(query_id)
-    _, lang = _language(saved.language)
+    _, lang = _language(saved.language, table)
     format_name = _output_format(arg("outputFormat") or saved.output_format or "json-stat2")
     given = arg("outputFormatParams")
     params = split_values(given) if given is not None else list(saved.output_format_params)
-    requested, stub, heading, wanted = parse_selection(saved.selection)
-    cube, _ = select_cube(cube_source(), table, requested, lang, stub, heading, wanted)
-    return render(cube, format_name, params)
+    return _selected_data(table, parse_selection(saved.selection), lang, format_name, params)
 
 
 @bp.get("/savedqueries/<query_id>/selection")
@@ -480,7 +534,7 @@ def run_saved_query(query_id: str) -> Response:
 def saved_query_selection(query_id: str) -> Response:
     """The selection with every expression expanded to the codes it gives today."""
     saved, table = _saved(query_id)
-    lang_id, _ = _language(saved.language)
+    lang_id, _ = _language(saved.language, table)
     requested, stub, heading, wanted = parse_selection(saved.selection)
     chosen, applied = resolve_selection(get_session(), table, requested, max_cells(), wanted)
     variables = codelists.variables_with(table.variables, applied)

@@ -17,6 +17,7 @@ from portal.http.edge import (
     register_api,
     require_actor_present,
 )
+from portal.http.imports import accept_imports
 from portal.http.instant import now
 from portal.http.openapi import (
     Operation,
@@ -62,12 +63,22 @@ TABLE_BODY = RequestBody(
 )
 
 
+class ImportWarningOut(BaseModel):
+    """Something in the file that was read another way than it says, or left out (issue 21)."""
+
+    line: int
+    keyword: str
+    text: str
+
+
 class TableOut(BaseModel):
     id: str
     title_nb: str
     cells: int
     release: int | None
     links: dict[str, str]
+    #: What PxWeb would warn about and read on past (a PX file's only; empty for JSON-stat and CSV).
+    warnings: list[ImportWarningOut] = Field(default_factory=list)
 
 
 @bp.post("")
@@ -75,7 +86,10 @@ class TableOut(BaseModel):
     Operation(
         "Upload a table to one of your statistics: a PX file (Windows-1252, ISO-8859-1 or UTF-8), "
         "JSON-stat 2.0 (application/json), or a long CSV with a JSON sidecar (multipart parts csv "
-        "and sidecar); the same id again replaces it. Refused whole, naming the line or pointer.",
+        "and sidecar); the same id again replaces it. Refused whole, naming the line or pointer; "
+        "what a PX file has that PxWeb reads on past (an unreadable optional keyword, a name of no "
+        "variable, DATA without its final ';' …) is read and listed in `warnings`, each with its "
+        "line and keyword.",
         "tables",
         {201: ("Stored; its ETag is the table's version.", TableOut), **UPLOAD_PROBLEMS},
         body=TABLE_BODY,
@@ -146,6 +160,10 @@ def upload_table() -> Response:
             cells=table.cells,
             release=table.release_id,
             links={"pxwebapi": link},
+            warnings=[
+                ImportWarningOut(line=w.line, keyword=w.keyword, text=w.text)
+                for w in parsed.warnings
+            ],
         ),
         201,
         {"Location": link, "ETag": etag(table.version)},
@@ -262,11 +280,9 @@ def put_table_codelist(table_id: str, codelist_id: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    from portal.http.inputs import allow_large_body
-
     register_api(app, bp)
     # Table files are far larger than any other body; the edge leaves reading them to the parsers.
-    allow_large_body("table_api.upload_table", "TABLE_UPLOAD_MAX_BYTES")
+    accept_imports(app, "TABLE_UPLOAD_MAX_BYTES", (f"{bp.name}.upload_table",))
 
 
 @bp.delete("/<table_id>/codelists/<codelist_id>")

@@ -197,13 +197,16 @@ def format_lines(
     decimals: int,
     sep: str,
     symbol_markup: Callable[[str], str],
+    exact: bool = False,
 ) -> list[str]:
     """Each row of ``matrix`` as its cells in fixed-point text (no exponent) joined by ``sep``.
 
-    A cell's decimals come from ``col_decimals`` (per column), else ``row_decimals`` (per row),
-    else ``decimals``. A symbol cell is written as ``symbol_markup(stored symbol)``. ``sep`` must
-    not occur in a formatted number (any of ``,`` ``;`` tab space and HTML markup qualify) and
-    must not contain a newline.
+    ``exact`` (the machine exports: CSV, json-px): every cell is its float64 printed shortest-round-trip,
+    so each digit the source carries is kept and none is added (``0.86``, ``52.43``, ``17898``); the
+    decimals are ignored. Otherwise (what people read: HTML) a cell is rounded to its decimals: from
+    ``col_decimals`` (per column), else ``row_decimals`` (per row), else ``decimals``. A symbol cell is
+    written as ``symbol_markup(stored symbol)``. ``sep`` must not occur in a formatted number (any of
+    ``,`` ``;`` tab space and HTML markup qualify) and must not contain a newline.
     Raises ValueError when ``matrix`` is not two-dimensional.
     """
     if matrix.ndim != 2:
@@ -211,14 +214,184 @@ def format_lines(
     nrows, ncols = matrix.shape
     if nrows == 0:
         return []
+    if exact:
+        lines = _exact_lines(matrix, sep)
+    else:
+        lines = _rounded_lines(matrix, row_decimals, col_decimals, decimals, sep)
+    positions, symbols = cells.symbol_cells(matrix)
+    patches: dict[int, list[tuple[int, str]]] = {}
+    if exact:
+        # repr writes an exponent below 1e-4 and from 1e16 up; those few cells are written again.
+        size = np.abs(matrix.reshape(-1))
+        with np.errstate(invalid="ignore"):
+            odd = np.flatnonzero(((size < 1e-4) & (size > 0)) | (size >= 1e16))
+        for position in odd.tolist():
+            r, c = divmod(position, ncols)
+            text = np.format_float_positional(matrix[r, c], unique=True, trim="-")
+            patches.setdefault(r, []).append((c, text))
+    if symbols:
+        markup = {s: symbol_markup(s) for s in set(symbols)}
+        for position, symbol in zip(positions.tolist(), symbols, strict=True):
+            r, c = divmod(position, ncols)
+            patches.setdefault(r, []).append((c, markup[symbol]))
+    for r, items in patches.items():
+        parts = lines[r].split(sep)
+        for c, text in items:
+            parts[c] = text
+        lines[r] = sep.join(parts)
+    return lines
+
+
+#: Significant digits a number may have for :func:`shortest_decimals` to place it: float64 keeps 15
+#: for certain, so one decimal string of at most 15 digits reads back as each such cell.
+SHORTEST_DIGITS = 15
+
+
+def shortest_decimals(values: NDArray[np.float64]) -> NDArray[np.int64] | None:
+    """Per cell, the fewest decimals whose fixed-point text reads back as the very float64 (0 for
+    17898.0, 2 for 52.43 and 0.86; 0 for a symbol cell), which is what ``repr`` writes without an
+    exponent. None when a number needs more than :data:`SHORTEST_DIGITS` significant digits or is
+    too large for int64 digit arithmetic; then write it with ``repr``.
+
+    Vectorised: a round of numpy operations per decimal, on the cells still undecided (about four
+    rounds for data with up to three decimals)."""
+    finite = np.isfinite(values)
+    size = np.where(finite, np.abs(values), 0.0)
+    if size.size and float(size.max()) >= 10.0**SHORTEST_DIGITS:
+        return None
+    decimals = np.zeros(values.size, dtype=np.int64)
+    todo = np.flatnonzero(np.rint(size) != size)
+    limit = 10.0**SHORTEST_DIGITS
+    for d in range(1, SHORTEST_DIGITS + 1):
+        if todo.size == 0:
+            return decimals
+        left = size[todo]
+        scale = 10.0**d
+        scaled = np.rint(left * scale)
+        # The division is correctly rounded, so equality means the d-decimal text reads back as it.
+        found = (scaled / scale == left) & (scaled < limit)
+        decimals[todo[found]] = d
+        todo = todo[~found]
+    return decimals if todo.size == 0 else None
+
+
+def fixed_point(
+    values: NDArray[np.float64], decimals: NDArray[np.int64], last_in_row: NDArray[np.bool_]
+) -> bytes:
+    """Cells as ASCII text with ``decimals`` each (no exponent, "-0" written "0"), a symbol cell as
+    its stored symbol in double quotes, each cell followed by a space, or a newline where
+    ``last_in_row``. Never raises.
+
+    Each cell is laid out in a fixed-width byte matrix (sign, integer digits, point, fraction,
+    separator) and a mask drops the unused positions, so no Python code runs per cell: about as fast
+    as one %-format per block of rows, and it does not slow down for shortest decimals as ``%r`` does
+    (bench/tables_formats.py)."""
+    n = values.size
+    finite = ~np.isnan(values)
+    magnitude = np.where(finite, np.abs(values), 0.0)
+    scaled = np.rint(magnitude * np.power(10.0, decimals))
+    if n and float(scaled.max()) >= 9.0e18:
+        # Too large for int64 digit arithmetic; such tables are vanishingly rare.
+        parts = []
+        for value, d, last in zip(
+            values.tolist(), decimals.tolist(), last_in_row.tolist(), strict=True
+        ):
+            sym = None if not math.isnan(value) else cells.decode(value)
+            parts.append((f'"{sym}"' if sym else f"{value:.{d}f}") + ("\n" if last else " "))
+        return "".join(parts).encode("ascii")
+    whole_scaled = scaled.astype(np.int64)
+    power = np.power(np.int64(10), decimals)
+    whole = whole_scaled // power
+    fraction = whole_scaled % power
+    int_width = max(len(str(int(whole.max()))) if n else 1, 8)
+    frac_width = int(decimals.max()) if n else 0
+    width = 1 + int_width + (1 + frac_width if frac_width else 0) + 1
+    matrix = np.zeros((n, width), dtype=np.uint8)
+    mask = np.zeros((n, width), dtype=np.bool_)
+    matrix[:, 0] = ord("-")
+    mask[:, 0] = (values < 0) & (whole_scaled > 0)
+    rest = whole.copy()
+    for j in range(int_width):
+        col = int_width - j
+        matrix[:, col] = (rest % 10 + 48).astype(np.uint8)
+        rest //= 10
+        mask[:, col] = whole >= 10**j if j else True
+    if frac_width:
+        dot = int_width + 1
+        matrix[:, dot] = ord(".")
+        mask[:, dot] = decimals > 0
+        padded = fraction * np.power(np.int64(10), frac_width - decimals)
+        for k in range(frac_width):
+            col = dot + 1 + k
+            matrix[:, col] = (padded // 10 ** (frac_width - 1 - k) % 10 + 48).astype(np.uint8)
+            mask[:, col] = decimals > k
+    matrix[:, -1] = np.where(last_in_row, ord("\n"), ord(" "))
+    mask[:, -1] = True
+    positions, symbols = cells.symbol_cells(values)
+    if positions.size:
+        mask[positions, :-1] = False
+        for symbol in set(symbols):
+            rows = positions[np.asarray(symbols) == symbol]
+            text = f'"{symbol}"'.encode("ascii")
+            matrix[np.ix_(rows, np.arange(1, 1 + len(text)))] = np.frombuffer(text, np.uint8)
+            mask[rows, 1 : 1 + len(text)] = True
+    return matrix[mask].tobytes()
+
+
+def _rows_per_block(ncols: int) -> int:
+    # One %-format per block of rows, so C does the per-cell work; a 2-D ``tolist`` or a format
+    # per row costs more than the formatting itself once there are many short rows.
+    return max(1, _BLOCK_CELLS // max(ncols, 1))
+
+
+def _exact_lines(matrix: NDArray[np.float64], sep: str) -> list[str]:
+    """The rows with each cell written shortest-round-trip without an exponent: per block of rows,
+    with each cell's fewest decimals (:func:`shortest_decimals`, :func:`fixed_point`), or as ``repr``
+    writes it, less a trailing ``.0``, for a block with a number of more than 15 significant digits
+    (whose exponents :func:`format_lines` then writes out)."""
+    nrows, ncols = matrix.shape
+    if ncols == 0:
+        return [""] * nrows
+    # Adding 0.0 turns -0.0 into 0.0, so no cell is written "-0".
+    flat = (matrix + 0.0).reshape(-1)
+    row = sep.join(["%r"] * ncols)
+    per_block = _rows_per_block(ncols)
+    lines: list[str] = []
+    for start in range(0, nrows, per_block):
+        stop = min(nrows, start + per_block)
+        cells_in = flat[start * ncols : stop * ncols]
+        decimals = shortest_decimals(cells_in)
+        if decimals is not None:
+            last = (np.arange(1, cells_in.size + 1) % ncols) == 0
+            text = fixed_point(cells_in, decimals, last).decode("ascii")
+            lines += (text if sep == " " else text.replace(" ", sep))[:-1].split("\n")
+            continue
+        block = "\n".join([row] * (stop - start)) % tuple(cells_in.tolist())
+        # repr ends a whole number in ".0" and no other number in "0", so this drops only those.
+        block = block.replace(".0" + sep, sep).replace(".0\n", "\n")
+        if block.endswith(".0"):
+            block = block[:-2]
+        lines += block.split("\n")
+    return lines
+
+
+def _rounded_lines(
+    matrix: NDArray[np.float64],
+    row_decimals: NDArray[np.int64] | None,
+    col_decimals: NDArray[np.int64] | None,
+    decimals: int,
+    sep: str,
+) -> list[str]:
+    """The rows with each cell rounded to its decimals (see :func:`format_lines`)."""
+    nrows, ncols = matrix.shape
     if col_decimals is not None:
         threshold: NDArray[np.float64] | float = 0.5 * np.power(10.0, -col_decimals)[None, :]
     elif row_decimals is not None:
         threshold = 0.5 * np.power(10.0, -row_decimals)[:, None]
     else:
         threshold = 0.5 * 10.0**-decimals
-    # Negative values that round to zero would print as "-0"; write them as "0".
-    clean = np.where((matrix < 0) & (matrix > -threshold), 0.0, matrix)
+    # Negative values that round to zero (and -0.0 itself) would print as "-0"; write them as "0".
+    clean = np.where((matrix <= 0) & (matrix > -threshold), 0.0, matrix)
     flat = clean.reshape(-1)
     if col_decimals is not None:
         fmts = {None: sep.join(f"%.{d}f" for d in col_decimals.tolist())}
@@ -226,9 +399,7 @@ def format_lines(
         fmts = {d: sep.join([f"%.{d}f"] * ncols) for d in set(row_decimals.tolist())}
     else:
         fmts = {None: sep.join([f"%.{decimals}f"] * ncols)}
-    # One %-format per block of rows, so C does the per-cell work; a 2-D ``tolist`` or a format
-    # per row costs more than the formatting itself once there are many short rows.
-    per_block = max(1, _BLOCK_CELLS // max(ncols, 1))
+    per_block = _rows_per_block(ncols)
     lines: list[str] = []
     for start in range(0, nrows, per_block):
         stop = min(nrows, start + per_block)
@@ -237,22 +408,12 @@ def format_lines(
         else:
             block = "\n".join([fmts[None]] * (stop - start))
         lines += (block % tuple(flat[start * ncols : stop * ncols].tolist())).split("\n")
-    positions, symbols = cells.symbol_cells(matrix)
-    if symbols:
-        by_row: dict[int, list[tuple[int, str]]] = {}
-        markup = {s: symbol_markup(s) for s in set(symbols)}
-        for position, symbol in zip(positions.tolist(), symbols, strict=True):
-            r, c = divmod(position, ncols)
-            by_row.setdefault(r, []).append((c, markup[symbol]))
-        for r, items in by_row.items():
-            parts = lines[r].split(sep)
-            for c, text in items:
-                parts[c] = text
-            lines[r] = sep.join(parts)
     return lines
 
 
-def cube_lines(cube: Cube, sep: str, symbol_markup: Callable[[str], str]) -> list[str]:
+def cube_lines(
+    cube: Cube, sep: str, symbol_markup: Callable[[str], str], *, exact: bool = False
+) -> list[str]:
     """Each stub row of the cube as formatted cells joined by ``sep`` (see :func:`format_lines`)."""
     nrows, ncols = split_sizes(cube)
     n = len(cube.dimensions)
@@ -263,6 +424,7 @@ def cube_lines(cube: Cube, sep: str, symbol_markup: Callable[[str], str]) -> lis
         decimals=cube.unit_of(None).decimals,
         sep=sep,
         symbol_markup=symbol_markup,
+        exact=exact,
     )
 
 

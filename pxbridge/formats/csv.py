@@ -47,7 +47,7 @@ def render_text(cube: Cube, params: OutputParams) -> str:
     )
     header.append('"' + f'"{sep}"'.join(escaped) + '"')
     lines.append(sep.join(header))
-    cells = cube_lines(cube, sep, lambda s: quote(symbol_text(cube, s)))
+    cells = cube_lines(cube, sep, lambda s: quote(symbol_text(cube, s)), exact=True)
     if cube.stub:
         stub = [
             [quote(label) for label in value_labels(d, params.labels)]
@@ -64,7 +64,8 @@ def render(cube: Cube, params: OutputParams) -> bytes:
     """The cube as UTF-8 CSV: a header row of quoted stub dimension labels and heading-value
     labels, then per stub row its quoted value labels and the cells.
 
-    Numbers are unquoted, "." decimal, with their metric's decimals; a symbol cell is its shown
+    Numbers are unquoted, "." decimal, with every digit the stored cell carries (its metric's
+    decimals are for people, and travel in the metadata; issue 21); a symbol cell is its shown
     text, quoted. With ``include_title`` the quoted title and an empty line come first. Never
     raises for a well-formed cube.
     """

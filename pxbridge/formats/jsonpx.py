@@ -31,8 +31,8 @@ except ImportError:  # pragma: no cover - orjson is optional
 def render(cube: Cube, params: OutputParams) -> bytes:
     """The cube as UTF-8 json-px: ``columns`` (non-metric dimensions as type "d", the time
     dimension as "t", each metric value as "c" with its unit), ``comments`` (value notes),
-    ``data`` rows of ``key`` (codes of the non-metric dimensions) and ``values`` (formatted
-    strings, symbols as their shown text) and ``metadata``. A table without a metric dimension has
+    ``data`` rows of ``key`` (codes of the non-metric dimensions) and ``values`` (strings with
+    every digit the stored cell carries, symbols as their shown text) and ``metadata``. A table without a metric dimension has
     one "c" column coded "value". ``params`` are not used. Never raises for a well-formed cube.
     """
     dims = cube.dimensions
@@ -88,6 +88,7 @@ def render(cube: Cube, params: OutputParams) -> bytes:
         decimals=int(decimals[0]) if decimals.size else 0,
         sep='","',
         symbol_markup=lambda s: _json_string(symbol_text(cube, s))[1:-1],
+        exact=True,
     )
     keys = joined_combinations([[_json_string(c) for c in dims[i].codes] for i in others], ",")
     if nvalues:

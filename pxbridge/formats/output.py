@@ -3,7 +3,7 @@ json-px and parquet, with their content types and file suffixes (PxWebApi 2.0's 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from flask import Response
 
@@ -17,67 +17,81 @@ PX_CONTENT_TYPE = "application/octet-stream; charset=utf-8"
 
 
 def as_px_table(cube: Cube) -> PxTable:
-    """The cube as a one-language PX table for the PX writer."""
-    lang = cube.language
+    """The cube as a PX table for the PX writer, in the languages it holds (its own and its
+    :attr:`~pxbridge.query.cube.Cube.translations`): LANGUAGE the table's own language when held, else
+    the cube's, LANGUAGES all of them, texts and notes in each. DECIMALS, SHOWDECIMALS and each
+    contents value's decimals (PRECISION) as the table has them (issue 21)."""
+    by_lang = {cube.language: cube, **{t.language: t for t in cube.translations}}
+    own = cube.languages[0] if cube.languages else cube.language
+    default = own if own in by_lang else cube.language
+    # In the table's order of its languages (LANGUAGES as the file had it), whichever was asked.
+    order = {lang: i for i, lang in enumerate(cube.languages)}
+    langs = (default, *sorted((x for x in by_lang if x != default), key=lambda x: order.get(x, 99)))
+
+    def each(text: Callable[[Cube], str]) -> dict[str, str]:
+        return {lang: text(by_lang[lang]) for lang in langs}
+
     variables = tuple(
         Variable(
             code=d.code,
-            labels={lang: d.label},
+            labels={lang: by_lang[lang].dimensions[i].label for lang in langs},
             codes=d.codes,
-            value_labels={lang: d.labels},
+            value_labels={lang: by_lang[lang].dimensions[i].labels for lang in langs},
             elimination=d.elimination,
             elimination_code=None,
             time_scale=d.time_scale,
             is_contents=d.role == "metric",
             show=d.show,
-            notes={lang: d.notes} if d.notes else {},
-            value_notes={lang: dict(d.value_notes)} if d.value_notes else {},
+            notes={
+                lang: by_lang[lang].dimensions[i].notes
+                for lang in langs
+                if by_lang[lang].dimensions[i].notes
+            },
+            value_notes={
+                lang: dict(by_lang[lang].dimensions[i].value_notes)
+                for lang in langs
+                if by_lang[lang].dimensions[i].value_notes
+            },
         )
-        for d in cube.dimensions
+        for i, d in enumerate(cube.dimensions)
     )
     metric = cube.metric_index()
-    contents = (
-        tuple(
-            ContentsValue(
-                code=code,
-                units={lang: cube.unit_of(code).base},
-                decimals=cube.unit_of(code).decimals,
-                last_updated=cube.updated,
-                refperiod={},
-                stockfa=None,
-                cfprices=None,
-            )
-            for code in cube.dimensions[metric].codes
+    codes = cube.dimensions[metric].codes if metric is not None else ("",)
+    contents = tuple(
+        ContentsValue(
+            code=code,
+            units={lang: by_lang[lang].unit_of(code or None).base for lang in langs},
+            decimals=cube.unit_of(code or None).decimals,
+            last_updated=cube.updated,
+            refperiod={},
+            stockfa=None,
+            cfprices=None,
         )
-        if metric is not None
-        else (
-            ContentsValue(
-                "",
-                {lang: cube.unit_of(None).base},
-                cube.unit_of(None).decimals,
-                cube.updated,
-                {},
-                None,
-                None,
-            ),
-        )
+        for code in codes
+    )
+    # A table read from a PX file keeps its own DECIMALS; one from JSON-stat or CSV states no
+    # SHOWDECIMALS, and its DECIMALS covers every contents value's decimals.
+    decimals = (
+        cube.decimals
+        if cube.showdecimals is not None
+        else max([cube.decimals, *(c.decimals for c in contents)])
     )
     stub = tuple(d.code for d in cube.dimensions[: cube.stub])
     heading = tuple(d.code for d in cube.dimensions[cube.stub :])
     return PxTable(
         matrix=cube.matrix,
         table_id=cube.table_id,
-        language=lang,
-        languages=(lang,),
-        title={lang: cube.title},
-        description={lang: cube.title},
-        contents={lang: cube.title},
-        units={lang: cube.unit_of(None).base},
-        source={lang: cube.source},
-        contact={lang: cube.contact} if cube.contact else {},
-        notes={lang: cube.notes} if cube.notes else {},
-        decimals=max([cube.decimals, *(c.decimals for c in contents)]),
-        showdecimals=None,
+        language=default,
+        languages=langs,
+        title=each(lambda c: c.title),
+        description=each(lambda c: c.title),
+        contents=each(lambda c: c.contents or c.title),
+        units=each(lambda c: c.unit_of(None).base),
+        source=each(lambda c: c.source),
+        contact={default: cube.contact} if cube.contact else {},
+        notes={lang: by_lang[lang].notes for lang in langs if by_lang[lang].notes},
+        decimals=decimals,
+        showdecimals=cube.showdecimals,
         subject_code=cube.subject_code,
         subject_area={},
         official=cube.official,
@@ -93,7 +107,8 @@ def as_px_table(cube: Cube) -> PxTable:
     )
 
 
-def _px(cube: Cube) -> bytes:
+def render_px(cube: Cube) -> bytes:
+    """The cube as a UTF-8 PX file (:func:`as_px_table`, :func:`~pxbridge.formats.px.write_px`)."""
     table = as_px_table(cube)
     return write_px(table, table.values, table.variables, table.stub, table.heading)
 
@@ -109,7 +124,7 @@ def render(cube: Cube, format_name: str, params: Sequence[str]) -> Response:
     elif format_name == "px":
         if params:
             parse_output_params(params, "px")
-        response = Response(_px(cube), content_type=PX_CONTENT_TYPE)
+        response = Response(render_px(cube), content_type=PX_CONTENT_TYPE)
         suffix = ".px"
     else:
         chosen = FORMATS[format_name]
@@ -119,4 +134,6 @@ def render(cube: Cube, format_name: str, params: Sequence[str]) -> Response:
         )
         suffix = chosen.suffix
     response.headers["Content-Disposition"] = f'inline; filename="{cube.matrix}{suffix}"'
+    # The language of the labels sent, which is the table's own when it lacks the one asked for.
+    response.headers["Content-Language"] = cube.language
     return response

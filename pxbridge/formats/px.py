@@ -1,6 +1,7 @@
 """A writer from :class:`pxbridge.ingest.px.PxTable` back to PX (PC-Axis) text.
 
-Pure Python and numpy; the DATA block is formatted in bulk by numpy, never cell by cell in Python.
+Pure Python and numpy; the DATA block is formatted in bulk (one %-operation per block of rows), never
+cell by cell in Python.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from datetime import datetime
 import numpy as np
 from numpy.typing import NDArray
 
+from pxbridge.formats import fixed_point, format_lines, shortest_decimals
 from pxbridge.ingest.px import PxTable, Variable
 from pxbridge.ingest.px_keywords import OSLO
-from pxbridge.store import cells
 
 _MAX_QUOTED = 256
 _LINE = 200
@@ -69,75 +70,35 @@ def _pick(mapping: Mapping[str, str], lang: str, fallback: str) -> str | None:
     return mapping.get(lang, mapping.get(fallback))
 
 
-def _format_chunk(
-    values: NDArray[np.float64], decimals: NDArray[np.int64], last_in_row: NDArray[np.bool_]
-) -> bytes:
-    """Cells as PX text: fixed decimals, no exponent, symbols quoted, each followed by a separator.
+def _format_exact(values: NDArray[np.float64], row_length: int) -> bytes:
+    """Cells as PX DATA with every digit the stored float64 carries (shortest round trip, no exponent),
+    symbols quoted, ``row_length`` cells a line. DECIMALS, SHOWDECIMALS and PRECISION say how many of
+    them people are shown (issue 21).
 
-    Each cell is laid out in a fixed-width byte matrix (sign, integer digits, point, fraction,
-    separator) and a mask drops the unused positions, so no Python code runs per cell.
-    """
-    n = values.size
-    finite = ~np.isnan(values)
-    magnitude = np.where(finite, np.abs(values), 0.0)
-    scaled = np.rint(magnitude * np.power(10.0, decimals))
-    if n and float(scaled.max()) >= 9.0e18:
-        # Too large for int64 digit arithmetic; such tables are vanishingly rare.
-        parts = []
-        for value, d, last in zip(
-            values.tolist(), decimals.tolist(), last_in_row.tolist(), strict=True
-        ):
-            sym = None if not math.isnan(value) else cells.decode(value)
-            parts.append((f'"{sym}"' if sym else f"{value:.{d}f}") + ("\n" if last else " "))
-        return "".join(parts).encode("ascii")
-    whole_scaled = scaled.astype(np.int64)
-    power = np.power(np.int64(10), decimals)
-    whole = whole_scaled // power
-    fraction = whole_scaled % power
-    int_width = max(len(str(int(whole.max()))) if n else 1, 8)
-    frac_width = int(decimals.max()) if n else 0
-    width = 1 + int_width + (1 + frac_width if frac_width else 0) + 1
-    matrix = np.zeros((n, width), dtype=np.uint8)
-    mask = np.zeros((n, width), dtype=np.bool_)
-    matrix[:, 0] = ord("-")
-    mask[:, 0] = (values < 0) & (whole_scaled > 0)
-    rest = whole.copy()
-    for j in range(int_width):
-        col = int_width - j
-        matrix[:, col] = (rest % 10 + 48).astype(np.uint8)
-        rest //= 10
-        mask[:, col] = whole >= 10**j if j else True
-    if frac_width:
-        dot = int_width + 1
-        matrix[:, dot] = ord(".")
-        mask[:, dot] = decimals > 0
-        padded = fraction * np.power(np.int64(10), frac_width - decimals)
-        for k in range(frac_width):
-            col = dot + 1 + k
-            matrix[:, col] = (padded // 10 ** (frac_width - 1 - k) % 10 + 48).astype(np.uint8)
-            mask[:, col] = decimals > k
-    matrix[:, -1] = np.where(last_in_row, ord("\n"), ord(" "))
-    mask[:, -1] = True
-    positions, symbols = cells.symbol_cells(values)
-    if positions.size:
-        mask[positions, :-1] = False
-        for symbol in set(symbols):
-            rows = positions[np.asarray(symbols) == symbol]
-            text = f'"{symbol}"'.encode("ascii")
-            matrix[np.ix_(rows, np.arange(1, 1 + len(text)))] = np.frombuffer(text, np.uint8)
-            mask[rows, 1 : 1 + len(text)] = True
-    return matrix[mask].tobytes()
-
-
-def _format_data(
-    values: NDArray[np.float64], decimals: NDArray[np.int64], row_length: int
-) -> bytes:
-    chunk = 1 << 20
+    A chunk whose every cell needs at most 15 significant digits (any number a PX file writes) goes
+    through the byte matrix of :func:`~pxbridge.formats.fixed_point` with each cell's fewest decimals
+    (:func:`~pxbridge.formats.shortest_decimals`); another is written with ``repr``
+    (:func:`~pxbridge.formats.format_lines`), slower (bench/tables_formats.py)."""
+    width = max(row_length, 1)
+    chunk = max(width, (1 << 20) // width * width)
     out: list[bytes] = []
     for start in range(0, values.size, chunk):
-        stop = min(start + chunk, values.size)
-        last = (np.arange(start + 1, stop + 1) % max(row_length, 1)) == 0
-        out.append(_format_chunk(values[start:stop], decimals[start:stop], last))
+        part = values[start : start + chunk]
+        decimals = shortest_decimals(part)
+        if decimals is not None:
+            last = (np.arange(1, part.size + 1) % width) == 0
+            out.append(fixed_point(part, decimals, last))
+            continue
+        lines = format_lines(
+            part.reshape(-1, width),
+            row_decimals=None,
+            col_decimals=None,
+            decimals=0,
+            sep=" ",
+            symbol_markup=lambda symbol: f'"{symbol}"',
+            exact=True,
+        )
+        out.append(("\n".join(lines) + "\n").encode("ascii"))
     return b"".join(out)
 
 
@@ -153,7 +114,9 @@ def write_px(
 ) -> bytes:
     """A PX file for ``table`` restricted to ``variables`` laid out as ``stub`` and ``heading``.
 
-    ``values`` are the selected cells, flat and row-major over stub then heading. Raises
+    ``values`` are the selected cells, flat and row-major over stub then heading, written with every
+    digit they carry; DECIMALS, SHOWDECIMALS and each contents value's PRECISION (where it differs
+    from SHOWDECIMALS, else DECIMALS) are written as ``table`` has them. Raises
     ValueError when stub/heading do not name exactly the given variables, the cell count does
     not match, or the codepage is not one of utf-8, windows-1252 and iso-8859-1.
     """
@@ -200,7 +163,9 @@ def write_px(
         put_text("SUBJECT-AREA", table.subject_area, lang)
         put_text("TITLE", table.title, lang)
         put_text("DESCRIPTION", table.description, lang)
-        put_text("CONTENTS", table.contents, lang)
+        # CONTENTS is mandatory (PxWeb refuses a file without it); a table from JSON-stat or CSV
+        # has none of its own, so its title stands in (issue 21).
+        put_text("CONTENTS", table.contents or table.title, lang)
         units = dict(table.units)
         if not units and table.contents_values:
             units = dict(table.contents_values[0].units)
@@ -303,21 +268,6 @@ def write_px(
     for lang in others:
         language_block(lang)
 
-    if contvar is not None:
-        per_code = np.array(
-            [
-                max(by_contents[c].decimals if c in by_contents else shown, table.decimals)
-                for c in contvar.codes
-            ],
-            dtype=np.int64,
-        )
-        p = ordered.index(contvar)
-        before, after = math.prod(sizes[:p]), math.prod(sizes[p + 1 :])
-        decimals = np.broadcast_to(per_code.reshape(1, -1, 1), (before, len(per_code), after))
-        cell_decimals = np.ascontiguousarray(decimals).reshape(-1)
-    else:
-        only = table.contents_values[0].decimals if table.contents_values else shown
-        cell_decimals = np.full(flat.size, max(only, table.decimals), dtype=np.int64)
     row_length = math.prod(len(by_code[c].codes) for c in heading)
     header = ("\n".join(lines) + "\nDATA=\n").encode(codec, errors="replace")
-    return header + _format_data(flat, cell_decimals, row_length) + b";\n"
+    return header + _format_exact(flat, row_length) + b";\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +14,9 @@ from portal.kernel.errors import BadRequest
 from pxbridge.formats import decimals_over, heading_levels, split_sizes, stub_rows, symbol_text
 from pxbridge.query.cube import Cube
 from pxbridge.store import cells
+
+# The creation time written into the workbook of a cube that has no update time: a fixed date.
+_NO_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 
 if TYPE_CHECKING:
     from pxbridge.formats import OutputParams
@@ -53,6 +57,10 @@ def render(cube: Cube, params: OutputParams) -> bytes:
     workbook: Any = xlsxwriter.Workbook(
         buffer, {"constant_memory": True, "in_memory": True, "strings_to_numbers": False}
     )
+    # The same cube gives the same bytes (a whole-table file's checksum is its ETag on every machine):
+    # the document's creation time is the table's last update, not the clock's.
+    created = cube.updated.astimezone(UTC) if cube.updated is not None else _NO_DATE
+    workbook.set_properties({"created": created.replace(tzinfo=None)})
     # Excel forbids these characters and more than 31 characters in a sheet name.
     name = re.sub(r"[\[\]:*?/\\]", "_", cube.table_id)[:31] or "Tabell"
     sheet: Any = workbook.add_worksheet(name)

@@ -1,7 +1,9 @@
-"""A table from a long CSV with a JSON sidecar, the same :class:`pxbridge.ingest.px.PxTable` that
+"""A table from a CSV with a JSON sidecar, the same :class:`pxbridge.ingest.px.PxTable` that
 :func:`pxbridge.ingest.px.parse_px` builds (the other non-PX input, a JSON-stat 2.0 dataset, is
-:mod:`pxbridge.ingest.from_jsonstat`). CSV codes are mapped to positions column by column with numpy,
-so Python runs per cell only on the error path.
+:mod:`pxbridge.ingest.from_jsonstat`). The CSV is long, or wide with one dimension's values as
+columns, and is read as Norwegian Excel writes it (``;``, decimal commas, a BOM or Windows-1252).
+CSV codes are mapped to positions column by column with numpy, so Python runs per cell only on the
+error path.
 
 Every problem is a :class:`portal.kernel.errors.BadRequest` whose ``errors`` point at the input: a JSON
 pointer into the sidecar, ``line N`` into the CSV. At most
@@ -14,6 +16,7 @@ import codecs
 import csv
 import itertools
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,10 +44,21 @@ from pxbridge.store import cells
 
 _SIDECAR_KEYS = frozenset(
     {"table_id", "title", "source", "units", "notes", "official", "aggregallowed", "dimensions"}
-    | {"value_column", "decimals"}
+    | {"value_column", "decimals", "decimal_mark", "encoding"}
 )
+#: The delimiters a header line is searched for, in the order that breaks a tie.
+DELIMITERS = (",", ";", "\t")
+#: The encodings a sidecar may name for its CSV (Norwegian Excel's "CSV (semikolonseparert)" writes
+#: Windows-1252; its "CSV UTF-8" writes UTF-8 with a BOM), by the names accepted for them.
+ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "windows-1252": "cp1252", "cp1252": "cp1252"}
+# A number with its digits in groups of three ("1 234,5" as Norwegian Excel writes it, after the
+# comma became a point): a space, no-break space or narrow no-break space between the groups.
+# Read only where the decimal mark is a comma, and only in exactly this shape.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:\.\d+)?")
+_GROUP_SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None})
 _DIMENSION_KEYS = frozenset(
     {"code", "label", "role", "elimination", "elimination_code", "time_scale", "values", "units"}
+    | {"columns"}
 )
 _VALUE_KEYS = frozenset({"code", "label"})
 _UNIT_KEYS = frozenset({"decimals"})
@@ -95,8 +109,21 @@ class _Sidecar:
             problems.add("/decimals", "expected a whole number 0 … 15")
             decimals = 0
         self.decimals: int = decimals
+        decimal_mark = doc.get("decimal_mark")
+        if decimal_mark not in (None, ".", ","):
+            problems.add("/decimal_mark", 'expected "." or ","')
+            decimal_mark = None
+        #: The decimal mark the sidecar names; None: "," in a ;-separated file, else ".".
+        self.decimal_mark: str | None = decimal_mark
+        encoding = doc.get("encoding", "utf-8")
+        if not isinstance(encoding, str) or encoding.strip().lower() not in ENCODINGS:
+            problems.add("/encoding", 'expected "utf-8" or "windows-1252"')
+            encoding = "utf-8"
+        self.encoding: str = ENCODINGS[encoding.strip().lower()]
         self.variables: list[Variable] = []
         self.contents: tuple[ContentsValue, ...] = ()
+        #: The position of the dimension whose values are columns (a wide table), if one is.
+        self.in_columns: int | None = None
         dimensions = doc.get("dimensions")
         if not isinstance(dimensions, list) or not dimensions:
             problems.add("/dimensions", "expected a non-empty list of dimensions")
@@ -108,6 +135,14 @@ class _Sidecar:
             problems.add("/dimensions", f"dimension code {dup!r} is used more than once")
         if value_column in codes:
             problems.add("/value_column", "is also a dimension code")
+        if self.in_columns is not None:
+            wide = self.variables[self.in_columns]
+            if "value_column" in doc:
+                problems.add("/value_column", "not with a dimension whose values are columns")
+            if len(self.variables) == 1:
+                problems.add("/dimensions", "a dimension in columns needs another for the rows")
+            for clash in sorted(set(wide.codes) & set(codes)):
+                problems.add("/dimensions", f"{clash!r} is both a dimension and a column of values")
         for role in ("time", "metric"):
             flagged = [v for v in self.variables if self._role(v) == role]
             if len(flagged) > 1:
@@ -200,6 +235,13 @@ class _Sidecar:
             problems.add(f"{pointer}/units", "only the metric dimension has units")
         if role == "metric":
             self.contents = self.metric_units(codes, units, f"{pointer}/units")
+        in_columns = raw.get("columns", False)
+        if not isinstance(in_columns, bool):
+            problems.add(f"{pointer}/columns", "expected true or false")
+        elif in_columns and self.in_columns is not None:
+            problems.add(f"{pointer}/columns", "only one dimension can have its values in columns")
+        elif in_columns:
+            self.in_columns = len(self.variables)
         self.variables.append(
             Variable(
                 code=code,
@@ -253,27 +295,37 @@ class _Sidecar:
         return tuple(out)
 
 
+def detect_delimiter(header: str) -> str:
+    """The delimiter of a CSV file, from its header line: whichever of ``,`` ``;`` and tab the line
+    holds most of (a tie goes to the first of them in that order; no delimiter at all: ``,``)."""
+    counts = [header.count(delimiter) for delimiter in DELIMITERS]
+    return DELIMITERS[counts.index(max(counts))]
+
+
 def _csv_columns(
-    csv_data: bytes, problems: Problems
+    csv_data: bytes, encoding: str, problems: Problems
 ) -> tuple[list[str], list[list[str]], NDArray[np.int64], str]:
     """The header, the body's columns, the line number of each body row, and the delimiter.
 
+    A UTF-8 BOM makes the file UTF-8 whatever ``encoding`` says (the BOM is the file's own word).
     Blank lines are skipped. Raises BadRequest for undecodable bytes, no header, or rows whose
     column count differs from the header's.
     """
     if csv_data.startswith(codecs.BOM_UTF8):
         csv_data = csv_data[len(codecs.BOM_UTF8) :]
+        encoding = "utf-8"
     try:
-        text = csv_data.decode("utf-8")
+        text = csv_data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = csv_data[: exc.start].count(b"\n") + 1
-        raise problems.fail(f"line {line}", "bytes that are not valid UTF-8") from None
+        name = "UTF-8" if encoding == "utf-8" else "Windows-1252"
+        raise problems.fail(f"line {line}", f"bytes that are not valid {name}") from None
     # One physical line is one row (codes and numbers never hold a newline), so a row's index
     # is its line number without the csv module's bookkeeping per row.
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise problems.fail("line 1", "expected a header row naming the columns")
-    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    delimiter = detect_delimiter(lines[0])
     body = lines[1:]
     if all(map(str.strip, body)):
         numbers = np.arange(2, len(body) + 2, dtype=np.int64)
@@ -332,12 +384,15 @@ def _numbers(
     out[is_symbol] = SYMBOL_ARRAY[symbol[is_symbol]]
     numeric = np.flatnonzero(~is_symbol)
     raw = np.array(texts, dtype=object)[numeric]
-    if decimal_comma:
-        raw = np.array([t.replace(",", ".") for t in raw.tolist()], dtype=object)
+    if decimal_comma and raw.size:
+        # One replace over the joined column (a cell never holds a newline) instead of one a cell.
+        raw = np.array("\n".join(raw.tolist()).replace(",", ".").split("\n"), dtype=object)
     try:
+        if "_" in "".join(raw.tolist()):
+            raise ValueError("float() reads 1_000; a table does not")
         parsed = raw.astype(np.float64)
     except ValueError:
-        parsed = np.array([_float(t) for t in raw.tolist()], dtype=np.float64)
+        parsed = np.array([_float(t, decimal_comma) for t in raw.tolist()], dtype=np.float64)
     # float() also reads "nan" and "inf", which are neither numbers nor symbols of a table.
     bad = np.flatnonzero(~np.isfinite(parsed))
     for k in bad[:MAX_ERRORS].tolist():
@@ -351,7 +406,13 @@ def _numbers(
     return out
 
 
-def _float(text: str) -> float:
+def _float(text: str, grouped: bool) -> float:
+    """The number, NaN for what is none: digits grouped by spaces only where ``grouped`` (a
+    decimal-comma file) and in groups of three, and never Python's ``1_000``."""
+    if grouped and _GROUPED.fullmatch(text):
+        text = text.translate(_GROUP_SPACES)
+    if "_" in text:
+        return math.nan
     try:
         return float(text)
     except ValueError:
@@ -359,18 +420,25 @@ def _float(text: str) -> float:
 
 
 def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -> PxTable:
-    """A :class:`PxTable` from a long CSV and the JSON sidecar that describes it.
+    """A :class:`PxTable` from a long or wide CSV and the JSON sidecar that describes it.
 
-    The CSV is UTF-8 (a BOM is allowed) with a header naming one column per sidecar dimension
-    (holding value codes) and the value column (``value_column``, default ``value``); other
-    columns are ignored. The delimiter is ``;`` when the header has more semicolons than commas,
-    else ``,``. Rows may come in any order but must cover every combination of codes exactly
-    once. A value is a number (``.`` decimal point; with ``;`` also ``,``) or a data symbol
-    (``..``, ``:``, ``-`` …). Dimension and value order come from the sidecar: its
+    The CSV is UTF-8 (a BOM is allowed), or Windows-1252 when the sidecar's ``encoding`` says so,
+    with a header naming one column per sidecar dimension (holding value codes) and the value
+    column (``value_column``, default ``value``), in any order; other columns are ignored. The
+    delimiter is whichever of ``,`` ``;`` and tab the header holds most of
+    (:func:`detect_delimiter`). Rows may come in any order but must cover every combination of
+    codes exactly once. A value is a number or a data symbol (``..``, ``:``, ``-`` …); its decimal
+    mark is the sidecar's ``decimal_mark``, by default ``,`` in a ``;``-separated file (as
+    Norwegian Excel writes it; ``.`` is read there too) and ``.`` otherwise. Where the mark is
+    ``,``, a space between digit groups of three is dropped (``1 234,5``). Dimension and value
+    order come from the sidecar: its
     ``dimensions`` (code, label, role time/metric/geo/null, elimination, elimination_code,
-    time_scale, values [{code, label}], units by value code on the metric dimension), and
+    time_scale, values [{code, label}], units by value code on the metric dimension, and
+    ``columns``: true for the one dimension, if any, whose values are columns of the CSV, each
+    value's code naming the column of its cells, as a spreadsheet's wide table has them; the rows
+    then cover the other dimensions' combinations and there is no value column), and
     ``table_id``, ``title``, ``source``, ``units``, ``notes``, ``official``, ``aggregallowed``
-    (false: the cells may not be summed), ``decimals``. Texts
+    (false: the cells may not be summed), ``decimals``, ``decimal_mark``, ``encoding``. Texts
     are by language; the title's languages are the table's, ``nb`` first when present. Every
     dimension but the last is in the stub.
 
@@ -393,8 +461,13 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
         )
 
     problems = Problems("CSV")
-    header, columns, lines, delimiter = _csv_columns(csv_data, problems)
-    columns_needed = [v.code for v in variables] + [described.value_column]
+    header, columns, lines, delimiter = _csv_columns(csv_data, described.encoding, problems)
+    # The dimensions the rows vary over, and the columns that hold values: the value column, or
+    # each value's column of a dimension in columns (a wide table).
+    wide = described.in_columns
+    row_variables = [v for i, v in enumerate(variables) if i != wide]
+    value_columns = list(variables[wide].codes) if wide is not None else [described.value_column]
+    columns_needed = [v.code for v in row_variables] + value_columns
     column_of: dict[str, int] = {}
     for position, name in enumerate(header):
         if name in column_of and name in columns_needed:
@@ -405,13 +478,18 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
             problems.add("line 1", f"missing column {name!r}")
     problems.check()
     n = lines.size
+    row_sizes = [len(v.codes) for v in row_variables]
+    rows_total = math.prod(row_sizes)
     if not n:
-        raise problems.fail("line 2", f"no rows: expected {total}, one per combination of codes")
+        raise problems.fail(
+            "line 2", f"no rows: expected {rows_total}, one per combination of codes"
+        )
 
+    # Each row's position among the combinations of the row dimensions.
     flat = np.zeros(n, dtype=np.int64)
     valid = np.ones(n, dtype=np.bool_)
-    stride = total
-    for variable in variables:
+    stride = rows_total
+    for variable in row_variables:
         stride //= len(variable.codes)
         column = columns[column_of[variable.code]]
         index = {code: i for i, code in enumerate(variable.codes)}
@@ -428,8 +506,10 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
         flat += positions * stride
 
     def combination(cell: int) -> str:
-        at = np.unravel_index(cell, sizes)
-        return ", ".join(f"{v.code}={v.codes[int(i)]}" for v, i in zip(variables, at, strict=True))
+        at = np.unravel_index(cell, row_sizes)
+        return ", ".join(
+            f"{v.code}={v.codes[int(i)]}" for v, i in zip(row_variables, at, strict=True)
+        )
 
     rows_ok = np.flatnonzero(valid)
     order = rows_ok[np.argsort(flat[rows_ok], kind="stable")]
@@ -443,7 +523,7 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
             f"duplicate of line {int(lines[first])} ({combination(int(flat[k]))})",
         )
     if bool(valid.all()):
-        covered = np.zeros(total, dtype=np.bool_)
+        covered = np.zeros(rows_total, dtype=np.bool_)
         covered[flat] = True
         end = f"line {int(lines[-1]) + 1}"
         uncovered = np.flatnonzero(~covered)
@@ -451,12 +531,20 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
             problems.add(end, f"no row for {combination(int(cell))}")
         problems.uncounted(MAX_ERRORS, uncovered.size)
 
-    numbers = _numbers(
-        columns[column_of[described.value_column]], lines, delimiter == ";", problems
-    )
+    decimal_comma = (described.decimal_mark or ("," if delimiter == ";" else ".")) == ","
+    numbers = [
+        _numbers(columns[column_of[name]], lines, decimal_comma, problems) for name in value_columns
+    ]
     problems.check()
     values = np.empty(total, dtype=np.float64)
-    values[flat] = numbers
+    if wide is None:
+        values[flat] = numbers[0]
+    else:
+        # Each value column's cells go where its value of the wide dimension puts them.
+        at = list(np.unravel_index(flat, row_sizes))
+        for k, cells_of_k in enumerate(numbers):
+            full = [*at[:wide], np.full(n, k, dtype=np.int64), *at[wide:]]
+            values[np.ravel_multi_index(full, sizes)] = cells_of_k
     return PxTable(
         matrix=described.table_id,
         table_id=described.table_id,

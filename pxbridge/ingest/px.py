@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import io
 import math
-from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
 
@@ -21,11 +20,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from portal.kernel.errors import FieldError
+from pxbridge.ingest.px_checks import check_mandatory, check_references, contents_variable
 from pxbridge.ingest.px_data import read_data
+from pxbridge.ingest.px_keys import read_keys_data
 from pxbridge.ingest.px_keywords import (
     Meta,
     data_symbols,
     notes_of,
+    optional_whole_number,
     oslo_datetime,
     per_lang_text,
     time_values,
@@ -33,6 +35,7 @@ from pxbridge.ingest.px_keywords import (
     yes_no,
 )
 from pxbridge.ingest.px_tokens import (
+    PxWarning,
     Statement,
     bad,
     fail,
@@ -42,6 +45,9 @@ from pxbridge.ingest.px_tokens import (
     read_header,
     text,
 )
+from pxbridge.ingest.px_values import codes_of, elimination_of, precision_of, value_notes_of
+
+__all__ = ["ContentsValue", "PxTable", "PxWarning", "Variable", "parse_px", "read_px"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,10 @@ class Variable:
     show: str
     notes: Mapping[str, tuple[str, ...]]
     value_notes: Mapping[str, Mapping[str, tuple[str, ...]]]
+    #: PRECISION("variable","value")=n: the decimals of that value's cells, by value code. PxWeb
+    #: allows it on any variable (its "$$SORT" variable in the example database), not only the
+    #: contents variable, whose values' decimals are also in :class:`ContentsValue`.
+    precision: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,11 @@ class PxTable:
     values: NDArray[np.float64]
     #: AGGREGALLOWED: whether the cells may be summed (False for indices, averages …); None: not said.
     aggregallowed: bool | None = None
+    #: What was read another way than the file says, or left out, without refusing it (issue 21).
+    warnings: tuple[PxWarning, ...] = ()
+    #: Optional keywords whose value could not be read, by statement name, as the file has them
+    #: (e.g. ``{"LAST-UPDATED": "05/10/99"}``).
+    kept_as_text: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -129,36 +144,70 @@ def read_px(stream: IO[bytes], *, max_cells: int = 20_000_000) -> PxTable:
     language), variables (:func:`_variables`), the table's own keywords (:func:`_contents_values` and
     the texts), and DATA (:func:`~pxbridge.ingest.px_data.read_data`).
 
-    Raises BadRequest, each problem pointing at ``"line N"`` and naming the keyword, for an
-    unknown codepage or undecodable bytes, malformed statements (unterminated quote, no ``=``),
-    a missing MATRIX, DATA, STUB/HEADING or VALUES, CODES/VALUES/TIMEVAL length mismatches,
-    KEYS (sparse data, unsupported), more than ``max_cells`` cells, or a DATA count mismatch.
+    Raises BadRequest, each problem pointing at ``"line N"`` and naming the keyword, for what PxWeb
+    refuses (docs/px-reading.md): an unknown codepage or undecodable bytes, a mandatory keyword's
+    statement that cannot be read, a missing MATRIX, TITLE, CONTENTS, UNITS (also of a value of the
+    contents variable), DATA, STUB/HEADING or VALUES, a CONTVARIABLE, VALUES, CODES or KEYS naming
+    no variable, CODES/VALUES length mismatches; and for more than ``max_cells`` cells or a DATA
+    count mismatch. What PxWeb reads on past is read, each in a :class:`PxWarning` of the table's
+    ``warnings``: an optional keyword's unreadable statement or value (kept as text in
+    ``kept_as_text``), names of no variable or value, a TLIST scale PxWeb does not know, DATA
+    without its final ``;``. KEYS (sparse) DATA is read into the dense cells.
     """
     header = read_header(stream)
     statements, data_line = header.statements, header.data_line
+    warnings = list(header.warnings)
     meta, languages = _keywords(statements)
+    problems: list[FieldError] = []
+    variables, stub_count, names_by_lang = _variables(
+        meta, languages, data_line, problems, warnings
+    )
+    contents_var = next((v for v in variables if v.is_contents), None)
+    contents_labels = (
+        {lang: contents_var.value_labels[lang] for lang in languages}
+        if contents_var is not None
+        else None
+    )
+    check_mandatory(
+        meta,
+        data_line,
+        contents_labels[meta.default] if contents_labels is not None else None,
+        problems,
+        warnings,
+    )
+    if meta.get("CONTVARIABLE") is None or contents_var is not None:
+        check_references(meta, names_by_lang, contents_labels, problems, warnings)
+    if problems:
+        problems.sort(key=lambda p: int(p.pointer.split()[1]))
+        raise bad(problems)
     matrix = meta.text("MATRIX")
-    if not matrix:
-        raise fail(1, "MATRIX: the file has no MATRIX keyword")
-    keys = meta.by_keyword.get("KEYS")
-    if keys:
-        raise fail(keys[0].line, "KEYS is not supported (sparse DATA); write every cell")
-    variables, stub_count = _variables(meta, languages, data_line)
+    assert matrix  # check_mandatory
 
-    decimals_stmt, show_stmt = meta.get("DECIMALS"), meta.get("SHOWDECIMALS")
+    decimals_stmt = meta.get("DECIMALS")
     decimals = whole_number(decimals_stmt) if decimals_stmt else 0
-    showdecimals = whole_number(show_stmt) if show_stmt else None
+    show_stmt = meta.get("SHOWDECIMALS")
+    showdecimals = optional_whole_number(show_stmt, warnings, 0, 6)
+    if show_stmt is not None and showdecimals is not None and showdecimals > decimals:
+        message = f"{showdecimals} is more than DECIMALS={decimals}: left out, as PxWeb does"
+        warnings.append(PxWarning(show_stmt.line, show_stmt.name, message, text(show_stmt)))
+        showdecimals = None
     table_units = per_lang_text(meta, languages, "UNITS")
-    stamps: list[datetime] = [oslo_datetime(s) for s in meta.by_keyword.get("LAST-UPDATED", [])]
+    stamps = [
+        stamp
+        for s in meta.by_keyword.get("LAST-UPDATED", [])
+        if (stamp := _date(s, warnings)) is not None
+    ]
     contents_values = _contents_values(
         meta,
         languages,
         variables,
         showdecimals if showdecimals is not None else decimals,
         table_units,
+        warnings,
     )
     creation = meta.get("CREATION-DATE")
-    updated = max(stamps) if stamps else (oslo_datetime(creation) if creation else None)
+    created = _date(creation, warnings) if creation else None
+    updated = max(stamps) if stamps else created
     title = per_lang_text(meta, languages, "TITLE")
     description = per_lang_text(meta, languages, "DESCRIPTION")
     if description and (not title or yes_no(meta.get("DESCRIPTIONDEFAULT"))):
@@ -167,7 +216,19 @@ def read_px(stream: IO[bytes], *, max_cells: int = 20_000_000) -> PxTable:
     expected = math.prod(len(v.codes) for v in variables)
     if expected > max_cells:
         raise fail(data_line, f"DATA: {expected} cells is more than the limit of {max_cells}")
-    values = read_data(header.data[header.data_start :], stream, data_line, expected)
+    head = header.data[header.data_start :]
+    if meta.by_keyword.get("KEYS"):
+        values = read_keys_data(
+            head,
+            stream,
+            header.codec,
+            data_line,
+            _keys(meta, variables[:stub_count]),
+            math.prod(len(v.codes) for v in variables[stub_count:]),
+            warnings,
+        )
+    else:
+        values = read_data(head, stream, data_line, expected, warnings)
     return PxTable(
         matrix=matrix,
         table_id=meta.text("TABLEID"),
@@ -194,7 +255,33 @@ def read_px(stream: IO[bytes], *, max_cells: int = 20_000_000) -> PxTable:
         symbols=data_symbols(meta),
         values=values,
         aggregallowed=yes_no(meta.get("AGGREGALLOWED")),
+        warnings=tuple(sorted(warnings, key=lambda w: w.line)),
+        kept_as_text={w.keyword: w.value for w in warnings if w.value is not None},
     )
+
+
+def _date(statement: Statement, warnings: list[PxWarning]) -> datetime | None:
+    """A date keyword's value; None, with a warning (once), for one that is no PX date."""
+    if any(w.line == statement.line and w.keyword == statement.name for w in warnings):
+        return None  # read before, and not a date
+    return oslo_datetime(statement, warnings)
+
+
+def _keys(meta: Meta, stub: list[Variable]) -> list[tuple[str, tuple[str, ...]]]:
+    """For each stub variable, its name and what its KEYS rows name it by: CODES with
+    ``KEYS("var")=CODES``, else VALUES (as PxWeb; KEYS of a heading variable is refused)."""
+    default = meta.default
+    stub_names = {v.labels[default] for v in stub}
+    for s in meta.by_keyword.get("KEYS", []):
+        if s.subkeys and s.subkeys[0] not in stub_names:
+            raise fail(s.line, f"{s.name}: KEYS are for variables of the STUB only")
+    out = []
+    for v in stub:
+        name = v.labels[default]
+        kind = meta.get("KEYS", None, (name,))
+        by_codes = kind is not None and text(kind).upper() == "CODES"
+        out.append((name, v.codes if by_codes else v.value_labels[default]))
+    return out
 
 
 def _keywords(statements: list[Statement]) -> tuple[Meta, list[str]]:
@@ -213,9 +300,15 @@ def _keywords(statements: list[Statement]) -> tuple[Meta, list[str]]:
     return meta, languages
 
 
-def _variables(meta: Meta, languages: list[str], data_line: int) -> tuple[list[Variable], int]:
-    """The variables STUB and HEADING name, in that order, and how many of them are in the stub.
-    Every problem of every variable is collected, then raised together, ordered by line."""
+def _variables(
+    meta: Meta,
+    languages: list[str],
+    data_line: int,
+    problems: list[FieldError],
+    warnings: list[PxWarning],
+) -> tuple[list[Variable], int, dict[str, list[str]]]:
+    """The variables STUB and HEADING name, in that order, how many of them are in the stub, and
+    their names in each language. Every problem of every variable is added to ``problems``."""
     stub_stmt, heading_stmt = meta.get("STUB"), meta.get("HEADING")
     if stub_stmt is None and heading_stmt is None:
         raise fail(data_line, "STUB/HEADING: the file has neither STUB nor HEADING")
@@ -223,9 +316,8 @@ def _variables(meta: Meta, languages: list[str], data_line: int) -> tuple[list[V
     heading_names = items(heading_stmt) if heading_stmt else []
     names = stub_names + heading_names
     where = {n: (stub_stmt if n in stub_names else heading_stmt) for n in names}
-    problems: list[FieldError] = []
     names_by_lang = _names_by_lang(meta, languages, stub_names, heading_names, problems)
-    contvar = meta.text("CONTVARIABLE")
+    contvar = contents_variable(meta, names, problems)
     variables: list[Variable] = []
     for index, name in enumerate(names):
         lang_names = {lang: names_by_lang[lang][index] for lang in languages}
@@ -236,14 +328,11 @@ def _variables(meta: Meta, languages: list[str], data_line: int) -> tuple[list[V
             problems.append(problem(anchor.line, f'VALUES("{name}"): missing for this variable'))
             continue
         variable = _variable(
-            meta, languages, name, lang_names, values_stmt, name == contvar, problems
+            meta, languages, name, lang_names, values_stmt, name == contvar, problems, warnings
         )
         if variable is not None:
             variables.append(variable)
-    if problems:
-        problems.sort(key=lambda p: int(p.pointer.split()[1]))
-        raise bad(problems)
-    return variables, len(stub_names)
+    return variables, len(stub_names), names_by_lang
 
 
 def _names_by_lang(
@@ -288,6 +377,7 @@ def _variable(
     values_stmt: Statement,
     is_contents: bool,
     problems: list[FieldError],
+    warnings: list[PxWarning],
 ) -> Variable | None:
     """One variable from its VALUES, CODES, TIMEVAL, ELIMINATION, PRESTEXT, notes and
     VARIABLECODE; None (its problems added) when its codes are unusable."""
@@ -302,19 +392,24 @@ def _variable(
     listed: list[str] = []
     timeval = meta.get("TIMEVAL", None, (name,))
     if timeval is not None:
-        time_scale, listed = time_values(timeval)
-    codes = _codes(meta, name, texts, values_stmt, timeval, listed, problems)
+        time_scale, listed = time_values(timeval, warnings)
+        if listed and len(listed) != len(texts):
+            message = (
+                f"{len(listed)} periods but VALUES has {len(texts)}: the periods are left out, "
+                "as PxWeb leaves them"
+            )
+            warnings.append(PxWarning(timeval.line, timeval.name, message))
+            listed = []
+    codes = codes_of(meta, name, texts, values_stmt, timeval, listed, problems, warnings)
     if codes is None:
         return None
-    elimination, elimination_code = _elimination(meta, name, texts, codes, problems)
+    elimination, elimination_code = elimination_of(meta, name, texts, codes, warnings)
 
-    prestext = meta.get("PRESTEXT", None, (name,))
-    show = "value"
-    if prestext is not None:
-        level = whole_number(prestext)
-        show = {0: "code", 1: "value"}.get(level, "code_value")
+    level = optional_whole_number(meta.get("PRESTEXT", None, (name,)), warnings, 0, 3)
+    show = "value" if level is None else {0: "code", 1: "value"}.get(level, "code_value")
 
-    value_notes = _value_notes(meta, languages, lang_names, value_labels, codes, problems)
+    value_notes = value_notes_of(meta, languages, lang_names, value_labels, codes, warnings)
+    precision = precision_of(meta, name, texts, codes, warnings)
     code_stmt = meta.get("VARIABLECODE", None, (name,))
     return Variable(
         code=text(code_stmt) if code_stmt else name,
@@ -328,91 +423,8 @@ def _variable(
         show=show,
         notes=notes_of(meta, languages, {lang: (lang_names[lang],) for lang in languages}),
         value_notes=value_notes,
+        precision=precision,
     )
-
-
-def _codes(
-    meta: Meta,
-    name: str,
-    texts: list[str],
-    values_stmt: Statement,
-    timeval: Statement | None,
-    listed: list[str],
-    problems: list[FieldError],
-) -> list[str] | None:
-    """A variable's codes: its CODES, else the periods its TIMEVAL ``listed``, else its VALUES. None
-    (a problem added) when they are not one a value, or one is listed twice."""
-    codes_stmt = meta.get("CODES", None, (name,))
-    if codes_stmt is not None:
-        codes, stated_in = items(codes_stmt), "CODES"
-    elif listed:
-        codes, stated_in = listed, "TIMEVAL"
-    else:
-        codes, stated_in = list(texts), "VALUES"
-    if len(codes) != len(texts):
-        message = f'VALUES("{name}"): {len(texts)} values but {stated_in} has {len(codes)}'
-        problems.append(problem(values_stmt.line, message))
-        return None
-    repeated = next((c for c, n in Counter(codes).items() if n > 1), None)
-    if repeated is not None:
-        stated = codes_stmt or timeval or values_stmt
-        problems.append(
-            problem(stated.line, f'{stated.name}: the code "{repeated}" is listed twice')
-        )
-        return None
-    return codes
-
-
-def _elimination(
-    meta: Meta, name: str, texts: list[str], codes: list[str], problems: list[FieldError]
-) -> tuple[bool, str | None]:
-    """ELIMINATION: YES or NO, or the value (by text or code) that stands for the whole variable."""
-    elim = meta.get("ELIMINATION", None, (name,))
-    if elim is None:
-        return False, None
-    raw = text(elim)
-    if raw.upper() in {"YES", "NO"}:
-        return raw.upper() == "YES", None
-    if raw in texts:
-        return True, codes[texts.index(raw)]
-    if raw in codes:
-        return True, raw
-    problems.append(problem(elim.line, f'{elim.name}: "{raw}" is not a value'))
-    return False, None
-
-
-def _value_notes(
-    meta: Meta,
-    languages: list[str],
-    lang_names: dict[str, str],
-    value_labels: dict[str, tuple[str, ...]],
-    codes: list[str],
-    problems: list[FieldError],
-) -> dict[str, dict[str, tuple[str, ...]]]:
-    """VALUENOTE(X)s of a variable, by language and value code (a note on no such value is a problem)."""
-    default = meta.default
-    value_notes: dict[str, dict[str, tuple[str, ...]]] = {}
-    for lang in languages:
-        tag = None if lang == default else lang
-        found_notes = [
-            s
-            for k in ("VALUENOTEX", "VALUENOTE")
-            for s in meta.by_keyword.get(k, [])
-            if (None if s.lang in (None, default) else s.lang) == tag
-            and len(s.subkeys) == 2
-            and s.subkeys[0] == lang_names[lang]
-        ]
-        if not found_notes:
-            continue
-        position_of = {label: n for n, label in enumerate(value_labels[lang])}
-        per_code: dict[str, list[str]] = {}
-        for s in found_notes:
-            if s.subkeys[1] not in position_of:
-                problems.append(problem(s.line, f"{s.name}: no such value"))
-                continue
-            per_code.setdefault(codes[position_of[s.subkeys[1]]], []).append(text(s))
-        value_notes[lang] = {code: tuple(texts) for code, texts in per_code.items()}
-    return value_notes
 
 
 def _contents_values(
@@ -421,6 +433,7 @@ def _contents_values(
     variables: list[Variable],
     decimals: int,
     table_units: dict[str, str],
+    warnings: list[PxWarning],
 ) -> list[ContentsValue]:
     """Units, decimals (PRECISION, else ``decimals``), reference period, LAST-UPDATED, STOCKFA and
     CFPRICES of each value of the contents variable, or of the table's one contents without one."""
@@ -433,14 +446,13 @@ def _contents_values(
                 code="",
                 units=table_units,
                 decimals=decimals,
-                last_updated=oslo_datetime(last) if last else None,
+                last_updated=_date(last, warnings) if last else None,
                 refperiod=per_lang_text(meta, languages, "REFPERIOD"),
                 stockfa=stockfa,
                 cfprices=cfprices,
             )
         ]
     contents_values: list[ContentsValue] = []
-    cname = contents_var.labels[meta.default]
     for position, code in enumerate(contents_var.codes):
         label = contents_var.value_labels[meta.default][position]
         units: dict[str, str] = {}
@@ -455,15 +467,15 @@ def _contents_values(
             r = meta.get("REFPERIOD", lang, value_sub) or meta.get("REFPERIOD", lang, (label,))
             if r is not None:
                 refperiod[lang] = text(r)
-        precision = meta.get("PRECISION", None, (cname, label))
+        precision = contents_var.precision.get(code)
         last = meta.get("LAST-UPDATED", None, (label,))
         stock, cf = meta.get("STOCKFA", None, (label,)), meta.get("CFPRICES", None, (label,))
         contents_values.append(
             ContentsValue(
                 code=code,
                 units=units,
-                decimals=whole_number(precision) if precision else decimals,
-                last_updated=oslo_datetime(last) if last else None,
+                decimals=precision if precision is not None else decimals,
+                last_updated=_date(last, warnings) if last else None,
                 refperiod=refperiod,
                 stockfa=text(stock) if stock else None,
                 cfprices=text(cf) if cf else None,

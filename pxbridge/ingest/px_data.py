@@ -13,7 +13,7 @@ from typing import IO
 import numpy as np
 from numpy.typing import NDArray
 
-from pxbridge.ingest.px_tokens import fail, read_block
+from pxbridge.ingest.px_tokens import PxWarning, fail, read_block
 from pxbridge.store import cells
 
 # --------------------------------------------------------------------------------------------
@@ -39,43 +39,82 @@ def _first_bad_token(body: bytes, line: int) -> tuple[int, str]:
     return line, ""
 
 
-def read_data(head: bytes, stream: IO[bytes], line: int, expected: int) -> NDArray[np.float64]:
+def read_data(
+    head: bytes,
+    stream: IO[bytes],
+    line: int,
+    expected: int,
+    warnings: list[PxWarning] | None = None,
+) -> NDArray[np.float64]:
     """The ``expected`` cells of a DATA block whose text starts with ``head`` (read with the metadata)
     and goes on in ``stream``, up to the ``;`` that ends it.
 
     Read and converted a block at a time into one array allocated up front, so an upload's memory is
     its cells and one block, not its text and copies of it (issue 16: a 20-million-cell file took
     3.6 x its cells). Raises BadRequest naming the line: a value that is neither a number nor a
-    data symbol, an unknown quoted symbol, an infinite value, no ``;``, text after it, or a count of
+    data symbol, an unknown quoted symbol, an infinite value, text after the ``;``, or a count of
     values other than ``expected``.
+
+    Two things PxWeb reads are read, each with a warning in ``warnings`` (issue 21): DATA that ends
+    with the file instead of a ``;`` (PxWeb reads to the end of the file), and a ``;`` before the
+    last value, which the specification lists among the separators PC-Axis has accepted (PxWeb
+    stops at it and leaves the rest of its table empty; pyaxis reads on, as here).
     """
     out = np.empty(expected, dtype=np.float64)
     count = 0  # values read, also past `expected`, to say how many there were
     at = line
     carry, block = b"", head
+    inner_semicolon = False  # one warning for every ';' before the last value
+    last_line = line  # where the last value read is
     while True:
         if not block:
             block = read_block(stream, _BLOCK)
             if not block:
-                raise fail(line, "DATA: not terminated by ';'")
+                if carry.strip(_WHITE):
+                    values = convert_cells(carry, at, line)
+                    if count + values.size <= expected:
+                        out[count : count + values.size] = values
+                    count += values.size
+                    last_line = at + carry.rstrip(_WHITE).count(b"\n")
+                if warnings is not None and count == expected:
+                    message = "not terminated by ';': read to the end of the file"
+                    warnings.append(PxWarning(last_line, "DATA", message))
+                elif warnings is None:
+                    raise fail(line, "DATA: not terminated by ';'")
+                break
         text = carry + block if carry else block
         end = text.find(b";")
+        rest = b""
         if end >= 0:
-            _check_tail(text[end + 1 :], stream, at + text.count(b"\n", 0, end))
-            text, carry = text[:end], b""
+            text, rest, carry = text[:end], text[end + 1 :], b""
         else:
             # Up to the last separator: a number cut by the end of the block waits for the next.
             cut = max(text.rfind(separator) for separator in _SEPARATOR_BYTES) + 1
             text, carry = text[:cut], text[cut:]
         if text.strip():
-            values = _convert(text, at, line)
+            values = convert_cells(text, at, line)
             if count + values.size <= expected:
                 out[count : count + values.size] = values
             count += values.size
+            last_line = at + text.rstrip(_WHITE).count(b"\n")
         at += text.count(b"\n")
-        if end >= 0:
-            break
         block = b""
+        if end < 0:
+            continue
+        rest = _after(rest, stream)
+        if count >= expected and warnings is not None:
+            # More ';' after the last value (14001.px from INE ends its rows with ';' and
+            # its DATA with ";;"): as white space, and nothing else.
+            while rest and not rest.strip(_WHITE + b";"):
+                rest = _after(b"", stream)
+        if not rest:
+            break
+        if count >= expected or warnings is None:
+            raise fail(at, "DATA: text after the ';' that ends DATA")
+        if not inner_semicolon:
+            inner_semicolon = True
+            warnings.append(PxWarning(at, "DATA", "';' before the last value: read as a separator"))
+        block = rest
     if count != expected:
         raise fail(
             line, f"DATA: {count} values but VALUES of STUB and HEADING give {expected} cells"
@@ -83,15 +122,18 @@ def read_data(head: bytes, stream: IO[bytes], line: int, expected: int) -> NDArr
     return out
 
 
-def _check_tail(tail: bytes, stream: IO[bytes], line: int) -> None:
-    """Only white space may follow the ``;`` that ends DATA (DATA is the last keyword)."""
-    while tail:
+def _after(tail: bytes, stream: IO[bytes]) -> bytes:
+    """What follows a ``;`` in DATA, from its first byte that is not white space (reading on in
+    ``stream`` as far as that takes); empty when only white space follows to the end."""
+    while True:
         if tail.strip(_WHITE):
-            raise fail(line, "DATA: text after the ';' that ends DATA")
+            return tail
         tail = read_block(stream, _BLOCK)
+        if not tail:
+            return b""
 
 
-def _convert(body: bytes, line: int, data_line: int) -> NDArray[np.float64]:
+def convert_cells(body: bytes, line: int, data_line: int) -> NDArray[np.float64]:
     """The cells of a piece of DATA text starting on ``line`` (``data_line``: where DATA is)."""
     if b'"' in body:
         for symbol in _BY_LENGTH:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from pxbridge.ingest.px_tokens import Statement, fail, items, text
+from pxbridge.ingest.px_tokens import PxWarning, Statement, fail, items, text
 from pxbridge.store import cells
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -54,7 +54,28 @@ def whole_number(statement: Statement) -> int:
         raise fail(statement.line, f"{statement.name}: {raw!r} is not a whole number") from None
 
 
-def oslo_datetime(statement: Statement) -> datetime:
+def optional_whole_number(
+    statement: Statement | None, warnings: list[PxWarning], low: int = 0, high: int = 15
+) -> int | None:
+    """An optional keyword's whole number from ``low`` to ``high``; None, with a warning, for any
+    other value (PxWeb warns and reads on for SHOWDECIMALS, PRECISION and PRESTEXT)."""
+    if statement is None:
+        return None
+    raw = text(statement)
+    try:
+        number = int(raw)
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        message = f"{raw!r} is not a whole number from {low} to {high}: kept as text, not used"
+        warnings.append(PxWarning(statement.line, statement.name, message, raw))
+        return None
+    return number
+
+
+def oslo_datetime(statement: Statement, warnings: list[PxWarning]) -> datetime | None:
+    """A PX date ("CCYYMMDD hh:mm", Oslo time) as UTC; None, with a warning, for anything else: every
+    keyword with a date is optional, and PxWeb keeps such a text and reads on (issue 21)."""
     raw = text(statement)
     for fmt in ("%Y%m%d %H:%M", "%Y%m%d %H:%M:%S", "%Y%m%d%H:%M", "%Y%m%d"):
         try:
@@ -62,12 +83,17 @@ def oslo_datetime(statement: Statement) -> datetime:
         except ValueError:
             continue
         return naive.replace(tzinfo=OSLO).astimezone(UTC)
-    raise fail(statement.line, f'{statement.name}: "{raw}" is not a date like "CCYYMMDD hh:mm"')
+    message = f'"{raw}" is not a date like "CCYYMMDD hh:mm": kept as text, not read as a date'
+    warnings.append(PxWarning(statement.line, statement.name, message, raw))
+    return None
 
 
+# The scales PxWeb's Paxiom knows (Variable.SetTimeScale reads the two characters after
+# "TLIST(": A1, H1, Q1, M1, W1) and how many periods each has in a year. Any other (TLIST(K),
+# TLIST(T1) …) leaves PxWeb's time variable without a scale, its periods as listed; so here.
 _PERIODS = {"A": 1, "H": 2, "Q": 4, "M": 12, "W": 53}
 _TLIST = re.compile(
-    r'^\s*TLIST\s*\(\s*([AHQMW])1?\s*(?:,\s*"([^"]*)"\s*-\s*"([^"]*)"\s*)?\)\s*,?(.*)$',
+    r'^\s*TLIST\s*\(\s*([A-Za-z])(\d*)\s*(?:,\s*"([^"]*)"\s*-\s*"([^"]*)"\s*)?\)\s*,?(.*)$',
     re.DOTALL | re.IGNORECASE,
 )
 _PERIOD = re.compile(r"^(\d{4})(?:([A-Za-z]*)(\d+))?$")
@@ -95,14 +121,26 @@ def _expand_range(statement: Statement, scale: str, start: str, end: str) -> lis
     return out
 
 
-def time_values(statement: Statement) -> tuple[str, list[str]]:
+def time_values(statement: Statement, warnings: list[PxWarning]) -> tuple[str, list[str]]:
+    """A TIMEVAL's scale (its letter, upper case) and the periods it lists or spans. A range on a
+    scale PxWeb does not know lists nothing (a warning added): the periods are then the variable's
+    CODES or VALUES, as in PxWeb. Raises BadRequest for a value that is no TLIST at all."""
     m = _TLIST.match(statement.value)
     if m is None:
         raise fail(statement.line, f"{statement.name}: expected TLIST(A1), TLIST(Q1) …")
     scale = m.group(1).upper()
-    if m.group(2) is not None:
-        return scale, _expand_range(statement, scale, m.group(2), m.group(3) or "")
-    rest = Statement(statement.keyword, statement.lang, statement.subkeys, m.group(4), 0)
+    known = scale in _PERIODS and m.group(2) in ("", "1")
+    if not known:
+        message = (
+            f"TLIST({m.group(1)}{m.group(2)}) is not a scale PxWeb knows (A1, H1, Q1, M1, W1): "
+            "a time variable without a known scale"
+        )
+        warnings.append(PxWarning(statement.line, statement.name, message))
+    if m.group(3) is not None:
+        if not known:
+            return scale, []
+        return scale, _expand_range(statement, scale, m.group(3), m.group(4) or "")
+    rest = Statement(statement.keyword, statement.lang, statement.subkeys, m.group(5), 0)
     return scale, items(rest)
 
 

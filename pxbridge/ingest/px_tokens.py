@@ -34,6 +34,50 @@ def fail(line: int, detail: str) -> BadRequest:
     return bad([problem(line, detail)])
 
 
+@dataclass(frozen=True)
+class PxWarning:
+    """Something in a PX file that was read another way than it says, or left out, without refusing
+    the file: where PxWeb warns and reads on, so do we (docs/px-reading.md)."""
+
+    line: int
+    keyword: str
+    text: str
+    #: An optional keyword's value that could not be used, as the file has it (kept as text).
+    value: str | None = None
+
+
+# The keywords PxWeb's Paxiom knows (PCAxis.Core, PXKeywords.vb). Those it marks mandatory, and
+# CODES, refuse the file when their statement cannot be read; any other known one is left out with
+# a warning (DESCRIPTION too, though mandatory: TITLE stands in). An unknown keyword that cannot be
+# read refuses the file, as in PxWeb; one that can is kept and ignored.
+UNREADABLE_IS_FATAL = frozenset(
+    {
+        "MATRIX", "SUBJECT-CODE", "SUBJECT-AREA", "CONTENTS", "UNITS", "DECIMALS", "TITLE",
+        "STUB", "HEADING", "VALUES", "DATA", "CODES",
+    }
+)  # fmt: skip
+KNOWN_KEYWORDS = UNREADABLE_IS_FATAL | frozenset(
+    {
+        "DESCRIPTION", "AGGREGALLOWED", "AUTOPEN", "AXIS-VERSION", "BASEPERIOD", "CELLNOTE",
+        "CELLNOTEX", "CFPRICES", "CHARSET", "CODEPAGE", "CONFIDENTIAL", "CONTACT",
+        "CONTVARIABLE", "COPYRIGHT", "CREATION-DATE", "DATABASE", "DATANOTE", "DATANOTESUM",
+        "DATASYMBOL1", "DATASYMBOL2", "DATASYMBOL3", "DATASYMBOL4", "DATASYMBOL5",
+        "DATASYMBOL6", "DATASYMBOL7", "DATASYMBOLNIL", "DATASYMBOLSUM", "DAYADJ", "DECIMAL",
+        "DESCRIPTIONDEFAULT", "DOMAIN", "DOUBLECOLUMN", "ELIMINATION", "INFOFILE", "KEYS",
+        "LANGUAGE", "LANGUAGES", "LAST-UPDATED", "MAP", "NOTE", "NOTEX", "PARTITIONED",
+        "PRECISION", "PRESTEXT", "REFPERIOD", "SEASADJ", "SHOWDECIMALS", "SOURCE", "STOCKFA",
+        "TIMEVAL", "VALUENOTE", "VALUENOTEX", "UPDATE-FREQUENCY", "NEXT-UPDATE", "PX-SERVER",
+        "DIRECTORY-PATH", "INFO", "LINK", "SURVEY", "TABLEID", "DEFAULT-GRAPH", "VARIABLE-TYPE",
+        "HIERARCHIES", "HIERARCHYNAMES", "HIERARCHYLEVELS", "HIERARCHYLEVELSOPEN",
+        "DATANOTECELL", "ROUNDING", "SYNONYMS", "VARIABLECODE", "EXTENDEDPROPERTIES",
+        "VALUESET-ID", "VALUESET-NAME", "GROUPING-ID", "GROUPING-NAME",
+        "GROUPING-PRESENTATION", "REFERENCE-ID", "VALUE-TEXT-OPTION", "MAINTABLE",
+        "OFFICIAL-STATISTICS", "ATTRIBUTE-ID", "ATTRIBUTE-TEXT", "ATTRIBUTES",
+        "FIRST-PUBLISHED", "META-ID", "CNMM-ALTERNATIVE-CONTENTS-TEXT",
+    }
+)  # fmt: skip
+
+
 # --------------------------------------------------------------------------------------------
 # Encoding
 
@@ -113,8 +157,18 @@ def _decode(raw: bytes, codec: str, line: int, keyword: str) -> str:
         raise fail(where, f"{keyword}: bytes that are not valid {codec}") from None
 
 
-def tokenise(data: bytes, codec: str) -> tuple[list[Statement], int, int]:
-    """Metadata statements, and the offset and line of the DATA value; raises BadRequest."""
+# Where a statement PxWeb reads on past ends: the first ";" that ends a line.
+_LINE_END_SEMICOLON = re.compile(rb";[ \t]*\r?(?:\n|$)")
+
+
+def tokenise(
+    data: bytes, codec: str, warnings: list[PxWarning] | None = None
+) -> tuple[list[Statement], int, int]:
+    """Metadata statements, and the offset and line of the DATA value; raises BadRequest.
+
+    A known optional keyword whose statement cannot be read (a stray quote, a bad list of names) is
+    left out up to the ``;`` that ends its line, with a warning added to ``warnings``, as PxWeb
+    reads on past it; any other unreadable statement refuses the file (docs/px-reading.md)."""
     statements: list[Statement] = []
     pos, line = 0, 1
     size = len(data)
@@ -130,42 +184,80 @@ def tokenise(data: bytes, codec: str) -> tuple[list[Statement], int, int]:
             snippet = data[pos : pos + 20].split(b"\n")[0].decode(codec, "replace")
             raise fail(line, f"expected a keyword, found {snippet!r}")
         keyword = kw.group().decode("ascii").upper()
-        cursor = kw.end()
-        lang: str | None = None
-        lang_match = _LANG.match(data, cursor)
-        if lang_match is not None:
-            lang = normalise_lang(lang_match.group(1).decode("ascii"))
-            cursor = lang_match.end()
-        subkeys: tuple[str, ...] = ()
-        if data[cursor : cursor + 64].lstrip()[:1] == b"(":
-            sub = _SUBKEYS.match(data, cursor)
-            if sub is None:
-                prefix = _SUBKEYS_PREFIX.match(data, cursor)
-                assert prefix is not None
-                at = line + data.count(b"\n", pos, prefix.end())
-                if data[prefix.end() : prefix.end() + 1] == b'"':
-                    raise fail(at, f"{keyword}: unterminated quote")
-                raise fail(at, f"{keyword}: malformed parenthesised names")
-            raw_subs = _decode(sub.group(1), codec, line, keyword)
-            subkeys = tuple(m.group(1).strip() for m in _QUOTED_TEXT.finditer(raw_subs))
-            cursor = sub.end()
-        eq = _EQUALS.match(data, cursor)
-        if eq is None:
-            raise fail(line, f"{keyword}: statement without '=' after the keyword")
-        if keyword == "DATA":
-            return statements, eq.end(), line + data.count(b"\n", pos, eq.end())
-        value = _VALUE.match(data, eq.end())
-        if value is None:
-            prefix = _VALUE_PREFIX.match(data, eq.end())
+        try:
+            statement, end = _statement(data, codec, keyword, kw.end(), pos, line)
+        except BadRequest as error:
+            skipped = _skip(data, keyword, pos, warnings, error)
+            if skipped is None:
+                raise
+            line += data.count(b"\n", pos, skipped)
+            pos = skipped
+            continue
+        if statement is None:
+            return statements, end, line + data.count(b"\n", pos, end)
+        statements.append(statement)
+        line += data.count(b"\n", pos, end)
+        pos = end
+
+
+def _skip(
+    data: bytes, keyword: str, pos: int, warnings: list[PxWarning] | None, error: BadRequest
+) -> int | None:
+    """Where to read on after the unreadable statement of ``keyword`` at ``pos`` (a warning added),
+    or None when the file is to be refused with ``error``."""
+    if warnings is None or keyword not in KNOWN_KEYWORDS or keyword in UNREADABLE_IS_FATAL:
+        return None
+    found = _LINE_END_SEMICOLON.search(data, pos)
+    next_data = _DATA_KEYWORD.search(data, pos)
+    if found is None or (next_data is not None and next_data.start() < found.start()):
+        return None
+    first = error.errors[0]
+    why = first.detail.removeprefix(f"{keyword}: ")
+    message = f"{why}: the statement is left out, read on from the next line"
+    warnings.append(PxWarning(int(first.pointer.split()[1]), keyword, message))
+    return found.end()
+
+
+def _statement(
+    data: bytes, codec: str, keyword: str, cursor: int, pos: int, line: int
+) -> tuple[Statement | None, int]:
+    """The statement of ``keyword`` (its name read up to ``cursor``) and where it ends; (None, the
+    offset of its value) for DATA. Raises BadRequest."""
+    lang: str | None = None
+    lang_match = _LANG.match(data, cursor)
+    if lang_match is not None:
+        lang = normalise_lang(lang_match.group(1).decode("ascii"))
+        cursor = lang_match.end()
+    subkeys: tuple[str, ...] = ()
+    if data[cursor : cursor + 64].lstrip()[:1] == b"(":
+        sub = _SUBKEYS.match(data, cursor)
+        if sub is None:
+            prefix = _SUBKEYS_PREFIX.match(data, cursor)
             assert prefix is not None
+            at = line + data.count(b"\n", pos, prefix.end())
             if data[prefix.end() : prefix.end() + 1] == b'"':
-                at = line + data.count(b"\n", pos, prefix.end())
                 raise fail(at, f"{keyword}: unterminated quote")
-            raise fail(line, f"{keyword}: statement not terminated by ';'")
-        text = _decode(data[eq.end() : value.end() - 1], codec, line, keyword)
-        statements.append(Statement(keyword, lang, subkeys, text, line))
-        line += data.count(b"\n", pos, value.end())
-        pos = value.end()
+            raise fail(at, f"{keyword}: malformed parenthesised names")
+        raw_subs = _decode(sub.group(1), codec, line, keyword)
+        # Exactly as quoted, spaces included: PxWeb matches names exactly, so `HEADING="sexo "`
+        # and `VALUES("sexo ")` name one variable, and "sexo" would be another (issue 21).
+        subkeys = tuple(m.group(1) for m in _QUOTED_TEXT.finditer(raw_subs))
+        cursor = sub.end()
+    eq = _EQUALS.match(data, cursor)
+    if eq is None:
+        raise fail(line, f"{keyword}: statement without '=' after the keyword")
+    if keyword == "DATA":
+        return None, eq.end()
+    value = _VALUE.match(data, eq.end())
+    if value is None:
+        prefix = _VALUE_PREFIX.match(data, eq.end())
+        assert prefix is not None
+        if data[prefix.end() : prefix.end() + 1] == b'"':
+            at = line + data.count(b"\n", pos, prefix.end())
+            raise fail(at, f"{keyword}: unterminated quote")
+        raise fail(line, f"{keyword}: statement not terminated by ';'")
+    text = _decode(data[eq.end() : value.end() - 1], codec, line, keyword)
+    return Statement(keyword, lang, subkeys, text, line), value.end()
 
 
 def text(statement: Statement) -> str:
@@ -220,6 +312,7 @@ class Header:
     statements: list[Statement]
     data_start: int
     data_line: int
+    warnings: tuple[PxWarning, ...] = ()
 
 
 def read_header(stream: IO[bytes]) -> Header:
@@ -265,5 +358,6 @@ def _header(data: bytes) -> Header:
         codec, codepage = "utf-8", "utf-8"
     else:
         codec, codepage = detect_codepage(data)
-    statements, data_start, data_line = tokenise(data, codec)
-    return Header(data, codec, codepage, statements, data_start, data_line)
+    warnings: list[PxWarning] = []
+    statements, data_start, data_line = tokenise(data, codec, warnings)
+    return Header(data, codec, codepage, statements, data_start, data_line, tuple(warnings))

@@ -71,14 +71,56 @@ def _variables(parsed: PxTable) -> list[TableVariable]:
                     lang: {code: list(texts) for code, texts in by_code.items()}
                     for lang, by_code in variable.value_notes.items()
                 },
+                texts=_variable_texts(variable, parsed),
             )
         )
     return rows
 
 
+def _variable_texts(variable: Any, parsed: PxTable) -> dict[str, Any]:
+    """The variable's name and value labels in each of the file's languages (issue 21); a language
+    without them has the file's own language's (the codes when it has none either)."""
+    own_labels = list(variable.value_labels.get(parsed.language) or variable.codes)
+    own_name = variable.labels.get(parsed.language) or variable.code
+    texts = {}
+    for lang in _portal_languages(parsed.languages):
+        values = list(variable.value_labels.get(lang) or own_labels)
+        texts[lang] = {
+            "label": variable.labels.get(lang) or own_name,
+            "values": [text or own for text, own in zip(values, own_labels, strict=True)],
+        }
+    return texts
+
+
+def _table_texts(parsed: PxTable) -> dict[str, Any]:
+    """The table's title, source and contents in each of the file's languages (issue 21)."""
+    title = parsed.title.get(parsed.language) or parsed.matrix
+
+    def each(mapping: Mapping[str, str], lang: str, fallback: str) -> str:
+        return mapping.get(lang) or mapping.get(parsed.language) or fallback
+
+    return {
+        lang: {
+            "title": each(parsed.title, lang, title),
+            "source": each(parsed.source, lang, ""),
+            "contents": each(parsed.contents, lang, ""),
+        }
+        for lang in _portal_languages(parsed.languages)
+    }
+
+
 def _units(parsed: PxTable) -> dict[str, Any]:
+    """Each contents value's unit in Norwegian (else the file's own language) and English, and in
+    every language of the file by its code (issue 21); the decimals people are shown."""
+    languages = _portal_languages(parsed.languages)
     return {
         c.code: {
+            **{
+                lang: _in(c.units, lang, parsed.language)
+                or _in(parsed.units, lang, parsed.language)
+                or ""
+                for lang in languages
+            },
             "nb": _nb(c.units, parsed) or _nb(parsed.units, parsed) or "",
             "en": c.units.get("en") or parsed.units.get("en", ""),
             "decimals": c.decimals,
@@ -264,6 +306,7 @@ def _write_rows(
         "source_en": parsed.source.get("en", ""),
         "contact": _nb(parsed.contact, parsed) or "",
         "notes": {lang: list(texts) for lang, texts in parsed.notes.items()},
+        "texts": _table_texts(parsed),
         "official": parsed.official if parsed.official is not None else statistic.is_official,
         "aggregallowed": parsed.aggregallowed is not False,
         "subject_code": parsed.subject_code,
@@ -273,6 +316,7 @@ def _write_rows(
         "last_period": time.codes[-1] if time and time.codes else "",
         "updated": parsed.updated or now,
         "decimals": parsed.decimals,
+        "showdecimals": parsed.showdecimals,
         "symbols": dict(parsed.symbols),
         "units": _units(parsed),
         "cells": int(parsed.values.size),
@@ -295,5 +339,6 @@ def _write_rows(
 
 
 def _portal_languages(languages: Sequence[str]) -> list[str]:
-    chosen = [lang for lang in languages if lang in ("nb", "en")]
+    """The file's languages, its own first (issue 21: an English-only file is not Norwegian)."""
+    chosen = list(dict.fromkeys(lang for lang in languages if lang))
     return chosen or ["nb"]

@@ -1,32 +1,52 @@
 """Table pages (nb and en): choose values per variable as in PxWeb (search within long lists, select all),
 preview the selection as an accessible table, download it in every format, copy the API query that gives
-it, and see it as an SVG chart beside the data. Works without JavaScript: the form is a GET form."""
+it, and see it as an SVG chart beside the data. Works without JavaScript: the form is a GET form.
+
+The whole table as files (issue 21), one URL per revision and format, language-neutral (no ``/en/``
+twin: a file is not a page): ``/tabeller/<id>/filer/<revision>.<format>`` serves the built file
+(:mod:`pxbridge.store.whole`) with its SHA-256 as a strong ETag, Range requests and a file name after
+the table id, and ``/tabeller/<id>/filer/siste.<format>`` redirects to the current public revision's.
+Both are 404 while the table is under embargo, and a revision's URL is 404 once another replaces it."""
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Response, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, redirect, request, send_file, url_for
+from sqlalchemy import func
+from sqlalchemy.orm import load_only
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
-from portal.kernel.errors import PortalError
+from portal.kernel.errors import NotFound, PortalError
+from portal.kernel.findable import FileSummary
 from portal.kernel.i18n import current_language, translate
 from pxbridge import codelists, service
-from pxbridge.blueprint import bp, cube_source
+from pxbridge.blueprint import bp, cube_source, get_store
 from pxbridge.codelists import CodeList
 from pxbridge.formats import OutputParams
 from pxbridge.formats.html import html_table
-from pxbridge.formats.output import FORMAT_NAMES
+from pxbridge.formats.output import FORMAT_NAMES, as_px_table
+from pxbridge.formats.px import write_px
 from pxbridge.models import DataTable, TableVariable
 from pxbridge.pages import chart
 from pxbridge.query.cube import Cube
 from pxbridge.query.cubes import select_cube
-from pxbridge.query.extract import label
+from pxbridge.query.extract import answer_language, label
 from pxbridge.query.selection import default_selection
+from pxbridge.search import whole_files
+from pxbridge.store import whole
+
+#: The whole-table files: not pages (no ``lang`` in their URLs), so on a plain blueprint.
+files_bp = Blueprint("table_files", __name__)
+LATEST = "siste"
 
 PREVIEW_CELLS = 2000
 LONG_LIST = 12
@@ -208,8 +228,14 @@ def table_page(table_id: str) -> Response:
             key = "tab.chart_line" if drawn.kind == "line" else "tab.chart_bar"
             drawn = chart.build(cube, what, translate(key, what=what, n=len(drawn.series)))
         rows = max(1, PREVIEW_CELLS // max(1, _row_width(cube)))
+        files = file_links(table)
         context = {
-            "structured_data": _dataset(table, downloads, lang),
+            "structured_data": _dataset(table, files or downloads, lang),
+            "files": files,
+            "latest": {
+                fmt: url_for("table_files.whole_file", table_id=table.id, name=f"{LATEST}.{fmt}")
+                for fmt in files
+            },
             "preview": html_table(cube, OutputParams(labels="text"), max_cells=PREVIEW_CELLS),
             "preview_cut": rows if _row_count(cube) > rows else None,
             "downloads": downloads,
@@ -217,6 +243,7 @@ def table_page(table_id: str) -> Response:
             "api_post": post_body,
             "chart": drawn,
         }
+    shown_in = answer_language(table, lang)
     return render_page(
         "tables/table.html",
         status=status,
@@ -226,17 +253,31 @@ def table_page(table_id: str) -> Response:
         source=label(table, "source", lang),
         fields=_fields(table, chosen, lang, available, lists),
         problem=problem,
+        table_language=shown_in,
+        language_notice=_language_notice(shown_in) if shown_in != lang else None,
         **context,
     )
 
 
-def _dataset(table: DataTable, downloads: dict[str, str], lang: str) -> object:
-    """The page's schema.org Dataset, with one DataDownload per format of the shown selection."""
-    from portal.kernel.schema_org import dataset, organization, script
+def _language_notice(language: str) -> str:
+    """The page's notice that the table is shown in its own ``language``, not the page's (issue 21)."""
+    try:
+        name = translate(f"tab.lang.{language}")
+    except KeyError:
+        name = language
+    return translate("tab.language_notice", language=name)
+
+
+def _dataset(
+    table: DataTable,
+    downloads: dict[str, tuple[str, FileSummary | None]] | dict[str, str],
+    lang: str,
+) -> object:
+    """The page's schema.org Dataset, with one DataDownload per format: the whole-table files (with
+    their size and SHA-256), or for a mirrored table the API's answer for the shown selection."""
+    from portal.kernel.schema_org import dataset, organization, script, temporal_coverage
 
     statistic, producer = table.statistic, table.statistic.producer
-    # Periods like 2000M01 or 2025K4 as the years they fall in (ISO 8601 intervals).
-    temporal = f"{table.first_period[:4]}/{table.last_period[:4]}" if table.first_period else None
     return script(
         dataset(
             name=label(table, "title", lang),
@@ -252,16 +293,13 @@ def _dataset(table: DataTable, downloads: dict[str, str], lang: str) -> object:
             ),
             modified=table.updated,
             language=lang,
-            temporal=temporal if temporal and _year_like(table.first_period) else None,
+            # Periods like 2000M01 or 2025K4 as the years they fall in (ISO 8601 intervals).
+            temporal=temporal_coverage(table.first_period, table.last_period),
             variables=[(v.label_en if lang == "en" else "") or v.label_nb for v in table.variables],
             downloads=downloads,
             catalog_url=url_for("web.home", _external=True),
         )
     )
-
-
-def _year_like(period: str) -> bool:
-    return len(period) >= 4 and period[:4].isdigit()
 
 
 def _row_width(cube: Cube) -> int:
@@ -276,3 +314,146 @@ def _row_count(cube: Cube) -> int:
     for d in cube.dimensions[: cube.stub]:
         count *= len(d.codes)
     return count
+
+
+def _px_pieces(cube: Cube) -> tuple[bytes]:
+    table = as_px_table(cube)
+    return (write_px(table, table.values, table.variables, table.stub, table.heading),)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the whole-table files (``instance/downloads``) and their routes to ``app``."""
+    renderers = {**whole.standard_renderers(), "px": _px_pieces}
+    root = Path(app.instance_path) / "downloads"
+    app.extensions["pxbridge.whole_files"] = whole.WholeFiles(root, get_store(app), renderers)
+    app.register_blueprint(files_bp)
+
+
+def whole_files_of() -> whole.WholeFiles:
+    """The app's whole-table files (attached by :func:`init_app`)."""
+    found: whole.WholeFiles = current_app.extensions["pxbridge.whole_files"]
+    return found
+
+
+def _public_file(table_id: str, name: str) -> tuple[DataTable, str, str]:
+    """(table row, revision, format) of ``name`` (``<revision>.<format>``) of a table public now; the
+    row's columns but for its revision's are not loaded. Raises 404 for a table under embargo or
+    unknown, a mirrored one, an unknown format, and a revision that is not the table's current one."""
+    revision, _, fmt = name.partition(".")
+    if fmt not in whole.KINDS:
+        raise NotFound(translate("tab.file_no_format", formats=", ".join(whole.KINDS), format=fmt))
+    # The one visibility rule (service.visible) on the columns that name the revision only: the rest
+    # of the row (its JSON columns, its variables) was most of a cached serve's time
+    # (bench/tables_whole_files.py). A build loads the whole table (_file).
+    table = get_session().scalar(
+        service.visible(now())
+        .where(func.lower(DataTable.id) == table_id.lower())
+        .options(load_only(DataTable.id, DataTable.store_revision, DataTable.version))
+    )
+    if table is None:
+        raise service.TableNotFound(table_id)
+    current = whole.file_revision(table)
+    if current is None:
+        raise NotFound(translate("tab.file_no_cells", id=table.id))
+    if revision == LATEST:
+        revision = current
+    if revision != current:
+        latest = url_for("table_files.whole_file", table_id=table.id, name=f"{LATEST}.{fmt}")
+        raise NotFound(
+            translate(
+                "tab.file_no_revision",
+                id=table.id,
+                revision=revision,
+                current=current,
+                latest=latest,
+            )
+        )
+    return table, revision, fmt
+
+
+def _file(table: DataTable, revision: str, fmt: str) -> whole.FileFacts:
+    """The built file of a public table's current revision, built first if it is not yet. Raises 404
+    for a format the table is too large for."""
+    files = whole_files_of()
+    built = files.built(table.id, revision, fmt)
+    if built is not None:
+        return built
+    full = service.get_table(get_session(), table.id, now())
+    if fmt not in whole.offered(full):
+        raise NotFound(translate("tab.file_too_large", id=table.id, format=fmt))
+    return files.ensure(full, fmt)
+
+
+@files_bp.get("/tabeller/<table_id>/filer/<name>")
+def whole_file(table_id: str, name: str) -> BaseResponse:
+    """The whole table as one file; ``siste.<format>`` redirects to the current revision's file."""
+    table, revision, fmt = _public_file(table_id, name)
+    if name.startswith(f"{LATEST}."):
+        response = redirect(
+            url_for("table_files.whole_file", table_id=table.id, name=f"{revision}.{fmt}"), 302
+        )
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    built = _file(table, revision, fmt)
+    response = send_file(
+        built.path,
+        mimetype=built.media_type,
+        as_attachment=True,
+        download_name=f"{table.id}{whole.KINDS[fmt][1]}",
+        conditional=True,
+        etag=built.sha256,
+        max_age=0,
+    )
+    # A revision's bytes never change; whether it is still current does, so caches ask again.
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Repr-Digest"] = f"sha-256=:{_base64(built.sha256)}:"  # RFC 9530
+    return response
+
+
+def _describe(table_id: str, name: str) -> FileSummary | None:
+    """The size and checksums of a public table's file, for the catalogue
+    (:class:`portal.kernel.findable.DataFile`); None when there is no such file now, or when it is not
+    built yet and this request has spent its time for builds (``WHOLE_FILE_BUILD_SECONDS``, counted
+    from its first build): a catalogue answer never waits for more than that, and lists the files it
+    left unbuilt without size and checksum until a download, a later request or
+    ``portal tables files`` builds them."""
+    try:
+        table, revision, fmt = _public_file(table_id, name)
+    except NotFound:
+        return None
+    built = whole_files_of().built(table.id, revision, fmt)
+    if built is None:
+        until = g.setdefault(
+            "whole_file_builds_until",
+            time.monotonic() + float(current_app.config["WHOLE_FILE_BUILD_SECONDS"]),
+        )
+        if time.monotonic() >= until:
+            return None
+        try:
+            built = _file(table, revision, fmt)
+        except NotFound:
+            return None
+    return FileSummary(built.byte_size, built.sha256, built.sha1)
+
+
+whole_file.describe = _describe  # type: ignore[attr-defined]
+
+
+def file_links(table: DataTable) -> dict[str, tuple[str, FileSummary | None]]:
+    """Format -> (URL, size and checksums) of a public table's whole-table files; the size and
+    checksums of those built so far only (a page never waits for a build); empty for a mirrored
+    table."""
+    files = whole_files_of()
+    found: dict[str, tuple[str, FileSummary | None]] = {}
+    for file in whole_files(table):
+        revision = str(file.link.values["name"]).split(".")[0]
+        built = files.built(table.id, revision, file.format)
+        found[file.format] = (
+            url_for(file.link.endpoint, **file.link.values, _external=True),
+            FileSummary(built.byte_size, built.sha256, built.sha1) if built else None,
+        )
+    return found
+
+
+def _base64(hex_digest: str) -> str:
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode()

@@ -46,7 +46,7 @@ class KnownSymbols:
 class Cube:
     table_id: str
     matrix: str
-    language: str  # "nb" or "en"
+    language: str  # the language of the labels: "nb", "en", or the table's own ("sv", "fi" …)
     title: str
     source: str
     updated: datetime | None  # aware, UTC
@@ -59,13 +59,19 @@ class Cube:
     ]  # flat, row-major over ``dimensions`` (last fastest); symbols in NaNs
     units: Mapping[str, Unit]  # metric value code -> unit; key "" when the table has no metric
     symbols: Mapping[str, str] = field(default_factory=dict)  # stored symbol -> text shown
-    decimals: int = 0
+    decimals: int = 0  # PX DECIMALS; what people are shown is each unit's ``decimals``
+    showdecimals: int | None = None  # PX SHOWDECIMALS, when the table said
+    contents: str = ""  # PX CONTENTS, "" when the table has none of its own (the title stands in)
     contact: str = ""
     notes: tuple[str, ...] = ()
     official: bool = True
     aggregallowed: bool = True  # PX AGGREGALLOWED: whether the cells may be summed
     subject_code: str = ""
-    languages: tuple[str, ...] = ("nb",)
+    languages: tuple[str, ...] = ("nb",)  # the table's languages, its own first
+    held: tuple[str, ...] = ()  # the languages the table keeps labels in, its own first
+    #: The same cube in the table's other held languages, when the answer holds them all (PX output,
+    #: :func:`pxbridge.query.extract.translated`); empty otherwise.
+    translations: tuple[Cube, ...] = field(default=(), compare=False, repr=False)
     #: The flat positions of the symbol cells in ``values``, sorted, when the builder knew them
     #: (from the cell store, :func:`pxbridge.query.extract.build_cube`), with the array they are of.
     known_symbols: KnownSymbols | None = field(default=None, compare=False, repr=False)

@@ -18,7 +18,7 @@ from pxbridge import codelists
 from pxbridge.codelists import Applied, CodeList
 from pxbridge.models import DataTable, RemoteSource
 from pxbridge.query.cube import Cube
-from pxbridge.query.extract import build_cube, check_placement, place
+from pxbridge.query.extract import build_cube, check_placement, place, translated
 from pxbridge.query.selection import Selection, default_selection, problem, resolve
 from pxbridge.remotes.bridge import RemoteAccess, cached_data, remote_client, remote_cube
 from pxbridge.store.cell_store import CellStore
@@ -94,9 +94,13 @@ def select_cube(
     heading: list[str],
     wanted: Mapping[str, str] | None = None,
     available: Sequence[CodeList] | None = None,
+    *,
+    every_language: bool = False,
 ) -> tuple[Cube, Selection]:
     """Resolve a selection (the default one when empty), with the code lists ``wanted`` (``{variable:
-    codelist id}``), and cut the cube from the table's cells, or ask its remote for them."""
+    codelist id}``), and cut the cube from the table's cells, or ask its remote for them.
+    ``every_language``: with the cube's :attr:`~pxbridge.query.cube.Cube.translations` (a stored
+    table's; PX output)."""
     selection, applied = resolve_selection(
         source.session, table, requested, source.max_cells, wanted, available
     )
@@ -116,7 +120,7 @@ def select_cube(
         applied=applied,
         nan_at=table_symbols(source.store, table),
     )
-    return cube, selection
+    return (translated(table, cube) if every_language else cube), selection
 
 
 def _remote_cube(source: CubeSource, table: DataTable, selection: Selection, lang: str) -> Cube:

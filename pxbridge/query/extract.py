@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,9 +20,44 @@ from pxbridge.query.selection import Selection, problem
 from pxbridge.store import cells
 
 
+def table_languages(table: DataTable) -> tuple[str, ...]:
+    """The table's languages, its own (default) language first (``nb`` for a table that names none)."""
+    return tuple(lang for lang in table.languages.split(",") if lang) or ("nb",)
+
+
+def answer_language(table: DataTable, lang: str) -> str:
+    """The language a request in ``lang`` is answered in: ``lang`` when the table keeps labels in it
+    (:func:`held_languages`), else the table's own language. An English-only file asked in Norwegian
+    answers in English, and says so, rather than calling its English labels Norwegian (issue 21)."""
+    held = held_languages(table)
+    return lang if lang in held else held[0]
+
+
+def held_languages(table: DataTable) -> tuple[str, ...]:
+    """The languages the table keeps labels in, its own first: every language it has
+    (:attr:`DataTable.texts`, issue 21). A row stored before those texts has labels in its own
+    language, Norwegian and English only (the ``*_nb`` and ``*_en`` columns)."""
+    languages = table_languages(table)
+    if table.texts:
+        return languages
+    return tuple(dict.fromkeys([languages[0], *(x for x in languages if x in ("nb", "en"))]))
+
+
 def label(table: DataTable, field: str, lang: str) -> str:
-    value = getattr(table, f"{field}_{lang}", "") if lang == "en" else ""
+    """The table's ``field`` ("title", "source", "contents") in the language ``lang`` is answered in."""
+    served = answer_language(table, lang)
+    kept = (table.texts or {}).get(served) or {}
+    if kept.get(field):
+        return str(kept[field])
+    if field == "contents":
+        return label(table, "title", lang)
+    value = getattr(table, f"{field}_en", "") if served == "en" else ""
     return str(value or getattr(table, f"{field}_nb"))
+
+
+def _notes_in(notes: Mapping[str, Any], lang: str, default: str) -> list[Any]:
+    """Notes in ``lang``, else in the table's own language ``default`` (older rows: Norwegian)."""
+    return list(notes.get(lang) or notes.get(default) or notes.get("nb") or [])
 
 
 def _pick(items: Sequence[str], chosen: Sequence[int]) -> tuple[str, ...]:
@@ -35,20 +71,42 @@ def _pick(items: Sequence[str], chosen: Sequence[int]) -> tuple[str, ...]:
     return tuple(itemgetter(*chosen)(items))
 
 
-def dimension(variable: TableVariable, positions: Sequence[int] | None, lang: str) -> Dimension:
-    """A variable as a cube dimension in ``lang``, with the chosen positions (None: all)."""
+def variable_label(variable: TableVariable, lang: str) -> str:
+    """The variable's name in ``lang`` (a language its table is answered in, :func:`answer_language`)."""
+    kept = (variable.texts or {}).get(lang) or {}
+    if kept.get("label"):
+        return str(kept["label"])
+    return (variable.label_en if lang == "en" else "") or variable.label_nb
+
+
+def dimension(
+    variable: TableVariable, positions: Sequence[int] | None, lang: str, default: str = "nb"
+) -> Dimension:
+    """A variable as a cube dimension in ``lang`` (a language the table is answered in,
+    :func:`answer_language`; ``default``: the table's own), with the chosen positions (None: all)."""
     all_codes, labels_nb = variable.codes, variable.labels_nb  # read once: ORM attributes
     chosen = range(len(all_codes)) if positions is None else positions
-    labels = variable.labels_en if lang == "en" and any(variable.labels_en) else labels_nb
-    notes = variable.notes.get(lang) or variable.notes.get("nb") or []
-    value_notes = variable.value_notes.get(lang) or variable.value_notes.get("nb") or {}
+    kept = (variable.texts or {}).get(lang) or {}
+    if kept:  # stored with every language (issue 21): complete, gaps filled when stored
+        labels_nb = kept["values"]
+    name = variable_label(variable, lang)
+    labels = (
+        variable.labels_en if not kept and lang == "en" and any(variable.labels_en) else labels_nb
+    )
+    notes = _notes_in(variable.notes, lang, default)
+    value_notes = (
+        variable.value_notes.get(lang)
+        or variable.value_notes.get(default)
+        or variable.value_notes.get("nb")
+        or {}
+    )
     codes = _pick(all_codes, chosen)
     picked = _pick(labels, chosen)
     if labels is not labels_nb and not all(picked):  # an English label missing: the Norwegian one
         picked = tuple(a or b for a, b in zip(picked, _pick(labels_nb, chosen), strict=True))
     return Dimension(
         code=variable.code,
-        label=(variable.label_en if lang == "en" else "") or variable.label_nb,
+        label=name,
         codes=codes,
         labels=picked,
         role=variable.role,
@@ -63,21 +121,30 @@ def dimension(variable: TableVariable, positions: Sequence[int] | None, lang: st
 
 
 def dimension_with(
-    variable: TableVariable, pick: Sequence[int] | None, on: Applied | None, lang: str
+    variable: TableVariable,
+    pick: Sequence[int] | None,
+    on: Applied | None,
+    lang: str,
+    default: str = "nb",
 ) -> Dimension:
     """A variable as a cube dimension, through the code list ``on`` applied to it (if any): ``pick``
     then names positions among the code list's values."""
     if on is None:
-        return dimension(variable, pick, lang)
+        return dimension(variable, pick, lang, default)
     if on.aggregation:
         return codelists.dimension(variable, on, pick, lang)
     chosen = range(len(on.codes)) if pick is None else pick
-    return dimension(variable, codelists.source_positions(on, chosen), lang)
+    return dimension(variable, codelists.source_positions(on, chosen), lang, default)
 
 
 def units(table: DataTable, lang: str) -> dict[str, Unit]:
+    """Each metric value's unit in ``lang`` (the Norwegian column holds the table's own language)
+    and the decimals people are shown (PRECISION, else SHOWDECIMALS, else DECIMALS)."""
     return {
-        code: Unit(str(u.get(lang) or u.get("nb") or ""), int(u.get("decimals", table.decimals)))
+        code: Unit(
+            str(u.get(lang) or u.get("nb") or ""),
+            int(u.get("decimals", table.decimals)),
+        )
         for code, u in table.units.items()
     }
 
@@ -92,6 +159,27 @@ def _sum_out(
     present = (~np.isnan(block)).any(axis=tuple(axes))
     result = np.where(present, numbers, cells.encode(".."))
     return np.ascontiguousarray(result, dtype=np.float64).reshape(-1)
+
+
+#: Significant digits a sum keeps: float64 holds 15 for certain (DBL_DIG), so every number a source
+#: writes with at most 15 comes back as written, while 0.1 + 0.2 is 0.3, not 0.30000000000000004.
+SUM_DIGITS = 15
+
+
+def without_sum_noise(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``values`` (sums) rounded to :data:`SUM_DIGITS` significant digits, so machine exports, which
+    write every digit a cell carries (issue 21), do not show binary rounding left by the addition.
+    Symbol cells (NaNs), zeros and magnitudes outside 1e-8..1e14 are left as they are: there the
+    power of ten is not exact in float64 (or no digit is below the 15th), so rounding could add noise."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        size = np.abs(values)
+        exponent = np.floor(np.log10(size))
+        shift = (SUM_DIGITS - 1) - exponent
+        scale = np.power(10.0, shift)
+        rounded = np.round(values * scale) / scale
+        # 10**22 is the largest power of ten a float64 holds exactly.
+        keep = np.isfinite(rounded) & (size > 0) & (shift > 0) & (shift <= 22)
+    return np.where(keep, rounded, values)
 
 
 def _compact(pick: Sequence[int]) -> Sequence[int]:
@@ -124,7 +212,10 @@ def build_cube(
 
     ``nan_at``: the sorted flat positions of ``stored``'s symbol cells
     (:meth:`pxbridge.store.cell_store.CellStore.symbol_positions`). With them, the answer's symbol cells are
-    found by index arithmetic on those few positions rather than by scanning every cell it holds."""
+    found by index arithmetic on those few positions rather than by scanning every cell it holds.
+
+    The cube is in :func:`answer_language` of ``lang``; its ``language`` says which."""
+    lang, default = answer_language(table, lang), table_languages(table)[0]
     variables = table.variables
     applied = applied or {}
     codelists.check_additive(table, selection, applied)
@@ -155,7 +246,12 @@ def build_cube(
         shape[index] = len(members)
     if summed:
         values = _sum_out(values, shape, summed)
-    dims = [dimension_with(variables[i], selection.picks[i], applied.get(i), lang) for i in kept]
+    if summed or grouped:
+        values = without_sum_noise(values)
+    dims = [
+        dimension_with(variables[i], selection.picks[i], applied.get(i), lang, default)
+        for i in kept
+    ]
     order = _placement(table, kept, stub, heading)
     if order != list(range(len(kept))):
         values = cells.permute(values, [len(d.codes) for d in dims], order)
@@ -176,12 +272,14 @@ def metadata_cube(
 ) -> Cube:
     """The table's structure as a cube with no cells, for metadata; a variable with a code list
     ``applied`` shows the code list's values. With ``selection`` (a saved query's, or the default
-    one), only the selected values, and no eliminated variable."""
+    one), only the selected values, and no eliminated variable. In :func:`answer_language` of
+    ``lang``."""
+    lang, default = answer_language(table, lang), table_languages(table)[0]
     on = applied or {}
     picks = selection.picks if selection else (None,) * len(table.variables)
     kept = [i for i, pick in enumerate(picks) if selection is None or pick is not None]
     variables = table.variables
-    dims = tuple(dimension_with(variables[i], picks[i], on.get(i), lang) for i in kept)
+    dims = tuple(dimension_with(variables[i], picks[i], on.get(i), lang, default) for i in kept)
     stub = sum(1 for i in kept if variables[i].placement == "stub")
     return table_cube(table, lang, dims, stub, np.empty(0))
 
@@ -197,13 +295,16 @@ def table_cube(
     """A cube of ``table`` in ``lang`` with these dimensions (the first ``stub`` of them in the
     stub) and cells: its title, source, units, notes and the rest from the table's row, the one
     place where a stored table's fields become a cube's (a mirrored table's come from its remote's
-    answer, :func:`pxbridge.remotes.bridge.remote_cube`)."""
+    answer, :func:`pxbridge.remotes.bridge.remote_cube`). ``lang`` is a language the table is
+    answered in (:func:`answer_language`)."""
+    languages = table_languages(table)
     return Cube(
         table_id=table.id,
         matrix=table.matrix,
         language=lang,
         title=label(table, "title", lang),
         source=label(table, "source", lang),
+        contents=label(table, "contents", lang),
         updated=table.updated,
         dimensions=dimensions,
         stub=stub,
@@ -211,14 +312,42 @@ def table_cube(
         units=units(table, lang),
         symbols=dict(table.symbols),
         decimals=table.decimals,
+        showdecimals=table.showdecimals,
         contact=table.contact,
-        notes=tuple(table.notes.get(lang) or table.notes.get("nb") or []),
+        notes=tuple(_notes_in(table.notes, lang, languages[0])),
         official=table.official,
         aggregallowed=table.aggregallowed,
         subject_code=table.subject_code,
-        languages=tuple(table.languages.split(",")),
+        languages=languages,
+        held=held_languages(table),
         known_symbols=known_symbols,
     )
+
+
+def translated(table: DataTable, cube: Cube) -> Cube:
+    """``cube`` with :attr:`Cube.translations`: the same selection, placement and cells in each other
+    language the table keeps labels in (:func:`held_languages`), for an answer that holds them all
+    (PX output, which names its languages and writes notes in each; issue 21). A dimension that is
+    not one of the table's variables' values (an aggregation's groups) keeps the cube's labels."""
+    others = [lang for lang in held_languages(table) if lang != cube.language]
+    if not others:
+        return cube
+    default = table_languages(table)[0]
+    by_code = {v.code: v for v in table.variables}
+    translations = []
+    for lang in others:
+        dims = []
+        for dim in cube.dimensions:
+            variable = by_code.get(dim.code)
+            index = {code: i for i, code in enumerate(variable.codes)} if variable else {}
+            positions = [index.get(code, -1) for code in dim.codes]
+            if variable is None or -1 in positions:
+                dims.append(dim)
+                continue
+            again = dimension(variable, positions, lang, default)
+            dims.append(replace(again, role=dim.role))
+        translations.append(table_cube(table, lang, tuple(dims), cube.stub, cube.values))
+    return replace(cube, translations=tuple(translations))
 
 
 #: Up to this many stored symbol cells, :func:`carried_symbols` works in plain Python (a few

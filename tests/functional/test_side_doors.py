@@ -327,6 +327,9 @@ def _table_shows(public: FlaskClient, table_id: str, word: str) -> dict[str, boo
         ),
         "search page": f"/tabeller/{table_id}" in public.get(f"/sok?q={word}").text,
         "sitemap": f"/tabeller/{table_id}" in public.get("/sitemap-tables-1.xml").text,
+        # the whole table as a file, and the catalogue that lists the files (issue 21)
+        "whole file": public.get(f"/tabeller/{table_id}/filer/siste.csv").status_code == 302,
+        "catalogue": f"/tabeller/{table_id}#dataset" in public.get("/catalog.nt").text,
     }
 
 

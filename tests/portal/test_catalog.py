@@ -132,8 +132,8 @@ def test_a_table_is_a_dataset_with_a_distribution_per_format_and_the_apis_are_se
     assert g.value(csv, DCTERMS.format) == URIRef(EU + "file-type/CSV")
     assert g.value(csv, DCTERMS.license) == URIRef(EU + "licence/NLOD_2_0")
     download = str(g.value(csv, DCAT.downloadURL))
-    answer = client.get(download.replace("http://localhost", ""))
-    assert answer.status_code == 200 and answer.content_type.startswith("text/csv")
+    with client.get(download.replace("http://localhost", "")) as answer:  # a file: closed
+        assert answer.status_code == 200 and answer.content_type.startswith("text/csv")
     xlsx = str(g.value(distributions["Excel (XLSX)"], DCAT.mediaType))
     assert xlsx.endswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     # the three APIs are data services; the PxWebApi serves the table and answers at its endpoint

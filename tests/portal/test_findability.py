@@ -48,10 +48,8 @@ def test_statistic_and_table_pages_carry_a_dataset(
     downloads = {d["name"]: d for d in table["distribution"]}  # type: ignore[union-attr]
     assert set(downloads) == {"json-stat2", "csv", "xlsx", "px", "html", "json-px", "parquet"}
     assert downloads["csv"]["encodingFormat"] == "text/csv"
-    assert (
-        client.get(downloads["csv"]["contentUrl"].replace("http://localhost", "")).status_code
-        == 200
-    )
+    with client.get(downloads["csv"]["contentUrl"].replace("http://localhost", "")) as answer:
+        assert answer.status_code == 200  # a file: closed
     assert table["dateModified"].startswith("2025-11-01")  # type: ignore[union-attr]
 
 

@@ -3,8 +3,11 @@ rejection with the pointer or line it names."""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import random
+import re
 from typing import Any
 
 import numpy as np
@@ -447,6 +450,166 @@ def test_csv_semicolon_with_decimal_comma_and_bom() -> None:
     data = csv_bytes(shuffled(csv_rows(decimal=",")), delimiter=";", bom=True)
     table = parse_csv_with_sidecar(data, js(sidecar()), max_cells=1000)
     assert as_cells(table) == grid()
+
+
+def _excel_rows(delimiter: str, decimal: str) -> str:
+    """The CSV as a spreadsheet writes it: columns in its own order (value first, the time
+    before the region), CRLF line ends, every field quoted that holds the delimiter."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["value", "Tid", "ContentsCode", "Region"])
+    for region, content, year, value in shuffled(csv_rows(decimal=decimal)):
+        writer.writerow([value, year, content, region])
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "decimal", "encoding", "side"),
+    [
+        # Norwegian Excel's "CSV (semikolonseparert)": ; and decimal comma, Windows-1252.
+        (";", ",", "cp1252", {"encoding": "windows-1252"}),
+        # Its "CSV UTF-8": the same with a BOM.
+        (";", ",", "utf-8-sig", {}),
+        # Tab-separated, decimal comma said by the sidecar.
+        ("\t", ",", "utf-8", {"decimal_mark": ","}),
+        # Comma-separated with decimal commas in quoted fields (as NVE's reservoir file is).
+        (",", ",", "utf-8", {"decimal_mark": ","}),
+        # Semicolons with decimal points.
+        (";", ".", "utf-8", {}),
+    ],
+)
+def test_csv_norwegian_excel_files_import_as_their_comma_twin(
+    delimiter: str, decimal: str, encoding: str, side: dict[str, Any]
+) -> None:
+    """Issue 20: whatever the delimiter, decimal mark, encoding and column order, the table is the
+    one the plain comma-separated file gives."""
+    twin = parse_csv_with_sidecar(csv_bytes(csv_rows()), js(sidecar()), max_cells=1000)
+    data = _excel_rows(delimiter, decimal).encode(encoding)
+    assert data.count(delimiter.encode()) > 36  # the header's and every row's
+    table = parse_csv_with_sidecar(data, js(sidecar(**side)), max_cells=1000)
+    assert as_cells(table) == as_cells(twin) == grid()
+    assert table.variables == twin.variables
+
+
+def test_csv_windows_1252_labels_codes_and_a_bom_that_overrules_the_sidecar() -> None:
+    body = sidecar()
+    body["dimensions"][0]["values"][1] = {"code": "Østfold", "label": "Østfold"}
+    rows = [["Østfold" if r == "03" else r, c, y, v] for r, c, y, v in csv_rows(decimal=",")]
+    text = "\n".join(";".join(row) for row in [["Region", "ContentsCode", "Tid", "value"], *rows])
+    side = js({**body, "encoding": "windows-1252"})
+    table = parse_csv_with_sidecar(text.encode("cp1252"), side, max_cells=1000)
+    assert table.variables[0].codes == ("0", "Østfold", "11") and as_cells(table) == grid()
+    # A UTF-8 BOM is the file's own word: such a file is read as UTF-8 whatever the sidecar says.
+    table = parse_csv_with_sidecar(b"\xef\xbb\xbf" + text.encode(), side, max_cells=1000)
+    assert table.variables[0].codes == ("0", "Østfold", "11")
+    # The same Windows-1252 bytes without the sidecar's word are not UTF-8: refused at their line.
+    error = _bad(lambda: parse_csv_with_sidecar(text.encode("cp1252"), js(body), max_cells=1000))
+    assert pointers(error) == ["line 8"] and "not valid UTF-8" in error.errors[0].detail
+
+
+def test_csv_decimal_comma_with_digit_groups_and_an_explicit_point() -> None:
+    """Norwegian Excel writes 1 234,5 with a no-break space between the digit groups (Nav's
+    files on Datahotellet with a plain space): read in groups of three, where the mark is ","."""
+    rows = csv_rows(decimal=",")
+    for k, row in enumerate(rows):
+        row[3] = re.sub(r"^(\d)(\d{3})\b", rf"\1{(' ', chr(0xA0), chr(0x202F))[k % 3]}\2", row[3])
+    spaces = (" ", "\u00a0", "\u202f")
+    assert {space for row in rows for space in spaces if space in row[3]} == set(spaces)
+    table = parse_csv_with_sidecar(csv_bytes(rows, delimiter=";"), js(sidecar()), max_cells=1000)
+    assert as_cells(table) == grid()
+    # A sidecar that says the mark is "." refuses the decimal commas, naming each line.
+    data = csv_bytes(csv_rows(decimal=","), delimiter=";")
+    error = _bad(
+        lambda: parse_csv_with_sidecar(data, js(sidecar(decimal_mark=".")), max_cells=1000)
+    )
+    assert all("is neither a number nor a data symbol" in e.detail for e in error.errors)
+    assert "'1001,5'" in " ".join(e.detail for e in error.errors)
+
+
+@pytest.mark.parametrize("text", ["1 00", "12 3456", "1_000", "1 000 ,5", "1,000,5"])
+def test_csv_numbers_that_are_not_grouped_in_threes_are_refused(text: str) -> None:
+    rows = csv_rows(decimal=",")
+    rows[4][3] = text
+    data = csv_bytes(rows, delimiter=";")
+    error = _bad(lambda: parse_csv_with_sidecar(data, js(sidecar()), max_cells=1000))
+    assert [(e.pointer, e.detail) for e in error.errors] == [
+        ("line 6", f"value {text!r} is neither a number nor a data symbol")
+    ]
+
+
+def _wide_sidecar(**changes: Any) -> dict[str, Any]:
+    """The test table with its contents in columns, as a spreadsheet holds it."""
+    body = sidecar(**changes)
+    body.pop("value_column")
+    body["dimensions"][1]["columns"] = True
+    return body
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_csv_wide_table_with_a_dimension_in_columns_is_its_long_twin(delimiter: str) -> None:
+    """Norwegian Excel sheets are wide: one column per value of a dimension (here the contents,
+    Folkemengde and Andel), the rows covering the other dimensions. The table is the long one."""
+    long = parse_csv_with_sidecar(csv_bytes(csv_rows()), js(sidecar()), max_cells=1000)
+    by_row: dict[tuple[str, str], dict[str, str]] = {}
+    for region, content, year, value in csv_rows(decimal="," if delimiter == ";" else "."):
+        by_row.setdefault((year, region), {})[content] = value
+    lines = [delimiter.join(["Tid", "Andel", "Region", "Folkemengde"])]
+    lines += [
+        delimiter.join([year, cells["Andel"], region, cells["Folkemengde"]])
+        for (year, region), cells in reversed(by_row.items())
+    ]
+    data = ("\r\n".join(lines) + "\r\n").encode()
+    table = parse_csv_with_sidecar(data, js(_wide_sidecar()), max_cells=1000)
+    assert as_cells(table) == as_cells(long) == grid()
+    assert table.variables == long.variables
+
+
+def test_csv_wide_table_errors_name_the_missing_columns_and_rows() -> None:
+    data = b"Region;Tid;Folkemengde\n0;2022;1\n0;2022;2\n"
+    error = _bad(lambda: parse_csv_with_sidecar(data, js(_wide_sidecar()), max_cells=1000))
+    assert [(e.pointer, e.detail) for e in error.errors] == [("line 1", "missing column 'Andel'")]
+    data = b"Region;Tid;Folkemengde;Andel\n0;2022;1;2\n0;2022;2;3\n03;2023;x;4\n"
+    error = _bad(lambda: parse_csv_with_sidecar(data, js(_wide_sidecar()), max_cells=1000))
+    found = [(e.pointer, e.detail) for e in error.errors]
+    assert found[0] == ("line 3", "duplicate of line 2 (Region=0, Tid=2022)")
+    assert ("line 5", "no row for Region=0, Tid=2023") in found
+    assert ("line 4", "value 'x' is neither a number nor a data symbol") in found
+
+
+def test_csv_sidecar_columns_are_checked() -> None:
+    body = _wide_sidecar()
+    body["value_column"] = "value"
+    body["dimensions"][0]["columns"] = True
+    body["dimensions"][2]["columns"] = "yes"
+    error = _bad(lambda: parse_csv_with_sidecar(b"", js(body), max_cells=1000))
+    assert pointers(error) == [
+        "/dimensions/1/columns",
+        "/dimensions/2/columns",
+        "/value_column",
+    ]
+    lonely = _wide_sidecar()
+    lonely["dimensions"] = [lonely["dimensions"][1]]
+    error = _bad(lambda: parse_csv_with_sidecar(b"", js(lonely), max_cells=1000))
+    assert [(e.pointer, e.detail) for e in error.errors] == [
+        ("/dimensions", "a dimension in columns needs another for the rows")
+    ]
+    clash = _wide_sidecar()
+    clash["dimensions"][0]["code"] = "Andel"
+    error = _bad(lambda: parse_csv_with_sidecar(b"", js(clash), max_cells=1000))
+    assert [(e.pointer, e.detail) for e in error.errors] == [
+        ("/dimensions", "'Andel' is both a dimension and a column of values")
+    ]
+
+
+def test_csv_sidecar_decimal_mark_and_encoding_are_checked() -> None:
+    error = _bad(
+        lambda: parse_csv_with_sidecar(
+            csv_bytes(csv_rows()),
+            js(sidecar(decimal_mark=";", encoding="latin-9")),
+            max_cells=1000,
+        )
+    )
+    assert pointers(error) == ["/decimal_mark", "/encoding"]
 
 
 def test_csv_ignores_extra_columns_and_blank_lines_and_takes_the_value_column() -> None:

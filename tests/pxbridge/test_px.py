@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,7 +176,8 @@ def test_write_then_parse_again_and_with_pyaxis(tmp_path: Path) -> None:
     again = parse_px(out)
     _check_fixture(again)
     assert again.values.view(np.uint64).tolist() == table.values.view(np.uint64).tolist()
-    assert b'\n".." 3.50 3.25\n' in out
+    # PRECISION 2 for the share: written with at least the digits the cells carry.
+    assert re.search(rb'\n"\.\." 3\.50? 3\.25\n', out)
 
     path = tmp_path / "out.px"
     path.write_bytes(out)
@@ -231,6 +233,7 @@ def test_ten_thousand_cells_round_trip_with_negatives_and_long_texts() -> None:
     b_values = ",".join(f'"b{i}"' for i in range(100))
     data = (
         'CODEPAGE="utf-8";\nLANGUAGE="nb";\nDECIMALS=1;\nMATRIX="X";\n'
+        'TITLE="X";\nCONTENTS="X";\nUNITS="n";\n'
         f'NOTE="{long_note}";\nSTUB="a";\nHEADING="b";\n'
         f'VALUES("a")={a_values};\nVALUES("b")={b_values};\n'
         f"DATA=\n{body};\n"
@@ -251,7 +254,10 @@ def _error(data: str) -> BadRequest:
     return caught.value
 
 
-MINIMAL = 'CODEPAGE="utf-8";\nMATRIX="T";\nSTUB="a";\nVALUES("a")="x","y";\nDATA=\n1 2;\n'
+MINIMAL = (
+    'CODEPAGE="utf-8";\nMATRIX="T";\nSTUB="a";\nVALUES("a")="x","y";\n'
+    'TITLE="T";CONTENTS="T";UNITS="n";\nDATA=\n1 2;\n'
+)
 
 
 def test_minimal_parses() -> None:
@@ -263,22 +269,40 @@ def test_minimal_parses() -> None:
 @pytest.mark.parametrize(
     ("data", "pointer", "needle"),
     [
-        (MINIMAL.replace('MATRIX="T";\n', ""), "line 1", "MATRIX"),
-        (MINIMAL.split("DATA=")[0], "line 5", "DATA"),
-        (MINIMAL.replace('STUB="a";\n', ""), "line 4", "STUB"),
+        (MINIMAL.replace('MATRIX="T";\n', ""), "line 5", "MATRIX: the file has no MATRIX"),
+        (MINIMAL.split("DATA=")[0], "line 6", "DATA"),
+        (MINIMAL.replace('STUB="a";\n', ""), "line 5", "STUB"),
         (MINIMAL.replace('VALUES("a")="x","y";', 'CODES("a")="x","y";'), "line 3", 'VALUES("a")'),
         (MINIMAL.replace('"x","y";', '"x","y";\nCODES("a")="1","2","3";'), "line 4", "CODES has 3"),
-        (MINIMAL.replace("1 2;", "1\n2 3;"), "line 5", "DATA: 3 values"),
-        (MINIMAL.replace("1 2;", "1\n- 2;"), "line 7", '"-"'),
+        (MINIMAL.replace("1 2;", "1\n2 3;"), "line 6", "DATA: 3 values"),
+        (MINIMAL.replace("1 2;", "1\n- 2;"), "line 8", '"-"'),
         (MINIMAL.replace('MATRIX="T";', 'MATRIX="T;'), "line 2", "MATRIX: unterminated quote"),
         (MINIMAL.replace('MATRIX="T";', 'MATRIX "T";'), "line 2", "MATRIX: statement without '='"),
-        (MINIMAL.replace("DATA=", 'KEYS("a")=VALUES;\nDATA='), "line 5", "KEYS is not supported"),
+        # Mandatory keywords (what PxWeb's example database keeps in error/fatal).
+        (MINIMAL.replace('TITLE="T";', ""), "line 6", "TITLE: the file has no TITLE or DESC"),
+        (MINIMAL.replace('CONTENTS="T";', ""), "line 6", "CONTENTS: the file has no CONTENTS"),
+        (MINIMAL.replace('UNITS="n";', ""), "line 6", "UNITS: the file has no UNITS"),
+        (MINIMAL.replace('UNITS="n";', 'UNITS="n";\nCONTVARIABLE="b";'), "line 6", "CONTVARIABLE"),
         (
-            MINIMAL.replace("DATA=", 'TIMEVAL("a")=TLIST(A1),"1","2","3";\nDATA='),
-            "line 4",
-            "TIMEVAL has 3",
+            MINIMAL.replace('UNITS="n";', 'UNITS="n";\nCONTVARIABLE="a";\nUNITS("x")="n";'),
+            "line 8",
+            'UNITS("y"): missing for this value of the contents variable (CONTVARIABLE on line 6)',
         ),
-        (MINIMAL.replace("DATA=", 'LAST-UPDATED="yesterday";\nDATA='), "line 5", "LAST-UPDATED"),
+        (MINIMAL.replace('UNITS="n";', 'UNITS="n";\nCODES("b")="1";'), "line 6", 'CODES("b")'),
+        (MINIMAL.replace('UNITS="n";', 'UNITS="n";\nVALUES("b")="1";'), "line 6", 'VALUES("b")'),
+        # A mandatory keyword that cannot be read refuses the file; an optional one does not.
+        (MINIMAL.replace('UNITS="n";', 'UNITS="n"x";'), "line 5", "UNITS: unterminated quote"),
+        (
+            MINIMAL.replace("DATA=\n1 2;", 'KEYS("a")=VALUES;\nDATA=\n"x",1\n"z",2;'),
+            "line 9",
+            'DATA: "z" is no value of "a" (KEYS)',
+        ),
+        (
+            MINIMAL.replace("DATA=\n1 2;", 'KEYS("a")=VALUES;\nDATA=\n"x",1\n"x",2;'),
+            "line 9",
+            "given twice",
+        ),
+        (MINIMAL.replace("1 2;", "1 2;\n3"), "line 7", "text after the ';' that ends DATA"),
     ],
 )
 def test_rejections_name_line_and_keyword(data: str, pointer: str, needle: str) -> None:
@@ -292,7 +316,7 @@ def test_too_many_cells_is_rejected_before_reading_data() -> None:
     data = MINIMAL.replace("1 2;", "this is never parsed;")
     with pytest.raises(BadRequest) as caught:
         parse_px(data.encode(), max_cells=1)
-    assert caught.value.errors[0].pointer == "line 5"
+    assert caught.value.errors[0].pointer == "line 6"
     assert "more than the limit of 1" in caught.value.errors[0].detail
 
 
@@ -319,13 +343,15 @@ def test_timeval_ranges_expand_for_quarters_months_and_weeks() -> None:
         labels = ",".join(f'"{i}"' for i in range(count))
         data = (
             f'MATRIX="T";\nHEADING="t";\nVALUES("t")={labels};\nTIMEVAL("t")={tlist};\n'
-            f"DATA=\n{' '.join(['1'] * count)};\n"
+            f'TITLE="T";CONTENTS="T";UNITS="n";\nDATA=\n{" ".join(["1"] * count)};\n'
         )
         variable = parse_px(data.encode()).variables[0]
         assert variable.codes[0] == first and variable.codes[-1] == last
         assert len(variable.codes) == count
     # 2020 has 53 ISO weeks.
-    data = 'MATRIX="T";\nHEADING="t";\nVALUES("t")="a","b";\nTIMEVAL("t")=TLIST(W1,"2020W53"-"2021W01");\nDATA=\n1 2;\n'
+    data = MINIMAL.replace('STUB="a"', 'HEADING="a"').replace(
+        "DATA=", 'TIMEVAL("a")=TLIST(W1,"2020W53"-"2021W01");\nDATA='
+    )
     assert parse_px(data.encode()).variables[0].codes == ("2020W53", "2021W01")
 
 
@@ -343,3 +369,122 @@ def test_aggregallowed() -> None:
     for said, read in (("NO", False), ("YES", True)):
         data = MINIMAL.replace('MATRIX="T";', f'MATRIX="T";\nAGGREGALLOWED={said};')
         assert parse_px(data.encode()).aggregallowed is read
+
+
+def _warnings(table: PxTable) -> list[tuple[int, str]]:
+    return [(w.line, w.keyword) for w in table.warnings]
+
+
+def test_minimal_has_the_warnings_pxweb_would_give() -> None:
+    """SUBJECT-AREA, SUBJECT-CODE and DECIMALS are mandatory to PxWeb; read without, with a warning."""
+    assert _warnings(parse_px(MINIMAL.encode())) == [
+        (6, "SUBJECT-AREA"),
+        (6, "SUBJECT-CODE"),
+        (6, "DECIMALS"),
+    ]
+
+
+FULL = MINIMAL.replace("DATA=", 'SUBJECT-AREA="s";SUBJECT-CODE="s";DECIMALS=0;\nDATA=')
+
+
+def test_an_unreadable_optional_value_is_kept_as_text_with_a_warning() -> None:
+    data = FULL.replace("DATA=", 'LAST-UPDATED="05/10/99";\nCREATION-DATE="20240101 10:00";\nDATA=')
+    table = parse_px(data.encode())
+    assert table.values.tolist() == [1.0, 2.0]
+    (warning,) = table.warnings
+    assert (warning.line, warning.keyword) == (7, "LAST-UPDATED")
+    assert '"05/10/99" is not a date' in warning.text
+    assert table.kept_as_text == {"LAST-UPDATED": "05/10/99"}
+    # The file's other date still counts.
+    assert table.updated == datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def test_an_optional_statement_that_cannot_be_read_is_left_out_with_a_warning() -> None:
+    data = FULL.replace("DATA=", 'NOTE="Optio"nal note";\nSOURCE="SSB";\nSHOWDECIMALS=A;\nDATA=')
+    table = parse_px(data.encode())
+    assert _warnings(table) == [(7, "NOTE"), (9, "SHOWDECIMALS")]
+    assert "unterminated quote" in table.warnings[0].text
+    assert table.notes == {} and table.source == {"nb": "SSB"}
+    assert table.showdecimals is None and table.kept_as_text == {"SHOWDECIMALS": "A"}
+    # SHOWDECIMALS above DECIMALS: PxWeb leaves it out, and so do we.
+    table = parse_px(FULL.replace("DECIMALS=0;", "DECIMALS=0;SHOWDECIMALS=2;").encode())
+    assert table.showdecimals is None
+    assert [(w.keyword, w.text) for w in table.warnings] == [
+        ("SHOWDECIMALS", "2 is more than DECIMALS=0: left out, as PxWeb does")
+    ]
+
+
+def test_names_are_matched_exactly_as_pxweb_matches_them() -> None:
+    """`HEADING="sexo "` and `VALUES("sexo ")` (INE's 14001.px) are one variable; "sexo" another."""
+    data = FULL.replace('STUB="a";', 'STUB="a ";').replace('VALUES("a")', 'VALUES("a ")')
+    table = parse_px(data.encode())
+    assert table.variables[0].labels == {"nb": "a "} and table.variables[0].codes == ("x", "y")
+    error = _error(FULL.replace('STUB="a";', 'STUB="a ";'))
+    assert error.errors[0].detail == 'VALUES("a "): missing for this variable'
+
+
+def test_statements_naming_no_variable_are_left_out_with_a_warning() -> None:
+    data = FULL.replace(
+        "DATA=",
+        'ELIMINATION("b")=YES;\nVALUENOTE("a","z")="n";\nELIMINATION("a")="q";\nDATA=',
+    )
+    table = parse_px(data.encode())
+    assert _warnings(table) == [
+        (7, 'ELIMINATION("b")'),
+        (8, 'VALUENOTE("a","z")'),
+        (9, 'ELIMINATION("a")'),
+    ]
+    assert not table.variables[0].elimination and table.variables[0].value_notes == {}
+
+
+def test_data_without_its_final_semicolon_is_read_to_the_end_of_the_file() -> None:
+    table = parse_px(FULL.replace("1 2;", "1 2").encode())
+    assert table.values.tolist() == [1.0, 2.0]
+    assert [(w.line, w.keyword, w.text) for w in table.warnings] == [
+        (8, "DATA", "not terminated by ';': read to the end of the file")
+    ]
+    # Still refused: a count other than the cells'.
+    assert "1 values but" in _error(FULL.replace("1 2;", "1")).errors[0].detail
+
+
+def test_semicolons_between_values_are_separators_with_a_warning() -> None:
+    """INE's 14001.px ends every row with ';' and DATA with ';;' (pyaxis reads on; PxWeb stops)."""
+    table = parse_px(FULL.replace("1 2;", "1;\n2;;\n").encode())
+    assert table.values.tolist() == [1.0, 2.0]
+    assert [(w.line, w.keyword) for w in table.warnings] == [(8, "DATA")]
+    assert "';' before the last value" in table.warnings[0].text
+
+
+def test_timeval_on_a_scale_pxweb_does_not_know_keeps_its_periods() -> None:
+    """TLIST(K) (Statistics Norway's Transmengde.px in PxWeb's example database): PxWeb keeps a
+    time variable without a scale; so do we, with its letter and a warning."""
+    data = FULL.replace("DATA=", 'TIMEVAL("a")=TLIST(K),"2020K1","2020K2";\nDATA=')
+    table = parse_px(data.encode())
+    (variable,) = table.variables
+    assert variable.time_scale == "K" and variable.codes == ("2020K1", "2020K2")
+    assert _warnings(table) == [(7, 'TIMEVAL("a")')]
+    # A TIMEVAL listing another number of periods than VALUES: the periods are left out.
+    data = FULL.replace("DATA=", 'TIMEVAL("a")=TLIST(A1),"1","2","3";\nDATA=')
+    table = parse_px(data.encode())
+    assert table.variables[0].codes == ("x", "y") and table.variables[0].time_scale == "A"
+    assert "3 periods but VALUES has 2" in table.warnings[0].text
+
+
+def test_keys_data_is_read_into_the_dense_cells() -> None:
+    """KEYS: each row names its stub values (VALUES, or CODES when KEYS says so), rows left out are
+    zeros (the PX specification), in any order, symbols as in dense DATA."""
+    data = (
+        'CODEPAGE="utf-8";\nMATRIX="K";\nTITLE="K";\nCONTENTS="K";\nUNITS="n";\nDECIMALS=0;\n'
+        'SUBJECT-AREA="s";\nSUBJECT-CODE="s";\nSTUB="a","b";\nHEADING="c";\n'
+        'VALUES("a")="A1","A2";\nVALUES("b")="B1","B2","B3";\nVALUES("c")="C1","C2";\n'
+        'CODES("b")="b1","b2","b3";\nKEYS("a")=VALUES;\nKEYS("b")=CODES;\nDATA=\n'
+        '"A2","b3",5 ".."\n"A1","b2",1 2\n;\n'
+    )
+    table = parse_px(data.encode())
+    assert table.sizes == (2, 3, 2)
+    assert _as_cells(table) == [0.0, 0.0, 1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 5.0, None]
+    assert [w.text for w in table.warnings] == ["KEYS: 4 of 6 rows left out, read as zeros"]
+    with pytest.raises(BadRequest, match="KEYS are for variables of the STUB only"):
+        parse_px(data.replace('KEYS("b")=CODES;', 'KEYS("b")=CODES;\nKEYS("c")=VALUES;').encode())
+    with pytest.raises(BadRequest, match="the last row has 1 cells, not 2"):
+        parse_px(data.replace("2\n;", '2\n"A2","b1",7\n;').encode())

@@ -86,7 +86,7 @@ class _Trickle(io.RawIOBase):
 
 
 def test_px_errors_deep_in_data_name_their_line() -> None:
-    data, _ = big_px(400, 1000)
+    data, expected = big_px(400, 1000)
     lines = data.split(b"\n")
     at = 12_000  # a line in the third block
     bad = lines[:]
@@ -103,8 +103,12 @@ def test_px_errors_deep_in_data_name_their_line() -> None:
     short = data.replace(b"\n;\n", b" 1\n;\n")
     with pytest.raises(BadRequest, match="400001 values but VALUES of STUB and HEADING give"):
         parse_px(short)
-    with pytest.raises(BadRequest, match="DATA: not terminated by ';'"):
-        parse_px(data.rstrip(b";\n"))
+    # Without its final ';', DATA is read to the end of the file, as PxWeb reads it (issue 21).
+    unterminated = parse_px(data.rstrip(b";\n"))
+    assert _bits(unterminated.values) == _bits(expected)
+    assert [w.text for w in unterminated.warnings if w.keyword == "DATA"] == [
+        "not terminated by ';': read to the end of the file"
+    ]
     with pytest.raises(BadRequest, match="text after the ';' that ends DATA"):
         parse_px(data + b"1 2 3;\n")
     assert parse_px(data + b"\r\n\x1a").values.size == 400_000

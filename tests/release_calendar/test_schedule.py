@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from portal.http.db import get_database
 from release_calendar.models import Release
@@ -177,3 +181,116 @@ def test_imported_releases_are_found_by_search(tmp_path, clock) -> None:  # type
     found = client.get("/api/v1/search?q=bergkrystallindeksen&limit=1").json
     assert found["total"] == 150, found
     get_database(app).dispose()
+
+
+def _norwegian_excel_rows(delimiter: str) -> str:
+    """Two releases as Norwegian Excel writes them: columns in its own order, ``;`` between them,
+    CRLF line ends, and a title with ø and å."""
+    columns = [
+        "release_at",
+        "statistic",
+        "kind",
+        "title_nb",
+        "title_en",
+        "period_start",
+        "period_end",
+        "period_label_nb",
+        "period_label_en",
+        "precision",
+        "confirmed",
+    ]
+    rows = [
+        [
+            "2027-04-10 08:00",
+            "kpi",
+            "new-figures",
+            "Konsumprisindeksen, mars (sjø og fjøs)",
+            "Consumer price index, March",
+            "2027-03-01",
+            "2027-03-31",
+            "mars 2027",
+            "March 2027",
+            "exact",
+            "ja",
+        ],
+        [
+            "2027-05-10 08:00",
+            "kpi",
+            "new-figures",
+            "Konsumprisindeksen, april (på båt)",
+            "Consumer price index, April",
+            "2027-04-01",
+            "2027-04-30",
+            "april 2027",
+            "April 2027",
+            "month",
+            "nei",
+        ],
+    ]
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\r\n").writerows([columns, *rows])
+    return out.getvalue()
+
+
+def _imported(client: FlaskClient, response: TestResponse) -> list[tuple[str, str, str, str]]:
+    assert response.status_code == 201, response.text
+    out = []
+    for url in response.json["releases"]:
+        release = client.get(url).json
+        out.append(
+            (release["title_nb"], release["release_at"], release["precision"], release["status"])
+        )
+    return out
+
+
+def test_norwegian_excel_csv_semicolons_windows_1252_or_bom_read_as_its_comma_twin(
+    client: FlaskClient, app: Flask
+) -> None:
+    """Issue 20: a semicolon-separated file gave "The CSV header lacks: …" though every column was
+    there. Excel's "CSV (semikolonseparert)" (Windows-1252), its "CSV UTF-8" (a BOM) and a
+    tab-separated file import the same releases as the comma-separated twin."""
+    token = make_token(app, "ssb")
+    bodies = [
+        _norwegian_excel_rows(",").encode(),
+        _norwegian_excel_rows(";").encode("cp1252"),
+        b"\xef\xbb\xbf" + _norwegian_excel_rows(";").encode(),
+        _norwegian_excel_rows("\t").encode(),
+    ]
+    assert "ø".encode("cp1252") in bodies[1] and b"\xc3" not in bodies[1]
+    results = []
+    for body in bodies:
+        before = _count(app)
+        response = client.post(
+            "/api/v1/releases/schedule", data=body, content_type="text/csv", headers=bearer(token)
+        )
+        results.append(_imported(client, response))
+        assert _count(app) == before + 2
+    assert results[0] == [
+        (
+            "Konsumprisindeksen, mars (sjø og fjøs)",
+            "2027-04-10T06:00:00Z",
+            "exact",
+            "confirmed",
+        ),
+        # A month-precise release is shown from the first of its month.
+        ("Konsumprisindeksen, april (på båt)", "2027-05-01T06:00:00Z", "month", "provisional"),
+    ]
+    assert results[1:] == [results[0]] * 3
+
+
+def test_a_semicolon_file_still_lists_every_bad_row(client: FlaskClient, app: Flask) -> None:
+    """The delimiter is found from the header; a bad row in a ;-file is named by its row and nothing
+    is saved, as with commas."""
+    token = make_token(app, "ssb")
+    lines = _norwegian_excel_rows(";").splitlines()
+    lines[2] = lines[2].replace("2027-05-10 08:00", "10.05.2027 kl 8")
+    before = _count(app)
+    response = client.post(
+        "/api/v1/releases/schedule",
+        data="\n".join(lines).encode("cp1252"),
+        content_type="text/csv",
+        headers=bearer(token),
+    )
+    assert response.status_code == 400, response.text
+    assert {e["pointer"] for e in response.json["errors"]} == {"row 3"}
+    assert _count(app) == before
