@@ -7,3 +7,5 @@ Releases, the 3-month pre-announcement rule, the public change history, equal ac
 (through :func:`portal.kernel.access.is_visible`), corrections, iCal and Atom feeds, and the indicators
 (punctuality, timeliness, on-time announcement) land here: see issue 3.
 """
+
+from release_calendar import messages as _messages  # noqa: E402,F401  (registers the strings)

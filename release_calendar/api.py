@@ -174,7 +174,8 @@ def get_indicators_csv() -> Response:
                 "text/csv": {
                     "type": "string",
                     "description": "Columns " + ", ".join(schedule.CSV_COLUMNS) + " (the first "
-                    "nine required); UTF-8, comma-separated.",
+                    "nine required); UTF-8 (with or without a BOM) or Windows-1252, separated by "
+                    "commas, semicolons or tabs. Dates as 2027-03-31 or 31.03.2027.",
                 },
                 "application/json": schemas.ScheduleIn,
             },
@@ -184,9 +185,15 @@ def get_indicators_csv() -> Response:
 )
 def import_schedule() -> Response:
     require_actor_present()
-    rows = schedule.parse(request.get_data(cache=False), request.mimetype)
     db = get_session()
-    created = schedule.import_schedule(db, current_actor(), rows, now())
+    try:
+        rows = schedule.parse(request.get_data(cache=False), request.mimetype)
+        created = schedule.import_schedule(db, current_actor(), rows, now())
+    except schedule.ScheduleRefused as refused:
+        # Each error's detail in the client's language (Accept-Language: nb, nn or no for
+        # Norwegian), English otherwise; the title and type stay English and stable.
+        asked = request.accept_languages.best_match(("en", "nb", "nn", "no"), default="en")
+        raise refused.in_language("en" if asked == "en" else "nb") from None
     db.commit()
     return json_response(
         schemas.ScheduleOut(

@@ -18,7 +18,7 @@ from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, writable_producer_ids
 from portal.kernel.errors import PortalError
-from portal.kernel.i18n import pick, translate
+from portal.kernel.i18n import current_language, pick, translate
 from portal.programme.models import Producer, Statistic
 from release_calendar import listing, schedule, service
 from release_calendar.forms import (
@@ -240,18 +240,59 @@ def disclose_access(db: Session, actor: Actor, release_id: int, f: Any, at: date
 )
 @login_required
 def upload() -> Response:
+    """The upload form; a file with problems shows them all beside it, by row, and saves nothing
+    (400; 403 when its only problem is other producers' statistics)."""
+    actor = signed_in_actor()
     form = UploadForm()
+    names: list[str] = []
 
-    def import_file() -> int:
+    def import_file() -> list[tuple[int, str]]:
         file = form.schedule.data
-        kind = "application/json" if file.filename.lower().endswith(".json") else "text/csv"
+        names.append(file.filename or "")
+        kind = "application/json" if names[0].lower().endswith(".json") else "text/csv"
         parsed = schedule.parse(file.read(), kind)
-        return len(schedule.import_schedule(get_session(), signed_in_actor(), parsed, now()))
+        ids = schedule.import_schedule(get_session(), actor, parsed, now())
+        return [
+            (i, pick(row.title_nb, row.title_en))
+            for i, (_, row) in zip(ids, parsed.rows, strict=True)
+        ]
 
-    outcome = submit(form, import_file)
+    # A refused file is the form's problem, whatever its status; a role that may not announce at
+    # all is not, and goes to the error handler after the rollback.
+    outcome = submit(form, import_file, not_the_forms_fault={401})
+    refused = outcome.problem if isinstance(outcome.problem, schedule.ScheduleRefused) else None
+    if outcome.problem is not None and refused is None and outcome.problem.status == 403:
+        raise outcome.problem
     return outcome.render(
         "release_calendar/upload.html",
         form,
         created=outcome.value,
-        example=schedule.example_csv(now()),
+        refused=refused,
+        field_errors=[
+            *form.schedule.errors,
+            *([outcome.problem.detail] if outcome.problem else []),
+        ],
+        filename=names[0] if names else "",
+    )
+
+
+@bilingual(
+    "/min-side/kalender/last-opp/mal.csv",
+    "/en/my-page/calendar/upload/template.csv",
+    no_twin_because="a file to download and fill in",
+    blueprint=bp,
+)
+@login_required
+def upload_template() -> Response:
+    """The schedule template, with one of the producer's own statistics in its example row."""
+    own = _own_statistics(signed_in_actor())
+    lang = current_language()
+    return Response(
+        schedule.template_csv(own[0] if own else None, now(), lang),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="{translate("sched.template_filename")}"'
+            )
+        },
     )

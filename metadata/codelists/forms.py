@@ -21,9 +21,18 @@ def no_nul(form: Any, field: Any) -> None:
         raise ValidationError(translate("cl.no_nul"))
 
 
+#: The kinds of list, as Klass names them; a producer sees them by their label (:func:`kind_choices`).
+KINDS = ("CODELIST", "CLASSIFICATION")
+
+
+def kind_choices() -> list[SelectChoice]:
+    """The kinds of list, each labelled in the page's language."""
+    return [SelectChoice(k, translate(f"reg.kind.{k}")) for k in KINDS]
+
+
 class CodeListForm(PortalForm):
     producer = SelectField(validators=[DataRequired()], validate_choice=False)
-    kind = SelectField(choices=[SelectChoice("CODELIST"), SelectChoice("CLASSIFICATION")])
+    kind = SelectField(choices=[SelectChoice(k) for k in KINDS])
     name_nb = StringField(validators=[DataRequired(), Length(max=300)])
     name_en = StringField(validators=[DataRequired(), Length(max=300)])
     description_nb = TextAreaField(validators=[Optional(), Length(max=5000)])

@@ -5,10 +5,11 @@ the same services as the token API, so the same rules and scoping apply."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -21,8 +22,10 @@ from metadata.codelists.forms import (
     TableForm,
     VariantForm,
     VersionUploadForm,
+    kind_choices,
 )
 from metadata.codelists.importing import ItemIn
+from metadata.codelists.messages import long_date
 from metadata.codelists.models import ClassificationVersion
 from portal.http.actions import ActionPage, see_other, submit
 from portal.http.auth import login_required, signed_in_actor
@@ -32,7 +35,7 @@ from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, writable_producer_ids
 from portal.kernel.errors import BadRequest, PortalError
-from portal.kernel.i18n import pick
+from portal.kernel.i18n import pick, translate
 from portal.programme.models import Producer
 
 PRIVATE = "private; producers' systems use /api/v1/code-lists"
@@ -62,6 +65,7 @@ def my_code_lists() -> Response:
     actor, db = signed_in_actor(), get_session()
     form = CodeListForm()
     form.producer.choices = _producer_choices(db, actor)
+    form.kind.choices = kind_choices()
     outcome = submit(
         form,
         lambda: editing.create(
@@ -101,6 +105,7 @@ def _render_manage(
     item_form = forms.get("item") or ItemForm(prefix="i")
     variant_form = forms.get("variant") or VariantForm(prefix="var")
     table_form = forms.get("table") or TableForm(prefix="t")
+    saved = _saved_version(ordered)
     item_form.version.choices = drafts
     variant_form.version.choices = table_form.version.choices = every
     return render_page(
@@ -117,7 +122,41 @@ def _render_manage(
         variant_form=variant_form,
         table_form=table_form,
         has_drafts=bool(drafts),
+        saved=saved,
     )
+
+
+@dataclass(frozen=True)
+class SavedVersion:
+    """The confirmation after a version was saved or published: what happened, and from which day the
+    version is valid (the day its codes show on the public page)."""
+
+    message: str
+    link: str
+    link_text: str
+
+
+def _saved_version(versions: list[ClassificationVersion]) -> SavedVersion | None:
+    done, raw = request.args.get("done"), request.args.get("versjon", "")
+    if done not in {"version", "publish"} or not raw.isdigit() or len(raw) > 12:
+        return None
+    version = next((v for v in versions if v.id == int(raw)), None)
+    if version is None:
+        return None
+    day = long_date(version.valid_from)
+    if not version.published:
+        return SavedVersion(
+            translate("cl.saved_draft", day=day),
+            f"#version-{version.id}",
+            translate("cl.saved_draft_link"),
+        )
+    public = url_for(
+        "metadata.classification",
+        classification_id=version.classification_id,
+        dato=version.valid_from.isoformat(),
+    )
+    key = "cl.published_ahead" if version.valid_from > now().date() else "cl.published_now"
+    return SavedVersion(translate(key, day=day), public, translate("cl.public_link", day=day))
 
 
 def _label(version: ClassificationVersion) -> str:
@@ -160,18 +199,37 @@ def _upload(db: Session, actor: Actor, classification_id: int, f: Any) -> tuple[
     return f.file.data.read(), _kind(f.file.data.filename or "")
 
 
-@_action("version", "ny-versjon", "new-version", lambda: VersionUploadForm(prefix="v"))
-def upload_version(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
-    items = editing.parse_items(*_upload(db, actor, list_id, f))
-    return editing.add_version(
-        db,
-        actor,
-        list_id,
-        valid_from=f.valid_from.data,
-        valid_to=f.valid_to.data,
-        items=items,
-        now=at,
-    )
+def _naming_version(response: Response, version_id: int | None) -> Response:
+    """The page a save sends the browser to, told which version was saved (for its confirmation)."""
+    location = response.headers.get("Location")
+    if response.status_code == 303 and location and version_id is not None:
+        response.headers["Location"] = (
+            f"{location}{'&' if '?' in location else '?'}versjon={version_id}"
+        )
+    return response
+
+
+@_action_route("ny-versjon", "new-version")
+@login_required
+def upload_version(classification_id: int) -> Response:
+    made: list[int] = []
+
+    def add(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
+        items = editing.parse_items(*_upload(db, actor, list_id, f))
+        version = editing.add_version(
+            db,
+            actor,
+            list_id,
+            valid_from=f.valid_from.data,
+            valid_to=f.valid_to.data,
+            items=items,
+            now=at,
+        )
+        made.append(version.id)
+        return version
+
+    done = _act(classification_id, "version", VersionUploadForm(prefix="v"), add)
+    return _naming_version(done, made[0] if made else None)
 
 
 @_action("item", "kode", "code", lambda: ItemForm(prefix="i"))
@@ -242,10 +300,11 @@ def publish_draft(classification_id: int) -> Response:
     """One button per draft: ``what`` is version, variant or table, ``id`` which one."""
     publish, target = PUBLISHERS.get(request.form.get("what", "")), _int(request.form.get("id"))
     if publish is None:
-        raise BadRequest("Choose what to publish.")
-    return _act(
+        raise BadRequest(translate("cl.error.what"))
+    done = _act(
         classification_id,
         "publish",
         ButtonForm(),
         lambda db, actor, list_id, f, at: publish(db, actor, list_id, target, at),
     )
+    return _naming_version(done, target if request.form.get("what") == "version" else None)

@@ -1,6 +1,8 @@
 """Interface strings of the registry's producer pages (nb, en); registered into portal.kernel.i18n when the domain is imported."""
 
-from portal.kernel.i18n import register_messages
+from datetime import date
+
+from portal.kernel.i18n import register_messages, translate
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "cl.title": ("Kodelistene deres", "Your code lists"),
@@ -69,6 +71,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cl.none_drafts": ("Ingen utkast å endre.", "No drafts to change."),
     "reg.variants": ("Varianter", "Variants"),
     "cl.no_nul": ("Teksten inneholder et NUL-tegn.", "The text contains a NUL character."),
+    "cl.saved_draft": (
+        "Lagret som utkast. Når versjonen er publisert, gjelder den fra {day}.",
+        "Saved as a draft. Once published, the version applies from {day}.",
+    ),
+    "cl.saved_draft_link": ("Se utkastet", "See the draft"),
+    "cl.published_ahead": (
+        "Publisert. Versjonen gjelder fra {day}; på den offentlige siden vises kodene når den datoen er valgt.",
+        "Published. The version applies from {day}; the public page shows its codes when that date is chosen.",
+    ),
+    "cl.published_now": (
+        "Publisert. Versjonen gjelder fra {day} og vises på den offentlige siden.",
+        "Published. The version applies from {day} and shows on the public page.",
+    ),
+    "cl.public_link": ("Se kodene som gjelder {day}", "See the codes valid on {day}"),
+    "reg.future_version": ("kommende", "upcoming"),
+    "cl.error.what": ("Velg hva som skal publiseres.", "Choose what to publish."),
+    "reg.error.date": (
+        "Datoen må skrives som år-måned-dag, for eksempel 2027-01-01.",
+        "Write the date as year-month-day, for example 2027-01-01.",
+    ),
+    "reg.error.query_long": (
+        "Søket kan ha høyst 200 tegn.",
+        "The search can have at most 200 characters.",
+    ),
+    "reg.error.no_variant": (
+        "Denne klassifikasjonen har ingen slik variant.",
+        "This classification has no such variant.",
+    ),
+    "cl.long_date": ("{d}. {month} {y}", "{d} {month} {y}"),
+    "cl.month.1": ("januar", "January"),
+    "cl.month.2": ("februar", "February"),
+    "cl.month.3": ("mars", "March"),
+    "cl.month.4": ("april", "April"),
+    "cl.month.5": ("mai", "May"),
+    "cl.month.6": ("juni", "June"),
+    "cl.month.7": ("juli", "July"),
+    "cl.month.8": ("august", "August"),
+    "cl.month.9": ("september", "September"),
+    "cl.month.10": ("oktober", "October"),
+    "cl.month.11": ("november", "November"),
+    "cl.month.12": ("desember", "December"),
 }
+
+
+def long_date(day: date, lang: str | None = None) -> str:
+    """``day`` written out as a reader of ``lang`` (the page's language) writes it: 1. januar 2027."""
+    month = translate(f"cl.month.{day.month}", lang)
+    return translate("cl.long_date", lang, d=day.day, month=month, y=day.year)
+
 
 register_messages(MESSAGES)

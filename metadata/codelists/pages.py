@@ -16,8 +16,8 @@ from metadata.codelists.klass_edge import version_name
 from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
-from portal.kernel.errors import BadRequest, FieldError, NotFound
-from portal.kernel.i18n import current_language
+from portal.kernel.errors import BadRequest, NotFound
+from portal.kernel.i18n import current_language, translate
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def registry() -> Response:
     lang = current_language()
     query = (request.args.get("q") or "").strip().lower()
     if len(query) > 200:
-        raise BadRequest("q may be at most 200 characters.", (FieldError("q", "too long"),))
+        raise BadRequest(translate("reg.error.query_long"))
     found = [
         c
         for c in service.all_public(get_session())
@@ -85,14 +85,18 @@ def classification(classification_id: int) -> Response:
     try:
         day = date.fromisoformat(raw) if raw else today
     except ValueError:
-        raise BadRequest(
-            "The date must look like 2024-06-01.", (FieldError("dato", "not a date"),)
-        ) from None
+        raise BadRequest(translate("reg.error.date")) from None
     found = service.classification(db, classification_id)
-    versions = service.public_versions(found, today, include_future=False)
+    # A version published ahead of its first day is public already (Klass shows it with includeFuture);
+    # the page shows its codes when that day is chosen, and offers every version's first day to choose.
+    ahead = day > today
+    chosen = service.public_versions(found, today, include_future=ahead)
+    versions = sorted(
+        service.public_versions(found, today, include_future=True), key=lambda v: v.valid_from
+    )
     rows = pipeline.codes_in_range(
         service.version_rows(
-            db, versions, lang, today, False, day, date.fromordinal(day.toordinal() + 1)
+            db, chosen, lang, today, ahead, day, date.fromordinal(day.toordinal() + 1)
         ),
         day,
         date.fromordinal(day.toordinal() + 1),
@@ -102,12 +106,13 @@ def classification(classification_id: int) -> Response:
         twin_url=url_for("klass.get_classification", classification_id=classification_id),
         classification=found,
         versions=versions,
+        today=today,
         day=day,
         tree=_tree(rows),
         statistics=service.statistics_using(db, classification_id),
         variants=[
             (v, variants.full_name(v, version_name(version, lang), lang))
-            for version in versions
+            for version in chosen
             for v in version.variants
             if v.published
         ],
@@ -172,7 +177,7 @@ def variant(classification_id: int, variant_id: int) -> Response:
     lang = current_language()
     found = variants.public_variant(get_session(), variant_id)
     if found.version.classification_id != classification_id:
-        raise NotFound(f"Classification {classification_id} has no variant {variant_id}.")
+        raise NotFound(translate("reg.error.no_variant"))
     rows = pipeline.codes_in_range([variants.variant_rows(found, lang)], found.valid_from, None)
     return render_page(
         "metadata/variant.html",

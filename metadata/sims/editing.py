@@ -11,13 +11,14 @@ from sqlalchemy import select
 from metadata.blueprint import bp
 from metadata.sims import review, scheme, service
 from metadata.sims.embargo import Waiting, WaitsForRelease
+from metadata.sims.writing import ChangeNoteMissing, NothingToPublish, StaleDraft
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.forms import ButtonForm
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import embargoed_filter, writable_producer_ids
-from portal.kernel.errors import BadRequest, Conflict, PortalError
+from portal.kernel.errors import BadRequest, Conflict, FieldError, PortalError
 from portal.kernel.i18n import format_oslo, pick, translate
 from portal.programme.models import Producer, Statistic
 from release_calendar.models import Release
@@ -25,18 +26,44 @@ from release_calendar.models import Release
 PRIVATE = "private; producers' systems use /api/v1/statistics/<slug>/documentation/draft"
 
 
-def _posted_entries(section: scheme.Section) -> dict[str, Any]:
-    raw: dict[str, Any] = {}
+def _layout(section: scheme.Section) -> list[tuple[scheme.Field, list[str]]]:
+    """The section's fields and the editable concepts each shows: a concept in two of the section's
+    fields is shown in the first only, so the form never sends two texts for one concept."""
+    known, seen = scheme.by_code(), set()
+    layout = []
     for field in section.fields:
-        for code in field.sims:
-            if not scheme.by_code()[code].editable:
-                continue
-            raw[code] = {
-                "nb": request.form.get(f"{code}__nb", ""),
-                "en": request.form.get(f"{code}__en", ""),
-                "not_relevant": request.form.get(f"{code}__nr") == "on",
-            }
+        codes = [c for c in dict.fromkeys(field.sims) if known[c].editable and c not in seen]
+        seen.update(codes)
+        if codes:
+            layout.append((field, codes))
+    return layout
+
+
+def _editable(section: scheme.Section) -> list[str]:
+    return [code for _, codes in _layout(section) for code in codes]
+
+
+def _posted(section: scheme.Section, stored: service.Entries) -> dict[str, dict[str, Any]]:
+    """The section's concepts as the form sent them, in the API's JSON form. The Norwegian box edits
+    the text it showed (bokmål, or nynorsk where that is all there is) and nynorsk it did not show is
+    kept, so a field nobody touched is the text as stored (issue 20)."""
+    raw: dict[str, dict[str, Any]] = {}
+    for code in _editable(section):
+        kept = stored.get(code, service.Entry())
+        value = {"nb": kept.nb, "nn": kept.nn, "en": request.form.get(f"{code}__en", "")}
+        value["nn" if kept.nn and not kept.nb else "nb"] = request.form.get(f"{code}__nb", "")
+        raw[code] = {**value, "not_relevant": request.form.get(f"{code}__nr") == "on"}
     return raw
+
+
+def _changed(posted: dict[str, dict[str, Any]], stored: service.Entries) -> dict[str, Any]:
+    """The posted concepts that differ from the stored ones once line breaks are alike."""
+    return {
+        code: v
+        for code, v in posted.items()
+        if service.as_stored(service.Entry(v["nb"], v["nn"], v["en"], v["not_relevant"]))
+        != stored.get(code, service.Entry())
+    }
 
 
 def _coming_releases(slug: str, waiting: Waiting | None) -> list[Release]:
@@ -65,6 +92,37 @@ def _waiting_text(key: str, waiting: Waiting) -> str:
     )
 
 
+def _opened_version() -> int:
+    """The draft version the form was opened on; a missing or garbled one is never current (a 409)."""
+    raw = request.form.get("draft_version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else -1
+
+
+def _field_errors(error: PortalError, posted: dict[str, dict[str, Any]]) -> list[tuple[str, str]]:
+    """A refusal as (field id, message) pairs in the page's language, for the error summary and the
+    fields; an empty field id is a message about the whole form. Never the service's English."""
+    if isinstance(error, WaitsForRelease):
+        return [("with_release", _waiting_text(f"doc.waits.{error.reason}", error.waiting))]
+    if isinstance(error, ChangeNoteMissing):
+        return [("change_note", translate(ChangeNoteMissing.message_key))]
+    if isinstance(error, StaleDraft):
+        key = "doc.error.stale" if posted else "doc.error.stale_publish"
+        return [("", translate(key))]
+    if isinstance(error, NothingToPublish):
+        return [("", translate(error.message_key))]
+    found: list[tuple[str, str]] = []
+    for e in error.errors:
+        code = e.pointer.removeprefix("/concepts/")
+        if e.pointer == "/with_release":
+            found.append(("with_release", translate("doc.error.release")))
+        elif code in posted and e.detail == service.TOO_LONG:
+            lang = (
+                "nb" if len(posted[code]["nb"] or posted[code]["nn"]) > service.MAX_TEXT else "en"
+            )
+            found.append((f"{code}__{lang}", translate("doc.error.too_long", max=service.MAX_TEXT)))
+    return found or [("", translate("doc.error.failed"))]
+
+
 @bilingual(
     "/min-side/statistikk/<slug>/dokumentasjon",
     "/en/my-page/statistics/<slug>/documentation",
@@ -74,39 +132,49 @@ def _waiting_text(key: str, waiting: Waiting) -> str:
 )
 @login_required
 def edit(slug: str) -> Response:
+    """The section's form. Saving keeps the editor on the section, or with a section button
+    (``til_seksjon``) takes them to the chosen one: moving between sections saves what was written,
+    without JavaScript (issue 20). Nothing changed is nothing saved, so a move alone makes no draft."""
     db, actor = get_session(), signed_in_actor()
     draft = service.get_draft(db, actor, slug)
     section = scheme.section(request.args.get("seksjon") or scheme.sections()[0].id)
     if section is None:
-        raise BadRequest("There is no such section.")
-    status, problem, shown = 200, None, dict(draft.entries)
+        raise BadRequest(translate("doc.error.no_section"))
+    status, shown = 200, dict(draft.entries)
+    errors: list[tuple[str, str]] = []
     if request.method == "POST":
-        form = ButtonForm()
-        posted = _posted_entries(section)
-        if not form.validate_on_submit():
-            raise BadRequest("The form has expired; reload the page.")
+        target = scheme.section(request.form.get("til_seksjon", "")) or section
+        posted = _posted(section, draft.entries)
+        changed = _changed(posted, draft.entries)
+        # CSRFProtect has checked the token before this view runs (portal.http.security).
+        if not ButtonForm().validate_on_submit():
+            raise BadRequest(translate("doc.error.expired_page"))
+        if not changed:
+            return redirect(url_for("metadata.edit", slug=slug, seksjon=target.id), 303)  # type: ignore[return-value]
         try:
-            entries = service.parse_entries(posted)
-            expected = int(request.form.get("draft_version", "-1"))
+            entries = service.parse_entries(changed)
             service.save_draft(
                 db,
                 actor,
                 slug,
-                {**{c: service.Entry() for c in posted}, **entries},
-                expected_version=expected,
+                {**{c: service.Entry() for c in changed}, **entries},
+                expected_version=_opened_version(),
                 now=now(),
                 merge=True,
             )
             db.commit()
-            return redirect(url_for("metadata.edit", slug=slug, seksjon=section.id, lagret=1), 303)  # type: ignore[return-value]
+            return redirect(  # type: ignore[return-value]
+                url_for("metadata.edit", slug=slug, seksjon=target.id, lagret=section.id), 303
+            )
         except PortalError as error:
             db.rollback()
             if error.status in (401, 403, 404):
                 raise
-            status, problem = (409 if isinstance(error, Conflict) else 400), error
+            status = 409 if isinstance(error, Conflict) else 400
+            errors = _field_errors(error, posted)
             shown.update(
                 {
-                    code: service.Entry(v["nb"], "", v["en"], v["not_relevant"])
+                    code: service.Entry(v["nb"], v["nn"], v["en"], v["not_relevant"])
                     for code, v in posted.items()
                 }
             )
@@ -116,10 +184,19 @@ def edit(slug: str) -> Response:
         section,
         shown,
         status,
-        problem,
-        saved=request.args.get("lagret") == "1",
+        errors,
+        saved=scheme.section(request.args.get("lagret", "")),
         published=request.args.get("publisert"),
+        kept=bool(errors),
     )
+
+
+def _published_banner(slug: str, number: str | None) -> tuple[int, bool] | None:
+    """The version just published, and whether it is public already (else it waits for a release)."""
+    if number is None or not (number.isascii() and number.isdigit()):
+        return None
+    public = {v.number for v in service.list_versions(get_session(), slug, now())}
+    return int(number), int(number) in public
 
 
 def _render_edit(
@@ -128,40 +205,39 @@ def _render_edit(
     section: scheme.Section,
     shown: dict[str, service.Entry],
     status: int,
-    problem: PortalError | None,
+    errors: list[tuple[str, str]],
     *,
-    saved: bool,
+    saved: scheme.Section | None,
     published: str | None,
-    refused: str | None = None,
+    note: str = "",
+    chosen_release: str = "",
+    kept: bool = False,
 ) -> Response:
     waiting = service.waiting(get_session(), signed_in_actor(), slug, now())
     required = set(scheme.required_codes())
-    in_section = list(
-        dict.fromkeys(
-            c
-            for f in section.fields
-            for c in f.sims
-            if c in required and scheme.by_code()[c].editable
-        )
-    )
+    in_section = [c for c in _editable(section) if c in required]
     done = [c for c in in_section if c in shown and (shown[c].norwegian or shown[c].not_relevant)]
     return render_page(
         "metadata/edit.html",
         status=status,
         draft=draft,
         section=section,
+        layout=_layout(section),
         entries=shown,
         sections=scheme.sections(),
         concepts=scheme.by_code(),
-        problem=problem,
+        errors=errors,
+        field_errors=dict(errors),
         completeness=service.completeness(draft.entries),
         form=ButtonForm(),
         releases=_coming_releases(slug, waiting),
         waiting=waiting,
         waiting_notice=_waiting_text("doc.waits.notice", waiting) if waiting else None,
-        refused=refused,
         saved=saved,
-        published=published,
+        published=_published_banner(slug, published),
+        note=note,
+        chosen_release=chosen_release,
+        kept=kept,
         required=required,
         section_required=len(in_section),
         section_done=len(done),
@@ -177,19 +253,26 @@ def _render_edit(
 )
 @login_required
 def publish(slug: str) -> Response:
+    """Publish the saved draft. A refusal shows the form again with the note and the release kept and
+    the message at its field; nothing is published."""
     db, actor = get_session(), signed_in_actor()
     service.get_draft(db, actor, slug)
+    release = request.form.get("with_release") or ""
+    note = request.form.get("change_note", "")
+    section = scheme.section(request.form.get("seksjon", "")) or scheme.sections()[0]
+    # CSRFProtect has checked the token before this view runs (portal.http.security).
     if not ButtonForm().validate_on_submit():
-        raise BadRequest("The form has expired; reload the page.")
-    release = request.form.get("with_release") or None
+        raise BadRequest(translate("doc.error.expired_page"))
     try:
+        if release and not (release.isascii() and release.isdigit()):
+            raise BadRequest("Not a release.", (FieldError("/with_release", "unknown release"),))
         version = service.publish(
             db,
             actor,
             slug,
-            change_note=request.form.get("change_note", ""),
-            with_release=int(release) if release and release.isdigit() else None,
-            expected_version=int(request.form.get("draft_version", "-1")),
+            change_note=note,
+            with_release=int(release) if release else None,
+            expected_version=_opened_version(),
             now=now(),
         )
         db.commit()
@@ -198,21 +281,21 @@ def publish(slug: str) -> Response:
         if error.status in (401, 403, 404):
             raise
         draft = service.get_draft(db, actor, slug)
-        refused = None
-        if isinstance(error, WaitsForRelease):
-            refused = _waiting_text(f"doc.waits.{error.reason}", error.waiting)
         return _render_edit(
             slug,
             draft,
-            scheme.sections()[0],
+            section,
             dict(draft.entries),
             409 if isinstance(error, Conflict) else 400,
-            None if refused else error,
-            saved=False,
+            _field_errors(error, {}),
+            saved=None,
             published=None,
-            refused=refused,
+            note=note,
+            chosen_release=release,
         )
-    return redirect(url_for("metadata.edit", slug=slug, publisert=version.number), 303)  # type: ignore[return-value]
+    return redirect(  # type: ignore[return-value]
+        url_for("metadata.edit", slug=slug, seksjon=section.id, publisert=version.number), 303
+    )
 
 
 @bilingual(
@@ -267,7 +350,7 @@ def overview() -> Response:
 def reviewed(release_id: int) -> Response:
     db = get_session()
     if not ButtonForm().validate_on_submit():
-        raise BadRequest("The form has expired; reload the page.")
+        raise BadRequest(translate("doc.error.expired_page"))
     review.confirm_reviewed(db, signed_in_actor(), release_id, now())
     db.commit()
     return redirect(url_for("metadata.overview"), 303)  # type: ignore[return-value]

@@ -179,3 +179,24 @@ class WaitsForRelease(Conflict):
         )
         self.waiting = waiting
         self.reason = reason
+
+
+def refuse_overtaking(
+    session: Session,
+    statistic_id: int,
+    based_on: int | None,
+    release: Release | None,
+    now: datetime,
+) -> None:
+    """Raise WaitsForRelease if a new version going out with ``release`` (None: now) would carry
+    text out before the release it waits for."""
+    pending = waiting_version(session, statistic_id, now)
+    if pending is not None:
+        if release is None:
+            raise WaitsForRelease(pending, "now")
+        if release.release_at < pending.release_at:
+            raise WaitsForRelease(pending, "earlier")
+    if release is None:
+        withdrawn = withdrawn_base(session, statistic_id, based_on, now)
+        if withdrawn is not None:
+            raise WaitsForRelease(withdrawn, "cancelled")

@@ -35,7 +35,10 @@ def _common(slug: str) -> dict[str, Any]:
 def about(slug: str) -> Response:
     number = request.args.get("versjon") or request.args.get("version")
     record = service.published(
-        get_session(), slug, now(), int(number) if number and number.isdigit() else None
+        get_session(),
+        slug,
+        now(),
+        int(number) if number and number.isascii() and number.isdigit() else None,
     )
     return render_page(
         "metadata/about.html",

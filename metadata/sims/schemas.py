@@ -66,7 +66,14 @@ class PublishIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     draft_version: int | None = None
-    change_note: Annotated[str, Field(max_length=2000)] = ""
+    change_note: Annotated[
+        str,
+        Field(
+            max_length=2000,
+            description="What has changed since the last version, shown with it in the version "
+            "list. Required: an empty or blank note is refused with 400 (pointer /change_note).",
+        ),
+    ] = ""
     with_release: int | None = Field(
         None,
         description="Publish at this coming release's time. While a version waits for a coming "

@@ -15,27 +15,24 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from metadata.sims import scheme
-from metadata.sims.embargo import (
-    Waiting,
-    WaitsForRelease,
-    not_withdrawn,
-    waiting_version,
-    withdrawn_base,
-)
+from metadata.sims.embargo import Waiting, not_withdrawn, refuse_overtaking, waiting_version
 from metadata.sims.embargo import (
     goes_out_at as goes_out_at,  # re-exported: search documents read it from here
 )
 from metadata.sims.models import DocumentationDraft, DocumentationVersion
+from metadata.sims.writing import ChangeNoteMissing, NothingToPublish, StaleDraft, as_written
 from portal.kernel.access import Actor, Permission, ahead_filter, ensure_permission, is_embargoed
 from portal.kernel.audit import record_write
 from portal.kernel.concurrency import force_update, lost_race_is_conflict
-from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
+from portal.kernel.errors import BadRequest, FieldError, NotFound
 from portal.programme.models import Statistic
 
 if TYPE_CHECKING:
     from release_calendar.models import Release
 
 MAX_TEXT = 20_000
+#: Why a text was refused; the editing page words it in nb and en.
+TOO_LONG = f"a text is longer than {MAX_TEXT} characters"
 LANGS = ("nb", "nn", "en")
 
 
@@ -152,13 +149,14 @@ def parse_entries(raw: Any) -> dict[str, Entry]:
         if not all(isinstance(t, str) for t in texts.values()) or not isinstance(flag, bool):
             errors.append(FieldError(pointer, "texts must be strings and not_relevant a boolean"))
             continue
+        texts = {lang: as_written(t) for lang, t in texts.items()}
         if any(len(t) > MAX_TEXT for t in texts.values()):
-            errors.append(FieldError(pointer, f"a text is longer than {MAX_TEXT} characters"))
+            errors.append(FieldError(pointer, TOO_LONG))
             continue
         if value.get("sdmx_id") not in (None, concept.sdmx_id):
             errors.append(FieldError(pointer, f"sdmx_id should be {concept.sdmx_id}"))
             continue
-        entry = Entry(texts["nb"].strip(), texts["nn"].strip(), texts["en"].strip(), flag)
+        entry = Entry(texts["nb"], texts["nn"], texts["en"], flag)
         if not entry.empty:
             entries[code] = entry
     if errors:
@@ -182,10 +180,18 @@ def entries_json(entries: Entries) -> dict[str, dict[str, Any]]:
     }
 
 
+def as_stored(entry: Entry) -> Entry:
+    """``entry`` with its texts as written (LF line breaks): drafts saved with CRLF before issue 20
+    read, compare and diff equal to the same text sent with LF."""
+    return Entry(
+        as_written(entry.nb), as_written(entry.nn), as_written(entry.en), entry.not_relevant
+    )
+
+
 def _from_json(content: Mapping[str, Any]) -> dict[str, Entry]:
     return {
-        code: Entry(
-            v.get("nb", ""), v.get("nn", ""), v.get("en", ""), bool(v.get("not_relevant", False))
+        code: as_stored(
+            Entry(v.get("nb", ""), v.get("nn", ""), v.get("en", ""), bool(v.get("not_relevant")))
         )
         for code, v in content.items()
     }
@@ -249,10 +255,12 @@ def list_versions(session: Session, slug: str, now: datetime) -> list[VersionSum
 
 
 def diff(before: Entries, after: Entries) -> list[Change]:
-    """What changed between two records, concept by concept, in scheme order."""
+    """What changed between two records, concept by concept, in scheme order; texts that differ only
+    in their line breaks or surrounding blanks are the same."""
     changes = []
     for concept in scheme.concepts():
         old, new = before.get(concept.code), after.get(concept.code)
+        old, new = (as_stored(e) if e is not None else None for e in (old, new))
         if old != new:
             changes.append(Change(concept.code, old, new))
     return changes
@@ -357,7 +365,7 @@ def save_draft(
     current = get_draft(session, actor, slug)
     assert actor is not None
     if expected_version is not None and expected_version != current.version:
-        raise Conflict(
+        raise StaleDraft(
             f"Someone saved this documentation after you opened it (version "
             f"{current.version}, yours {expected_version}). Your text is kept below."
         )
@@ -371,7 +379,7 @@ def save_draft(
     # Issue 16: on PostgreSQL this second read sees a draft another writer created after the first
     # one; saving over it would lose that writer's text, so it is a conflict like a stale version.
     if (draft.version if draft is not None else 0) != current.version:
-        raise Conflict("Someone saved this documentation at the same moment; reload.")
+        raise StaleDraft("Someone saved this documentation at the same moment; reload.")
     if draft is None:
         draft = DocumentationDraft(
             statistic_id=statistic.id,
@@ -412,14 +420,18 @@ def publish(
     release's time, not before. The draft builds on the versions before it, so while one of them waits
     for a coming release, publishing now or with an earlier release is refused (WaitsForRelease, a
     409), and so is publishing now on a version withdrawn with a cancelled release: equal access has
-    no side door (issue 16). Raises 401/403/404, BadRequest, Conflict (stale or nothing to publish)."""
+    no side door (issue 16). ``change_note`` is required (ChangeNoteMissing, a 400: issue 20). Raises
+    401/403/404, BadRequest, Conflict (StaleDraft, NothingToPublish)."""
     from release_calendar.models import Release
 
     _take_turn_to_publish(session, actor, slug)
     draft_view = get_draft(session, actor, slug)
     assert actor is not None
+    change_note = as_written(change_note)
+    if not change_note:
+        raise ChangeNoteMissing()
     if expected_version is not None and expected_version != draft_view.version:
-        raise Conflict("The draft changed after you opened it; reload before publishing.")
+        raise StaleDraft("The draft changed after you opened it; reload before publishing.")
     statistic = _statistic(session, slug)
     visible_from = now
     release: Release | None = None
@@ -436,10 +448,10 @@ def publish(
                 (FieldError("/with_release", "not a coming confirmed release"),),
             )
         visible_from = release.release_at
-    _refuse_overtaking(session, statistic.id, draft_view.based_on, release, now)
+    refuse_overtaking(session, statistic.id, draft_view.based_on, release, now)
     standing = _newest_standing(session, statistic.id)
     if standing is not None and _from_json(standing.content) == dict(draft_view.entries):
-        raise Conflict("The draft is the same as the published version; nothing to publish.")
+        raise NothingToPublish()
     latest = session.scalar(
         select(func.max(DocumentationVersion.number)).where(
             DocumentationVersion.statistic_id == statistic.id
@@ -456,7 +468,7 @@ def publish(
         published_by=producer.name_nb[:254],
         visible_from=visible_from,
         release_id=with_release,
-        change_note=change_note.strip()[:2000],
+        change_note=change_note[:2000],
     )
     session.add(version)
     draft = session.scalar(
@@ -498,27 +510,6 @@ def _take_turn_to_publish(session: Session, actor: Actor | None, slug: str) -> N
     statistic = _statistic(session, slug)
     ensure_permission(actor, Permission.DOCUMENTATION_WRITE, statistic.producer_id)
     session.execute(select(Statistic.id).where(Statistic.id == statistic.id).with_for_update())
-
-
-def _refuse_overtaking(
-    session: Session,
-    statistic_id: int,
-    based_on: int | None,
-    release: Release | None,
-    now: datetime,
-) -> None:
-    """Raise WaitsForRelease if a new version going out with ``release`` (None: now) would carry
-    text out before the release it waits for."""
-    pending = waiting_version(session, statistic_id, now)
-    if pending is not None:
-        if release is None:
-            raise WaitsForRelease(pending, "now")
-        if release.release_at < pending.release_at:
-            raise WaitsForRelease(pending, "earlier")
-    if release is None:
-        withdrawn = withdrawn_base(session, statistic_id, based_on, now)
-        if withdrawn is not None:
-            raise WaitsForRelease(withdrawn, "cancelled")
 
 
 def waiting(session: Session, actor: Actor | None, slug: str, now: datetime) -> Waiting | None:

@@ -156,4 +156,181 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# The audit log in words (issue 20): who did what to which object. A sentence for an (action, kind of
+# object) pair where the words differ from the general pattern; any other pair is told as
+# "{who} {verb} {noun} «{name}»" from the verb of the action and the noun of the kind.
+AUDIT_SENTENCES: dict[tuple[str, str], tuple[str, str]] = {
+    ("create", "api_token"): (
+        "{who} opprettet API-nøkkel «{name}»",
+        "{who} created the API token “{name}”",
+    ),
+    ("revoke", "api_token"): (
+        "{who} trakk tilbake API-nøkkel «{name}»",
+        "{who} revoked the API token “{name}”",
+    ),
+    ("create", "user"): ("{who} opprettet brukeren {name}", "{who} created the user {name}"),
+    ("invite", "user"): ("{who} inviterte {name}", "{who} invited {name}"),
+    ("set-role", "user"): ("{who} endret rollen til {name}", "{who} changed the role of {name}"),
+    ("disable", "user"): ("{who} deaktiverte {name}", "{who} disabled {name}"),
+    ("enable", "user"): ("{who} aktiverte {name} igjen", "{who} enabled {name} again"),
+    ("reset-password", "user"): (
+        "{who} lagde en lenke for nytt passord til {name}",
+        "{who} made a link for a new password for {name}",
+    ),
+    ("set-password", "user"): (
+        "{who} valgte passord for {name}",
+        "{who} set the password of {name}",
+    ),
+    ("save-draft", "documentation"): (
+        "{who} lagret et utkast av «Om statistikken» for «{name}»",
+        "{who} saved a draft of “About the statistics” for “{name}”",
+    ),
+    ("publish", "documentation"): (
+        "{who} publiserte «Om statistikken» for «{name}»",
+        "{who} published “About the statistics” for “{name}”",
+    ),
+    ("review", "documentation"): (
+        "{who} gjennomgikk «Om statistikken» for «{name}»",
+        "{who} reviewed “About the statistics” for “{name}”",
+    ),
+}
+
+AUDIT_VERBS: dict[str, tuple[str, str]] = {
+    "create": ("opprettet", "created"),
+    "update": ("endret", "changed"),
+    "delete": ("slettet", "deleted"),
+    "replace": ("erstattet", "replaced"),
+    "announce": ("varslet", "announced"),
+    "confirm": ("bekreftet", "confirmed"),
+    "cancel": ("avlyste", "cancelled"),
+    "correct": ("rettet", "corrected"),
+    "publish": ("publiserte", "published"),
+    "review": ("gjennomgikk", "reviewed"),
+    "revoke": ("trakk tilbake", "revoked"),
+    "retire": ("la ned", "retired"),
+    "reinstate": ("gjenopprettet", "reinstated"),
+    "save-draft": ("lagret et utkast av", "saved a draft of"),
+    "add-version": ("la til en versjon i", "added a version to"),
+    "put-item": ("endret en kode i", "changed a code in"),
+    "delete-item": ("slettet en kode i", "deleted a code in"),
+    "define-variant": ("definerte en variant av", "defined a variant of"),
+    "define-correspondence": (
+        "definerte en korrespondansetabell for",
+        "defined a correspondence table for",
+    ),
+    "other": ("endret", "changed"),
+}
+
+#: Each kind of object: (the noun in a sentence nb, en), (its label in the filter nb, en).
+AUDIT_NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
+    "api_token": (("API-nøkkelen", "the API token"), ("API-nøkkel", "API token")),
+    "user": (("brukeren", "the user"), ("Bruker", "User")),
+    "producer": (("produsenten", "the producer"), ("Produsent", "Producer")),
+    "subject_area": (("emneområdet", "the subject area"), ("Emneområde", "Subject area")),
+    "statistic": (("statistikken", "the statistic"), ("Statistikk", "Statistic")),
+    "documentation": (
+        ("dokumentasjonen til", "the documentation of"),
+        ("Om statistikken", "About the statistics"),
+    ),
+    "release": (("publiseringen", "the release"), ("Publisering", "Release")),
+    "code_list": (("kodelisten", "the code list"), ("Kodeliste", "Code list")),
+    "table": (("tabellen", "the table"), ("Tabell", "Table")),
+    "table_codelist": (
+        ("kodelisten til tabellen", "the code list of the table"),
+        ("Tabellens kodeliste", "Code list of a table"),
+    ),
+    "other": (("objektet", "the object"), ("Annet", "Other")),
+}
+
+MESSAGES.update(
+    {f"audit.{action}.{kind}": texts for (action, kind), texts in AUDIT_SENTENCES.items()}
+)
+MESSAGES.update({f"audit.verb.{action}": texts for action, texts in AUDIT_VERBS.items()})
+MESSAGES.update({f"audit.noun.{kind}": noun for kind, (noun, _) in AUDIT_NOUNS.items()})
+MESSAGES.update({f"audit.kind.{kind}": label for kind, (_, label) in AUDIT_NOUNS.items()})
+MESSAGES.update(
+    {
+        "audit.sentence": ("{who} {verb} {noun} «{name}»", "{who} {verb} {noun} “{name}”"),
+        "audit.by_token": ("API-nøkkelen «{name}»", "The API token “{name}”"),
+        "audit.by_cli": ("Kommandolinjen", "The command line"),
+        "audit.someone": ("En bruker som ikke finnes lenger", "A user who no longer exists"),
+        "audit.details": ("Detaljer", "Details"),
+        "audit.what": ("Hva skjedde", "What happened"),
+    }
+)
+
+# The producers' API-token page (/min-side/nokler).
+MESSAGES.update(
+    {
+        "tokens.title": ("API-nøkler", "API tokens"),
+        "tokens.intro": (
+            "Med en API-nøkkel kan systemene deres publisere og oppdatere i portalen gjennom API-et, "
+            "med de samme rettighetene som en redaktør hos produsenten. Nøkkelen vises bare én gang, "
+            "rett etter at den er laget.",
+            "An API token lets your own systems publish and update through the API, with the rights of "
+            "an editor at the producer. The token is shown only once, right after it is made.",
+        ),
+        "tokens.forbidden": (
+            "Bare produsentadministratorer og portaladministratorer kan lage og trekke tilbake "
+            "API-nøkler.",
+            "Only producer administrators and portal administrators can make and revoke API tokens.",
+        ),
+        "tokens.none": ("Dere har ingen API-nøkler ennå.", "You have no API tokens yet."),
+        "tokens.caption": ("{n} API-nøkler", "{n} API tokens"),
+        "tokens.new": ("Lag en ny API-nøkkel", "Make a new API token"),
+        "tokens.name": ("Navn på nøkkelen", "Name of the token"),
+        "tokens.name_hint": (
+            "For eksempel navnet på systemet som skal bruke den, så dere vet hvilken nøkkel som er "
+            "hvilken. Høyst 100 tegn.",
+            "For example the name of the system that will use it, so you can tell the tokens apart. "
+            "At most 100 characters.",
+        ),
+        "tokens.producer": ("Produsent", "Producer"),
+        "tokens.producer_hint": (
+            "Nøkkelen kan skrive bare for denne produsenten.",
+            "The token can write for this producer only.",
+        ),
+        "tokens.choose": ("Velg produsent", "Choose a producer"),
+        "tokens.create": ("Lag nøkkelen", "Make the token"),
+        "tokens.created_by": ("Laget av", "Made by"),
+        "tokens.by_cli": ("kommandolinjen", "the command line"),
+        "tokens.error.name_missing": (
+            "Skriv et navn på nøkkelen, for eksempel navnet på systemet som skal bruke den.",
+            "Enter a name for the token, for example the name of the system that will use it.",
+        ),
+        "tokens.error.name_long": (
+            "Navnet på nøkkelen kan ha høyst 100 tegn.",
+            "The name of the token can have at most 100 characters.",
+        ),
+        "tokens.error.producer": (
+            "Velg hvilken produsent nøkkelen skal skrive for.",
+            "Choose which producer the token will write for.",
+        ),
+        "tokens.error_title": ("Det er et problem", "There is a problem"),
+        "tokens.error_prefix": ("Feil:", "Error:"),
+        "tokens.created": (
+            "API-nøkkelen «{name}» er laget for {producer}.",
+            "The API token “{name}” has been made for {producer}.",
+        ),
+        "tokens.copy_now": (
+            "Kopier nøkkelen nå og lagre den trygt i systemet som skal bruke den. Den vises ikke igjen, "
+            "og portalen lagrer den ikke.",
+            "Copy the token now and keep it safe in the system that will use it. It will not be shown "
+            "again, and the portal does not store it.",
+        ),
+        "tokens.secret": ("Nøkkelen", "The token"),
+        "tokens.how": (
+            "Systemet sender den i hodet Authorization: Bearer <nøkkelen> til API-et.",
+            "The system sends it in the header Authorization: Bearer <the token> to the API.",
+        ),
+        "tokens.back": ("Til API-nøklene", "To the API tokens"),
+        "tokens.revoked": (
+            "API-nøkkelen «{name}» er trukket tilbake. Systemer som bruker den, kan ikke lenger skrive.",
+            "The API token “{name}” has been revoked. Systems that use it can no longer write.",
+        ),
+        "tokens.see_revoked": ("Se nøkkelen i listen", "See the token in the list"),
+        "tokens.manage": ("Lag og trekk tilbake API-nøkler", "Make and revoke API tokens"),
+    }
+)
+
 register_messages(MESSAGES)

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Response, redirect, request, url_for
 from sqlalchemy import select
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from portal.accounts import admin as users_admin
 from portal.accounts import service as accounts
-from portal.accounts.models import ApiToken
 from portal.accounts.web import current_user, login_user, logout_user
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
-from portal.http.forms import ButtonForm
+from portal.http.forms import ButtonForm, PortalForm
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
-from portal.kernel import audit
-from portal.kernel.access import Permission, writable_producer_ids
-from portal.kernel.errors import Conflict, PortalError
+from portal.kernel.access import Actor, Permission, writable_producer_ids
+from portal.kernel.errors import Conflict, Forbidden, PortalError
 from portal.kernel.i18n import pick, translate
 from portal.programme import service
 from portal.programme.models import Frequency, Producer
-from portal.web.forms import LoginForm, StatisticForm, TokenForm
+from portal.programme.service import find_producer
+from portal.web import dashboard as dashboard_work
+from portal.web.forms import LoginForm, StatisticForm
+from release_calendar.rules import Precision, when_label
 
 
 def _safe_next(target: str | None) -> str:
@@ -76,11 +80,7 @@ def dashboard() -> Response:
     return _render_dashboard()
 
 
-def _render_dashboard(
-    new_token: accounts.NewToken | None = None,
-    token_form: TokenForm | None = None,
-    status: int = 200,
-) -> Response:
+def _render_dashboard(status: int = 200) -> Response:
     db = get_session()
     user = current_user()
     actor = signed_in_actor()
@@ -99,27 +99,19 @@ def _render_dashboard(
                 db, service.StatisticQuery(producer=slug, per_page=service.MAX_PER_PAGE)
             ).items
         )
-    tokens: list[ApiToken] = []
-    if actor.can(Permission.TOKEN_MANAGE) and user.producer_id is not None:
-        tokens = accounts.list_tokens(db, user.producer_id)
-    entries = (
-        audit.list_entries(db, producer_ids=scope, limit=20)
-        if actor.can(Permission.AUDIT_READ)
-        else []
-    )
     return render_page(
         "accounts/dashboard.html",
         status=status,
         user=user,
         producer=user.producer,
         statistics=statistics,
-        tokens=tokens,
-        can_manage_tokens=bool(tokens)
-        or (actor.can(Permission.TOKEN_MANAGE) and user.producer_id is not None),
-        token_form=token_form or TokenForm(),
-        button_form=ButtonForm(),
-        new_token=new_token,
-        audit_entries=entries,
+        # The tokens have their own page (my_tokens); the dashboard links to it.
+        can_manage_tokens=actor.can(Permission.TOKEN_MANAGE),
+        work=dashboard_work.build_dashboard(db, actor, now()),
+        at_risk_days=dashboard_work.AT_RISK_DAYS,
+        day_label=dashboard_work.day_label,
+        when_label=when_label,
+        exact=Precision.EXACT,
     )
 
 
@@ -194,43 +186,130 @@ def edit_statistic(slug: str) -> Response:
     )
 
 
+# ------------------------------------------------------------------------------------------- tokens
+
+TOKENS = "private; producers' systems use /api/v1, administrators /api/v1/admin/tokens"
+
+
+class NewTokenForm(PortalForm):
+    """A producer's API token: its name, and its producer when the user may choose among several. The
+    view checks both and words the messages itself (see :func:`_token_errors`)."""
+
+    name = StringField()
+    producer = SelectField(validate_choice=False)
+
+
+@dataclass(frozen=True)
+class TokenScope:
+    """Who may make tokens here, and for which producers (by slug, with their names)."""
+
+    actor: Actor
+    producers: tuple[SelectChoice, ...]
+
+
+def _token_scope() -> TokenScope:
+    """The signed-in user's token rights: the producers they make tokens for, as the accounts service
+    allows (a producer's administrator: their own; a portal administrator: any live producer).
+    Raises Forbidden for anyone else."""
+    actor = signed_in_actor()
+    if not actor.can(Permission.TOKEN_MANAGE):
+        raise Forbidden(translate("tokens.forbidden"))
+    scope = writable_producer_ids(actor)
+    stmt = select(Producer).where(Producer.retired_at.is_(None)).order_by(Producer.short_name)
+    if scope is not None:
+        stmt = stmt.where(Producer.id.in_(scope))
+    producers = tuple(
+        SelectChoice(p.slug, f"{p.short_name} – {pick(p.name_nb, p.name_en)}")
+        for p in get_session().scalars(stmt)
+    )
+    return TokenScope(actor, producers)
+
+
+def _token_errors(form: NewTokenForm, scope: TokenScope) -> dict[str, str]:
+    """What is wrong with the form, by field, in the page's language; empty when it may be saved."""
+    errors: dict[str, str] = {}
+    name = (form.name.data or "").strip()
+    if not name:
+        errors["name"] = translate("tokens.error.name_missing")
+    elif len(name) > 100:
+        errors["name"] = translate("tokens.error.name_long")
+    several = len(scope.producers) > 1
+    if not scope.producers or (
+        several and form.producer.data not in {c.value for c in scope.producers}
+    ):
+        errors["producer"] = translate("tokens.error.producer")
+    return errors
+
+
+def _render_tokens(
+    scope: TokenScope,
+    form: NewTokenForm | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    db = get_session()
+    tokens = [t for t in users_admin.list_all_tokens(db, scope.actor) if t.producer_id is not None]
+    revoked_raw = request.args.get("trukket", "")
+    revoked = next((t for t in tokens if t.revoked_at and str(t.id) == revoked_raw), None)
+    return render_page(
+        "accounts/tokens.html",
+        status=status,
+        form=form or NewTokenForm(formdata=None),
+        errors=errors or {},
+        producers=scope.producers,
+        tokens=tokens,
+        revoked=revoked,
+        button_form=ButtonForm(),
+    )
+
+
+@bilingual("/min-side/nokler", "/en/my-page/tokens", no_twin_because=TOKENS)
+@login_required
+def my_tokens() -> Response:
+    return _render_tokens(_token_scope())
+
+
 @bilingual(
     "/min-side/nokler",
     "/en/my-page/tokens",
     methods=("POST",),
-    no_twin_because="an action; its result is shown on the dashboard",
+    no_twin_because="an action; its answer shows the new token once",
 )
 @login_required
 def create_token() -> Response:
-    user = current_user()
-    assert user is not None
-    form = TokenForm()
-    if not form.validate_on_submit() or user.producer is None:
-        return _render_dashboard(token_form=form, status=400)
+    scope = _token_scope()
+    # CSRFProtect has checked the form's token before this view runs (portal.http.security).
+    form = NewTokenForm()
+    errors = _token_errors(form, scope)
+    if errors:
+        return _render_tokens(scope, form, errors, 400)
     db = get_session()
+    slug = form.producer.data if len(scope.producers) > 1 else scope.producers[0].value
     new = accounts.create_token(
         db,
-        signed_in_actor(),
-        producer=user.producer,
-        name=form.name.data or "",
+        scope.actor,
+        producer=find_producer(db, slug),
+        name=(form.name.data or "").strip(),
         now=now(),
     )
     db.commit()
-    # Shown in this response only: a redirect would have to carry the secret through the session.
-    return _render_dashboard(new_token=new, status=201)
+    # The secret is in this answer only: a redirect would have to carry it through the session, and
+    # no cache may keep it.
+    response = render_page("accounts/token_created.html", status=201, new_token=new)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bilingual(
     "/min-side/nokler/<int:token_id>/trekk-tilbake",
     "/en/my-page/tokens/<int:token_id>/revoke",
     methods=("POST",),
-    no_twin_because="an action; its result is shown on the dashboard",
+    no_twin_because="an action; its result is shown on the tokens page",
 )
 @login_required
 def revoke_token(token_id: int) -> Response:
-    if not ButtonForm().validate_on_submit():
-        return _render_dashboard(status=400)
+    scope = _token_scope()  # CSRFProtect has checked the button's token (portal.http.security)
     db = get_session()
-    accounts.revoke_token(db, signed_in_actor(), token_id, now())
+    accounts.revoke_token(db, scope.actor, token_id, now())
     db.commit()
-    return redirect(url_for("web.dashboard"), 303)  # type: ignore[return-value]
+    return redirect(url_for("web.my_tokens", trukket=token_id), 303)  # type: ignore[return-value]

@@ -35,6 +35,7 @@ from portal.kernel.errors import Forbidden, NotFound, PortalError
 from portal.kernel.i18n import pick, translate
 from portal.programme import admin as programme_admin
 from portal.programme.service import find_producer
+from portal.web import audit_words
 
 NO_TWIN = "an administration page; systems use /api/v1/admin"
 # Every page checks who is asking before it reads a form (require_admin), so whatever the services refuse
@@ -336,8 +337,8 @@ def audit_log() -> Response:
     older = url_for("web.audit_log", foer=entries[-1].id, **args) if len(entries) == 100 else None
     return render_page(
         "admin/audit.html",
-        entries=entries,
-        kinds=audit.entity_kinds(db),
+        entries=audit_words.describe(db, entries),
+        kinds=[(k, audit_words.kind_label(k)) for k in audit.entity_kinds(db)],
         producers=_producer_choices(actor),
         args=request.args,
         older=older,

@@ -187,6 +187,10 @@ ADMIN_PAGES = [
     "/min-side/admin/nokler",
     "/min-side/admin/logg",
     "/en/my-page/admin/users",
+    "/min-side/nokler",
+    "/en/my-page/tokens",
+    "/min-side/kalender/last-opp",
+    "/en/my-page",
 ]
 
 

@@ -109,7 +109,7 @@ def test_an_over_long_csv_field_is_a_400_naming_the_line(app: Flask, client: Fla
     answer = client.post(
         "/api/v1/releases/schedule", data=body, content_type="text/csv", headers=bearer(token)
     )
-    assert answer.status_code == 400 and "line 3" in answer.json["detail"]
+    assert answer.status_code == 400 and answer.json["errors"][0]["pointer"] == "row 3"
     assert _releases(app) == before
 
 

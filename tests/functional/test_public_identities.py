@@ -57,7 +57,12 @@ def _changes_by_hand_and_by_token(
     docs = "/api/v1/statistics/kpi/documentation"
     draft = {"concepts": {"S.3.1": {"nb": "KPI måler priser.", "en": "The CPI."}}}
     assert client.put(f"{docs}/draft", json=draft, headers=bearer(token)).status_code == 200
-    assert client.post(f"{docs}/publish", json={}, headers=bearer(token)).status_code == 201
+    assert (
+        client.post(
+            f"{docs}/publish", json={"change_note": "Første."}, headers=bearer(token)
+        ).status_code
+        == 201
+    )
     # Version 2 by the editor, through the pages.
     login(client, SSB_EDITOR)
     page = client.get("/min-side/statistikk/kpi/dokumentasjon?seksjon=definisjoner")
@@ -220,4 +225,7 @@ def test_the_audit_log_keeps_who_published(
     login(client, PORTAL_ADMIN)
     log = client.get("/min-side/admin/logg?type=documentation")
     assert log.status_code == 200, log.status_code
-    assert SSB_EDITOR[0] in log.text and f"({TOKEN_NAME})" in log.text
+    # In words (issue 20): the user by name, the token by its name.
+    with get_database(app).sessions() as s:
+        editor = s.scalar(select(User.name).where(User.email == SSB_EDITOR[0]))
+    assert editor and editor in log.text and f"«{TOKEN_NAME}»" in log.text

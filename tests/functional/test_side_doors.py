@@ -106,7 +106,7 @@ def _put(client: FlaskClient, token: Any, slug: str, text: str, **body: Any) -> 
 
 
 def _publish(
-    client: FlaskClient, token: Any, slug: str, release: int | None = None, note: str = ""
+    client: FlaskClient, token: Any, slug: str, release: int | None = None, note: str = "Endret."
 ) -> Any:
     body: dict[str, Any] = {"change_note": note}
     if release is not None:
@@ -145,10 +145,15 @@ def _public(seen: dict[str, bool]) -> None:
 
 
 def _form(html: str) -> dict[str, str]:
-    """The publish form's hidden fields: its CSRF token and the draft version it was opened on."""
+    """The publish form's hidden fields (its CSRF token and the draft version it was opened on) and a
+    change note, which publishing requires."""
     found = re.search(r'name="draft_version" value="(\d+)"', html)
     assert found
-    return {"csrf_token": csrf_token(html), "draft_version": found.group(1)}
+    return {
+        "csrf_token": csrf_token(html),
+        "draft_version": found.group(1),
+        "change_note": "Endret.",
+    }
 
 
 @pytest.fixture

@@ -193,3 +193,81 @@ def test_registry_page_writes_need_a_login_and_a_token(client: FlaskClient, app:
     )
     with get_database(app).sessions() as s:
         assert s.scalar(select(func.count()).select_from(Classification)) == before
+
+
+def test_a_version_published_ahead_shows_for_its_date_and_the_producer_is_told_when(
+    client: FlaskClient,
+) -> None:
+    login(client, NAV_EDITOR)
+    list_id = _create(client)
+    assert _upload(client, list_id, V1, "2020-01-01", "2027-01-01") == 303
+    page = client.get(f"/min-side/kodelister/{list_id}").text
+    answer = client.post(
+        f"/min-side/kodelister/{list_id}/ny-versjon",
+        data={
+            "v-csrf_token": _token(page, "v-"),
+            "v-file": (io.BytesIO(V2.encode()), "liste.csv"),
+            "v-valid_from": "2027-01-01",
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 303
+    found = re.search(r"versjon=(\d+)", answer.headers["Location"])
+    assert found, answer.headers["Location"]
+    future = int(found.group(1))
+    draft = client.get(answer.headers["Location"]).text
+    assert "Lagret som utkast. Når versjonen er publisert, gjelder den fra 1. januar 2027." in draft
+    assert f'href="#version-{future}"' in draft and f'id="version-{future}"' in draft
+    assert _publish(client, list_id, "version", future - 1) == 303
+    page = client.get(f"/min-side/kodelister/{list_id}").text
+    published = client.post(
+        f"/min-side/kodelister/{list_id}/publiser",
+        data={"csrf_token": csrf_token(page), "what": "version", "id": str(future)},
+    )
+    assert published.status_code == 303
+    banner = client.get(published.headers["Location"]).text
+    assert "Publisert. Versjonen gjelder fra 1. januar 2027" in banner
+    public = f"/klassifikasjoner/{list_id}?dato=2027-01-01"
+    assert f'href="{public}"' in banner
+    # The clock stands in November 2026: today's page shows the first version, and offers the next.
+    today = client.get(f"/klassifikasjoner/{list_id}").text
+    assert "Delvis ledige" in today and "Arbeidssøkere på tiltak" not in today
+    assert f'href="{public}"' in today and "(kommende)" in today
+    ahead = client.get(public).text
+    assert "Arbeidssøkere på tiltak" in ahead and "Delvis ledige" not in ahead
+    assert "Ingen koder er gyldige" not in ahead
+    english = client.get(f"/en/classifications/{list_id}?dato=2027-01-01").text
+    assert "Arbeidssøkere på tiltak" in english and "(upcoming)" in english
+    en_banner = client.get(
+        published.headers["Location"].replace("/min-side/kodelister", "/en/my-page/code-lists")
+    ).text
+    assert "Published. The version applies from 1 January 2027" in en_banner
+
+
+def test_the_kind_of_list_is_offered_by_its_label_not_its_code(client: FlaskClient) -> None:
+    login(client, NAV_EDITOR)
+    nb = client.get("/min-side/kodelister").text
+    assert '<option value="CODELIST">Kodeliste</option>' in nb
+    assert '<option value="CLASSIFICATION">Klassifikasjon</option>' in nb
+    assert not re.search(r">\s*(CODELIST|CLASSIFICATION)\s*<", nb)
+    en = client.get("/en/my-page/code-lists").text
+    assert '<option value="CODELIST">Code list</option>' in en
+    refused = client.post(
+        "/min-side/kodelister",
+        data={"csrf_token": csrf_token(nb), "producer": "nav", "kind": "LIST", "name_nb": "x"},
+    )
+    assert refused.status_code == 400
+    assert not re.search(r">\s*(CODELIST|CLASSIFICATION)\s*<", refused.text)
+
+
+def test_the_public_pages_refuse_bad_input_in_the_readers_language(client: FlaskClient) -> None:
+    nb = client.get("/klassifikasjoner/131?dato=1.1.2027")
+    assert nb.status_code == 400
+    assert "Datoen må skrives som år-måned-dag, for eksempel 2027-01-01." in nb.text
+    for english in ("must look like", "not a date", "dato:"):
+        assert english not in nb.text
+    en = client.get("/en/classifications/131?dato=1.1.2027")
+    assert en.status_code == 400 and "Write the date as year-month-day" in en.text
+    long_query = client.get("/klassifikasjoner?q=" + "k" * 201)
+    assert long_query.status_code == 400 and "Søket kan ha høyst 200 tegn." in long_query.text
+    assert client.get("/klassifikasjoner/131/varianter/999999").status_code == 404

@@ -88,7 +88,12 @@ def test_versions_are_immutable_and_diffable(
         },
         merge=True,
     )
-    assert client.post(f"{DOCS}/publish", json={}, headers=bearer(token)).json["number"] == 2
+    assert (
+        client.post(f"{DOCS}/publish", json={"change_note": "Endret."}, headers=bearer(token)).json[
+            "number"
+        ]
+        == 2
+    )
     public = client.get(DOCS).json
     assert public["number"] == 2 and public["concepts"]["S.13.2"]["not_relevant"] is True
     assert (
@@ -99,7 +104,7 @@ def test_versions_are_immutable_and_diffable(
     assert [c["code"] for c in changes] == ["S.3.1", "S.13.2"]
     assert changes[1]["before"] is None and changes[1]["sdmx_id"] == "SAMPLING_ERR"
     assert [v["number"] for v in client.get(f"{DOCS}/versions").json["items"]] == [2, 1]
-    again = client.post(f"{DOCS}/publish", json={}, headers=bearer(token))
+    again = client.post(f"{DOCS}/publish", json={"change_note": "Igjen."}, headers=bearer(token))
     assert again.status_code == 409  # nothing changed since version 2
     with get_database(app).sessions() as s:
         with pytest.raises(DBAPIError, match="immutable"):
@@ -133,12 +138,12 @@ def test_json_export_round_trips_through_import(client: FlaskClient, app: Flask)
     concepts["S.19"] = {"nn": "Nynorsk merknad", "not_relevant": False}
     concepts["S.16"] = {"not_relevant": True}
     _put(client, token, concepts)
-    client.post(f"{DOCS}/publish", json={}, headers=bearer(token))
+    client.post(f"{DOCS}/publish", json={"change_note": "Endret."}, headers=bearer(token))
     exported = client.get(DOCS).json
     # Import the export into another statistic, publish, export again: nothing lost.
     other = "/api/v1/statistics/aku/documentation"
     assert client.put(f"{other}/draft", json=exported, headers=bearer(token)).status_code == 200
-    client.post(f"{other}/publish", json={}, headers=bearer(token))
+    client.post(f"{other}/publish", json={"change_note": "Endret."}, headers=bearer(token))
     assert client.get(other).json["concepts"] == exported["concepts"]
     sdmx = client.get(f"{DOCS}/sdmx-json").json
     attributes = sdmx["data"]["metadataSets"][0]["attributes"]
@@ -188,7 +193,7 @@ def test_rendered_page_has_no_script_handlers_or_dangerous_links(
         '<a href="javascript:alert(4)" onclick="alert(5)">c</a> [ok](https://www.ssb.no)'
     )
     _put(client, token, {"S.3.1": {"nb": evil, "en": evil}})
-    client.post(f"{DOCS}/publish", json={}, headers=bearer(token))
+    client.post(f"{DOCS}/publish", json={"change_note": "Endret."}, headers=bearer(token))
     for path in ("/statistikk/kpi/om-statistikken", "/en/statistics/kpi/about"):
         parser = _Elements()
         parser.feed(client.get(path).get_data(as_text=True))
@@ -271,7 +276,9 @@ def test_documentation_published_with_a_release_waits_for_its_time(
         s.commit()
     _put(client, token, {"S.3.1": {"nb": "Ny metode fra mars."}})
     response = client.post(
-        f"{DOCS}/publish", json={"with_release": release.id}, headers=bearer(token)
+        f"{DOCS}/publish",
+        json={"change_note": "Med publiseringen.", "with_release": release.id},
+        headers=bearer(token),
     )
     assert response.status_code == 201
     clock.set(at - timedelta(seconds=1))
@@ -298,7 +305,9 @@ def test_documentation_follows_its_release_when_it_moves_or_is_cancelled(
         release_id = release.id
     _put(client, token, {"S.3.1": {"nb": "Ny metode fra mars."}})
     published = client.post(
-        f"{DOCS}/publish", json={"with_release": release_id}, headers=bearer(token)
+        f"{DOCS}/publish",
+        json={"change_note": "Med publiseringen.", "with_release": release_id},
+        headers=bearer(token),
     )
     assert published.status_code == 201, published.json
     with get_database(app).sessions() as s:
@@ -321,7 +330,11 @@ def test_documentation_follows_its_release_when_it_moves_or_is_cancelled(
         second_id = second.id
     _put(client, token, {"S.3.1": {"nb": "Metode fra juni."}}, version=0)
     assert (
-        client.post(f"{DOCS}/publish", json={"with_release": second_id}, headers=bearer(token))
+        client.post(
+            f"{DOCS}/publish",
+            json={"change_note": "Med publiseringen.", "with_release": second_id},
+            headers=bearer(token),
+        )
     ).status_code == 201
     with get_database(app).sessions() as s:
         calendar.cancel(
@@ -362,7 +375,13 @@ def test_review_at_each_release_is_recorded_and_counted(app: Flask, clock: Fixed
             now=clock.now(),
         )
         service.publish(
-            s, ssb, "kpi", change_note="", with_release=None, expected_version=None, now=clock.now()
+            s,
+            ssb,
+            "kpi",
+            change_note="Oppdatert.",
+            with_release=None,
+            expected_version=None,
+            now=clock.now(),
         )
         assert review.is_reviewed(s, second, clock.now())  # a new version counts as reviewed
         clock.set(oslo(2027, 5, 1, 8, 0))

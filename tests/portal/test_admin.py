@@ -451,7 +451,10 @@ def test_every_administrative_action_is_audited(app: Flask, client: FlaskClient)
         ("create", "api_token"),
     }
     log = client.get("/min-side/admin/logg?type=producer")
-    assert "nyetat" in log.text and "romfart" not in log.text
+    # The log names each producer by its (current) name, not its slug, and the filter holds.
+    assert "opprettet produsenten «Ny etat AS»" in log.text
+    assert "la ned produsenten «Ny etat AS»" in log.text
+    assert "Romfart" not in log.text and "nyetat" not in log.text
 
 
 def test_a_retired_producers_editor_can_read_but_not_publish(
@@ -475,3 +478,48 @@ def test_a_retired_producers_editor_can_read_but_not_publish(
     token = bearer(make_token(app, "ssb"))
     assert app.test_client().get("/api/v1/producers/nav", headers=token).status_code == 200
     assert app.test_client().get("/produsenter/nav").status_code == 200
+
+
+def test_the_audit_log_says_who_did_what_to_which_object_in_words(
+    app: Flask, client: FlaskClient
+) -> None:
+    ssb = app.test_client()
+    login(ssb, SSB_ADMIN)
+    made = _post_form(ssb, "/min-side/nokler", {"name": "årsplan"})
+    assert made.status_code == 201
+    secret = re.search(r'id="new-token">([^<]+)<', made.text)
+    assert secret
+    with get_database(app).sessions() as s:
+        token = s.scalar(select(ApiToken).where(ApiToken.name == "årsplan"))
+        assert token is not None
+        token_id, prefix = token.id, token.prefix
+        ssb_name = s.scalar(select(User.name).where(User.email == SSB_ADMIN[0]))
+    revoked = _post_form(ssb, "/min-side/nokler", {}, f"/min-side/nokler/{token_id}/trekk-tilbake")
+    assert revoked.status_code == 303
+
+    login(client, PORTAL_ADMIN)
+    nb = client.get("/min-side/admin/logg?type=api_token")
+    assert nb.status_code == 200
+    assert f"{ssb_name} opprettet API-nøkkel «årsplan»" in nb.text
+    assert f"{ssb_name} trakk tilbake API-nøkkel «årsplan»" in nb.text
+    # No codes, ids, e-mail addresses or token fragments in the sentences or the filter.
+    for raw in ("create api_token", "revoke api_token", SSB_ADMIN[0], prefix, secret.group(1)):
+        assert raw not in nb.text, raw
+    assert not re.search(r">\s*api_token\s*<", nb.text)
+    assert '<option value="api_token" selected>API-nøkkel</option>' in nb.text
+    en = client.get("/en/my-page/admin/audit-log?type=api_token")
+    assert f"{ssb_name} created the API token “årsplan”" in en.text
+    assert f"{ssb_name} revoked the API token “årsplan”" in en.text
+    assert "opprettet" not in en.text
+
+    # A write by a token is told by the token's name; one by the command line as such.
+    writer = make_token(app, "ssb", name="publiseringssystem")
+    changed = app.test_client().patch(
+        "/api/v1/statistics/kpi", json={"name_en": "CPI"}, headers=bearer(writer)
+    )
+    assert changed.status_code == 200, changed.text
+    words = client.get("/min-side/admin/logg?type=statistic").text
+    assert "API-nøkkelen «publiseringssystem» endret statistikken «Konsumprisindeksen»" in words
+    assert writer.prefix not in words
+    made_by_cli = client.get("/min-side/admin/logg?type=api_token").text
+    assert "Kommandolinjen opprettet API-nøkkel «publiseringssystem»" in made_by_cli

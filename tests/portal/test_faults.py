@@ -429,8 +429,9 @@ def test_six_writers_of_three_producers_get_no_server_errors(
                             "title_nb": f"Import {round_}.{n}",
                             "title_en": f"Import {round_}.{n}",
                             "kind": "new-figures",
-                            "period_start": "2027-01-01",
-                            "period_end": "2027-01-31",
+                            # A day each: the same new figures twice would be a duplicate.
+                            "period_start": f"{2100 + round_}-{n // 28 + 1:02}-{n % 28 + 1:02}",
+                            "period_end": f"{2100 + round_}-{n // 28 + 1:02}-{n % 28 + 1:02}",
                             "period_label_nb": "januar 2027",
                             "period_label_en": "January 2027",
                             "release_at": (start + timedelta(days=round_, minutes=n)).isoformat(),

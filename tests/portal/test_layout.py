@@ -11,7 +11,9 @@ import metadata.codelists  # noqa: F401  (each domain registers its strings when
 import metadata.sims  # noqa: F401
 import portal.accounts  # noqa: F401
 import portal.search  # noqa: F401
+import portal.web.messages  # noqa: F401  (the shell's pages: the dashboard)
 import pxbridge  # noqa: F401
+import release_calendar  # noqa: F401
 from portal.kernel.config import DEFAULTS
 from portal.kernel.i18n import MESSAGES
 

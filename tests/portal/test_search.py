@@ -168,7 +168,7 @@ def test_om_statistikken_is_findable_as_the_page_shows_it(
             f"{docs}/draft", json={"concepts": {"S.3.1": {"nb": text}}}, headers=bearer(token)
         )
         assert put.status_code == 200, put.json
-        body = {"with_release": release} if release else {}
+        body = {"change_note": "Endret.", **({"with_release": release} if release else {})}
         assert client.post(f"{docs}/publish", json=body, headers=bearer(token)).status_code == 201
 
     def found(word: str) -> list[str]:

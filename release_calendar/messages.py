@@ -1,0 +1,242 @@
+"""Interface strings of the release calendar's producer pages (nb, en); registered into
+portal.kernel.i18n when the domain is imported.
+
+The ``sched.*`` keys are what a schedule upload reports (issue 20): every problem of a file, by row, in the
+page's language. Library wording (pydantic's, the csv module's) never reaches a page; each of its error
+types maps to one of these keys in :mod:`release_calendar.schedule`.
+"""
+
+from portal.kernel.i18n import register_messages
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # The upload form
+    "sched.file_hint": (
+        "CSV (fra Excel eller et annet regneark) eller JSON. Bruk malen under: overskriftsraden må "
+        "være med, og kolonnene kan stå i hvilken som helst rekkefølge.",
+        "CSV (from Excel or another spreadsheet) or JSON. Use the template below: the header row must "
+        "be there, and the columns may come in any order.",
+    ),
+    "sched.template_heading": ("Mal for publiseringsplanen", "A template for the schedule"),
+    "sched.template": ("Last ned malen (CSV)", "Download the template (CSV)"),
+    "sched.template_hint": (
+        "Malen har overskriftsraden og én eksempelrad, og åpnes i kolonner i norsk Excel. Skriv "
+        "datoer som 2027-04-10 eller 10.04.2027 og klokkeslett som 08:00 (norsk tid). I kolonnen "
+        "confirmed skriver dere ja eller nei. Lagre filen som «CSV UTF-8» eller «CSV "
+        "(semikolonseparert)».",
+        "The template has the header row and one example row. Write dates as 2027-04-10 or "
+        "10.04.2027 and times as 08:00 (Oslo time). In the confirmed column write yes or no. Save "
+        "the file as “CSV UTF-8”; semicolon-separated files from Norwegian Excel are read too.",
+    ),
+    "sched.template_filename": ("publiseringsplan-mal.csv", "schedule-template.csv"),
+    # Success
+    "sched.saved": (
+        "Publiseringsplanen er lagret – {n} publiseringer varslet:",
+        "The schedule is saved – {n} releases announced:",
+    ),
+    "sched.saved_one": (
+        "Publiseringsplanen er lagret – 1 publisering varslet:",
+        "The schedule is saved – 1 release announced:",
+    ),
+    "sched.see_all": ("Se alle publiseringene deres", "See all your releases"),
+    # The refusal as a whole
+    "sched.problem": ("Det er et problem", "There is a problem"),
+    "sched.refused": (
+        "Ingenting er lagret: {rows} rader i filen har feil. Rett dem og last opp filen på nytt.",
+        "Nothing was saved: {rows} rows of the file have errors. Fix them and upload the file again.",
+    ),
+    "sched.refused_one": (
+        "Ingenting er lagret: 1 rad i filen har feil. Rett den og last opp filen på nytt.",
+        "Nothing was saved: 1 row of the file has errors. Fix it and upload the file again.",
+    ),
+    "sched.refused_file": (
+        "Ingenting er lagret: filen kan ikke leses.",
+        "Nothing was saved: the file cannot be read.",
+    ),
+    "sched.errors_by_row": ("Feil i filen, etter rad", "Errors in the file, by row"),
+    "sched.row": ("Rad", "Row"),
+    "sched.error": ("Feil", "Error"),
+    "sched.whole_file": ("Hele filen", "The whole file"),
+    "sched.row_n": ("Rad {row}", "Row {row}"),
+    "sched.see_release": ("Se publiseringen", "See the release"),
+    # Whole-file problems
+    "sched.not_text": (
+        "Filen er ikke tekst. Lagre den som CSV (UTF-8 eller «CSV (semikolonseparert)») eller JSON.",
+        "The file is not text. Save it as CSV (UTF-8 or Windows-1252) or JSON.",
+    ),
+    "sched.wrong_type": (
+        "Last opp publiseringsplanen som CSV (.csv) eller JSON (.json).",
+        "Upload the schedule as CSV (.csv) or JSON (.json).",
+    ),
+    "sched.not_json": ("Filen er ikke gyldig JSON.", "The file is not valid JSON."),
+    "sched.too_deep": (
+        "Filen har lister eller objekter inni hverandre i mer enn {max} nivåer.",
+        "The file nests deeper than {max} levels of lists and objects.",
+    ),
+    "sched.spreadsheet": (
+        "Filen er en Excel-arbeidsbok. Lagre den som CSV i Excel (Fil > Lagre som > «CSV UTF-8» eller "
+        "«CSV (semikolonseparert)») og last opp CSV-filen.",
+        "The file is an Excel workbook. Save it as CSV in Excel (File > Save As > “CSV UTF-8” or "
+        "“CSV (Comma delimited)”) and upload the CSV file.",
+    ),
+    "sched.json_shape": (
+        "JSON-filen må være en liste med publiseringer, eller et objekt med en liste «releases».",
+        "The JSON file must be a list of releases, or an object with a list “releases”.",
+    ),
+    "sched.empty": (
+        "Filen har ingen publiseringer: under overskriftsraden må det være minst én rad.",
+        "The file has no releases: there must be at least one row below the header row.",
+    ),
+    "sched.too_many": (
+        "En fil kan ha høyst {max} publiseringer; denne har {n}. Del den i flere filer.",
+        "A file may hold at most {max} releases; this one has {n}. Split it into several files.",
+    ),
+    "sched.unreadable_csv": (
+        "Raden kan ikke leses som CSV (et felt er for langt, eller et anførselstegn er ikke lukket).",
+        "The row cannot be read as CSV (a field is too long, or a quotation mark is not closed).",
+    ),
+    "sched.nul": (
+        "Raden inneholder et ugyldig tegn (NUL).",
+        "The row holds an invalid character (NUL).",
+    ),
+    "sched.missing_columns": (
+        "Overskriftsraden mangler {columns}. Bruk overskriftsraden fra malen.",
+        "The header row lacks {columns}. Use the header row of the template.",
+    ),
+    "sched.unknown_columns": (
+        "Overskriftsraden har kolonner som ikke finnes: {columns}. Bruk overskriftsraden fra malen.",
+        "The header row has columns that do not exist: {columns}. Use the header row of the "
+        "template.",
+    ),
+    # Format: one cell
+    "sched.required": ("{column} må fylles ut.", "{column} must be filled in."),
+    "sched.not_datetime": (
+        "{column}: «{value}» er ikke et tidspunkt. Skriv dato og klokkeslett, for eksempel "
+        "2027-04-10 08:00 eller 10.04.2027 08:00.",
+        "{column}: “{value}” is not a time. Write a date and a time, for example 2027-04-10 08:00 "
+        "or 10.04.2027 08:00.",
+    ),
+    "sched.not_date": (
+        "{column}: «{value}» er ikke en dato. Skriv datoen som 2027-03-31 eller 31.03.2027.",
+        "{column}: “{value}” is not a date. Write the date as 2027-03-31 or 31.03.2027.",
+    ),
+    "sched.not_choice": (
+        "{column}: «{value}» er ikke et av valgene. Skriv en av disse: {choices}.",
+        "{column}: “{value}” is not one of the choices. Write one of these: {choices}.",
+    ),
+    "sched.not_yes_no": (
+        "{column}: «{value}» er verken ja eller nei. Skriv ja eller nei.",
+        "{column}: “{value}” is neither yes nor no. Write yes or no.",
+    ),
+    "sched.too_long": (
+        "{column} er for lang: høyst {max} tegn.",
+        "{column} is too long: at most {max} characters.",
+    ),
+    "sched.unknown_field": (
+        "Feltet «{value}» finnes ikke i en publisering.",
+        "A release has no field “{value}”.",
+    ),
+    "sched.not_object": (
+        "Raden er ikke en publisering (et objekt med feltene fra malen).",
+        "The row is not a release (an object with the template's fields).",
+    ),
+    "sched.invalid": (
+        "{column}: «{value}» er ikke en gyldig verdi.",
+        "{column}: “{value}” is not a valid value.",
+    ),
+    # Rules
+    "sched.unknown_statistic": (
+        "Det finnes ingen statistikk med kortnavnet «{value}». Kortnavnet står i adressen til "
+        "statistikkens side.",
+        "There is no statistic with the short name “{value}”. The short name is in the address of "
+        "the statistic's page.",
+    ),
+    "sched.foreign": (
+        "Statistikken «{value}» hører til {producer}. Dere kan bare varsle publiseringer av deres "
+        "egne statistikker.",
+        "The statistic “{value}” belongs to {producer}. You can only announce releases of your own "
+        "statistics.",
+    ),
+    "sched.period_order": (
+        "Referanseperioden slutter ({end}) før den begynner ({start}).",
+        "The reference period ends ({end}) before it starts ({start}).",
+    ),
+    "sched.past": (
+        "Publiseringstidspunktet {value} har allerede vært. Velg et tidspunkt fram i tid.",
+        "The release time {value} has already passed. Choose a time in the future.",
+    ),
+    "sched.confirm_exact": (
+        "Bare en nøyaktig dato og tid kan bekreftes: skriv exact i precision, eller nei i "
+        "confirmed.",
+        "Only an exact date and time can be confirmed: write exact in precision, or no in "
+        "confirmed.",
+    ),
+    "sched.late": (
+        "Publiseringen bekreftes mindre enn tre måneder før den skjer. Skriv en begrunnelse i "
+        "late_justification; den vises offentlig på publiseringen.",
+        "The release is confirmed less than three months before it happens. Write a justification "
+        "in late_justification; it is shown publicly on the release.",
+    ),
+    "sched.rule": (
+        "Publiseringen kan ikke varsles slik raden står.",
+        "The release cannot be announced as the row stands.",
+    ),
+    # Duplicates
+    "sched.duplicate_in_file": (
+        "Samme statistikk, type og referanseperiode som rad {other}. Hver publisering skal stå "
+        "én gang.",
+        "The same statistic, kind and reference period as row {other}. Each release belongs in the "
+        "file once.",
+    ),
+    "sched.duplicate_existing": (
+        "«{value}» har allerede en publisering av denne typen for referanseperioden {start} – "
+        "{end}. Endre den i stedet for å varsle en ny.",
+        "“{value}” already has a release of this kind for the reference period {start} – {end}. "
+        "Change it instead of announcing a new one.",
+    ),
+    # Column names as a producer reads them; the file's own name follows in parentheses.
+    "sched.col.statistic": ("Statistikk (statistic)", "Statistic (statistic)"),
+    "sched.col.title_nb": ("Tittel på bokmål (title_nb)", "Title in Norwegian (title_nb)"),
+    "sched.col.title_en": ("Tittel på engelsk (title_en)", "Title in English (title_en)"),
+    "sched.col.kind": ("Type (kind)", "Kind (kind)"),
+    "sched.col.period_start": (
+        "Referanseperiodens første dag (period_start)",
+        "First day of the reference period (period_start)",
+    ),
+    "sched.col.period_end": (
+        "Referanseperiodens siste dag (period_end)",
+        "Last day of the reference period (period_end)",
+    ),
+    "sched.col.period_label_nb": (
+        "Referanseperioden på bokmål (period_label_nb)",
+        "Reference period in Norwegian (period_label_nb)",
+    ),
+    "sched.col.period_label_en": (
+        "Referanseperioden på engelsk (period_label_en)",
+        "Reference period in English (period_label_en)",
+    ),
+    "sched.col.release_at": ("Publiseringstidspunkt (release_at)", "Release time (release_at)"),
+    "sched.col.precision": ("Presisjon (precision)", "Precision (precision)"),
+    "sched.col.confirmed": ("Bekreftet (confirmed)", "Confirmed (confirmed)"),
+    "sched.col.contents_nb": (
+        "Innhold på bokmål (contents_nb)",
+        "Contents in Norwegian (contents_nb)",
+    ),
+    "sched.col.contents_en": (
+        "Innhold på engelsk (contents_en)",
+        "Contents in English (contents_en)",
+    ),
+    "sched.col.release_note_nb": (
+        "Publiseringsnotat på bokmål (release_note_nb)",
+        "Release note in Norwegian (release_note_nb)",
+    ),
+    "sched.col.release_note_en": (
+        "Publiseringsnotat på engelsk (release_note_en)",
+        "Release note in English (release_note_en)",
+    ),
+    "sched.col.late_justification": (
+        "Begrunnelse for sen varsling (late_justification)",
+        "Justification for a late announcement (late_justification)",
+    ),
+}
+
+register_messages(MESSAGES)
