@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -97,8 +97,52 @@ def announce() -> Response:
         form, lambda: service.announce(get_session(), actor, _announcement(form), now())
     )
     if outcome.value is not None:
-        return see_other("release_calendar.manage", release_id=outcome.value.id)
-    return outcome.render("release_calendar/announce.html", form)
+        return see_other("release_calendar.manage", release_id=outcome.value.id, varslet=1)
+    unplaced = _place_refusal(form, outcome.problem)
+    return outcome.render(
+        "release_calendar/announce.html",
+        form,
+        unplaced=unplaced,
+        summary=[(f.id, e) for f in form if f.type != "CSRFTokenField" for e in f.errors],
+        announced=_announced(request.args.get("varslet", "")) if request.method == "GET" else None,
+    )
+
+
+#: Which form field each pointer of the service's refusals names, and the message shown there.
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "/late_justification": ("late_justification", "ann.late"),
+    "/release_at": ("release_date", "ann.past"),
+    "/statistic": ("statistic", "ann.unknown_statistic"),
+    "/period_end": ("period_end", "ann.period_order"),
+    "/confirmed": ("confirmed", "ann.confirm_exact"),
+}
+
+
+def _place_refusal(form: AnnounceForm, problem: PortalError | None) -> str | None:
+    """Put the service's refusal at the field it names, in the page's language; a refusal naming no
+    field of the form comes back as a message for the top of the page (None when all were placed)."""
+    if problem is None:
+        return None
+    placed = False
+    for error in problem.errors:
+        if error.pointer in _REFUSALS:
+            name, key = _REFUSALS[error.pointer]
+            field = form[name]
+            field.errors = [*field.errors, translate(key)]
+            placed = True
+    return None if placed else translate("ann.rule")
+
+
+def _announced(value: str) -> tuple[int, str] | None:
+    """The release just announced (its id in ``?varslet=``) for the confirmation banner, if the user
+    may see it; anything else shows no banner."""
+    if not value.isdigit():
+        return None
+    try:
+        release = service.authorize(get_session(), signed_in_actor(), int(value))
+    except PortalError:
+        return None
+    return release.id, pick(release.title_nb, release.title_en)
 
 
 def _announcement(form: AnnounceForm) -> service.Announcement:

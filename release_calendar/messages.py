@@ -9,6 +9,40 @@ types maps to one of these keys in :mod:`release_calendar.schedule`.
 from portal.kernel.i18n import register_messages
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # The announce form (issue 20): the service's refusals, at the field they name
+    "ann.problem": ("Det er et problem", "There is a problem"),
+    "ann.late": (
+        "Publiseringen er mindre enn tre måneder fram i tid. Skriv en begrunnelse – den vises "
+        "offentlig sammen med publiseringen.",
+        "The release is less than three months away. Write a justification – it is shown publicly "
+        "with the release.",
+    ),
+    "ann.past": (
+        "Publiseringstidspunktet må være fram i tid.",
+        "The release time must be in the future.",
+    ),
+    "ann.unknown_statistic": (
+        "Velg en av deres statistikker.",
+        "Choose one of your statistics.",
+    ),
+    "ann.period_order": (
+        "Referanseperioden kan ikke slutte før den begynner.",
+        "The reference period cannot end before it starts.",
+    ),
+    "ann.confirm_exact": (
+        "Bare en eksakt dato og et klokkeslett kan bekreftes. Velg «eksakt» eller fjern krysset.",
+        "Only an exact date and time can be confirmed. Choose “exact” or untick the box.",
+    ),
+    "ann.rule": (
+        "Publiseringen ble ikke lagret. Sjekk opplysningene og prøv igjen.",
+        "The release was not saved. Check the details and try again.",
+    ),
+    "ann.announced": ("Publiseringen er varslet:", "The release is announced:"),
+    "ann.announced_here": (
+        "Publiseringen er varslet. Her kan du bekrefte, flytte eller avlyse den.",
+        "The release is announced. Here you can confirm, move or cancel it.",
+    ),
+    "ann.error_title": ("Feil", "Error"),
     # The upload form
     "sched.file_hint": (
         "CSV (fra Excel eller et annet regneark) eller JSON. Bruk malen under: overskriftsraden må "
