@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -104,7 +104,6 @@ def announce() -> Response:
         form,
         unplaced=unplaced,
         summary=[(f.id, e) for f in form if f.type != "CSRFTokenField" for e in f.errors],
-        announced=_announced(request.args.get("varslet", "")) if request.method == "GET" else None,
     )
 
 
@@ -131,18 +130,6 @@ def _place_refusal(form: AnnounceForm, problem: PortalError | None) -> str | Non
             field.errors = [*field.errors, translate(key)]
             placed = True
     return None if placed else translate("ann.rule")
-
-
-def _announced(value: str) -> tuple[int, str] | None:
-    """The release just announced (its id in ``?varslet=``) for the confirmation banner, if the user
-    may see it; anything else shows no banner."""
-    if not value.isdigit():
-        return None
-    try:
-        release = service.authorize(get_session(), signed_in_actor(), int(value))
-    except PortalError:
-        return None
-    return release.id, pick(release.title_nb, release.title_en)
 
 
 def _announcement(form: AnnounceForm) -> service.Announcement:

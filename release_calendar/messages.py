@@ -37,7 +37,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Publiseringen ble ikke lagret. Sjekk opplysningene og prøv igjen.",
         "The release was not saved. Check the details and try again.",
     ),
-    "ann.announced": ("Publiseringen er varslet:", "The release is announced:"),
     "ann.announced_here": (
         "Publiseringen er varslet. Her kan du bekrefte, flytte eller avlyse den.",
         "The release is announced. Here you can confirm, move or cancel it.",

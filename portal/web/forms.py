@@ -24,10 +24,6 @@ class LoginForm(PortalForm):
     password = PasswordField(validators=[DataRequired(), Length(max=500)])
 
 
-class TokenForm(PortalForm):
-    name = StringField(validators=[DataRequired(), Length(min=1, max=100)])
-
-
 class StatisticForm(PortalForm):
     version = HiddenField(validators=[Regexp(r"^\d+$")])
     name_nb = StringField(validators=[DataRequired(), Length(max=300)])
