@@ -165,7 +165,7 @@ def manage(release_id: int) -> Response:
 
 
 def _render_manage(
-    release_id: int, status: int = 200, problem: PortalError | None = None, **forms: Any
+    release_id: int, status: int = 200, unplaced: list[str] | None = None, **forms: Any
 ) -> Response:
     db = get_session()
     service.authorize(db, signed_in_actor(), release_id)
@@ -174,16 +174,19 @@ def _render_manage(
     move = forms.get("move") or RescheduleForm(version=str(view.version))
     cancel = forms.get("cancel") or CancelForm(version=str(view.version))
     move.reason.choices = cancel.reason.choices = _reasons()
+    correction = forms.get("correction") or CorrectionForm()
+    access = forms.get("access") or AccessForm()
     return render_page(
         "release_calendar/manage.html",
         status=status,
         release=view,
-        problem=problem,
+        unplaced=unplaced or [],
+        problem_forms=[confirm, move, cancel, correction, access],
         confirm_form=confirm,
         move_form=move,
         cancel_form=cancel,
-        correction_form=forms.get("correction") or CorrectionForm(),
-        access_form=forms.get("access") or AccessForm(),
+        correction_form=correction,
+        access_form=access,
     )
 
 

@@ -88,7 +88,7 @@ def my_code_lists() -> Response:
 
 
 def _render_manage(
-    classification_id: int, status: int = 200, problem: PortalError | None = None, **forms: Any
+    classification_id: int, status: int = 200, unplaced: list[str] | None = None, **forms: Any
 ) -> Response:
     db = get_session()
     found, _ = editing.authorize(db, signed_in_actor(), classification_id)
@@ -111,7 +111,8 @@ def _render_manage(
     return render_page(
         "metadata/codelist_manage.html",
         status=status,
-        problem=problem,
+        unplaced=unplaced or [],
+        problem_forms=list(forms.values()),
         classification=found,
         versions=ordered,
         previews=previews,

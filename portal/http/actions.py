@@ -4,14 +4,14 @@ request's transaction and commit it, or roll it back and show the refusal beside
 
 On a producer's page of actions on one object (a release, a code list, ``ActionPage``) each action is a
 small form posted to ``<page>/<action>``. On success the browser is sent back to the page (303,
-``?done=<action>``); a refusal shows the page again with the refusal beside the form that caused it (409
-for a conflict, 400 otherwise) and changes nothing. 401, 403 and 404 are not the form's fault there: they
+``?done=<action>``); a refusal shows the page again with the refusal at the fields of the form that
+caused it and in the error summary (409 for a conflict, 400 otherwise) and changes nothing. 401, 403 and 404 are not the form's fault there: they
 go to the one error handler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -45,8 +45,35 @@ class Outcome(Generic[T]):
     saved: bool = False
 
     def render(self, template: str, form: Any, **context: Any) -> Response:
-        """The form's page again: ``template`` with the form, the refusal as ``problem`` and this status."""
+        """The form's page again: ``template`` with the form, this status, the refusal as ``problem``,
+        its field errors placed at the form's fields and what names no field as ``unplaced`` (messages
+        in the page's language, for the error summary)."""
+        if "unplaced" not in context:
+            problem = self.problem
+            context["unplaced"] = place_refusal(form, problem) if problem is not None else []
         return render_page(template, status=self.status, form=form, problem=self.problem, **context)
+
+
+def place_refusal(
+    form: Any, problem: PortalError, fields: Mapping[str, str] | None = None
+) -> list[str]:
+    """Put each field error of a service's refusal at the form field its pointer names, in the page's
+    language (``fields`` maps pointers to field names; by default ``/name`` names the field ``name``),
+    and return the messages for the top of the page: the refusal's own message when none of its errors
+    names a field of the form, and the errors that name none."""
+    unplaced: list[str] = []
+    placed = False
+    for error in problem.errors:
+        name = (fields or {}).get(error.pointer) or error.pointer.strip("/").split("/")[0]
+        field = form._fields.get(name) if hasattr(form, "_fields") else None
+        if field is None or field.type in {"CSRFTokenField", "HiddenField"}:
+            unplaced.append(error.message())
+            continue
+        field.errors = [*field.errors, error.message()]
+        placed = True
+    if not placed:
+        unplaced.insert(0, problem.message())
+    return unplaced
 
 
 def see_other(endpoint: str, **values: Any) -> Response:
@@ -99,8 +126,9 @@ def _no_preparation(form: Any) -> None:
 @dataclass(frozen=True)
 class ActionPage:
     """The actions of one manage page. ``path_nb``/``path_en`` are the page's paths with the object id as
-    ``<int:{id_arg}>``; ``render(object_id, status, problem, **forms)`` draws the page; ``prepare(form)``
-    fills a form's choices before it is validated."""
+    ``<int:{id_arg}>``; ``render(object_id, status, unplaced, **forms)`` draws the page, ``unplaced``
+    being the refusal's messages that name no field of the form (see ``place_refusal``);
+    ``prepare(form)`` fills a form's choices before it is validated."""
 
     blueprint: Blueprint
     path_nb: str
@@ -114,14 +142,15 @@ class ActionPage:
         """Run the action ``name`` with ``form`` on the object ``object_id``."""
         self.prepare(form)
         if not form.validate():
-            return self.render(object_id, 400, None, **{name: form})
+            return self.render(object_id, 400, [], **{name: form})
         outcome = save(
             lambda: act(get_session(), signed_in_actor(), object_id, form, now()),
             not_the_forms_fault=ACTION_ERRORS,
         )
         if outcome.problem is not None:
             status = 409 if isinstance(outcome.problem, Conflict) else 400
-            return self.render(object_id, status, outcome.problem, **{name: form})
+            unplaced = place_refusal(form, outcome.problem)
+            return self.render(object_id, status, unplaced, **{name: form})
         values: dict[str, Any] = {self.id_arg: object_id, "done": name}
         return see_other(self.page_endpoint, **values)
 

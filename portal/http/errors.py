@@ -34,6 +34,18 @@ def is_api_path(path: str) -> bool:
     return path.startswith(("/api/", "/catalog")) or path == "/healthz"
 
 
+def problem_language() -> str:
+    """The language of an API answer's ``detail``: English unless ``Accept-Language`` prefers Norwegian
+    (``nb``, ``nn`` or ``no``) to English. ``title`` and ``type`` stay English and stable."""
+    best = request.accept_languages.best_match(["en", "nb", "no", "nn"], default="en")
+    return "nb" if best in {"nb", "no", "nn"} else "en"
+
+
+#: Werkzeug's own descriptions are English library wording: these statuses get the portal's words, in
+#: the page's language (and in the API's ``Accept-Language``).
+_HTTP_KEYS = {400, 401, 403, 404, 405, 406, 409, 410, 413, 415, 429, 500, 503}
+
+
 def from_http_exception(exc: HTTPException) -> PortalError:
     status = exc.code or 500
     try:
@@ -41,10 +53,14 @@ def from_http_exception(exc: HTTPException) -> PortalError:
     except ValueError:
         phrase = exc.name
     headers = {k: v for k, v in exc.get_headers() if k.lower() not in {"content-type"}}
-    detail = exc.description or ""
-    if status == 413:
-        detail = "The request body is larger than this endpoint accepts."
-    return PortalError(status=status, title=phrase, detail=detail, headers=headers)
+    error = PortalError(status=status, title=phrase, detail=exc.description or "", headers=headers)
+    from flask_wtf.csrf import CSRFError
+
+    if isinstance(exc, CSRFError):
+        return error.said("error.csrf")
+    if status in _HTTP_KEYS:
+        return error.said(f"error.http.{status}")
+    return error
 
 
 def _error_page(error: PortalError) -> Response:
@@ -90,7 +106,7 @@ def render_error(error: PortalError) -> Response:
         response = shape(error)
     elif is_api_path(request.path):
         response = Response(
-            json.dumps(error.to_problem(instance=request.path)),
+            json.dumps(error.to_problem(instance=request.path, lang=problem_language())),
             status=error.status,
             mimetype=PROBLEM_JSON,
         )
@@ -123,9 +139,7 @@ def init_app(app: Flask) -> None:
             request.path,
             str(exc.orig).splitlines()[0] if exc.orig else exc,
         )
-        return render_error(
-            BadRequest("A value in the request is out of range, too long or holds a NUL character.")
-        )
+        return render_error(BadRequest("").said("error.out_of_range"))
 
     from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm.exc import StaleDataError
@@ -145,14 +159,12 @@ def init_app(app: Flask) -> None:
         if session is not None:
             session.close()
         log.info("a write lost a race on %s %s: %s", request.method, request.path, exc)
-        return render_error(
-            Conflict("Someone changed this at the same moment; reload and try again.")
-        )
+        return render_error(Conflict("").said("error.lost_race"))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return render_error(PortalError(detail="Something went wrong on our side."))
+        return render_error(PortalError().said("error.http.500"))
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeoutError)
@@ -170,4 +182,4 @@ def init_app(app: Flask) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
-        return render_error(DatabaseUnavailable())
+        return render_error(DatabaseUnavailable().said("error.database"))

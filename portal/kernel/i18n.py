@@ -441,6 +441,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.title": ("Noe gikk galt", "Something went wrong"),
     "error.404": ("Vi fant ikke siden.", "We could not find that page."),
     "error.back": ("Til forsiden", "Back to the front page"),
+    "form.problem": ("Det er et problem", "There is a problem"),
+    "error.code": ("Feilkode {status}", "Error code {status}"),
+    "error.problems": ("Dette må rettes:", "What must be corrected:"),
+    "error.csrf": (
+        "Skjemaet var utløpt eller kom ikke fra denne siden, så ingenting ble lagret. Gå tilbake, last "
+        "inn siden på nytt og send skjemaet igjen.",
+        "The form had expired or did not come from this page, so nothing was saved. Go back, reload "
+        "the page and send the form again.",
+    ),
+    "error.out_of_range": (
+        "En verdi er utenfor det tillatte området, for lang eller inneholder et ugyldig tegn. Ingenting "
+        "ble lagret.",
+        "A value in the request is out of range, too long or holds a NUL character.",
+    ),
+    "error.lost_race": (
+        "Noen endret dette i samme øyeblikk. Last inn siden på nytt og prøv igjen.",
+        "Someone changed this at the same moment; reload and try again.",
+    ),
+    "error.database": (
+        "Databasen svarer ikke akkurat nå. Prøv igjen om litt.",
+        "The database does not answer; try again shortly.",
+    ),
+    "error.http.400": (
+        "Forespørselen kunne ikke leses. Ingenting ble endret.",
+        "The request could not be read. Nothing was changed.",
+    ),
+    "error.http.401": ("Du må logge inn først.", "Log in or send an API token."),
+    "error.http.403": ("Du har ikke tilgang til dette.", "You do not have access to this."),
+    "error.http.404": ("Vi fant ikke siden.", "We could not find that page."),
+    "error.http.405": (
+        "Denne adressen kan ikke brukes slik.",
+        "This address does not accept this method.",
+    ),
+    "error.http.406": (
+        "Vi har ikke svaret i formatet som ble bedt om.",
+        "The answer is not available in the format asked for.",
+    ),
+    "error.http.409": (
+        "Dette er endret av noen andre. Last inn siden på nytt og prøv igjen.",
+        "This was changed by someone else; reload and try again.",
+    ),
+    "error.http.410": ("Siden finnes ikke lenger.", "This page is gone."),
+    "error.http.413": (
+        "Det som ble sendt, er større enn denne adressen tar imot.",
+        "The request body is larger than this endpoint accepts.",
+    ),
+    "error.http.415": (
+        "Vi kan ikke lese innholdet i formatet det ble sendt i.",
+        "The body is in a format this endpoint does not read.",
+    ),
+    "error.http.429": (
+        "For mange forespørsler på kort tid. Vent litt og prøv igjen.",
+        "Too many requests in a short time; wait a little and try again.",
+    ),
+    "error.http.500": (
+        "Noe gikk galt hos oss. Prøv igjen om litt.",
+        "Something went wrong on our side.",
+    ),
+    "error.http.503": (
+        "Tjenesten er midlertidig utilgjengelig. Prøv igjen om litt.",
+        "The service is unavailable for a moment; try again shortly.",
+    ),
     "footer.about": (
         "Statistikkportalen er en felles løsning for produsentene av offisiell statistikk i Norge.",
         "The Statistics Portal is a shared service for the producers of official statistics in Norway.",
