@@ -8,4 +8,6 @@ Releases, the 3-month pre-announcement rule, the public change history, equal ac
 (punctuality, timeliness, on-time announcement) land here: see issue 3.
 """
 
+from release_calendar import dayview_messages as _dayview_messages  # noqa: E402,F401
 from release_calendar import messages as _messages  # noqa: E402,F401  (registers the strings)
+from release_calendar import recurrence_messages as _recurrence_messages  # noqa: E402,F401

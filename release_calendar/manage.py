@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from portal.http.actions import ActionPage, see_other, submit
+from portal.http.actions import ActionPage, place_refusal, see_other, submit
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, writable_producer_ids
-from portal.kernel.errors import PortalError
 from portal.kernel.i18n import current_language, pick, translate
 from portal.programme.models import Producer, Statistic
 from release_calendar import listing, schedule, service
@@ -98,38 +97,12 @@ def announce() -> Response:
     )
     if outcome.value is not None:
         return see_other("release_calendar.manage", release_id=outcome.value.id, varslet=1)
-    unplaced = _place_refusal(form, outcome.problem)
-    return outcome.render(
-        "release_calendar/announce.html",
-        form,
-        unplaced=unplaced,
-        summary=[(f.id, e) for f in form if f.type != "CSRFTokenField" for e in f.errors],
-    )
+    unplaced = place_refusal(form, outcome.problem, DATE_FIELDS) if outcome.problem else []
+    return outcome.render("release_calendar/announce.html", form, unplaced=unplaced)
 
 
-#: Which form field each pointer of the service's refusals names, and the message shown there.
-_REFUSALS: dict[str, tuple[str, str]] = {
-    "/late_justification": ("late_justification", "ann.late"),
-    "/release_at": ("release_date", "ann.past"),
-    "/statistic": ("statistic", "ann.unknown_statistic"),
-    "/period_end": ("period_end", "ann.period_order"),
-    "/confirmed": ("confirmed", "ann.confirm_exact"),
-}
-
-
-def _place_refusal(form: AnnounceForm, problem: PortalError | None) -> str | None:
-    """Put the service's refusal at the field it names, in the page's language; a refusal naming no
-    field of the form comes back as a message for the top of the page (None when all were placed)."""
-    if problem is None:
-        return None
-    placed = False
-    for error in problem.errors:
-        if error.pointer in _REFUSALS:
-            name, key = _REFUSALS[error.pointer]
-            field = form[name]
-            field.errors = [*field.errors, translate(key)]
-            placed = True
-    return None if placed else translate("ann.rule")
+#: The service names a release's time ``/release_at``; the forms ask for it as a date and a time.
+DATE_FIELDS = {"/release_at": "release_date"}
 
 
 def _announcement(form: AnnounceForm) -> service.Announcement:
@@ -176,6 +149,18 @@ def _render_manage(
     move.reason.choices = cancel.reason.choices = _reasons()
     correction = forms.get("correction") or CorrectionForm()
     access = forms.get("access") or AccessForm()
+    # Five forms on one page share field names (release_date, reason, …): each field's id names its
+    # form, so that labels, the error summary's links and aria-describedby find the right one.
+    for prefix, form in (
+        ("confirm", confirm),
+        ("move", move),
+        ("cancel", cancel),
+        ("correction", correction),
+        ("access", access),
+    ):
+        for field in form:
+            if field.type not in {"CSRFTokenField", "HiddenField"}:
+                field.id = f"{prefix}-{field.name}"
     return render_page(
         "release_calendar/manage.html",
         status=status,
@@ -203,7 +188,10 @@ _page = ActionPage(
     id_arg="release_id",
     render=_render_manage,
     prepare=_prepare,
+    fields=DATE_FIELDS,
 )
+
+
 _action = _page.action
 
 
@@ -304,7 +292,7 @@ def upload() -> Response:
         refused=refused,
         field_errors=[
             *form.schedule.errors,
-            *([outcome.problem.detail] if outcome.problem else []),
+            *([outcome.problem.message()] if outcome.problem else []),
         ],
         filename=names[0] if names else "",
     )

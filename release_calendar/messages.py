@@ -33,10 +33,160 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bare en eksakt dato og et klokkeslett kan bekreftes. Velg «eksakt» eller fjern krysset.",
         "Only an exact date and time can be confirmed. Choose “exact” or untick the box.",
     ),
-    "ann.rule": (
-        "Publiseringen ble ikke lagret. Sjekk opplysningene og prøv igjen.",
-        "The release was not saved. Check the details and try again.",
+    # The service's refusals (issue 20): ``detail`` keeps the API's English; pages and ``Accept-Language:
+    # nb`` read the Norwegian. Field errors use the ``ann.*`` keys where the form already says it.
+    "rel.period_order": (
+        "Referanseperioden slutter før den begynner.",
+        "The reference period ends before it starts.",
     ),
+    "rel.past": (
+        "Publiseringstidspunktet må være fram i tid.",
+        "A release time must be in the future.",
+    ),
+    "rel.confirm_exact": (
+        "Bare en eksakt dato og et klokkeslett kan bekreftes.",
+        "Only an exact date and time can be confirmed.",
+    ),
+    "rel.unknown_statistic": (
+        "Det finnes ingen statistikk med kortnavnet «{slug}».",
+        "There is no statistic '{slug}'.",
+    ),
+    "rel.no_release": (
+        "Det finnes ingen publisering med nummer {id}.",
+        "There is no release {id}.",
+    ),
+    "rel.stale": (
+        "Noen andre har endret publiseringen etter at du åpnet siden. Last inn siden på nytt og "
+        "prøv igjen.",
+        "Release {id} was changed by someone else (version {version}, yours {yours}); reload and "
+        "try again.",
+    ),
+    "rel.lost_race": (
+        "Noen andre endret publiseringen i samme øyeblikk. Last inn siden på nytt og prøv igjen.",
+        "Release {id} was changed at the same moment; reload.",
+    ),
+    "rel.published": (
+        "Publiseringen er allerede ute. Legg til en rettelse i stedet.",
+        "This release is already published; add a correction instead.",
+    ),
+    "rel.cancelled": ("Publiseringen er avlyst.", "This release is cancelled."),
+    "rel.already_confirmed": (
+        "Publiseringen er allerede bekreftet. Flytt den for å endre tidspunktet.",
+        "This release is already confirmed; reschedule it to change its time.",
+    ),
+    "rel.reason_needed": (
+        "Hver endring av dato må ha en begrunnelse med ord i tillegg til årsaken.",
+        "Every change of date needs a reason in words as well as a code.",
+    ),
+    "rel.reason_text": ("Skriv begrunnelsen med ord.", "Write the reason in words."),
+    "rel.move_exact": (
+        "En bekreftet publisering kan bare flyttes til en annen eksakt dato og et klokkeslett.",
+        "A confirmed release can only move to another exact date and time.",
+    ),
+    "rel.precision_exact": (
+        "Velg en eksakt dato og et klokkeslett.",
+        "Choose an exact date and time.",
+    ),
+    "rel.unchanged": (
+        "Publiseringen har allerede denne datoen. Velg en annen dato eller et annet klokkeslett.",
+        "That is the date the release already has.",
+    ),
+    "rel.not_published": (
+        "Bare en publisering som er ute, kan rettes. Før publisering endrer du den i stedet.",
+        "Only a published release can be corrected; before release, change it.",
+    ),
+    "rel.access_needs": (
+        "Skriv hvem som fikk tilgang (en rolle eller en virksomhet) og hvorfor.",
+        "Name the recipient (a role or organisation) and the purpose.",
+    ),
+    "rel.recipient": (
+        "Skriv hvem som fikk tilgang (en rolle eller en virksomhet).",
+        "Name the recipient (a role or organisation).",
+    ),
+    "rel.purpose": ("Skriv hvorfor de fikk tilgang.", "Write the purpose of the access."),
+    "rel.hours_before": (
+        "Tilgang før publisering kan gis fra 1 til 336 timer (14 døgn) før.",
+        "Access before release can be given from 1 to 336 hours (14 days) before.",
+    ),
+    "rel.unknown_texts": (
+        "Disse tekstene finnes ikke på en publisering: {names}.",
+        "Unknown fields: {names}",
+    ),
+    "cal.bad_day": (
+        "Skriv datoen med år, måned og dag, for eksempel 2027-03-15.",
+        "Write the date as year, month and day, for example 2027-03-15.",
+    ),
+    "cal.bad_time": (
+        "Skriv klokkeslettet med timer og minutter, for eksempel 08:00.",
+        "Write the time in hours and minutes, for example 08:00.",
+    ),
+    # The calendar's filters (the page, its JSON twin and the feeds)
+    "cal.bad.from": (
+        "Fra-datoen må være en dato, for eksempel 2027-03-15.",
+        "from must be a date like 2027-03-15.",
+    ),
+    "cal.bad.to": (
+        "Til-datoen må være en dato, for eksempel 2027-03-15.",
+        "to must be a date like 2027-03-15.",
+    ),
+    "cal.bad.not_date": (
+        "«{value}» er ikke en dato. Skriv datoen som 2027-03-15.",
+        "“{value}” is not a date. Write it as 2027-03-15.",
+    ),
+    "cal.bad.kind": ("Det finnes ingen type «{value}».", "Unknown kind '{value}'."),
+    "cal.bad.status": ("Det finnes ingen status «{value}».", "Unknown status '{value}'."),
+    "cal.bad.choose": ("Velg et av valgene i listen.", "Choose one of: {choices}."),
+    "cal.bad.order_of_dates": (
+        "Til-datoen er før fra-datoen.",
+        "to is before from.",
+    ),
+    "cal.bad.to_before_from": (
+        "Til-datoen kan ikke være før fra-datoen.",
+        "The last day cannot come before the first.",
+    ),
+    "cal.bad.order": (
+        "Rekkefølgen må være først kommende eller nyeste først.",
+        "order must be soonest or newest.",
+    ),
+    "cal.bad.order_field": (
+        "Velg først kommende eller nyeste først.",
+        "Choose soonest or newest.",
+    ),
+    "cal.bad.q": (
+        "Søketeksten kan være høyst 200 tegn.",
+        "q may be at most 200 characters.",
+    ),
+    "cal.bad.q_field": (
+        "Skriv høyst 200 tegn.",
+        "Write at most 200 characters.",
+    ),
+    "cal.bad.paging": (
+        "Sidetallet må være 1 eller mer, og antall per side mellom 1 og {max}.",
+        "page must be 1 or more and per_page between 1 and {max}.",
+    ),
+    "cal.bad.whole": (
+        "Sidetall og antall per side må være hele tall.",
+        "{name} must be a whole number.",
+    ),
+    "cal.bad.not_whole": ("«{value}» er ikke et helt tall.", "“{value}” is not a whole number."),
+    "cal.bad.year": (
+        "Året må være et årstall, for eksempel 2026.",
+        "year must be a year like 2026.",
+    ),
+    "cal.bad.not_year": ("«{value}» er ikke et årstall.", "“{value}” is not a year."),
+    "cal.bad.view": (
+        "Visningen må være liste, dag, uke eller måned.",
+        "view must be list, day, week or month.",
+    ),
+    "cal.bad.date": (
+        "Datoen må være en dato, for eksempel 2027-03-15.",
+        "date must be like 2027-03-15.",
+    ),
+    "cal.bad.lang": (
+        "Språket må være nb (bokmål) eller en (engelsk).",
+        "lang must be nb or en.",
+    ),
+    "cal.bad.lang_field": ("Skriv nb eller en.", "Write nb or en."),
     "ann.announced_here": (
         "Publiseringen er varslet. Her kan du bekrefte, flytte eller avlyse den.",
         "The release is announced. Here you can confirm, move or cancel it.",

@@ -443,7 +443,7 @@ def import_schedule(
     ScheduleRefused listing every problem by row, Unauthorized, and Forbidden for a role that may
     not announce at all; a row of another producer's statistic is one of the problems."""
     if actor is None:
-        raise Unauthorized()
+        raise Unauthorized().said("error.http.401")
     problems = list(schedule.problems)
     slugs = {row.statistic for _, row in schedule.rows}
     statistics = {

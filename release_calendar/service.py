@@ -77,28 +77,22 @@ def bump_revision(session: Session, now: datetime) -> None:
 
 def _check_period(start: date, end: date) -> None:
     if end < start:
-        raise BadRequest(
-            "The reference period ends before it starts.",
-            (FieldError("/period_end", "before period_start"),),
+        raise BadRequest("", (FieldError.said("/period_end", "ann.period_order"),)).said(
+            "rel.period_order"
         )
 
 
 def _late(release_at: datetime, now: datetime, justification: str | None) -> bool:
     late = is_late_announcement(now, release_at)
     if late and not (justification or "").strip():
-        raise BadRequest(
-            "This confirms the release less than 3 calendar months before it goes out (K11): "
-            "write a justification, which will be shown publicly on the release.",
-            (FieldError("/late_justification", "required for a late announcement"),),
-        )
+        # The 3-month rule (K11): told in words, never by its code.
+        raise BadRequest("", (FieldError.said("/late_justification", "ann.late"),)).said("ann.late")
     return late
 
 
 def _future(release_at: datetime, now: datetime, pointer: str = "/release_at") -> None:
     if release_at <= now:
-        raise BadRequest(
-            "A release time must be in the future.", (FieldError(pointer, "not after now"),)
-        )
+        raise BadRequest("", (FieldError.said(pointer, "ann.past"),)).said("rel.past")
 
 
 def _snapshot(release: Release) -> dict[str, object]:
@@ -126,8 +120,8 @@ def announce(session: Session, actor: Actor | None, data: Announcement, now: dat
 
 def unknown_statistic(slug: str) -> BadRequest:
     """The error for a statistic slug that names none."""
-    return BadRequest(
-        f"There is no statistic '{slug}'.", (FieldError("/statistic", "unknown statistic"),)
+    return BadRequest("", (FieldError.said("/statistic", "ann.unknown_statistic"),)).said(
+        "rel.unknown_statistic", slug=slug
     )
 
 
@@ -160,9 +154,8 @@ def new_release(statistic: Statistic, data: Announcement, now: datetime) -> Rele
     release_at = data.release_at
     if data.precision is not Precision.EXACT:
         if data.confirmed:
-            raise BadRequest(
-                "Only an exact date and time can be confirmed.",
-                (FieldError("/confirmed", "needs precision 'exact'"),),
+            raise BadRequest("", (FieldError.said("/confirmed", "ann.confirm_exact"),)).said(
+                "rel.confirm_exact"
             )
         release_at = normalise_provisional(data.precision, release_at)
     else:
@@ -206,12 +199,11 @@ def _load_for_write(
 ) -> tuple[Release, Actor]:
     release = session.get(Release, release_id)
     if release is None:
-        raise NotFound(f"There is no release {release_id}.")
+        raise NotFound("").said("rel.no_release", id=release_id)
     actor = ensure_permission(actor, Permission.RELEASE_WRITE, release.statistic.producer_id)
     if expected_version is not None and expected_version != release.version:
-        raise Conflict(
-            f"Release {release_id} was changed by someone else (version "
-            f"{release.version}, yours {expected_version}); reload and try again."
+        raise Conflict("").said(
+            "rel.stale", id=release_id, version=release.version, yours=expected_version
         )
     return release, actor
 
@@ -224,9 +216,9 @@ def authorize(session: Session, actor: Actor | None, release_id: int) -> Release
 
 def _not_out(release: Release, now: datetime) -> None:
     if is_released(release.state, release.release_at, now):
-        raise Conflict("This release is already published; add a correction instead.")
+        raise Conflict("").said("rel.published")
     if release.state == State.CANCELLED:
-        raise Conflict("This release is cancelled.")
+        raise Conflict("").said("rel.cancelled")
 
 
 def _record(
@@ -259,10 +251,11 @@ def _record(
 def _flush(session: Session, release_id: int) -> None:
     # The UPDATE is conditional on the version read (version_id_col): of two writers of one version,
     # one wins and the other gets 409 with nothing written, its audit row included (issue 16).
-    with lost_race_is_conflict(
-        session, f"Release {release_id} was changed at the same moment; reload."
-    ):
-        session.flush()
+    try:
+        with lost_race_is_conflict(session, ""):
+            session.flush()
+    except Conflict as lost:
+        raise lost.said("rel.lost_race", id=release_id) from lost.__cause__
 
 
 def confirm(
@@ -279,7 +272,7 @@ def confirm(
     release, actor = _load_for_write(session, actor, release_id, expected_version)
     _not_out(release, now)
     if release.state != State.PROVISIONAL:
-        raise Conflict("This release is already confirmed; reschedule it to change its time.")
+        raise Conflict("").said("rel.already_confirmed")
     _future(release_at, now)
     late = _late(release_at, now, late_justification)
     before = _snapshot(release)
@@ -308,9 +301,8 @@ def confirm(
 def _reason(reason_text: str) -> str:
     text = reason_text.strip()
     if not text:
-        raise BadRequest(
-            "Every change of date needs a reason in words as well as a code.",
-            (FieldError("/reason_text", "required"),),
+        raise BadRequest("", (FieldError.said("/reason_text", "rel.reason_text"),)).said(
+            "rel.reason_needed"
         )
     return text
 
@@ -331,17 +323,16 @@ def reschedule(
     text = _reason(change.reason_text)
     new_at = change.release_at
     if release.state == State.CONFIRMED and change.precision is not Precision.EXACT:
-        raise BadRequest(
-            "A confirmed release can only move to another exact date and time.",
-            (FieldError("/precision", "must be 'exact'"),),
+        raise BadRequest("", (FieldError.said("/precision", "rel.precision_exact"),)).said(
+            "rel.move_exact"
         )
     if change.precision is Precision.EXACT:
         _future(new_at, now)
     else:
         new_at = normalise_provisional(change.precision, new_at)
     if new_at == release.release_at and change.precision is release.precision:
-        raise BadRequest(
-            "That is the date the release already has.", (FieldError("/release_at", "unchanged"),)
+        raise BadRequest("", (FieldError.said("/release_at", "rel.unchanged"),)).said(
+            "rel.unchanged"
         )
     before = _snapshot(release)
     release.changes.append(
@@ -398,7 +389,7 @@ def add_correction(
     """Add a correction notice to a published release (K12). Raises 401/403/404, Conflict."""
     release, actor = _load_for_write(session, actor, release_id, None)
     if not is_released(release.state, release.release_at, now):
-        raise Conflict("Only a published release can be corrected; before release, change it.")
+        raise Conflict("").said("rel.not_published")
     correction = Correction(at=now, **notice.__dict__)
     release.corrections.append(correction)
     release.updated_at = now
@@ -419,12 +410,20 @@ def disclose_access(
     """Record who had access before release and why (K15); shown with the release once it is out."""
     release, actor = _load_for_write(session, actor, release_id, None)
     if release.state == State.CANCELLED:
-        raise Conflict("This release is cancelled.")
-    if not recipient.strip() or not purpose.strip():
-        raise BadRequest("Name the recipient (a role or organisation) and the purpose.")
+        raise Conflict("").said("rel.cancelled")
+    missing = tuple(
+        FieldError.said(pointer, key)
+        for pointer, key, text in (
+            ("/recipient", "rel.recipient", recipient),
+            ("/purpose", "rel.purpose", purpose),
+        )
+        if not text.strip()
+    )
+    if missing:
+        raise BadRequest("", missing).said("rel.access_needs")
     if not 0 < hours_before <= 24 * 14:
-        raise BadRequest(
-            "hours_before must be between 1 and 336.", (FieldError("/hours_before", "1 to 336"),)
+        raise BadRequest("", (FieldError.said("/hours_before", "rel.hours_before"),)).said(
+            "rel.hours_before"
         )
     access = PreReleaseAccess(
         recipient=recipient.strip(),
@@ -468,7 +467,7 @@ def update_texts(
     }
     unknown = set(texts) - allowed
     if unknown:
-        raise BadRequest("Unknown fields: " + ", ".join(sorted(unknown)))
+        raise BadRequest("").said("rel.unknown_texts", names=", ".join(sorted(unknown)))
     release, actor = _load_for_write(session, actor, release_id, expected_version)
     _not_out(release, now)
     before = {k: getattr(release, k) for k in texts}

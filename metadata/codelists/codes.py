@@ -68,9 +68,8 @@ def codes_in_range(versions: Iterable[VersionRows], start: date, end: date | Non
     """Every item valid somewhere in [start, end), clipped to it; identical rows (code, name, level) of
     adjacent versions merged into one; sorted by code."""
     if end is not None and start >= end:
-        raise BadRequest(
-            f"From is equal or after to. From: {start} To: {end}",
-            (FieldError("from", "must be before to"),),
+        raise BadRequest("", (FieldError.said("from", "klass.field.before_to"),)).said(
+            "klass.range", start=start, end=end
         )
     rows: list[CodeRow] = []
     for version in sorted(versions, key=lambda v: v.valid_from):
@@ -124,18 +123,17 @@ def parse_select_codes(raw: str | None) -> list[tuple[str, str, str | None]]:
     if not raw:
         return []
     if len(raw) > 200:
-        raise BadRequest(
-            "selectCodes too long", (FieldError("selectCodes", "at most 200 characters"),)
+        raise BadRequest("", (FieldError.said("selectCodes", "klass.field.select_long"),)).said(
+            "klass.select_long"
         )
     if not _SELECT_ALLOWED.match(raw):
-        raise BadRequest(
-            "selectCodes contains illegal characters",
-            (FieldError("selectCodes", "letters, digits , . - * only"),),
+        raise BadRequest("", (FieldError.said("selectCodes", "klass.field.select_chars"),)).said(
+            "klass.select_chars"
         )
     parts = [p.strip() for p in raw.split(",") if p.strip()]
     if len(parts) > 20:
-        raise BadRequest(
-            "Too many selectCodes parameters", (FieldError("selectCodes", "at most 20"),)
+        raise BadRequest("", (FieldError.said("selectCodes", "klass.field.select_many"),)).said(
+            "klass.select_many"
         )
     parsed: list[tuple[str, str, str | None]] = []
     for part in parts:
@@ -193,8 +191,8 @@ def select(
 def to_csv(columns: Sequence[str], records: Iterable[Mapping[str, object]], separator: str) -> str:
     """Klass's CSV: a quoted header, every string quoted, nulls empty and unquoted, '\\n' line ends."""
     if len(separator) != 1:
-        raise BadRequest(
-            "Separator must be a single character", (FieldError("csvSeparator", "one character"),)
+        raise BadRequest("", (FieldError.said("csvSeparator", "klass.field.separator"),)).said(
+            "klass.separator"
         )
 
     def cell(value: object) -> str:

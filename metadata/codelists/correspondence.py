@@ -16,6 +16,7 @@ from metadata.codelists.editing import (
     read_rows,
     version_of,
 )
+from metadata.codelists.importing import refused
 from metadata.codelists.models import ClassificationVersion, CorrespondenceMap, CorrespondenceTable
 from portal.kernel.access import Actor
 from portal.kernel.errors import BadRequest, FieldError, NotFound
@@ -38,13 +39,13 @@ def parse_maps(body: bytes, content_type: str) -> list[Pair]:
     errors = []
     for number, row in enumerate(rows, start=2):
         if not isinstance(row, dict):
-            errors.append(FieldError(f"line {number}", "not an object"))
+            errors.append(FieldError.said(f"line {number}", "cl.line.not_object", line=number))
             continue
         source = str(row.get("sourceCode") or "").strip() or None
         target = str(row.get("targetCode") or "").strip() or None
         pairs.append((source, target))
     if errors:
-        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+        raise refused(errors)
     return pairs
 
 
@@ -56,14 +57,20 @@ def check_pairs(
     target_codes = {i.code for i in target.items}
     errors, seen = [], set()
     for number, (s, t) in enumerate(pairs, start=2):
+        at = f"line {number}"
         if s is None and t is None:
-            errors.append(FieldError(f"line {number}", "a row needs a source or a target code"))
-        if s is not None and s not in source_codes:
-            errors.append(FieldError(f"line {number}", f"{s} is not in version {source.id}"))
-        if t is not None and t not in target_codes:
-            errors.append(FieldError(f"line {number}", f"{t} is not in version {target.id}"))
+            errors.append(FieldError.said(at, "cl.line.no_side", line=number))
+        for code, version, codes in ((s, source, source_codes), (t, target, target_codes)):
+            if code is not None and code not in codes:
+                errors.append(
+                    FieldError.said(
+                        at, "cl.line.not_in_version", line=number, code=code, version=version.id
+                    )
+                )
         if (s, t) in seen:
-            errors.append(FieldError(f"line {number}", f"{s} → {t} is listed twice"))
+            errors.append(
+                FieldError.said(at, "cl.line.twice", line=number, source=s or "–", target=t or "–")
+            )
         seen.add((s, t))
     return errors
 
@@ -87,16 +94,16 @@ def define(
     if target is None or not (
         target.published or target.classification.producer_id == found.producer_id
     ):
-        raise NotFound(f"There is no version {target_version_id} to map to.")
+        raise NotFound("").said("cl.refuse.no_target", version=target_version_id)
     if target.id == source.id:
-        raise BadRequest(
-            "A table maps between two versions.", (FieldError("target_version", "the same"),)
+        raise BadRequest("", (FieldError.said("target_version", "cl.refuse.same"),)).said(
+            "cl.refuse.same_version"
         )
     errors = check_pairs(pairs, source, target)
     if not pairs:
-        errors.append(FieldError("line 2", "the file has no rows"))
+        errors.append(FieldError.said("line 2", "cl.line.no_rows"))
     if errors:
-        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+        raise refused(errors)
     table = CorrespondenceTable(
         source_version_id=source.id,
         target_version_id=target.id,
@@ -112,7 +119,7 @@ def define(
         found,
         "define-correspondence",
         now,
-        what=f"Code list {found.id}",
+        what=("list", found.id),
         after={"table": table.id, "source": source.id, "target": target.id, "rows": len(pairs)},
     )
     return table
@@ -127,13 +134,13 @@ def publish(
     found, actor = authorize(session, actor, classification_id)
     table = session.get(CorrespondenceTable, table_id)
     if table is None or table.source.classification_id != found.id:
-        raise NotFound(f"Code list {found.id} has no correspondence table {table_id}.")
+        raise NotFound("").said("cl.refuse.no_table", list=found.id, table=table_id)
     publish_draft(
         session,
         actor,
         found,
         table,
-        f"Correspondence table {table_id}",
+        ("table", table_id),
         "publish-correspondence",
         now,
         {"table": table_id},

@@ -14,7 +14,7 @@ import csv
 import io
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from metadata.codelists.importing import ItemIn, VersionIn, check_items, check_versions
+from metadata.codelists.importing import ItemIn, VersionIn, check_items, check_versions, refused
 from metadata.codelists.models import (
     Classification,
     ClassificationFamily,
@@ -37,7 +37,7 @@ from portal.kernel.access import Actor, Permission, ensure_permission, writable_
 from portal.kernel.audit import record_change, record_write
 from portal.kernel.concurrency import force_update, is_duplicate, lost_race_is_conflict
 from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
-from portal.kernel.parsing import MAX_TEXT, check_text, checked_rows, parse_json
+from portal.kernel.parsing import MAX_JSON_DEPTH, MAX_TEXT, checked_rows, parse_json
 from portal.programme.models import Producer
 
 #: Where new lists go unless a family is named.
@@ -62,16 +62,22 @@ def _ensure_default_family(session: Session) -> None:
             raise
 
 
-def flush_write(session: Session, what: str, *rows: object) -> None:
+#: What a message names: ("list", "version", "variant" or "table", its id).
+Named = tuple[str, int]
+
+
+def flush_write(session: Session, what: Named, *rows: object) -> None:
     """Flush a write to the registry, checking and raising the revision of each of ``rows`` (those the
     write was decided on) whether or not a value in it changed; one that lost a race to another writer
     of the same rows is a Conflict naming ``what``, after the transaction is rolled back."""
     for row in rows:
         force_update(row, "last_modified")
-    with lost_race_is_conflict(
-        session, f"{what} was changed by someone else at the same moment; reload."
-    ):
-        session.flush()
+    kind, number = what
+    try:
+        with lost_race_is_conflict(session, ""):
+            session.flush()
+    except Conflict as lost:
+        raise lost.said(f"cl.refuse.race.{kind}", id=number) from lost.__cause__
 
 
 def finish_write(
@@ -81,7 +87,7 @@ def finish_write(
     action: str,
     now: datetime,
     *,
-    what: str,
+    what: Named,
     checked: Sequence[object] = (),
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
@@ -99,7 +105,7 @@ def publish_draft(
     actor: Actor,
     found: Classification,
     draft: ClassificationVersion | ClassificationVariant | CorrespondenceTable,
-    what: str,
+    what: Named,
     action: str,
     now: datetime,
     after: dict[str, Any],
@@ -108,7 +114,7 @@ def publish_draft(
     once, one succeeds and is audited, the other is a Conflict. Raises Conflict if it is public
     already; ``what`` names it in messages."""
     if draft.published:
-        raise Conflict(f"{what} is already published.")
+        raise Conflict("").said(f"cl.refuse.published.{what[0]}", id=what[1])
     draft.published, draft.last_modified = True, now
     finish_write(session, actor, found, action, now, what=what, checked=(draft,), after=after)
 
@@ -136,14 +142,12 @@ def create(
     (lists created at once each get their own id). Raises BadRequest, Unauthorized, Forbidden."""
     producer = session.scalar(select(Producer).where(Producer.slug == producer_slug))
     if producer is None:
-        raise BadRequest(
-            f"There is no producer '{producer_slug}'.", (FieldError("/producer", "unknown"),)
+        raise BadRequest("", (FieldError.said("/producer", "cl.field.producer"),)).said(
+            "cl.refuse.no_producer", producer=producer_slug
         )
     actor = ensure_permission(actor, Permission.CODELIST_WRITE, producer.id)
     if kind not in set(ClassificationKind):
-        raise BadRequest(
-            "kind must be CLASSIFICATION or CODELIST.", (FieldError("/kind", "unknown"),)
-        )
+        raise BadRequest("", (FieldError.said("/kind", "cl.field.kind"),)).said("cl.refuse.kind")
     _ensure_default_family(session)
     found = Classification(
         family_id=DEFAULT_FAMILY[0],
@@ -177,7 +181,7 @@ def authorize(
     """The code list if ``actor`` may change it. Raises NotFound, Unauthorized, Forbidden."""
     found = session.get(Classification, classification_id)
     if found is None:
-        raise NotFound(f"There is no code list {classification_id}.")
+        raise NotFound("").said("cl.refuse.no_list", id=classification_id)
     return found, ensure_permission(actor, Permission.CODELIST_WRITE, found.producer_id)
 
 
@@ -198,15 +202,23 @@ def read_rows(
         return _csv_rows(body, columns)
     if content_type == "application/json":
         # orjson reads a memoryview as it reads bytes: a byte order mark is stepped over, not copied.
-        data = parse_json(
-            cast(bytes, memoryview(body)[3:]) if body.startswith(codecs.BOM_UTF8) else body,
-            "The file",
-        )
+        try:
+            data = parse_json(
+                cast(bytes, memoryview(body)[3:]) if body.startswith(codecs.BOM_UTF8) else body,
+                "The file",
+            )
+        except BadRequest as bad:
+            # Told again by the catalogue: the parser's own words (orjson's) are for no reader.
+            if "nests deeper" in bad.detail:
+                raise BadRequest("").said("cl.refuse.json_deep", levels=MAX_JSON_DEPTH) from bad
+            if "NUL" in bad.detail:
+                raise BadRequest("").said("cl.refuse.json_nul") from bad
+            raise BadRequest("").said("cl.refuse.not_json") from bad
         found = data.get(lists[0], data.get(lists[1])) if isinstance(data, dict) else None
         if not isinstance(found, list):
-            raise BadRequest(f"Send a Klass answer with '{lists[0]}' or '{lists[1]}'.")
+            raise BadRequest("").said("cl.refuse.klass_lists", first=lists[0], second=lists[1])
         return found
-    raise BadRequest(f"Send the {noun} as text/csv or application/json.")
+    raise BadRequest("").said(f"cl.refuse.file_kind.{noun}")
 
 
 def _csv_rows(body: bytes, columns: set[str]) -> list[dict[str, Any]]:
@@ -217,15 +229,17 @@ def _csv_rows(body: bytes, columns: set[str]) -> list[dict[str, Any]]:
         reader = csv.DictReader(
             itertools.chain((header,), text), delimiter=";" if ";" in header else ","
         )
-        missing = columns - set(reader.fieldnames or [])
+        missing = ", ".join(sorted(columns - set(reader.fieldnames or [])))
         if missing:
             raise BadRequest(
-                "The CSV header lacks: " + ", ".join(sorted(missing)),
-                (FieldError("line 1", "missing columns"),),
-            )
-        return list(checked_rows(reader))
+                "", (FieldError.said("line 1", "cl.line.columns", columns=missing),)
+            ).said("cl.refuse.header", columns=missing)
+        try:
+            return list(checked_rows(reader))
+        except BadRequest as bad:
+            raise BadRequest("").said("cl.refuse.bad_csv") from bad
     except UnicodeDecodeError:
-        raise BadRequest("The file is not UTF-8 text.") from None
+        raise BadRequest("").said("cl.refuse.not_utf8") from None
 
 
 def _text(row: dict[str, Any], key: str) -> str:
@@ -240,8 +254,23 @@ def _date(row: dict[str, Any], key: str, number: int, errors: list[FieldError]) 
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors.append(FieldError(f"line {number}", f"{key} is not a date like 2024-01-01"))
+        errors.append(
+            FieldError.said(f"line {number}", "cl.line.not_date", line=number, column=key)
+        )
         return None
+
+
+def _check_text(value: str, limit: int, number: int, errors: list[FieldError]) -> None:
+    """A text of line ``number`` longer than ``limit`` or holding a NUL character, told by the
+    catalogue (as ``portal.kernel.parsing.check_text`` checks, in the reader's language)."""
+    if len(value) > limit:
+        errors.append(
+            FieldError.said(
+                f"line {number}", "cl.line.too_long", line=number, limit=limit, length=len(value)
+            )
+        )
+    elif "\x00" in value:
+        errors.append(FieldError.said(f"line {number}", "cl.line.nul", line=number))
 
 
 def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[ItemIn]:
@@ -258,12 +287,12 @@ def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[I
     items, errors = [], []
     for number, row in enumerate(rows, start=2):
         if not isinstance(row, dict):
-            errors.append(FieldError(f"line {number}", "not an object"))
+            errors.append(FieldError.said(f"line {number}", "cl.line.not_object", line=number))
             continue
         try:
             level = int(row.get("level") or 1)
         except (TypeError, ValueError):
-            errors.append(FieldError(f"line {number}", "level is not a number"))
+            errors.append(FieldError.said(f"line {number}", "cl.line.level_nan", line=number))
             continue
         item = ItemIn(
             code=_text(row, "code").strip(),
@@ -286,14 +315,14 @@ def parse_items(body: bytes, content_type: str, *, check: bool = True) -> list[I
             (item.short_name_nb, 200),
             (item.notes_nb, MAX_TEXT),
         ):
-            check_text(value, limit, f"line {number}", errors)
+            _check_text(value, limit, number, errors)
         items.append(item)
     if check:
         errors += check_items(items)
     if errors:
-        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+        raise refused(errors)
     if not items:
-        raise BadRequest("The file has no items.")
+        raise BadRequest("").said("cl.refuse.no_items")
     return items
 
 
@@ -314,9 +343,8 @@ def add_version(
     existing = [VersionIn(v.id, v.valid_from, v.valid_to, []) for v in found.versions]
     errors = check_versions([*existing, VersionIn(0, valid_from, valid_to, [])])
     if errors:
-        raise BadRequest(
-            "The version overlaps another version or ends before it starts.",
-            tuple(FieldError("/valid_from", e.detail) for e in errors),
+        raise BadRequest("", tuple(replace(e, pointer="/valid_from") for e in errors)).said(
+            "cl.refuse.overlap"
         )
     version = ClassificationVersion(
         classification_id=found.id,
@@ -338,7 +366,7 @@ def add_version(
         found,
         "add-version",
         now,
-        what=f"Code list {found.id}",
+        what=("list", found.id),
         after={"version": version.id, "items": len(items)},
     )
     return version
@@ -347,7 +375,7 @@ def add_version(
 def version_of(found: Classification, version_id: int) -> ClassificationVersion:
     version = next((v for v in found.versions if v.id == version_id), None)
     if version is None:
-        raise NotFound(f"Code list {found.id} has no version {version_id}.")
+        raise NotFound("").said("cl.refuse.no_version", list=found.id, version=version_id)
     return version
 
 
@@ -378,7 +406,7 @@ def publish(
         actor,
         found,
         version,
-        f"Version {version_id}",
+        ("version", version_id),
         "publish-version",
         now,
         {"version": version_id},
@@ -389,9 +417,7 @@ def publish(
 def _draft(found: Classification, version_id: int) -> ClassificationVersion:
     version = version_of(found, version_id)
     if version.published:
-        raise Conflict(
-            f"Version {version_id} is published and fixed; add a new version to change its codes."
-        )
+        raise Conflict("").said("cl.refuse.fixed", version=version_id)
     return version
 
 
@@ -414,11 +440,11 @@ def put_item(
         for i in version.items
         if i.code != item.code
     ]
-    errors = check_items([item, *others])
+    errors = check_items([item, *others], by_code=True)
     if errors:
-        raise BadRequest(
-            "The item does not fit the version: " + errors[0].detail,
-            tuple(FieldError("/" + e.pointer.replace(" ", "/"), e.detail) for e in errors),
+        first = errors[0]
+        raise BadRequest("", tuple(_at_item_field(e, item) for e in errors)).said(
+            "cl.refuse.item", why_nb=first.message("nb"), why_en=first.message("en")
         )
     row = before or ClassificationItem(version_id=version.id)
     row.take(item)
@@ -433,13 +459,30 @@ def put_item(
         found,
         "put-item",
         now,
-        what=f"Version {version_id}",
+        what=("version", version_id),
         checked=(version,),
         # Read after the change, so it holds the new name, as in the rows the audit log already has.
         before={"code": before.code, "name_nb": before.name_nb} if before else None,
         after={"version": version.id, "code": item.code, "name_nb": item.name_nb},
     )
     return row
+
+
+#: Where a problem of the item being saved lies, by its reason: the field of the item (the form's
+#: field of the same name, the API body's member).
+_ITEM_FIELDS = {
+    "cl.code.required": "/name_nb",
+    "cl.code.unknown_parent": "/parent_code",
+    "cl.code.no_parent": "/parent_code",
+    "cl.code.level_gap": "/level",
+}
+
+
+def _at_item_field(error: FieldError, item: ItemIn) -> FieldError:
+    """A problem of the item being saved at its field; other codes' problems stay at their code."""
+    if error.pointer != f"/items/{item.code}" or error.key not in _ITEM_FIELDS:
+        return error
+    return replace(error, pointer=_ITEM_FIELDS[error.key])
 
 
 def delete_item(
@@ -455,9 +498,9 @@ def delete_item(
     version = _draft(found, version_id)
     row = next((i for i in version.items if i.code == code), None)
     if row is None:
-        raise NotFound(f"Version {version_id} has no code {code}.")
+        raise NotFound("").said("cl.refuse.no_code", version=version_id, code=code)
     if any(i.parent_code == code for i in version.items):
-        raise Conflict(f"Code {code} has codes under it; remove or move them first.")
+        raise Conflict("").said("cl.refuse.has_children", code=code)
     version.items.remove(row)
     session.delete(row)
     version.last_modified = now
@@ -467,7 +510,7 @@ def delete_item(
         found,
         "delete-item",
         now,
-        what=f"Version {version_id}",
+        what=("version", version_id),
         checked=(version,),
         before={"version": version.id, "code": code, "name_nb": row.name_nb},
     )

@@ -4,7 +4,7 @@ file is refused whole, with every error listed by line."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -70,45 +70,60 @@ class ClassificationIn:
     )
 
 
-def check_items(items: Sequence[ItemIn], first_line: int = 2) -> list[FieldError]:
-    """Every problem of a version's items, by line: duplicate codes, unknown parents, level gaps."""
+def refused(errors: Sequence[FieldError]) -> BadRequest:
+    """The refusal of a whole file (or form) for ``errors``: counted, in the reader's language ("2 feil;
+    ingenting ble lagret." / "2 errors; nothing was saved."), every error listed."""
+    key = "cl.refused.one" if len(errors) == 1 else "cl.refused.many"
+    return BadRequest("", tuple(errors)).said(key, n=len(errors))
+
+
+def check_items(
+    items: Sequence[ItemIn], first_line: int = 2, *, by_code: bool = False
+) -> list[FieldError]:
+    """Every problem of a version's items, by line (``line N``: duplicate codes, unknown parents, level
+    gaps), or with ``by_code`` by the code each concerns (``/items/<code>``: one code changed by hand),
+    each told by the catalogue (``cl.line.*`` or ``cl.code.*``)."""
     errors: list[FieldError] = []
+
+    def problem(number: int, item: ItemIn, reason: str, **values: object) -> None:
+        if by_code:
+            key, where = f"cl.code.{reason}", f"/items/{item.code}"
+            errors.append(FieldError.said(where, key, code=item.code, **values))
+        else:
+            key, where = f"cl.line.{reason}", f"line {number}"
+            errors.append(FieldError.said(where, key, line=number, **values))
+
     seen: dict[str, ItemIn] = {}
     for number, item in enumerate(items, start=first_line):
         if not item.code.strip() or not item.name_nb.strip():
-            errors.append(FieldError(f"line {number}", "code and name are required"))
+            problem(number, item, "required")
         if item.code in seen:
-            errors.append(FieldError(f"line {number}", f"duplicate code {item.code}"))
+            problem(number, item, "duplicate", **({} if by_code else {"code": item.code}))
         seen[item.code] = item
     for number, item in enumerate(items, start=first_line):
         if item.parent_code:
             parent = seen.get(item.parent_code)
             if parent is None:
-                errors.append(FieldError(f"line {number}", f"unknown parent {item.parent_code}"))
+                problem(number, item, "unknown_parent", parent=item.parent_code)
             elif parent.level != item.level - 1:
-                errors.append(
-                    FieldError(
-                        f"line {number}",
-                        f"level {item.level} under level "
-                        f"{parent.level}: levels must follow each other",
-                    )
-                )
+                problem(number, item, "level_gap", level=item.level, parent_level=parent.level)
         elif item.level != 1:
-            errors.append(FieldError(f"line {number}", f"level {item.level} has no parent"))
+            problem(number, item, "no_parent", level=item.level)
         if item.valid_from and item.valid_to and item.valid_to <= item.valid_from:
-            errors.append(FieldError(f"line {number}", "validTo is not after validFrom"))
+            problem(number, item, "ends_first")
     return errors
 
 
 def check_versions(versions: Sequence[VersionIn]) -> list[FieldError]:
+    """Versions whose validity overlaps an earlier one's or ends before it starts (``version N``)."""
     ordered = sorted(versions, key=lambda v: v.valid_from)
     errors = []
     for older, newer in zip(ordered, ordered[1:], strict=False):
         if older.valid_to is None or older.valid_to > newer.valid_from:
-            errors.append(FieldError(f"version {newer.id}", "validity overlaps an earlier version"))
+            errors.append(FieldError.said(f"version {newer.id}", "cl.version.overlaps"))
     for version in versions:
         if version.valid_to is not None and version.valid_to <= version.valid_from:
-            errors.append(FieldError(f"version {version.id}", "ends before it starts"))
+            errors.append(FieldError.said(f"version {version.id}", "cl.version.ends_first"))
     return errors
 
 
@@ -119,11 +134,11 @@ def load(session: Session, data: ClassificationIn, now: datetime) -> Classificat
     errors = check_versions(data.versions)
     for version in data.versions:
         errors += [
-            FieldError(f"version {version.id} {e.pointer}", e.detail)
+            replace(e, pointer=f"version {version.id} {e.pointer}")
             for e in check_items(version.items)
         ]
     if errors:
-        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+        raise refused(errors)
     family_id, family_nb, family_en = data.family
     if session.get(ClassificationFamily, family_id) is None:
         session.add(ClassificationFamily(id=family_id, name_nb=family_nb, name_en=family_en))

@@ -29,6 +29,7 @@ from metadata.codelists.klass_edge import (
     href,
     item_names,
     language_and_future,
+    missing_parameter,
     page_info,
     paging,
     parse_id,
@@ -58,9 +59,8 @@ def list_classifications(suffix: str | None = None) -> Response:
         try:
             since = datetime.fromisoformat(changed.replace(" ", "+"))
         except ValueError:
-            raise BadRequest(
-                f"Failed to convert '{changed}' to a date-time",
-                (FieldError("changedSince", "ISO date-time"),),
+            raise BadRequest("", (FieldError.said("changedSince", "klass.field.datetime"),)).said(
+                "klass.not_datetime", raw=changed
             ) from None
     found = [
         c
@@ -90,9 +90,7 @@ def list_classifications(suffix: str | None = None) -> Response:
 def search(suffix: str | None = None) -> Response:
     query = request.args.get("query")
     if query is None:
-        raise BadRequest(
-            "Required request parameter 'query' is not present", (FieldError("query", "required"),)
-        )
+        raise missing_parameter("query")
     section = (request.args.get("ssbSection") or "").split(" - ")[0].strip()
     include_codelists = bool_param("includeCodelists")
     words = [w.lower() for w in query.split() if w.strip()]
@@ -222,10 +220,7 @@ def _variant_rows(classification_id: str, start: date, end: date | None) -> list
     variant's own validity; ``level`` (and ``selectLevel``) as on /codes. Raises 400/404 as Klass does."""
     name = request.args.get("variantName")
     if not name:
-        raise BadRequest(
-            "Required request parameter 'variantName' is not present",
-            (FieldError("variantName", "required"),),
-        )
+        raise missing_parameter("variantName")
     lang, include_future = language_and_future()
     db, today = get_session(), today_utc()
     found = service.classification(db, parse_id(classification_id))
@@ -233,9 +228,10 @@ def _variant_rows(classification_id: str, start: date, end: date | None) -> list
     names = {v.id: version_name(v, lang) for v in versions}
     chosen = variants.variants_named(db, versions, name, lang, names, start, end)
     if not chosen:
-        raise NotFound(
-            f"{service.text(found, 'name', lang) or found.name_nb} does not have a variant named: "
-            f"'{name}' in requested date range"
+        raise NotFound("").said(
+            "klass.no_named_variant",
+            name=service.text(found, "name", lang) or found.name_nb,
+            variant=name,
         )
     rows = pipeline.codes_in_range([variants.variant_rows(v, lang) for v in chosen], start, end)
     return _selected(rows, request.args.get("level") or request.args.get("selectLevel"))
@@ -289,10 +285,7 @@ def _correspondence_rows(
 ) -> list[dict[str, Any]]:
     target_raw = request.args.get("targetClassificationId")
     if not target_raw:
-        raise BadRequest(
-            "Required request parameter 'targetClassificationId' is not present",
-            (FieldError("targetClassificationId", "required"),),
-        )
+        raise missing_parameter("targetClassificationId")
     lang = service.language(request.args.get("language"))
     db = get_session()
     source = service.classification(db, parse_id(classification_id))
@@ -301,9 +294,8 @@ def _correspondence_rows(
     if not tables:
         tables, inverted = service.tables_between(db, target, source), True
     if not tables:
-        raise NotFound(
-            f"Classification '{source.name_nb}' has no correspondence table with "
-            f"Classification '{target.name_nb}'"
+        raise NotFound("").said(
+            "klass.no_correspondence", source=source.name_nb, target=target.name_nb
         )
     rows: list[dict[str, Any]] = []
     for table in tables:
@@ -380,7 +372,7 @@ def changes(classification_id: str, suffix: str | None = None) -> Response:
     end = date_param("to", False)
     assert start is not None
     if end is not None and start >= end:
-        raise BadRequest(f"From is equal or after to. From: {start} To: {end}")
+        raise BadRequest("").said("klass.range", start=start, end=end)
     lang, include_future = language_and_future()
     db = get_session()
     found = service.classification(db, parse_id(classification_id))
@@ -400,7 +392,7 @@ def changes(classification_id: str, suffix: str | None = None) -> Response:
             if t.source_version_id == older.id and t.target_version_id == newer.id
         ]
         if len(tables) != 1:
-            raise NotFound(f"No single change table between versions {older.id} and {newer.id}")
+            raise NotFound("").said("klass.no_change_table", older=older.id, newer=newer.id)
         old_names, new_names = item_names(older, lang), item_names(newer, lang)
         for m in tables[0].maps:
             old = old_names.get(m.source_code or "", ("", ""))

@@ -150,9 +150,8 @@ def csv_response(columns: tuple[str, ...], records: list[dict[str, Any]]) -> Res
         wanted = tuple(f.strip() for f in fields.split(","))
         unknown = [f for f in wanted if f not in columns or f.endswith("InRequestedRange")]
         if unknown:
-            raise BadRequest(
-                "CorrespondenceList does not contain the following field(s): " + ", ".join(unknown),
-                (FieldError("csvFields", "unknown field"),),
+            raise BadRequest("", (FieldError.said("csvFields", "klass.field.unknown"),)).said(
+                "klass.csv_fields", fields=", ".join(unknown)
             )
         chosen = wanted
     body = pipeline.to_csv(chosen, records, request.args.get("csvSeparator", ","))
@@ -172,33 +171,37 @@ def parse_id(raw: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise BadRequest(
-            f"Failed to convert value '{raw}' to a number.", (FieldError("id", "a number"),)
+        raise BadRequest("", (FieldError.said("id", "klass.field.number"),)).said(
+            "klass.not_number", raw=raw
         ) from None
+
+
+def missing_parameter(name: str) -> BadRequest:
+    """Klass's refusal of a request without the required parameter ``name``."""
+    return BadRequest("", (FieldError.said(name, "klass.field.required"),)).said(
+        "klass.missing", name=name
+    )
 
 
 def date_param(name: str, required: bool = True) -> date | None:
     raw = request.args.get(name)
     if not raw:
         if required:
-            raise BadRequest(
-                f"Required request parameter '{name}' is not present",
-                (FieldError(name, "required"),),
-            )
+            raise missing_parameter(name)
         return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(
-            f"Failed to convert '{raw}' to a date (yyyy-MM-dd)", (FieldError(name, "yyyy-MM-dd"),)
+        raise BadRequest("", (FieldError.said(name, "klass.field.date"),)).said(
+            "klass.not_date", raw=raw
         ) from None
 
 
 def bool_param(name: str) -> bool:
     raw = (request.args.get(name) or "false").lower()
     if raw not in ("true", "false"):
-        raise BadRequest(
-            f"Invalid boolean value for {name}: {raw}", (FieldError(name, "true or false"),)
+        raise BadRequest("", (FieldError.said(name, "klass.field.bool"),)).said(
+            "klass.not_bool", name=name, raw=raw
         )
     return raw == "true"
 
@@ -276,9 +279,9 @@ def paging() -> tuple[int, int]:
     try:
         page, size = int(request.args.get("page", 0)), int(request.args.get("size", 20))
     except ValueError:
-        raise BadRequest("page and size must be numbers.") from None
+        raise BadRequest("").said("klass.paging_nan") from None
     if page < 0 or not 1 <= size <= 2000:
-        raise BadRequest("page must be 0 or more and size between 1 and 2000.")
+        raise BadRequest("").said("klass.paging")
     return page, size
 
 

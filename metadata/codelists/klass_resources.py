@@ -253,7 +253,7 @@ def get_family(family_id: str, suffix: str | None = None) -> Response:
     number = parse_id(family_id)
     family = next((f for f in service.families(get_session()) if f.id == number), None)
     if family is None:
-        raise NotFound(f"ClassificationFamily not found with id = {number}")
+        raise NotFound("").said("klass.no_family", id=number)
     section = (request.args.get("ssbSection") or "").split(" - ")[0].strip()
     members = _family_members(number, bool_param("includeCodelists"), section)
     return hal_json(

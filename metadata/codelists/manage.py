@@ -5,9 +5,9 @@ the same services as the token API, so the same rules and scoping apply."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response, request, url_for
 from sqlalchemy import select
@@ -34,9 +34,11 @@ from portal.http.forms import ButtonForm
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, writable_producer_ids
-from portal.kernel.errors import BadRequest, PortalError
+from portal.kernel.errors import BadRequest, FieldError, NotFound
 from portal.kernel.i18n import pick, translate
 from portal.programme.models import Producer
+
+T = TypeVar("T")
 
 PRIVATE = "private; producers' systems use /api/v1/code-lists"
 
@@ -200,6 +202,30 @@ def _upload(db: Session, actor: Actor, classification_id: int, f: Any) -> tuple[
     return f.file.data.read(), _kind(f.file.data.filename or "")
 
 
+def _at_the_file(write: Callable[[], T], *, reads_the_file: bool = False) -> T:
+    """Run ``write``; a refusal that lists a file's problems by line shows them at the form's file
+    field (each names its line) and its count ("2 feil; ingenting ble lagret.") at the top of the
+    error summary. When ``write`` only reads the file, a refusal naming no line (not UTF-8, not CSV
+    or JSON, no codes) is about the file too, and shows there."""
+    try:
+        return write()
+    except BadRequest as refusal:
+        if reads_the_file and not refusal.errors:
+            refusal.errors = (FieldError("/file", refusal.detail, refusal.key, refusal.values),)
+            raise
+        if not any(e.pointer.startswith("line ") for e in refusal.errors):
+            raise
+        count = FieldError("", refusal.detail, refusal.key, refusal.values)
+        refusal.errors = (
+            count,
+            *(
+                replace(e, pointer="/file") if e.pointer.startswith("line ") else e
+                for e in refusal.errors
+            ),
+        )
+        raise
+
+
 def _naming_version(response: Response, version_id: int | None) -> Response:
     """The page a save sends the browser to, told which version was saved (for its confirmation)."""
     location = response.headers.get("Location")
@@ -216,7 +242,9 @@ def upload_version(classification_id: int) -> Response:
     made: list[int] = []
 
     def add(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
-        items = editing.parse_items(*_upload(db, actor, list_id, f))
+        items = _at_the_file(
+            lambda: editing.parse_items(*_upload(db, actor, list_id, f)), reads_the_file=True
+        )
         version = editing.add_version(
             db,
             actor,
@@ -257,34 +285,51 @@ def save_item(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> 
 
 @_action("variant", "variant", "variant", lambda: VariantForm(prefix="var"))
 def add_variant(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
-    items = editing.parse_items(*_upload(db, actor, list_id, f), check=False)
-    return variants.define(
-        db,
-        actor,
-        list_id,
-        _int(f.version.data),
-        name_nb=f.name_nb.data.strip(),
-        name_en=(f.name_en.data or "").strip(),
-        valid_from=f.valid_from.data,
-        valid_to=f.valid_to.data,
-        items=items,
-        now=at,
+    items = _at_the_file(
+        lambda: editing.parse_items(*_upload(db, actor, list_id, f), check=False),
+        reads_the_file=True,
+    )
+    return _at_the_file(
+        lambda: variants.define(
+            db,
+            actor,
+            list_id,
+            _int(f.version.data),
+            name_nb=f.name_nb.data.strip(),
+            name_en=(f.name_en.data or "").strip(),
+            valid_from=f.valid_from.data,
+            valid_to=f.valid_to.data,
+            items=items,
+            now=at,
+        )
     )
 
 
 @_action("table", "korrespondanse", "correspondence", lambda: TableForm(prefix="t"))
 def add_table(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
-    pairs = correspondence.parse_maps(*_upload(db, actor, list_id, f))
-    return correspondence.define(
-        db,
-        actor,
-        list_id,
-        _int(f.version.data),
-        target_version_id=int(f.target_version.data),
-        pairs=pairs,
-        description_nb=f.description.data or "",
-        now=at,
+    pairs = _at_the_file(
+        lambda: correspondence.parse_maps(*_upload(db, actor, list_id, f)), reads_the_file=True
     )
+    try:
+        return _at_the_file(
+            lambda: correspondence.define(
+                db,
+                actor,
+                list_id,
+                _int(f.version.data),
+                target_version_id=int(f.target_version.data),
+                pairs=pairs,
+                description_nb=f.description.data or "",
+                now=at,
+            )
+        )
+    except NotFound as missing:
+        # The version typed in the form is not there: the form's fault, told at its field (the
+        # API answers 404 for it, as for any unknown object in its address or query).
+        if missing.key != "cl.refuse.no_target":
+            raise
+        typed = FieldError("/target_version", missing.detail, missing.key, missing.values)
+        raise BadRequest("", (typed,)).said(missing.key, **missing.values) from None
 
 
 #: What the publish button publishes, by its ``what``.
@@ -301,7 +346,7 @@ def publish_draft(classification_id: int) -> Response:
     """One button per draft: ``what`` is version, variant or table, ``id`` which one."""
     publish, target = PUBLISHERS.get(request.form.get("what", "")), _int(request.form.get("id"))
     if publish is None:
-        raise BadRequest(translate("cl.error.what"))
+        raise BadRequest("").said("cl.error.what")
     done = _act(
         classification_id,
         "publish",

@@ -17,7 +17,7 @@ from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.errors import BadRequest, NotFound
-from portal.kernel.i18n import current_language, translate
+from portal.kernel.i18n import current_language
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def registry() -> Response:
     lang = current_language()
     query = (request.args.get("q") or "").strip().lower()
     if len(query) > 200:
-        raise BadRequest(translate("reg.error.query_long"))
+        raise BadRequest("").said("reg.error.query_long")
     found = [
         c
         for c in service.all_public(get_session())
@@ -85,7 +85,7 @@ def classification(classification_id: int) -> Response:
     try:
         day = date.fromisoformat(raw) if raw else today
     except ValueError:
-        raise BadRequest(translate("reg.error.date")) from None
+        raise BadRequest("").said("reg.error.date") from None
     found = service.classification(db, classification_id)
     # A version published ahead of its first day is public already (Klass shows it with includeFuture);
     # the page shows its codes when that day is chosen, and offers every version's first day to choose.
@@ -177,7 +177,7 @@ def variant(classification_id: int, variant_id: int) -> Response:
     lang = current_language()
     found = variants.public_variant(get_session(), variant_id)
     if found.version.classification_id != classification_id:
-        raise NotFound(translate("reg.error.no_variant"))
+        raise NotFound("").said("reg.error.no_variant")
     rows = pipeline.codes_in_range([variants.variant_rows(found, lang)], found.valid_from, None)
     return render_page(
         "metadata/variant.html",

@@ -139,13 +139,15 @@ def _date_param(name: str, required: bool) -> date | None:
     raw = request.args.get(name)
     if not raw:
         if required:
-            raise BadRequest(f"{name} is required (YYYY-MM-DD).", (FieldError(name, "required"),))
+            raise BadRequest("", (FieldError.said(name, "cl.field.required"),)).said(
+                "cl.refuse.date_required", name=name
+            )
         return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(
-            f"{name} must be a date like 2025-01-01.", (FieldError(name, "not a date"),)
+        raise BadRequest("", (FieldError.said(name, "cl.field.not_date"),)).said(
+            "cl.refuse.date", name=name
         ) from None
 
 
@@ -293,10 +295,12 @@ class TableOut(BaseModel):
 def _text_param(name: str, required: bool = True, max_length: int = 300) -> str:
     value = (request.args.get(name) or "").strip()
     if required and not value:
-        raise BadRequest(f"{name} is required.", (FieldError(name, "required"),))
+        raise BadRequest("", (FieldError.said(name, "cl.field.required"),)).said(
+            "cl.refuse.text_required", name=name
+        )
     if len(value) > max_length:
-        raise BadRequest(
-            f"{name} may be at most {max_length} characters.", (FieldError(name, "too long"),)
+        raise BadRequest("", (FieldError.said(name, "cl.field.too_long"),)).said(
+            "cl.refuse.text_long", name=name, max=max_length
         )
     return value
 
@@ -349,7 +353,9 @@ def _table_out(table: CorrespondenceTable) -> TableOut:
 def put_item(write: Write, classification_id: int, version_id: int, code: str) -> Response:
     data = parse_body(ItemPut)
     if not code.strip() or len(code) > 50:
-        raise BadRequest("The code must be 1 to 50 characters.", (FieldError("code", "length"),))
+        raise BadRequest("", (FieldError.said("code", "cl.field.length"),)).said(
+            "cl.refuse.code_length"
+        )
     row = editing.put_item(
         write.db,
         write.actor,

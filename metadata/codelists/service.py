@@ -29,7 +29,9 @@ def language(raw: str | None) -> str:
     """``language`` parameter: nb, nn or en, any case; nb when absent. Raises BadRequest."""
     value = (raw or "nb").lower()
     if value not in LANGUAGES:
-        raise BadRequest(f"Unknown language {raw}", (FieldError("language", "nb, nn or en"),))
+        raise BadRequest("", (FieldError.said("language", "klass.language.field"),)).said(
+            "klass.language", raw=raw
+        )
     return value
 
 
@@ -49,7 +51,7 @@ def classification(session: Session, classification_id: int) -> Classification:
         )
     )
     if found is None or not any(v.published for v in found.versions):
-        raise NotFound(f"Classification not found with id = {classification_id}")
+        raise NotFound("").said("klass.no_classification", id=classification_id)
     return found
 
 
@@ -121,7 +123,7 @@ def version(session: Session, version_id: int) -> ClassificationVersion:
         )
     )
     if found is None or not found.published:
-        raise NotFound(f"Classification Version not found with id = {version_id}")
+        raise NotFound("").said("klass.no_version", id=version_id)
     return found
 
 
@@ -151,7 +153,7 @@ def tables_between(
 def table(session: Session, table_id: int) -> CorrespondenceTable:
     found = session.get(CorrespondenceTable, table_id)
     if found is None or not (found.published and found.source.published and found.target.published):
-        raise NotFound(f"Correspondence Table not found with id = {table_id}")
+        raise NotFound("").said("klass.no_table", id=table_id)
     return found
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from metadata.codelists.codes import ItemRow, VersionRows, earlier, overlaps
 from metadata.codelists.editing import authorize, finish_write, publish_draft, version_of
-from metadata.codelists.importing import ItemIn, check_items
+from metadata.codelists.importing import ItemIn, check_items, refused
 from metadata.codelists.models import (
     ClassificationVariant,
     ClassificationVersion,
@@ -24,7 +24,7 @@ from metadata.codelists.models import (
 )
 from metadata.codelists.service import text
 from portal.kernel.access import Actor
-from portal.kernel.errors import BadRequest, FieldError, NotFound
+from portal.kernel.errors import FieldError, NotFound
 
 
 def full_name(variant: ClassificationVariant, version_name: str, lang: str) -> str:
@@ -55,7 +55,7 @@ def public_variant(session: Session, variant_id: int) -> ClassificationVariant:
         )
     )
     if found is None or not is_public(found):
-        raise NotFound(f"Classification Variant not found with id = {variant_id}")
+        raise NotFound("").said("klass.no_variant", id=variant_id)
     return found
 
 
@@ -147,7 +147,9 @@ def define(
     deepest = max((i.level for i in items), default=1)
     codes = {i.code for i in version.items}
     errors += [
-        FieldError(f"line {n}", f"code {i.code} is not in version {version.id}")
+        FieldError.said(
+            f"line {n}", "cl.line.not_in_version", line=n, code=i.code, version=version.id
+        )
         for n, i in enumerate(items, start=2)
         if i.level == deepest and i.code not in codes
     ]
@@ -156,13 +158,13 @@ def define(
         or (version.valid_to is not None and valid_from >= version.valid_to)
         or (version.valid_to is not None and valid_to is not None and valid_to > version.valid_to)
     ):
-        errors.append(FieldError("/valid_from", "the variant must lie within its version"))
+        errors.append(FieldError.said("/valid_from", "cl.version.in_version"))
     if valid_to is not None and valid_to <= valid_from:
-        errors.append(FieldError("/valid_to", "ends before it starts"))
+        errors.append(FieldError.said("/valid_to", "cl.version.ends_first"))
     if not items:
-        errors.append(FieldError("line 2", "the file has no items"))
+        errors.append(FieldError.said("line 2", "cl.line.no_items"))
     if errors:
-        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+        raise refused(errors)
     variant = ClassificationVariant(
         version_id=version.id,
         name_nb=name_nb,
@@ -181,7 +183,7 @@ def define(
         found,
         "define-variant",
         now,
-        what=f"Code list {found.id}",
+        what=("list", found.id),
         checked=(version,),
         after={"variant": variant.id, "version": version.id, "items": len(items)},
     )
@@ -196,13 +198,13 @@ def publish(
     found, actor = authorize(session, actor, classification_id)
     variant = session.get(ClassificationVariant, variant_id)
     if variant is None or variant.version.classification_id != found.id:
-        raise NotFound(f"Code list {found.id} has no variant {variant_id}.")
+        raise NotFound("").said("cl.refuse.no_variant", list=found.id, variant=variant_id)
     publish_draft(
         session,
         actor,
         found,
         variant,
-        f"Variant {variant_id}",
+        ("variant", variant_id),
         "publish-variant",
         now,
         {"variant": variant_id},

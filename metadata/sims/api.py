@@ -72,8 +72,8 @@ def _version_param() -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise BadRequest(
-            "version must be a number.", (FieldError("version", "not a number"),)
+        raise BadRequest("", (FieldError.said("version", "doc.field.not_number"),)).said(
+            "doc.refuse.version_nan"
         ) from None
 
 
@@ -158,9 +158,12 @@ def diff_args() -> tuple[int, int]:
         return int(request.args["from"]), int(request.args["to"])
     except (KeyError, ValueError):
         raise BadRequest(
-            "Give two version numbers as from and to.",
-            (FieldError("from", "a version number"), FieldError("to", "a version number")),
-        ) from None
+            "",
+            (
+                FieldError.said("from", "doc.field.version_number"),
+                FieldError.said("to", "doc.field.version_number"),
+            ),
+        ).said("doc.refuse.diff_args") from None
 
 
 @bp.get("/statistics/<slug>/documentation/diff")

@@ -115,12 +115,17 @@ def _field_errors(error: PortalError, posted: dict[str, dict[str, Any]]) -> list
         code = e.pointer.removeprefix("/concepts/")
         if e.pointer == "/with_release":
             found.append(("with_release", translate("doc.error.release")))
-        elif code in posted and e.detail == service.TOO_LONG:
+        elif code in posted and e.key == "doc.field.too_long":
             lang = (
                 "nb" if len(posted[code]["nb"] or posted[code]["nn"]) > service.MAX_TEXT else "en"
             )
             found.append((f"{code}__{lang}", translate("doc.error.too_long", max=service.MAX_TEXT)))
-    return found or [("", translate("doc.error.failed"))]
+    if found:
+        return found
+    if error.key is None:
+        return [("", translate("doc.error.failed"))]
+    # A refusal the page has no words of its own for: the catalogue's, its reasons listed under it.
+    return [("", error.message())] + [("", e.message()) for e in error.errors if e.key]
 
 
 @bilingual(
@@ -139,7 +144,7 @@ def edit(slug: str) -> Response:
     draft = service.get_draft(db, actor, slug)
     section = scheme.section(request.args.get("seksjon") or scheme.sections()[0].id)
     if section is None:
-        raise BadRequest(translate("doc.error.no_section"))
+        raise BadRequest("").said("doc.error.no_section")
     status, shown = 200, dict(draft.entries)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
@@ -148,7 +153,7 @@ def edit(slug: str) -> Response:
         changed = _changed(posted, draft.entries)
         # CSRFProtect has checked the token before this view runs (portal.http.security).
         if not ButtonForm().validate_on_submit():
-            raise BadRequest(translate("doc.error.expired_page"))
+            raise BadRequest("").said("doc.error.expired_page")
         if not changed:
             return redirect(url_for("metadata.edit", slug=slug, seksjon=target.id), 303)  # type: ignore[return-value]
         try:
@@ -262,10 +267,12 @@ def publish(slug: str) -> Response:
     section = scheme.section(request.form.get("seksjon", "")) or scheme.sections()[0]
     # CSRFProtect has checked the token before this view runs (portal.http.security).
     if not ButtonForm().validate_on_submit():
-        raise BadRequest(translate("doc.error.expired_page"))
+        raise BadRequest("").said("doc.error.expired_page")
     try:
         if release and not (release.isascii() and release.isdigit()):
-            raise BadRequest("Not a release.", (FieldError("/with_release", "unknown release"),))
+            raise BadRequest(
+                "", (FieldError.said("/with_release", "doc.field.unknown_release"),)
+            ).said("doc.refuse.not_release")
         version = service.publish(
             db,
             actor,
@@ -350,7 +357,7 @@ def overview() -> Response:
 def reviewed(release_id: int) -> Response:
     db = get_session()
     if not ButtonForm().validate_on_submit():
-        raise BadRequest(translate("doc.error.expired_page"))
+        raise BadRequest("").said("doc.error.expired_page")
     review.confirm_reviewed(db, signed_in_actor(), release_id, now())
     db.commit()
     return redirect(url_for("metadata.overview"), 303)  # type: ignore[return-value]

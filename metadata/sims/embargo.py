@@ -148,33 +148,19 @@ class WaitsForRelease(Conflict):
     ``cancelled`` (the draft builds on a withdrawn version). Pages word it in their own language."""
 
     def __init__(self, waiting: Waiting, reason: str) -> None:
-        when = in_oslo(waiting.release_at).strftime("%Y-%m-%d %H:%M %Z")
-        release = f'"{waiting.release_title_en or waiting.release_title_nb}"'
-        if reason == "cancelled":
-            detail = (
-                f"This draft builds on version {waiting.number}, which was to go out with the "
-                f"release {release}; that release is cancelled, so its text cannot be published "
-                "now. Publish with a coming release (with_release)."
-            )
-        else:
-            detail = (
-                f"Version {waiting.number} goes out with the release {release} at {when} (Oslo), "
-                f"and this draft builds on it. "
-                + (
-                    "Publishing now would make that text public before the release. "
-                    if reason == "now"
-                    else "A new version cannot go out before it. "
-                )
-                + f"Publish with that release (with_release={waiting.release_id}) or a later one; "
-                "to publish sooner, move the release in the calendar."
-            )
-        super().__init__(detail)
+        super().__init__("")
+        self.said(
+            f"doc.refuse.waits.{reason}",
+            n=waiting.number,
+            release=waiting.release_title_en or waiting.release_title_nb,
+            when=in_oslo(waiting.release_at).strftime("%Y-%m-%d %H:%M %Z"),
+            id=waiting.release_id,
+        )
         self.errors = (
-            FieldError(
-                "/with_release",
-                "a coming release"
-                if reason == "cancelled"
-                else f"release {waiting.release_id} or a later one",
+            FieldError.said("/with_release", "doc.field.coming_release")
+            if reason == "cancelled"
+            else FieldError.said(
+                "/with_release", "doc.field.release_or_later", id=waiting.release_id
             ),
         )
         self.waiting = waiting

@@ -102,14 +102,14 @@ def confirm_reviewed(session: Session, actor: Actor | None, release_id: int, now
     """Record "reviewed, no change" for a coming release. Raises 401/403/404, Conflict."""
     release = session.get(Release, release_id)
     if release is None:
-        raise NotFound(f"There is no release {release_id}.")
+        raise NotFound("").said("doc.refuse.no_release", id=release_id)
     actor = ensure_permission(actor, Permission.DOCUMENTATION_WRITE, release.statistic.producer_id)
     if not is_pending(release.state, release.release_at, now):
-        raise Conflict("Documentation is reviewed before a release goes out, not after.")
+        raise Conflict("").said("doc.refuse.review_late")
     if session.scalar(
         select(DocumentationReview.id).where(DocumentationReview.release_id == release_id)
     ):
-        raise Conflict("The documentation is already recorded as reviewed for this release.")
+        raise Conflict("").said("doc.refuse.reviewed_already")
     number = version_in_force(session, release.statistic_id, now)
     session.add(
         DocumentationReview(

@@ -7,7 +7,7 @@ Drafts are private to the statistic's producer; published versions are immutable
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,7 @@ from metadata.sims.writing import ChangeNoteMissing, NothingToPublish, StaleDraf
 from portal.kernel.access import Actor, Permission, ahead_filter, ensure_permission, is_embargoed
 from portal.kernel.audit import record_write
 from portal.kernel.concurrency import force_update, lost_race_is_conflict
-from portal.kernel.errors import BadRequest, FieldError, NotFound
+from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
 from portal.programme.models import Statistic
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 MAX_TEXT = 20_000
 #: Why a text was refused; the editing page words it in nb and en.
-TOO_LONG = f"a text is longer than {MAX_TEXT} characters"
 LANGS = ("nb", "nn", "en")
 
 
@@ -124,7 +123,7 @@ class Change:
 def parse_entries(raw: Any) -> dict[str, Entry]:
     """Entries from their JSON form, keyed by SIMS code. Raises BadRequest listing every bad code."""
     if not isinstance(raw, Mapping):
-        raise BadRequest("concepts must be an object keyed by SIMS code.")
+        raise BadRequest("").said("doc.refuse.concepts_object")
     known = scheme.by_code()
     errors: list[FieldError] = []
     entries: dict[str, Entry] = {}
@@ -132,35 +131,38 @@ def parse_entries(raw: Any) -> dict[str, Entry]:
         pointer = f"/concepts/{code}"
         concept = known.get(code)
         if concept is None:
-            errors.append(FieldError(pointer, "not a SIMS 2.0 code"))
+            errors.append(FieldError.said(pointer, "doc.field.not_sims"))
             continue
         if not concept.editable:
-            errors.append(FieldError(pointer, "filled by the portal or a container; not editable"))
+            errors.append(FieldError.said(pointer, "doc.field.not_editable"))
             continue
         if not isinstance(value, Mapping):
-            errors.append(FieldError(pointer, "must be an object with nb, nn, en, not_relevant"))
+            errors.append(FieldError.said(pointer, "doc.field.shape"))
             continue
         unknown = set(value) - {*LANGS, "not_relevant", "sdmx_id", "name"}
         if unknown:
-            errors.append(FieldError(pointer, "unknown keys: " + ", ".join(sorted(unknown))))
+            errors.append(
+                FieldError.said(pointer, "doc.field.unknown_keys", keys=", ".join(sorted(unknown)))
+            )
             continue
         texts = {lang: value.get(lang, "") for lang in LANGS}
         flag = value.get("not_relevant", False)
         if not all(isinstance(t, str) for t in texts.values()) or not isinstance(flag, bool):
-            errors.append(FieldError(pointer, "texts must be strings and not_relevant a boolean"))
+            errors.append(FieldError.said(pointer, "doc.field.types"))
             continue
         texts = {lang: as_written(t) for lang, t in texts.items()}
         if any(len(t) > MAX_TEXT for t in texts.values()):
-            errors.append(FieldError(pointer, TOO_LONG))
+            errors.append(FieldError.said(pointer, "doc.field.too_long", max=MAX_TEXT))
             continue
         if value.get("sdmx_id") not in (None, concept.sdmx_id):
-            errors.append(FieldError(pointer, f"sdmx_id should be {concept.sdmx_id}"))
+            errors.append(FieldError.said(pointer, "doc.field.sdmx", id=concept.sdmx_id))
             continue
         entry = Entry(texts["nb"], texts["nn"], texts["en"], flag)
         if not entry.empty:
             entries[code] = entry
     if errors:
-        raise BadRequest(f"{len(errors)} concept(s) refused; nothing was saved.", tuple(errors))
+        key = "doc.refuse.concepts.one" if len(errors) == 1 else "doc.refuse.concepts.many"
+        raise BadRequest("", tuple(errors)).said(key, n=len(errors))
     return entries
 
 
@@ -200,7 +202,7 @@ def _from_json(content: Mapping[str, Any]) -> dict[str, Entry]:
 def _statistic(session: Session, slug: str) -> Statistic:
     statistic = session.scalar(select(Statistic).where(Statistic.slug == slug))
     if statistic is None:
-        raise NotFound(f"There is no statistic '{slug}'.")
+        raise NotFound("").said("doc.refuse.no_statistic", slug=slug)
     return statistic
 
 
@@ -221,7 +223,7 @@ def published(session: Session, slug: str, now: datetime, number: int | None = N
         stmt = stmt.where(DocumentationVersion.number == number)
     version = session.scalars(stmt.limit(1)).first()  # the first column: the version
     if version is None and number is not None:
-        raise NotFound(f"'{slug}' has no published documentation version {number}.")
+        raise NotFound("").said("doc.refuse.no_version", slug=slug, number=number)
     producer = statistic.producer
     return Record(
         statistic_slug=statistic.slug,
@@ -335,8 +337,11 @@ def _finish_write(
 ) -> None:
     """Flush a write to ``statistic``'s documentation (a lost race is a Conflict saying ``race``) and
     append ``action`` to the audit log, in the caller's transaction."""
-    with lost_race_is_conflict(session, race):
-        session.flush()
+    try:
+        with lost_race_is_conflict(session, ""):
+            session.flush()
+    except Conflict as lost:
+        raise lost.said(race) from lost.__cause__
     record_write(
         session,
         actor=actor,
@@ -365,9 +370,8 @@ def save_draft(
     current = get_draft(session, actor, slug)
     assert actor is not None
     if expected_version is not None and expected_version != current.version:
-        raise StaleDraft(
-            f"Someone saved this documentation after you opened it (version "
-            f"{current.version}, yours {expected_version}). Your text is kept below."
+        raise StaleDraft("").said(
+            "doc.refuse.stale_saved", current=current.version, yours=expected_version
         )
     statistic = _statistic(session, slug)
     merged = {**current.entries, **entries} if merge else dict(entries)
@@ -379,7 +383,7 @@ def save_draft(
     # Issue 16: on PostgreSQL this second read sees a draft another writer created after the first
     # one; saving over it would lose that writer's text, so it is a conflict like a stale version.
     if (draft.version if draft is not None else 0) != current.version:
-        raise StaleDraft("Someone saved this documentation at the same moment; reload.")
+        raise StaleDraft("").said("doc.refuse.stale_moment")
     if draft is None:
         draft = DocumentationDraft(
             statistic_id=statistic.id,
@@ -400,7 +404,7 @@ def save_draft(
         statistic,
         "save-draft",
         now,
-        race="Someone saved this documentation at the same moment; reload.",
+        race="doc.refuse.stale_moment",
         before={"concepts": [c.code for c in diff(current.entries, merged)]},
     )
     return get_draft(session, actor, slug)
@@ -431,7 +435,7 @@ def publish(
     if not change_note:
         raise ChangeNoteMissing()
     if expected_version is not None and expected_version != draft_view.version:
-        raise StaleDraft("The draft changed after you opened it; reload before publishing.")
+        raise StaleDraft("").said("doc.refuse.stale_publish")
     statistic = _statistic(session, slug)
     visible_from = now
     release: Release | None = None
@@ -439,13 +443,11 @@ def publish(
         release = session.get(Release, with_release)
         if release is None or release.statistic_id != statistic.id:
             raise BadRequest(
-                "That release is not one of this statistic's.",
-                (FieldError("/with_release", "unknown release"),),
-            )
+                "", (FieldError.said("/with_release", "doc.field.unknown_release"),)
+            ).said("doc.refuse.release_unknown")
         if not is_embargoed(release.state, release.release_at, now):
-            raise BadRequest(
-                "Only a confirmed release that is not out yet can carry documentation.",
-                (FieldError("/with_release", "not a coming confirmed release"),),
+            raise BadRequest("", (FieldError.said("/with_release", "doc.field.not_coming"),)).said(
+                "doc.refuse.release_not_coming"
             )
         visible_from = release.release_at
     refuse_overtaking(session, statistic.id, draft_view.based_on, release, now)
@@ -484,7 +486,7 @@ def publish(
         statistic,
         "publish",
         now,
-        race="Someone published this documentation at the same moment; reload.",
+        race="doc.refuse.published_moment",
         after={
             "number": number,
             "visible_from": visible_from.isoformat(),
@@ -559,25 +561,26 @@ def import_many(
     Raises BadRequest listing every bad statistic and concept, 401/403 (a statistic of another
     producer) before anything is saved."""
     if not isinstance(records, Mapping) or not records:
-        raise BadRequest("Send an object keyed by statistic slug.")
+        raise BadRequest("").said("doc.refuse.send_object")
     errors: list[FieldError] = []
     parsed: dict[str, dict[str, Entry]] = {}
     for slug, record in records.items():
         try:
             statistic = _statistic(session, slug)
         except NotFound:
-            errors.append(FieldError(f"/{slug}", "unknown statistic"))
+            errors.append(FieldError.said(f"/{slug}", "doc.field.unknown_statistic"))
             continue
         ensure_permission(actor, Permission.DOCUMENTATION_WRITE, statistic.producer_id)
         concepts = record.get("concepts") if isinstance(record, Mapping) else None
         try:
             parsed[slug] = parse_entries(concepts)
         except BadRequest as error:
-            errors.extend(FieldError(f"/{slug}{e.pointer}", e.detail) for e in error.errors)
+            errors.extend(replace(e, pointer=f"/{slug}{e.pointer}") for e in error.errors)
             if not error.errors:
-                errors.append(FieldError(f"/{slug}", error.detail))
+                errors.append(FieldError(f"/{slug}", error.detail, error.key, error.values))
     if errors:
-        raise BadRequest(f"{len(errors)} error(s); nothing was saved.", tuple(errors))
+        key = "doc.refused.one" if len(errors) == 1 else "doc.refused.many"
+        raise BadRequest("", tuple(errors)).said(key, n=len(errors))
     for slug, entries in parsed.items():
         save_draft(session, actor, slug, entries, expected_version=None, now=now)
     return list(parsed)

@@ -24,10 +24,8 @@ class ChangeNoteMissing(BadRequest):
     message_key = "doc.error.note_required"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Say what has changed: a change note is required to publish a new version.",
-            (FieldError("/change_note", "required"),),
-        )
+        super().__init__("", (FieldError.said("/change_note", "doc.field.required"),))
+        self.said("doc.refuse.note")
 
 
 class StaleDraft(Conflict):
@@ -42,4 +40,5 @@ class NothingToPublish(Conflict):
     message_key = "doc.error.nothing_to_publish"
 
     def __init__(self) -> None:
-        super().__init__("The draft is the same as the published version; nothing to publish.")
+        super().__init__("")
+        self.said("doc.refuse.nothing")

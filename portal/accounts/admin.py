@@ -46,14 +46,14 @@ def _manage(actor: Actor | None, user: User) -> Actor:
     if actor is None:
         raise Unauthorized()
     if user.producer_id is None and not actor.is_portal_admin:
-        raise Forbidden("Only portal administrators manage portal administrators.")
+        raise Forbidden("").said("accounts.only_admin_manages_admin")
     return ensure_permission(actor, Permission.USER_MANAGE, user.producer_id or 0)
 
 
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no user {user_id}.")
+        raise NotFound("").said("accounts.no_user", who=user_id)
     return user
 
 
@@ -63,7 +63,7 @@ def find_user(session: Session, key: str) -> User:
         return _user(session, int(key))
     user = session.scalar(select(User).where(User.email == key.strip().lower()))
     if user is None:
-        raise NotFound(f"There is no user '{key}'.")
+        raise NotFound("").said("accounts.no_user_named", who=key)
     return user
 
 
@@ -80,7 +80,7 @@ def list_users(session: Session, actor: Actor | None, query: UserQuery) -> list[
     if actor is None:
         raise Unauthorized()
     if not actor.can(Permission.USER_MANAGE):
-        raise Forbidden("Your role does not allow managing users.")
+        raise Forbidden("").said("accounts.may_not_manage_users")
     stmt = select(User).options(selectinload(User.producer)).order_by(User.email)
     if not actor.is_portal_admin:
         stmt = stmt.where(User.producer_id == actor.producer_id)
@@ -215,7 +215,7 @@ def use_link(session: Session, secret: str, password: str, now: datetime) -> Use
     Raises NotFound (unknown, used or expired link), BadRequest (too short a password)."""
     link = open_link(session, secret, now)
     if link is None:
-        raise NotFound("This link is unknown, used or expired. Ask an administrator for a new one.")
+        raise NotFound("").said("accounts.link_spent")
     user = link.user
     user.password_hash = hash_password(password)
     # Spent at once, and conditionally: of two uses racing, only one finds it unused.
@@ -226,7 +226,7 @@ def use_link(session: Session, secret: str, password: str, now: datetime) -> Use
         .execution_options(synchronize_session=False)
     )
     if getattr(spent, "rowcount", 1) != 1:
-        raise NotFound("This link is unknown, used or expired. Ask an administrator for a new one.")
+        raise NotFound("").said("accounts.link_spent")
     end_sessions(user)
     record_change(
         session,
@@ -270,20 +270,19 @@ def set_role(
     user = _user(session, user_id)
     actor = _manage(actor, user)
     if actor.kind == "user" and actor.id == user.id:
-        raise Conflict("You cannot change your own role; ask another administrator.")
+        raise Conflict("").said("accounts.not_own_role")
     if role is Role.PORTAL_ADMIN:
         if not actor.is_portal_admin:
-            raise Forbidden("Only portal administrators can make portal administrators.")
+            raise Forbidden("").said("accounts.only_admin_makes_admin")
         producer = None
     else:
         if producer is None:
             raise BadRequest(
-                "Editors and producer administrators belong to a producer.",
-                (FieldError("/producer", "required for this role"),),
-            )
+                "", (FieldError.said("/producer", "accounts.producer_for_role"),)
+            ).said("accounts.role_needs_producer")
         ensure_permission(actor, Permission.USER_MANAGE, producer.id)
         if producer.retired_at is not None and producer.id != user.producer_id:
-            raise Conflict(f"{producer.short_name} is retired and takes no new users.")
+            raise Conflict("").said("accounts.retired_no_users", producer=producer.short_name)
     before = {"role": user.role, "producer": user.producer.slug if user.producer else None}
     user.role = role
     user.producer_id = producer.id if producer else None
@@ -304,7 +303,7 @@ def set_active(
     user = _user(session, user_id)
     actor = _manage(actor, user)
     if not active and actor.kind == "user" and actor.id == user.id:
-        raise Conflict("You cannot disable yourself; ask another administrator.")
+        raise Conflict("").said("accounts.not_disable_self")
     if user.is_active == active:
         return user
     user.is_active = active
@@ -342,7 +341,7 @@ def list_all_tokens(
     if actor is None:
         raise Unauthorized()
     if not actor.can(Permission.TOKEN_MANAGE):
-        raise Forbidden("Your role does not allow managing tokens.")
+        raise Forbidden("").said("accounts.may_not_manage_tokens")
     stmt = (
         select(ApiToken)
         .options(selectinload(ApiToken.producer), selectinload(ApiToken.creator))

@@ -19,7 +19,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Det finnes ikke noe slikt emneområde.",
         "There is no such subject area.",
     ),
-    "admin.not_saved": ("Endringen ble ikke lagret.", "The change was not saved."),
     "admin.producers": ("Produsenter", "Producers"),
     "admin.producers_caption": ("{n} produsenter", "{n} producers"),
     "admin.subject_areas": ("Emneområder", "Subject areas"),
@@ -228,6 +227,7 @@ AUDIT_NOUNS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "producer": (("produsenten", "the producer"), ("Produsent", "Producer")),
     "subject_area": (("emneområdet", "the subject area"), ("Emneområde", "Subject area")),
     "statistic": (("statistikken", "the statistic"), ("Statistikk", "Statistic")),
+    "search_synonym": (("synonymet", "the synonym"), ("Synonym", "Synonym")),
     "documentation": (
         ("dokumentasjonen til", "the documentation of"),
         ("Om statistikken", "About the statistics"),
@@ -330,6 +330,102 @@ MESSAGES.update(
         ),
         "tokens.see_revoked": ("Se nøkkelen i listen", "See the token in the list"),
         "tokens.manage": ("Lag og trekk tilbake API-nøkler", "Make and revoke API tokens"),
+    }
+)
+
+#: The accounts' refusals (issue 20): English as the API has always answered, Norwegian for the pages.
+MESSAGES.update(
+    {
+        "accounts.password_short": (
+            "Passordet må ha minst {n} tegn.",
+            "A password needs at least {n} characters.",
+        ),
+        "accounts.only_admin_creates_admin": (
+            "Bare portaladministratorer kan opprette portaladministratorer.",
+            "Only portal administrators can create portal administrators.",
+        ),
+        "accounts.only_admin_makes_admin": (
+            "Bare portaladministratorer kan gjøre noen til portaladministrator.",
+            "Only portal administrators can make portal administrators.",
+        ),
+        "accounts.only_admin_manages_admin": (
+            "Bare portaladministratorer kan forvalte portaladministratorer.",
+            "Only portal administrators manage portal administrators.",
+        ),
+        "accounts.role_needs_producer": (
+            "Redaktører og produsentadministratorer hører til en produsent.",
+            "Editors and producer administrators belong to a producer.",
+        ),
+        "accounts.producer_for_role": (
+            "Velg en produsent for denne rollen.",
+            "Choose a producer for this role.",
+        ),
+        "accounts.retired_no_users": (
+            "{producer} er avviklet og kan ikke få nye brukere.",
+            "{producer} is retired and takes no new users.",
+        ),
+        "accounts.retired_no_tokens": (
+            "{producer} er avviklet og kan ikke få nye API-nøkler.",
+            "{producer} is retired and takes no new tokens.",
+        ),
+        "accounts.not_email": (
+            "Dette er ikke en e-postadresse.",
+            "That is not an e-mail address.",
+        ),
+        "accounts.name_length": (
+            "Navnet må ha fra 1 til 200 tegn.",
+            "A user needs a name of 1 to 200 characters.",
+        ),
+        "accounts.email_taken": (
+            "Det finnes allerede en bruker med e-postadressen {email}.",
+            "A user with the e-mail {email} exists already.",
+        ),
+        "accounts.only_admin_admin_tokens": (
+            "Bare portaladministratorer kan lage administrasjonsnøkler.",
+            "Only portal administrators make administration tokens.",
+        ),
+        "accounts.token_name_length": (
+            "Navnet på nøkkelen må ha fra 1 til 100 tegn.",
+            "A token needs a name of 1 to 100 characters.",
+        ),
+        "accounts.no_token": (
+            "Det finnes ingen API-nøkkel {id}.",
+            "There is no API token {id}.",
+        ),
+        "accounts.other_producer": (
+            "Dette hører til en annen produsent.",
+            "This belongs to another producer.",
+        ),
+        "accounts.bearer_format": (
+            "Send API-nøkkelen i hodet «Authorization: Bearer <nøkkelen>».",
+            "Send the API token as 'Authorization: Bearer <token>'.",
+        ),
+        "accounts.token_unknown": (
+            "API-nøkkelen er ukjent eller trukket tilbake.",
+            "The API token is unknown or revoked.",
+        ),
+        "accounts.no_user": ("Det finnes ingen bruker {who}.", "There is no user {who}."),
+        "accounts.no_user_named": ("Det finnes ingen bruker «{who}».", "There is no user '{who}'."),
+        "accounts.may_not_manage_users": (
+            "Rollen din gir ikke lov til å forvalte brukere.",
+            "Your role does not allow managing users.",
+        ),
+        "accounts.may_not_manage_tokens": (
+            "Rollen din gir ikke lov til å forvalte API-nøkler.",
+            "Your role does not allow managing tokens.",
+        ),
+        "accounts.link_spent": (
+            "Lenken er ukjent, brukt eller utløpt. Be en administrator om en ny.",
+            "This link is unknown, used or expired. Ask an administrator for a new one.",
+        ),
+        "accounts.not_own_role": (
+            "Du kan ikke endre din egen rolle. Be en annen administrator om det.",
+            "You cannot change your own role; ask another administrator.",
+        ),
+        "accounts.not_disable_self": (
+            "Du kan ikke deaktivere deg selv. Be en annen administrator om det.",
+            "You cannot disable yourself; ask another administrator.",
+        ),
     }
 )
 

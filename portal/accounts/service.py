@@ -40,7 +40,7 @@ class NewToken:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise BadRequest(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise BadRequest("").said("accounts.password_short", n=MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 
@@ -84,21 +84,21 @@ def create_user(
     """Create a user. Raises BadRequest (role without producer, short password), Conflict (e-mail taken)."""
     if role is Role.PORTAL_ADMIN:
         if not actor.is_portal_admin:
-            raise BadRequest("Only portal administrators can create portal administrators.")
+            raise BadRequest("").said("accounts.only_admin_creates_admin")
         producer = None
     else:
         if producer is None:
-            raise BadRequest("Editors and producer administrators belong to a producer.")
+            raise BadRequest("").said("accounts.role_needs_producer")
         ensure_permission(actor, Permission.USER_MANAGE, producer.id)
         if producer.retired_at is not None:
-            raise Conflict(f"{producer.short_name} is retired and takes no new users.")
+            raise Conflict("").said("accounts.retired_no_users", producer=producer.short_name)
     email = email.strip().lower()
     if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        raise BadRequest("That is not an e-mail address.")
+        raise BadRequest("").said("accounts.not_email")
     if not name.strip() or len(name) > 200:
-        raise BadRequest("A user needs a name of 1 to 200 characters.")
+        raise BadRequest("").said("accounts.name_length")
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"A user with the e-mail {email} exists already.")
+        raise Conflict("").said("accounts.email_taken", email=email)
     user = User(
         email=email,
         name=name.strip(),
@@ -159,14 +159,14 @@ def create_token(
     administrators make those. Raises Forbidden, BadRequest, Conflict (a retired producer)."""
     if producer is None:
         if actor.kind == "token" or not actor.is_portal_admin:
-            raise Forbidden("Only portal administrators make administration tokens.")
+            raise Forbidden("").said("accounts.only_admin_admin_tokens")
     else:
         ensure_permission(actor, Permission.TOKEN_MANAGE, producer.id)
         if producer.retired_at is not None:
-            raise Conflict(f"{producer.short_name} is retired and takes no new tokens.")
+            raise Conflict("").said("accounts.retired_no_tokens", producer=producer.short_name)
     name = name.strip()
     if not name or len(name) > 100:
-        raise BadRequest("A token needs a name of 1 to 100 characters.")
+        raise BadRequest("").said("accounts.token_name_length")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         producer_id=producer.id if producer else None,
@@ -232,10 +232,10 @@ def revoke_token(session: Session, actor: Actor, token_id: int, now: datetime) -
     """Revoke a token for good. Raises NotFound, Forbidden (another producer's token)."""
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound(f"There is no API token {token_id}.")
+        raise NotFound("").said("accounts.no_token", id=token_id)
     if token.producer_id is None:
         if not actor.is_portal_admin:
-            raise Forbidden("This belongs to another producer.")
+            raise Forbidden("").said("accounts.other_producer")
     else:
         ensure_permission(actor, Permission.TOKEN_MANAGE, token.producer_id)
     if token.revoked_at is None:

@@ -61,12 +61,12 @@ def _load_from_token() -> None:
         return
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise Unauthorized("Send the API token as 'Authorization: Bearer <token>'.")
+        raise Unauthorized().said("accounts.bearer_format")
     db = get_session()
     now = instant.now()
     token = resolve_token(db, secret.strip(), now)
     if token is None:
-        raise Unauthorized("The API token is unknown or revoked.")
+        raise Unauthorized().said("accounts.token_unknown")
     actor, token_id, due = token_actor(token), token.id, token_use_due(token, now)
     # Ends the lookup's transaction first: on SQLite a write request's transaction holds the write
     # lock, which the bookkeeping below would otherwise wait for.

@@ -241,7 +241,7 @@ def _admin() -> None:
     require_actor_present()
     actor = current_actor()
     if actor is None or not actor.is_portal_admin:
-        raise Forbidden("Only a portal administrator's token may use the administration API.")
+        raise Forbidden("").said("api.admin_token_only")
 
 
 ADMIN = (400, 401, 403)
@@ -406,7 +406,9 @@ def admin_list_users() -> Response:
     active = _active()
     role = request.args.get("role")
     if role is not None and role not in {r.value for r in Role}:
-        raise BadRequest("Unknown role.", (FieldError("role", "unknown role"),))
+        raise BadRequest("", (FieldError.said("role", "api.unknown_role_field"),)).said(
+            "api.unknown_role"
+        )
     query = users_admin.UserQuery(
         producer=request.args.get("producer") or None,
         role=role,
@@ -421,7 +423,9 @@ def _active() -> bool | None:
     """The ``active`` filter of the user and token lists: true, false, or absent (None)."""
     active = request.args.get("active")
     if active not in (None, "true", "false"):
-        raise BadRequest("active is true or false.", (FieldError("active", "true or false"),))
+        raise BadRequest("", (FieldError.said("active", "api.true_or_false"),)).said(
+            "api.active_bool"
+        )
     return None if active is None else active == "true"
 
 
@@ -580,9 +584,8 @@ def _instant(name: str) -> datetime | None:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
-        raise BadRequest(
-            f"{name} must be an RFC 3339 instant with a time zone.",
-            (FieldError(name, "an instant such as 2026-12-01T00:00:00+01:00"),),
+        raise BadRequest("", (FieldError.said(name, "api.instant_example"),)).said(
+            "api.instant", name=name
         )
     return moment
 
@@ -592,8 +595,8 @@ def _integer(name: str, default: int | None, low: int, high: int) -> int | None:
     if raw is None:
         return default
     if not raw.isdigit() or not low <= int(raw[:12]) <= high:
-        raise BadRequest(
-            f"{name} must be from {low} to {high}.", (FieldError(name, "out of range"),)
+        raise BadRequest("", (FieldError.said(name, "api.out_of_range"),)).said(
+            "api.range", name=name, low=low, high=high
         )
     return int(raw)
 

@@ -16,18 +16,18 @@ def parse_statistic_query(args: Mapping[str, str]) -> StatisticQuery:
     """A :class:`StatisticQuery` from query parameters. Raises BadRequest naming the bad parameter."""
     frequency = args.get("frequency") or None
     if frequency is not None and frequency not in {f.value for f in Frequency}:
-        raise BadRequest(
-            f"Unknown frequency '{frequency}'.",
-            (FieldError("frequency", "one of " + ", ".join(f.value for f in Frequency)),),
+        choices = ", ".join(f.value for f in Frequency)
+        raise BadRequest("", (FieldError.said("frequency", "api.one_of", choices=choices),)).said(
+            "api.unknown_frequency", value=frequency
         )
     official_raw = (args.get("official") or "").lower()
     if official_raw not in {"", "true", "false"}:
-        raise BadRequest(
-            "official must be true or false.", (FieldError("official", "true or false"),)
+        raise BadRequest("", (FieldError.said("official", "api.true_or_false"),)).said(
+            "api.official_bool"
         )
     text = (args.get("q") or "").strip() or None
     if text is not None and len(text) > 200:
-        raise BadRequest("q may be at most 200 characters.", (FieldError("q", "too long"),))
+        raise BadRequest("", (FieldError.said("q", "api.too_long"),)).said("api.q_too_long")
     return StatisticQuery(
         producer=args.get("producer") or None,
         subject_area=args.get("subject_area") or None,

@@ -137,6 +137,8 @@ class ActionPage:
     id_arg: str
     render: Callable[..., Response]
     prepare: Callable[[Any], None] = _no_preparation
+    #: Pointers of the service's refusals that name a field of another name (see ``place_refusal``).
+    fields: Mapping[str, str] | None = None
 
     def run(self, object_id: int, name: str, form: Any, act: Act) -> Response:
         """Run the action ``name`` with ``form`` on the object ``object_id``."""
@@ -149,7 +151,7 @@ class ActionPage:
         )
         if outcome.problem is not None:
             status = 409 if isinstance(outcome.problem, Conflict) else 400
-            unplaced = place_refusal(form, outcome.problem)
+            unplaced = place_refusal(form, outcome.problem, self.fields)
             return self.render(object_id, status, unplaced, **{name: form})
         values: dict[str, Any] = {self.id_arg: object_id, "done": name}
         return see_other(self.page_endpoint, **values)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, g, has_app_context
 
-from portal.kernel.i18n import current_language, format_oslo, pick, set_language_source, translate
+from portal.kernel import formatting
+from portal.kernel.i18n import current_language, pick, set_language_source, translate
 
 
 def _request_language() -> str:
@@ -21,4 +22,18 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
         other_language_url=other_language_url,
     )
-    app.jinja_env.filters["oslo"] = format_oslo
+    # Numbers, dates and counts as people read them (portal.kernel.formatting, docs/formatting.md).
+    app.jinja_env.filters.update(
+        number=formatting.number,
+        percent=formatting.percent,
+        count=formatting.count,
+        date=formatting.date,
+        datetime=formatting.datetime,
+        time=formatting.time,
+        month=formatting.month,
+        quarter=formatting.quarter,
+        date_range=formatting.date_range,
+        month_range=formatting.month_range,
+        # The older name for an instant in Oslo time: the same as ``datetime``.
+        oslo=formatting.datetime,
+    )

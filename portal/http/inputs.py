@@ -18,7 +18,17 @@ from flask import Flask, Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.i18n import register_messages
 from portal.kernel.parsing import parse_json
+
+register_messages(
+    {
+        "inputs.refused": ("Parameteren «{name}» {why}.", "{name}: {detail}"),
+        "inputs.nul": ("inneholder et ugyldig tegn (NUL)", "contains a NUL character"),
+        "inputs.at_most": ("kan være høyst {max}", "must be at most {max}"),
+        "inputs.too_long": ("er lengre enn {max} tegn", "is longer than {max} characters"),
+    }
+)
 
 #: The largest integer every supported database stores in an id column (PostgreSQL ``integer``).
 MAX_INT = 2**31 - 1
@@ -85,20 +95,24 @@ def allow_large_body(endpoint: str, config_key: str) -> None:
     LARGE_BODIES[endpoint] = config_key
 
 
-def _refuse(name: str, detail: str) -> BadRequest:
-    return BadRequest(f"{name}: {detail}", (FieldError(name, detail),))
+def _refuse(name: str, key: str, **values: object) -> BadRequest:
+    """The edge's refusal of the parameter ``name``: ``key`` says why (``inputs.…``)."""
+    error = FieldError.said(name, key, **values)
+    return BadRequest("", (error,)).said(
+        "inputs.refused", name=name, detail=error.detail, why=error.message("nb")
+    )
 
 
 def check_request() -> None:
     """The edge rule for the current request's path, query and form. Raises BadRequest naming the
     parameter."""
     if "\x00" in request.path:
-        raise _refuse("path", "contains a NUL character")
+        raise _refuse("path", "inputs.nul")
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
-            raise _refuse(name, f"must be at most {MAX_INT}")
+            raise _refuse(name, "inputs.at_most", max=MAX_INT)
         if isinstance(value, str) and "\x00" in value:
-            raise _refuse(name, "contains a NUL character")
+            raise _refuse(name, "inputs.nul")
     for name, value in request.args.items(multi=True):
         _check_parameter(name, value)
     large = LARGE_BODIES.get(request.endpoint or "")
@@ -113,22 +127,28 @@ def check_request() -> None:
             try:
                 parse_json(data, "The body")
             except BadRequest as error:
-                raise BadRequest(error.detail, (FieldError("body", error.detail),)) from None
+                # The same reason, in each language, at the body.
+                refusal = BadRequest(
+                    error.detail, (FieldError("body", error.detail, error.key, error.values),)
+                )
+                if error.key:
+                    refusal.said(error.key, **error.values)
+                raise refusal from None
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         for name, value in request.form.items(multi=True):
             if "\x00" in name or "\x00" in value:
-                raise _refuse(name.replace("\x00", ""), "contains a NUL character")
+                raise _refuse(name.replace("\x00", ""), "inputs.nul")
 
 
 def _check_parameter(name: str, value: str) -> None:
     if "\x00" in name or "\x00" in value:
-        raise _refuse(name.replace("\x00", ""), "contains a NUL character")
+        raise _refuse(name.replace("\x00", ""), "inputs.nul")
     if len(value) > MAX_QUERY_VALUE:
-        raise _refuse(name, f"is longer than {MAX_QUERY_VALUE} characters")
+        raise _refuse(name, "inputs.too_long", max=MAX_QUERY_VALUE)
     base = name.split("[", 1)[0]
     if base in INTEGER_PARAMETERS and _INTEGER.fullmatch(value.strip()):
         if len(value) > 12 or not -MAX_INT <= int(value) <= MAX_INT:
-            raise _refuse(name, f"must be at most {MAX_INT}")
+            raise _refuse(name, "inputs.at_most", max=MAX_INT)
 
 
 def init_app(app: Flask) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, not_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from portal.kernel.errors import Forbidden, Unauthorized
+from portal.kernel.i18n import register_messages
 
 
 class Permission(enum.StrEnum):
@@ -35,6 +36,41 @@ class Permission(enum.StrEnum):
     USER_MANAGE = "accounts:user:manage"
     AUDIT_READ = "accounts:audit:read"
 
+
+#: What each permission lets one do, in words for the refusal (never the permission's code).
+_DOING: dict[Permission, tuple[str, str]] = {
+    Permission.STATISTIC_CREATE: ("å opprette statistikker", "creating statistics"),
+    Permission.STATISTIC_UPDATE: ("å endre statistikker", "changing statistics"),
+    Permission.RELEASE_WRITE: ("å endre publiseringskalenderen", "changing the release calendar"),
+    Permission.DOCUMENTATION_WRITE: (
+        "å endre «Om statistikken»",
+        "changing the documentation (About the statistics)",
+    ),
+    Permission.CODELIST_WRITE: ("å endre kodelister", "changing code lists"),
+    Permission.TABLE_WRITE: ("å endre tabeller", "changing tables"),
+    Permission.REMOTE_MANAGE: (
+        "å registrere eksterne PxWeb-tjenester",
+        "registering remote PxWeb hosts",
+    ),
+    Permission.TOKEN_MANAGE: ("å forvalte API-nøkler", "managing API tokens"),
+    Permission.USER_MANAGE: ("å forvalte brukere", "managing users"),
+    Permission.AUDIT_READ: ("å lese endringsloggen", "reading the audit log"),
+}
+register_messages(
+    {
+        f"access.denied.{p.value}": (
+            f"Rollen din gir ikke lov til {nb}.",
+            f"Your role does not allow {en}.",
+        )
+        for p, (nb, en) in _DOING.items()
+    }
+    | {
+        "access.other_producer": (
+            "Dette hører til en annen produsent.",
+            "This belongs to another producer.",
+        )
+    }
+)
 
 _EDITOR = frozenset(
     {
@@ -88,9 +124,9 @@ def ensure_permission(actor: Actor | None, permission: Permission, producer_id: 
     if actor is None:
         raise Unauthorized()
     if not actor.can(permission):
-        raise Forbidden(f"Your role does not allow {permission.value}.")
+        raise Forbidden("").said(f"access.denied.{permission.value}")
     if not actor.is_portal_admin and actor.producer_id != producer_id:
-        raise Forbidden("This belongs to another producer.")
+        raise Forbidden("").said("access.other_producer")
     return actor
 
 

@@ -82,7 +82,9 @@ class PortalError(Exception):
         if instance:
             body["instance"] = instance
         if self.errors:
-            body["errors"] = [{"pointer": e.pointer, "detail": e.message(lang)} for e in self.errors]
+            body["errors"] = [
+                {"pointer": e.pointer, "detail": e.message(lang)} for e in self.errors
+            ]
         return body
 
 

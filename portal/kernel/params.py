@@ -6,6 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.i18n import register_messages
+
+register_messages(
+    {
+        "params.whole_number": (
+            "{name} må være et helt tall.",
+            "{name} must be a whole number.",
+        ),
+        "params.not_integer": ("ikke et helt tall", "not an integer"),
+        "params.required_id": ("{name} må være et id-nummer.", "{name} must be {what}."),
+        "params.a_number": ("et tall", "a number"),
+    }
+)
 
 
 def whole_number(args: Mapping[str, str], name: str, default: int) -> int:
@@ -17,8 +30,8 @@ def whole_number(args: Mapping[str, str], name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise BadRequest(
-            f"{name} must be a whole number.", (FieldError(name, "not an integer"),)
+        raise BadRequest("", (FieldError.said(name, "params.not_integer"),)).said(
+            "params.whole_number", name=name
         ) from None
 
 
@@ -28,4 +41,6 @@ def required_id(args: Mapping[str, str], name: str, what: str) -> int:
     try:
         return int(args[name])
     except (KeyError, ValueError):
-        raise BadRequest(f"{name} must be {what}.", (FieldError(name, "a number"),)) from None
+        raise BadRequest("", (FieldError.said(name, "params.a_number"),)).said(
+            "params.required_id", name=name, what=what
+        ) from None

@@ -28,7 +28,7 @@ def ensure_portal_admin(actor: Actor | None) -> Actor:
     if actor is None:
         raise Unauthorized()
     if not actor.is_portal_admin:
-        raise Forbidden("Only portal administrators may do this.")
+        raise Forbidden("").said("programme.only_admin")
     return actor
 
 
@@ -52,14 +52,13 @@ class SubjectAreaFields:
 
 def _text(name: str, value: str | None, limit: int, errors: list[FieldError]) -> None:
     if value is not None and (not value.strip() or len(value) > limit):
-        errors.append(FieldError(f"/{name}", f"1 to {limit} characters"))
+        errors.append(FieldError.said(f"/{name}", "programme.text_length", limit=limit))
 
 
 def _check_slug(slug: str, limit: int) -> None:
     if not SLUG.match(slug) or len(slug) > limit:
-        raise BadRequest(
-            "A slug is lower-case letters, digits and single hyphens.",
-            (FieldError("/slug", f"a-z, 0-9 and hyphens, at most {limit} characters"),),
+        raise BadRequest("", (FieldError.said("/slug", "programme.slug_rule", limit=limit),)).said(
+            "programme.bad_slug"
         )
 
 
@@ -71,11 +70,11 @@ def _check_producer(fields: ProducerFields) -> None:
     if fields.website is not None and (
         not re.match(r"^https?://[^\s/]+\S*$", fields.website) or len(fields.website) > 300
     ):
-        errors.append(FieldError("/website", "an http(s) address of at most 300 characters"))
+        errors.append(FieldError.said("/website", "programme.website_rule"))
     if fields.org_number and not ORG_NUMBER.match(fields.org_number):
-        errors.append(FieldError("/org_number", "nine digits (Enhetsregisteret)"))
+        errors.append(FieldError.said("/org_number", "programme.org_number_rule"))
     if errors:
-        raise BadRequest("Some fields are not valid.", tuple(errors))
+        raise BadRequest("", tuple(errors)).said("programme.fields_not_valid")
 
 
 def producer_snapshot(p: Producer) -> dict[str, Any]:
@@ -99,11 +98,11 @@ def _taken(session: Session, producer: Producer | None, fields: ProducerFields) 
             )
         )
         if other is not None and other != own:
-            raise Conflict(f"Another producer is called {fields.short_name.strip()}.")
+            raise Conflict("").said("programme.short_name_taken", name=fields.short_name.strip())
     if fields.org_number:
         other = session.scalar(select(Producer.id).where(Producer.org_number == fields.org_number))
         if other is not None and other != own:
-            raise Conflict(f"Another producer has organisation number {fields.org_number}.")
+            raise Conflict("").said("programme.org_number_taken", number=fields.org_number)
 
 
 def create_producer(
@@ -115,9 +114,8 @@ def create_producer(
     missing = [n for n in ("short_name", "name_nb", "name_en", "website") if not getattr(fields, n)]
     if missing:
         raise BadRequest(
-            "These fields are required: " + ", ".join(missing),
-            tuple(FieldError(f"/{n}", "required") for n in missing),
-        )
+            "", tuple(FieldError.said(f"/{n}", "programme.field_missing") for n in missing)
+        ).said("programme.fields_missing")
     _check_producer(fields)
     refuse_taken(session, Producer, slug)
     _taken(session, None, fields)
@@ -235,9 +233,9 @@ def _check_area(fields: SubjectAreaFields) -> None:
     _text("name_nb", fields.name_nb, 200, errors)
     _text("name_en", fields.name_en, 200, errors)
     if fields.position is not None and not 1 <= fields.position <= 10_000:
-        errors.append(FieldError("/position", "a whole number from 1 to 10000"))
+        errors.append(FieldError.said("/position", "programme.position_rule"))
     if errors:
-        raise BadRequest("Some fields are not valid.", tuple(errors))
+        raise BadRequest("", tuple(errors)).said("programme.fields_not_valid")
 
 
 def create_subject_area(
@@ -247,9 +245,11 @@ def create_subject_area(
     _check_slug(slug, 80)
     if not fields.name_nb or not fields.name_en:
         raise BadRequest(
-            "A subject area needs a name in both languages.",
-            tuple(FieldError(f"/{n}", "required") for n in ("name_nb", "name_en")),
-        )
+            "",
+            tuple(
+                FieldError.said(f"/{n}", "programme.field_missing") for n in ("name_nb", "name_en")
+            ),
+        ).said("programme.area_needs_names")
     _check_area(fields)
     refuse_taken(session, SubjectArea, slug)
     last = session.scalar(select(func.max(SubjectArea.position))) or 0

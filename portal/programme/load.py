@@ -103,12 +103,14 @@ def read_files(paths: Iterable[Path]) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for path in paths:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadRequest(f"{path.name} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB.")
+            raise BadRequest("").said(
+                "load.too_large", file=path.name, mb=MAX_FILE_BYTES // 1024 // 1024
+            )
         data = path.read_bytes()
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise BadRequest(f"{path.name} is not UTF-8 text.") from None
+            raise BadRequest("").said("load.not_utf8", file=path.name) from None
         parsed = (
             _parse_csv(path.name, text)
             if path.suffix.lower() == ".csv"
@@ -122,13 +124,13 @@ def read_files(paths: Iterable[Path]) -> dict[str, list[dict[str, Any]]]:
 def _parse_json(name: str, text: str) -> dict[str, list[dict[str, Any]]]:
     data = parse_json(text, name)
     if not isinstance(data, dict):
-        raise BadRequest(f"{name}: the file must hold one JSON object.")
+        raise BadRequest("").said("load.not_object", file=name)
     if "kind" in data and "items" in data:
         data = {data["kind"]: data["items"]}
     unknown = set(data) - set(KINDS) - {"source"}
     if unknown:
-        raise BadRequest(
-            f"{name}: unknown keys {', '.join(sorted(unknown))}; expected {', '.join(KINDS)}."
+        raise BadRequest("").said(
+            "load.unknown_keys", file=name, keys=", ".join(sorted(unknown)), kinds=", ".join(KINDS)
         )
     out: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
@@ -137,7 +139,7 @@ def _parse_json(name: str, text: str) -> dict[str, list[dict[str, Any]]]:
             if isinstance(items, dict) and "items" in items:
                 items = items["items"]
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                raise BadRequest(f"{name}: {kind} must be a list of objects.")
+                raise BadRequest("").said("load.not_list", file=name, kind=kind)
             out[kind] = items
     return out
 
@@ -154,9 +156,7 @@ def _parse_csv(name: str, text: str) -> dict[str, list[dict[str, Any]]]:
     elif {"slug", "name_nb", "name_en"} <= header:
         kind = "subject_areas"
     else:
-        raise BadRequest(
-            f"{name}: the header names no known kind (see docs/programme.md for the columns)."
-        )
+        raise BadRequest("").said("load.unknown_header", file=name)
     items = []
     for row in rows:
         item: dict[str, Any] = {k.strip(): (v or "").strip() for k, v in row.items() if k}
@@ -172,45 +172,52 @@ def _check(kind: str, items: list[dict[str, Any]]) -> list[FieldError]:
     errors: list[FieldError] = []
     seen: set[str] = set()
     for number, item in enumerate(items, start=1):
-        where = f"{kind} item {number}"
+        where: dict[str, object] = {"kind": kind, "number": number}
         for name in _REQUIRED[kind]:
             if not item.get(name):
                 errors.append(
-                    FieldError(f"/{kind}/{number - 1}/{name}", f"{where}: {name} is missing")
+                    FieldError.said(
+                        f"/{kind}/{number - 1}/{name}", "load.missing", name=name, **where
+                    )
                 )
         for name, limit in _FIELDS[kind].items():
             value = item.get(name)
             if value is not None and (not isinstance(value, str) or len(value) > limit):
                 errors.append(
-                    FieldError(
+                    FieldError.said(
                         f"/{kind}/{number - 1}/{name}",
-                        f"{where}: {name} must be text of at most {limit} characters",
+                        "load.text_limit",
+                        name=name,
+                        limit=limit,
+                        **where,
                     )
                 )
         slug = item.get("slug")
         if isinstance(slug, str) and slug:
             if not SLUG.match(slug):
                 errors.append(
-                    FieldError(
-                        f"/{kind}/{number - 1}/slug", f"{where}: '{slug[:80]}' is not a slug"
+                    FieldError.said(
+                        f"/{kind}/{number - 1}/slug", "load.not_slug", slug=slug[:80], **where
                     )
                 )
             if slug in seen:
                 errors.append(
-                    FieldError(f"/{kind}/{number - 1}/slug", f"{where}: '{slug}' appears twice")
+                    FieldError.said(f"/{kind}/{number - 1}/slug", "load.twice", slug=slug, **where)
                 )
             seen.add(slug)
         if kind == "producers" and item.get("org_number"):
             if not ORG_NUMBER.match(str(item["org_number"])):
                 errors.append(
-                    FieldError(f"/{kind}/{number - 1}/org_number", f"{where}: nine digits")
+                    FieldError.said(f"/{kind}/{number - 1}/org_number", "load.org_number", **where)
                 )
         if kind == "statistics":
             if item.get("frequency") and item["frequency"] not in {f.value for f in Frequency}:
                 errors.append(
-                    FieldError(
+                    FieldError.said(
                         f"/{kind}/{number - 1}/frequency",
-                        f"{where}: frequency is one of {', '.join(f.value for f in Frequency)}",
+                        "load.frequency",
+                        choices=", ".join(f.value for f in Frequency),
+                        **where,
                     )
                 )
             areas = item.get("subject_areas")
@@ -218,9 +225,8 @@ def _check(kind: str, items: list[dict[str, Any]]) -> list[FieldError]:
                 not isinstance(areas, list) or not all(isinstance(a, str) for a in areas)
             ):
                 errors.append(
-                    FieldError(
-                        f"/{kind}/{number - 1}/subject_areas",
-                        f"{where}: a list of subject-area slugs",
+                    FieldError.said(
+                        f"/{kind}/{number - 1}/subject_areas", "load.area_list", **where
                     )
                 )
     return errors
@@ -248,23 +254,28 @@ def load_programme(
         owner = str(item.get("producer", ""))
         if owner and by_key.get(owner.lower(), by_key.get(owner)) is None:
             errors.append(
-                FieldError(
+                FieldError.said(
                     f"/statistics/{number}/producer",
-                    f"statistics item {number + 1}: there is no producer '{owner}'",
+                    "load.no_producer",
+                    kind="statistics",
+                    number=number + 1,
+                    slug=owner,
                 )
             )
         for area in item.get("subject_areas") or []:
             if isinstance(area, str) and area not in areas and area not in file_areas:
                 errors.append(
-                    FieldError(
+                    FieldError.said(
                         f"/statistics/{number}/subject_areas",
-                        f"statistics item {number + 1}: there is no subject area '{area}'",
+                        "load.no_area",
+                        kind="statistics",
+                        number=number + 1,
+                        slug=area,
                     )
                 )
     if errors:
-        raise BadRequest(
-            f"The programme has {len(errors)} problem{'s' if len(errors) != 1 else ''}; nothing was loaded.",
-            tuple(errors),
+        raise BadRequest("", tuple(errors)).said(
+            "load.problems", n=len(errors), s="s" if len(errors) != 1 else ""
         )
     report = LoadReport()
     _load_producers(session, actor, programme, producers, report.kinds["producers"], now)

@@ -143,6 +143,7 @@ CALENDAR_PAGE_WRITES = {
     ("release_calendar.correct_release", "POST"),
     ("release_calendar.disclose_access", "POST"),
     ("release_calendar.upload", "POST"),
+    ("release_calendar.rule_schedule", "POST"),
 }
 # "Om statistikken"; tests/metadata/test_documentation.py checks each for 401 and 403.
 DOCUMENTATION_WRITES = {
@@ -187,6 +188,7 @@ CODELIST_WRITES = {
 # Administration, pages and API; tests/portal/test_admin.py checks every route of both for 401
 # (anonymous) and 403 (an editor and a producer's token), and producer administrators' scoping.
 ADMIN_WRITES = {
+    ("web.synonyms_admin", "POST"),
     ("web.producers", "POST"),
     ("web.producer_admin", "POST"),
     ("web.producer_status", "POST"),

@@ -287,8 +287,8 @@ def test_bad_variant_and_correspondence_files_leave_nothing(
     )
     assert refused.status_code == 400
     assert {(e["pointer"], e["detail"]) for e in refused.json["errors"]} >= {
-        ("line 4", f"code 77 is not in version {version}"),
-        ("line 5", "unknown parent B"),
+        ("line 4", f"line 4: code 77 is not in version {version}"),
+        ("line 5", "line 5: unknown parent B"),
         ("/valid_from", "the variant must lie within its version"),
     }
     second = _draft(client, token, list_id, "2030-01-01", "")

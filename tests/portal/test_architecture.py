@@ -43,6 +43,7 @@ WEB_ADAPTERS = {
     "blueprint",
     "classic",
     "cli",
+    "dayview_pages",  # release_calendar.dayview_pages: the producers' day view (issue 20)
     "editing",  # metadata.sims.editing: the producers' editing pages
     "forms",
     "klass_api",
@@ -53,6 +54,7 @@ WEB_ADAPTERS = {
     "pages",
     "producer_api",
     "pxwebapi",
+    "recurring",  # release_calendar.recurring: the schedule-from-a-rule page (issue 20)
     "serialize",
     "upload",  # pxbridge.api.upload: the producers' table upload API
     "views",
