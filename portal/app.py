@@ -70,5 +70,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             sims_search.FINDABLE,
         ),
     )
+    # The calendar's name filter looks for the synonym list's words too ("KPI", issue 18).
+    from portal.search.synonyms import expand
+    from release_calendar.listing import register_text_expansion
+
+    register_text_expansion(lambda session, text: expand(text, session))
     cli.init_app(app)
     return app

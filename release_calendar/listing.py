@@ -6,6 +6,7 @@ pre-release-access disclosure exists in these views only once its release is out
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -215,7 +216,26 @@ def _with_everything(stmt: Select[Release]) -> Select[Release]:
     )
 
 
-def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
+#: Other words for the name filter (the search's synonym list, issue 18: "KPI" finds "konsumprisindeks"):
+#: ``(session, text) -> [text, expansions…]``. Registered by the search domain, which the calendar may
+#: not import; without one the filter looks for the text alone.
+TextExpansion = Callable[[Session, str], list[str]]
+_expansion: list[TextExpansion] = []
+
+
+def register_text_expansion(expand: TextExpansion) -> None:
+    """Look for ``expand(session, text)`` as well as ``text`` in the calendar's name filter."""
+    _expansion[:] = [expand]
+
+
+def _texts(session: Session, text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    found = _expansion[0](session, text) if _expansion else [text]
+    return tuple(dict.fromkeys([text, *found]))
+
+
+def _filtered(query: ReleaseQuery, now: datetime, texts: tuple[str, ...] = ()) -> Select[Release]:
     stmt = select(Release).join(Statistic, Release.statistic_id == Statistic.id)
     if query.producer:
         stmt = stmt.join(Producer, Statistic.producer_id == Producer.id).where(
@@ -228,13 +248,9 @@ def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
     if query.kind:
         stmt = stmt.where(Release.kind == query.kind)
     if query.text:
+        columns = (Release.title_nb, Release.title_en, Statistic.name_nb, Statistic.name_en)
         stmt = stmt.where(
-            or_(
-                contains(Release.title_nb, query.text),
-                contains(Release.title_en, query.text),
-                contains(Statistic.name_nb, query.text),
-                contains(Statistic.name_en, query.text),
-            )
+            or_(*(contains(column, text) for text in texts or (query.text,) for column in columns))
         )
     if query.start:
         stmt = stmt.where(Release.release_at >= query.start)
@@ -254,8 +270,8 @@ def _filtered(query: ReleaseQuery, now: datetime) -> Select[Release]:
 def list_releases(session: Session, query: ReleaseQuery, now: datetime) -> ReleasePage:
     """A page of releases matching ``query``, by release time. Raises BadRequest for bad paging."""
     if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
-        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
-    stmt = _filtered(query, now)
+        raise BadRequest("").said("cal.bad.paging", max=MAX_PER_PAGE)
+    stmt = _filtered(query, now, _texts(session, query.text))
     order = (
         (Release.release_at.desc(), Release.id.desc())
         if query.newest_first
@@ -286,7 +302,7 @@ def all_releases(
     session: Session, query: ReleaseQuery, now: datetime, limit: int
 ) -> list[ReleaseView]:
     """Every release matching ``query`` (ignoring its paging) up to ``limit``, for the feeds."""
-    stmt = _filtered(query, now)
+    stmt = _filtered(query, now, _texts(session, query.text))
     order = (
         (Release.release_at.desc(), Release.id.desc())
         if query.newest_first
@@ -342,7 +358,7 @@ def get_release(session: Session, release_id: int, now: datetime) -> ReleaseView
     """One release as it may be shown at ``now``. Raises NotFound."""
     release = session.scalar(_with_everything(select(Release).where(Release.id == release_id)))
     if release is None:
-        raise NotFound(f"There is no release {release_id}.")
+        raise NotFound("").said("rel.no_release", id=release_id)
     return release_view(release, now)
 
 

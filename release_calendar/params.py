@@ -21,19 +21,28 @@ def _date(args: Mapping[str, str], name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(
-            f"{name} must be a date like 2027-03-15.", (FieldError(name, "not a YYYY-MM-DD date"),)
+        raise BadRequest("", (FieldError.said(name, "cal.bad.not_date", value=raw),)).said(
+            f"cal.bad.{name}"
         ) from None
 
 
 def _enum(args: Mapping[str, str], name: str, values: type[Kind] | type[Status]) -> str | None:
     raw = args.get(name) or None
     if raw is not None and raw not in {v.value for v in values}:
-        raise BadRequest(
-            f"Unknown {name} '{raw}'.",
-            (FieldError(name, "one of " + ", ".join(v.value for v in values)),),
+        choices = ", ".join(v.value for v in values)
+        raise BadRequest("", (FieldError.said(name, "cal.bad.choose", choices=choices),)).said(
+            f"cal.bad.{name}", value=raw
         )
     return raw
+
+
+def _whole(args: Mapping[str, str], name: str, default: int) -> int:
+    """``whole_number``, its refusal told by the calendar's catalogue."""
+    try:
+        return whole_number(args, name, default)
+    except BadRequest as error:
+        error.errors = (FieldError.said(name, "cal.bad.not_whole", value=args.get(name)),)
+        raise error.said("cal.bad.whole", name=name) from None
 
 
 def start_of_day(day: date) -> datetime:
@@ -47,18 +56,20 @@ def parse_release_query(args: Mapping[str, str], *, per_page_default: int = 100)
     kind, status = _enum(args, "kind", Kind), _enum(args, "status", Status)
     start, end = _date(args, "from"), _date(args, "to")
     if start and end and end < start:
-        raise BadRequest("to is before from.", (FieldError("to", "before from"),))
+        raise BadRequest("", (FieldError.said("to", "cal.bad.to_before_from"),)).said(
+            "cal.bad.order_of_dates"
+        )
     order = args.get("order") or "soonest"
     if order not in {"soonest", "newest"}:
-        raise BadRequest(
-            "order must be soonest or newest.", (FieldError("order", "soonest or newest"),)
+        raise BadRequest("", (FieldError.said("order", "cal.bad.order_field"),)).said(
+            "cal.bad.order"
         )
     text = (args.get("q") or "").strip() or None
     if text and len(text) > 200:
-        raise BadRequest("q may be at most 200 characters.", (FieldError("q", "too long"),))
-    page, per_page = whole_number(args, "page", 1), whole_number(args, "per_page", per_page_default)
+        raise BadRequest("", (FieldError.said("q", "cal.bad.q_field"),)).said("cal.bad.q")
+    page, per_page = _whole(args, "page", 1), _whole(args, "per_page", per_page_default)
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+        raise BadRequest("").said("cal.bad.paging", max=MAX_PER_PAGE)
     return ReleaseQuery(
         producer=args.get("producer") or None,
         subject_area=args.get("subject_area") or None,
@@ -87,7 +98,7 @@ def indicator_args(args: Mapping[str, str]) -> tuple[int | None, str | None]:
         try:
             year = int(raw)
         except ValueError:
-            raise BadRequest(
-                "year must be a year like 2026.", (FieldError("year", "not a year"),)
+            raise BadRequest("", (FieldError.said("year", "cal.bad.not_year", value=raw),)).said(
+                "cal.bad.year"
             ) from None
     return year, args.get("producer") or None

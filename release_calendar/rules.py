@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 
+from portal.kernel import formatting
 from portal.kernel.access import is_released
 from portal.kernel.clock import OSLO, as_utc, in_oslo
 
@@ -174,15 +175,11 @@ MONTHS_EN = (
 
 
 def when_label(precision: Precision, release_at: datetime, lang: str) -> str:
-    """A release time as people read it, always with its zone when it is exact."""
-    local = in_oslo(release_at)
+    """A release time as people read it, always with its zone when it is exact: nb "15. mars 2027
+    kl. 08.00 norsk tid", en "15 March 2027, 08:00 CET"; a month "mars 2027", a quarter "1. kvartal
+    2027" (:mod:`portal.kernel.formatting`)."""
     if precision is Precision.MONTH:
-        name = (MONTHS_NB if lang == "nb" else MONTHS_EN)[local.month - 1]
-        return f"{name} {local.year}"
+        return formatting.month(release_at, lang)
     if precision is Precision.QUARTER:
-        quarter = (local.month - 1) // 3 + 1
-        return f"{quarter}. kvartal {local.year}" if lang == "nb" else f"Q{quarter} {local.year}"
-    zone = local.tzname() or ""
-    if lang == "nb":
-        return f"{local.day}. {MONTHS_NB[local.month - 1]} {local.year} kl. {local:%H:%M} ({zone})"
-    return f"{local.day} {MONTHS_EN[local.month - 1]} {local.year} at {local:%H:%M} ({zone})"
+        return formatting.quarter(release_at, lang)
+    return formatting.datetime(release_at, lang=lang, zone=True)

@@ -39,6 +39,8 @@ def release_docs(session: Session, ids: Set[int] | None = None) -> Iterator[Sear
             "path_en": f"/en/calendar/{r.id}",
             "producer": statistic.producer.slug,
             "subjects": tuple(a.slug for a in statistic.subject_areas),
+            "parent": f"statistic:{statistic.slug}",
+            "dated": r.release_at,
         }
         yield SearchDoc(
             id=f"release:{r.id}",

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from babel import dates as babel_dates
 from flask import Flask, Response, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +21,8 @@ from portal.http.instant import now
 from portal.http.routing import bilingual, page_blueprint, render_page
 from portal.kernel.clock import in_oslo
 from portal.kernel.errors import BadRequest, FieldError
-from portal.kernel.i18n import current_language
+from portal.kernel.formatting import LOCALES
+from portal.kernel.i18n import current_language, register_messages
 from portal.programme import service as programme
 from release_calendar import api, feeds, indicators, listing
 from release_calendar.models import Release
@@ -33,6 +36,10 @@ bp = page_blueprint("release_calendar", __name__, template_folder="templates")
 #: adds the version in force), so the calendar imports none of them.
 ReleasePagePart = Callable[[Session, int, datetime], dict[str, Any]]
 RELEASE_PAGE_PARTS: list[ReleasePagePart] = []
+#: The same for a release that is out (issue 18): each part gives template values for (session, release
+#: id, now); the shell adds the tables the release published and their key figures.
+ReleaseOutPart = Callable[[Session, int, datetime], dict[str, Any]]
+RELEASE_OUT_PARTS: list[ReleaseOutPart] = []
 feeds_bp = page_blueprint("calendar_feeds", __name__)
 
 VIEWS = ("list", "day", "week", "month")
@@ -54,41 +61,150 @@ def _window(view: str, day: date) -> tuple[date, date]:
     return first, following
 
 
-@bilingual("/kalender", "/en/calendar", twin="calendar_api.list_releases", blueprint=bp)
-def calendar() -> Response:
-    args = request.args.to_dict()
+#: The filters the calendar page has a field for (the rest, like ``page`` or ``order``, come from links).
+FILTER_FIELDS = ("q", "producer", "subject_area", "statistic", "kind", "status", "from", "to")
+
+register_messages(
+    {
+        "cal.subscribe_selection": ("Abonner på dette utvalget", "Subscribe to this selection"),
+        "cal.view.published": ("Publisert", "Published"),
+        "cal.month_grid": ("Publiseringer i {month}", "Releases in {month}"),
+        "cal.undated": (
+            "Ennå uten fastsatt dato denne måneden",
+            "Not yet given a date this month",
+        ),
+    }
+)
+
+
+@dataclass(frozen=True)
+class GridDay:
+    """One cell of the month grid: a day, whether it is in the month shown, and its releases."""
+
+    day: date
+    in_month: bool
+    releases: tuple[listing.ReleaseView, ...]
+
+
+def month_grid(first: date, releases: Sequence[listing.ReleaseView]) -> list[list[GridDay]]:
+    """The weeks (Monday first) covering the month that starts on ``first``, each day with the
+    releases at an exact time on it in Oslo; days of the months either side have none."""
+    following = (first + timedelta(days=32)).replace(day=1)
+    by_day: dict[date, list[listing.ReleaseView]] = {}
+    for release in releases:
+        if release.precision is Precision.EXACT:
+            by_day.setdefault(in_oslo(release.release_at).date(), []).append(release)
+    start = first - timedelta(days=first.weekday())
+    weeks: list[list[GridDay]] = []
+    while start < following:
+        week = [start + timedelta(days=n) for n in range(7)]
+        weeks.append([GridDay(d, first <= d < following, tuple(by_day.get(d, ()))) for d in week])
+        start += timedelta(days=7)
+    return weeks
+
+
+def _weekdays(lang: str) -> list[tuple[str, str]]:
+    """Monday to Sunday: each day's short and full name (CLDR)."""
+    locale = LOCALES[lang]
+    short, wide = (
+        babel_dates.get_day_names("abbreviated", locale=locale),
+        babel_dates.get_day_names("wide", locale=locale),
+    )
+    return [(str(short[n]), str(wide[n])) for n in range(7)]
+
+
+def _view(args: dict[str, str]) -> str:
     view = args.get("view") or "list"
     if view not in VIEWS:
-        raise BadRequest("view must be list, day, week or month.", (FieldError("view", "unknown"),))
-    today = in_oslo(now()).date()
+        raise BadRequest("", (FieldError.said("view", "cal.bad.view"),)).said("cal.bad.view")
+    return view
+
+
+def _day(args: dict[str, str], today: date) -> date:
     try:
-        day = date.fromisoformat(args["date"]) if args.get("date") else today
+        return date.fromisoformat(args["date"]) if args.get("date") else today
     except ValueError:
         raise BadRequest(
-            "date must be like 2027-03-15.", (FieldError("date", "not a date"),)
-        ) from None
-    nav: dict[str, Any] = {}
-    if view != "list":
-        first, following = _window(view, day)
-        args["from"], args["to"] = first.isoformat(), (following - timedelta(days=1)).isoformat()
-        previous = _window(view, first - timedelta(days=1))[0]
-        nav = {
-            "first": first,
-            "last": following - timedelta(days=1),
-            "previous": previous,
-            "next": following,
-        }
-    elif not args.get("from") and not args.get("to") and not args.get("status"):
-        args["from"] = today.isoformat()
-    query = parse_release_query(args)
+            "", (FieldError.said("date", "cal.bad.not_date", value=args["date"]),)
+        ).said("cal.bad.date") from None
+
+
+@bilingual("/kalender", "/en/calendar", twin="calendar_api.list_releases", blueprint=bp)
+def calendar() -> Response:
+    """The calendar; filters it cannot read answer 400 with the page again, each problem at its filter
+    and in the error summary, in the page's language."""
+    args = request.args.to_dict()
+    today = in_oslo(now()).date()
+    view, day, nav = "list", today, {}
+    try:
+        view, day = _view(args), _day(args, today)
+        if view != "list":
+            first, following = _window(view, day)
+            args["from"] = first.isoformat()
+            args["to"] = (following - timedelta(days=1)).isoformat()
+            nav = {
+                "first": first,
+                "last": following - timedelta(days=1),
+                "previous": _window(view, first - timedelta(days=1))[0],
+                "next": following,
+            }
+        elif not args.get("from") and not args.get("to") and not args.get("status"):
+            args["from"] = today.isoformat()
+        if args.get("status") == Status.PUBLISHED and not args.get("order"):
+            args["order"] = "newest"  # "Publisert": what came out last comes first
+        # A month is shown whole in its grid, not a page of it.
+        query = parse_release_query(
+            args, per_page_default=listing.MAX_PER_PAGE if view == "month" else 100
+        )
+    except BadRequest as refused:
+        return _calendar_page(args, view, day, nav, None, refused)
     page = listing.list_releases(get_session(), query, now())
+    return _calendar_page(args, view, day, nav, page, None)
+
+
+def _calendar_page(
+    args: dict[str, str],
+    view: str,
+    day: date,
+    nav: dict[str, Any],
+    result: listing.ReleasePage | None,
+    refused: BadRequest | None,
+) -> Response:
     filters: dict[str, Any] = filter_args(args)
+    shown = {f for f in FILTER_FIELDS if view == "list" or f not in {"from", "to"}}
+    filter_errors: dict[str, list[str]] = {}
+    unplaced: list[str] = []
+    for error in refused.errors if refused else ():
+        if error.pointer in shown:
+            filter_errors.setdefault(error.pointer, []).append(error.message())
+        else:
+            unplaced.append(error.message())
+    if refused is not None and not filter_errors:
+        unplaced = [refused.message()]
+    feed_args = {k: v for k, v in filters.items() if k not in filter_errors}
+    # Subscriptions carry the filters people chose, not the window the page shows (today onwards, or
+    # the day, week or month in view).
+    chosen = filter_args(request.args.to_dict())
+    subscribe_args = {
+        k: v
+        for k, v in chosen.items()
+        if k not in filter_errors and k != "order" and (view == "list" or k not in {"from", "to"})
+    }
     db = get_session()
+    statistics = programme.list_statistics(
+        db, programme.StatisticQuery(per_page=programme.MAX_PER_PAGE)
+    ).items
+    grid = month_grid(nav["first"], result.items) if result and view == "month" else None
+    # "Publisert": the chosen filters over everything already out, newest first.
+    published_args = {k: v for k, v in subscribe_args.items() if k not in {"from", "to", "status"}}
     return render_page(
         "release_calendar/calendar.html",
-        twin_url=url_for("calendar_api.list_releases", **filters),
-        result=page,
+        status=400 if refused else 200,
+        twin_url=url_for("calendar_api.list_releases", **feed_args),
+        result=result,
         filters=filters,
+        filter_errors=filter_errors,
+        unplaced=unplaced,
         view=view,
         day=day,
         nav=nav,
@@ -96,7 +212,12 @@ def calendar() -> Response:
         subject_areas=programme.list_subject_areas(db),
         kinds=[k.value for k in Kind],
         statuses=[s.value for s in Status],
-        feed_args=filters,
+        feed_args=feed_args,
+        subscribe_args=subscribe_args,
+        published_args=published_args,
+        statistics=sorted(statistics, key=lambda s: (s.producer_short_name, s.name_nb)),
+        grid=grid,
+        weekdays=_weekdays(current_language()),
     )
 
 
@@ -117,6 +238,9 @@ def release(release_id: int) -> Response:
     parts: dict[str, Any] = {}
     for part in RELEASE_PAGE_PARTS:
         parts.update(part(db, statistic_id, at))
+    if view.is_out:
+        for out_part in RELEASE_OUT_PARTS:
+            parts.update(out_part(db, release_id, now()))
     return render_page(
         "release_calendar/release.html",
         twin_url=url_for("calendar_api.get_release", release_id=release_id),
@@ -184,7 +308,7 @@ def indicator_page() -> Response:
 def _feed_language() -> str:
     lang = request.args.get("lang", "nb")
     if lang not in ("nb", "en"):
-        raise BadRequest("lang must be nb or en.", (FieldError("lang", "nb or en"),))
+        raise BadRequest("", (FieldError.said("lang", "cal.bad.lang_field"),)).said("cal.bad.lang")
     return lang
 
 
@@ -323,7 +447,11 @@ def release_time(precision: str, moment: datetime) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from release_calendar import manage  # noqa: F401  (registers the producers' pages on bp)
+    from release_calendar import (
+        dayview_pages,  # noqa: F401  (the day view, issue 20)
+        manage,  # noqa: F401  (registers the producers' pages on bp)
+        recurring,  # noqa: F401  (the page of a schedule from a rule)
+    )
 
     app.jinja_env.globals["release_time"] = release_time
     app.register_blueprint(bp)

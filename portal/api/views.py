@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, TypeVar
 
 from flask import Blueprint, Flask, Response, current_app, json, request, url_for
@@ -26,6 +27,7 @@ from portal.http.routing import render_page
 from portal.kernel.errors import BadRequest, FieldError, PreconditionFailed
 from portal.programme import serialize, service
 from portal.programme.models import Frequency
+from portal.web.keyfigures import check_choice, hide_unreleased_choice
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 health_bp = Blueprint("health", __name__)
@@ -60,15 +62,20 @@ def _fields(data: schemas.StatisticUpdate) -> service.StatisticFields:
     nulls = [
         k
         for k, v in given.items()
-        if v is None and k not in {"contact_name", "contact_email", "producer_url"}
+        if v is None
+        and k not in {"contact_name", "contact_email", "producer_url", "main_table_id", "headline"}
     ]
     if nulls:
         raise BadRequest(
-            "These fields cannot be null: " + ", ".join(nulls),
-            tuple(FieldError(f"/{k}", "may not be null") for k in nulls),
-        )
+            "", tuple(FieldError.said(f"/{k}", "api.may_not_be_null") for k in nulls)
+        ).said("api.not_null", names=", ".join(nulls))
     if "subject_areas" in given:
         given["subject_areas"] = tuple(given["subject_areas"])
+    # The key figures' choice: null clears it ("" and {} to the service).
+    if "main_table_id" in given:
+        given["main_table_id"] = given["main_table_id"] or ""
+    if "headline" in given:
+        given["headline"] = {k: tuple(v) for k, v in (given["headline"] or {}).items()}
     return service.StatisticFields(**given)
 
 
@@ -159,6 +166,8 @@ def get_subject_area(slug: str) -> Response:
 def list_statistics() -> Response:
     query = parse_statistic_query(request.args)
     page = service.list_statistics(get_session(), query)
+    items = hide_unreleased_choice(get_session(), page.items, now())
+    page = dataclasses.replace(page, items=tuple(items))
     args = {k: v for k, v in request.args.items() if k in STATISTIC_FILTERS}
     return json_response(serialize.statistic_page(page, args))
 
@@ -173,7 +182,8 @@ def list_statistics() -> Response:
 )
 def get_statistic(slug: str) -> Response:
     view = service.get_statistic(get_session(), slug)
-    return json_response(serialize.statistic(view), headers={"ETag": _etag(view.version)})
+    [shown] = hide_unreleased_choice(get_session(), [view], now())
+    return json_response(serialize.statistic(shown), headers={"ETag": _etag(view.version)})
 
 
 @bp.post("/statistics")
@@ -227,10 +237,12 @@ def update_statistic(slug: str) -> Response:
     data = parse_body(schemas.StatisticUpdate)
     expected = _if_match()
     if expected is not None and expected != current.version:
-        raise PreconditionFailed(f"'{slug}' is at version {current.version}; you sent {expected}.")
-    view = service.update_statistic(
-        db, actor, slug, _fields(data), expected_version=expected, now=now()
-    )
+        raise PreconditionFailed("").said(
+            "api.stale", slug=slug, current=current.version, sent=expected
+        )
+    fields = _fields(data)
+    check_choice(db, slug, fields.main_table_id, fields.headline)
+    view = service.update_statistic(db, actor, slug, fields, expected_version=expected, now=now())
     db.commit()
     return json_response(serialize.statistic(view), headers={"ETag": _etag(view.version)})
 
@@ -242,7 +254,7 @@ def _if_match() -> int | None:
     try:
         return int(raw.strip().removeprefix("W/").strip('"'))
     except ValueError:
-        raise BadRequest("If-Match must be an ETag this API gave you.") from None
+        raise BadRequest("").said("api.if_match") from None
 
 
 @bp.get("/openapi.json")

@@ -42,6 +42,8 @@ class SearchDoc:
     visible_from: datetime | None = None  # None: public as soon as it exists
     visible_until: datetime | None = None  # None: until it is deleted
     extra: tuple[str, ...] = field(default_factory=tuple)  # codes and ids searched as they are
+    parent: str = ""  # the item it is shown under in search (a release under its statistic)
+    dated: datetime | None = None  # the date it is known by (a release's time), aware UTC
 
 
 @dataclass(frozen=True)

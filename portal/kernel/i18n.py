@@ -441,6 +441,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.title": ("Noe gikk galt", "Something went wrong"),
     "error.404": ("Vi fant ikke siden.", "We could not find that page."),
     "error.back": ("Til forsiden", "Back to the front page"),
+    "form.reload": (
+        "Skjemaet kunne ikke leses. Last inn siden på nytt og prøv igjen.",
+        "The form could not be read. Reload the page and try again.",
+    ),
     "form.problem": ("Det er et problem", "There is a problem"),
     "error.code": ("Feilkode {status}", "Error code {status}"),
     "error.problems": ("Dette må rettes:", "What must be corrected:"),
@@ -559,8 +563,8 @@ def pick(nb: str, en: str, lang: str | None = None) -> str:
 
 
 def format_oslo(moment: datetime) -> str:
-    """An instant in Oslo time, always with its zone (CET or CEST), in the request's language."""
-    local = in_oslo(moment)
-    if current_language() == "en":
-        return local.strftime("%d %b %Y %H:%M %Z")
-    return local.strftime("%d.%m.%Y kl. %H:%M %Z")
+    """An instant in Oslo time in the request's language, as :func:`portal.kernel.formatting.datetime`
+    writes it: nb "5. desember 2026 kl. 08.00", en "5 December 2026, 08:00 CET"."""
+    from portal.kernel import formatting  # imports this module
+
+    return formatting.datetime(in_oslo(moment))

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     ForeignKey,
@@ -94,6 +95,13 @@ class Statistic(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # A retired statistic keeps its pages and history; it takes no new releases.
     retired_at: Mapped[datetime | None]
+    # The key figures its page leads with (issue 18), as its producer chose them: the main table (a
+    # table id of its own, no foreign key: a table may be replaced by a new upload of the same id) and
+    # the headline series in it, {variable code: [value codes]} (several values of the contents
+    # variable make several figures; every other variable names one value; time is always the latest
+    # two periods). None: the statistic's first table, the first contents value of its latest period.
+    main_table_id: Mapped[str | None] = mapped_column(String(40))
+    headline: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
 
     producer: Mapped[Producer] = relationship(back_populates="statistics")
     subject_areas: Mapped[list[SubjectArea]] = relationship(

@@ -15,6 +15,12 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Description = Annotated[str, StringConstraints(max_length=5000)]
 Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=500)]
+Code = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+#: The key figures' series (issue 18): {variable code: value codes}.
+Headline = Annotated[
+    dict[Code, Annotated[list[Code], Field(min_length=1, max_length=6)]],
+    Field(max_length=20),
+]
 
 
 class _In(BaseModel):
@@ -35,6 +41,22 @@ class StatisticUpdate(_In):
     contact_email: Email | None = None
     producer_url: HttpUrl | None = None
     is_official: bool | None = None
+    main_table_id: Annotated[
+        str | None,
+        Field(
+            max_length=40,
+            description="The table the page's key figures come from, one of the statistic's own; "
+            "null: its first table.",
+        ),
+    ] = None
+    headline: Annotated[
+        Headline | None,
+        Field(
+            description="The key figures in the main table: {variable code: value codes}, several "
+            "values of the contents variable only; time is always the latest two periods. Null: the "
+            "first contents value.",
+        ),
+    ] = None
 
 
 class StatisticCreate(StatisticUpdate):
@@ -44,6 +66,9 @@ class StatisticCreate(StatisticUpdate):
     name_en: Name
     frequency: Frequency
     subject_areas: Annotated[list[Slug], Field(min_length=1, max_length=5)]
+    # A new statistic has no tables yet: the key figures are chosen once it has.
+    main_table_id: None = None
+    headline: None = None
 
 
 class Links(BaseModel):
@@ -98,6 +123,13 @@ class StatisticOut(BaseModel):
     updated_at: datetime
     version: int = Field(
         description="Send it back in If-Match to refuse overwriting a newer change."
+    )
+    main_table_id: str | None = Field(
+        default=None, description="The key figures' main table as chosen; null: the first table."
+    )
+    headline: dict[str, list[str]] | None = Field(
+        default=None,
+        description="The key figures' series as chosen; null: the first contents value.",
     )
     links: Links
 

@@ -61,6 +61,8 @@ def statistic(view: StatisticView) -> schemas.StatisticOut:
         is_official=view.is_official,
         updated_at=view.updated_at,
         version=view.version,
+        main_table_id=view.main_table_id,
+        headline={k: list(v) for k, v in view.headline.items()} if view.headline else None,
         links=_links("api_v1.get_statistic", "web.statistic", view.slug),
     )
 

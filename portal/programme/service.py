@@ -73,6 +73,10 @@ class StatisticView:
     is_official: bool
     updated_at: datetime
     version: int
+    #: The key figures' main table and headline series as the producer chose them (issue 18); None
+    #: when not chosen.
+    main_table_id: str | None = None
+    headline: dict[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,11 @@ class StatisticFields:
     contact_email: str | None = None
     producer_url: str | None = None
     is_official: bool | None = None
+    #: The key figures' main table; "" clears the choice. The shell checks it names a table of the
+    #: statistic (:mod:`portal.web.keyfigures`), which this layer cannot read.
+    main_table_id: str | None = None
+    #: The headline series, {variable code: value codes}; {} clears the choice.
+    headline: dict[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -135,10 +144,10 @@ def list_producers(session: Session) -> list[ProducerView]:
 
 #: The programme's three registers, whose entries are named by their slug.
 Entry = TypeVar("Entry", Producer, SubjectArea, Statistic)
-_ENTRY_NAMES: dict[type[Any], str] = {
-    Producer: "producer",
-    SubjectArea: "subject area",
-    Statistic: "statistic",
+_ENTRY_KEYS: dict[type[Any], str] = {
+    Producer: "programme.no_producer",
+    SubjectArea: "programme.no_subject_area",
+    Statistic: "programme.no_statistic",
 }
 
 
@@ -146,14 +155,14 @@ def by_slug(session: Session, model: type[Entry], slug: str) -> Entry:
     """The producer, subject area or statistic named ``slug``. Raises NotFound."""
     found = session.scalar(select(model).where(model.slug == slug))
     if found is None:
-        raise NotFound(f"There is no {_ENTRY_NAMES[model]} '{slug}'.")
+        raise NotFound("").said(_ENTRY_KEYS[model], slug=slug)
     return found
 
 
 def refuse_taken(session: Session, model: type[Entry], slug: str) -> None:
     """Raises Conflict when ``slug`` already names an entry of ``model``'s register."""
     if session.scalar(select(model.id).where(model.slug == slug)) is not None:
-        raise Conflict(f"The slug '{slug}' is taken.")
+        raise Conflict("").said("programme.slug_taken", slug=slug)
 
 
 def get_producer(session: Session, slug: str) -> ProducerView:
@@ -174,7 +183,7 @@ def find_producer(session: Session, key: str) -> Producer:
         )
     )
     if producer is None:
-        raise NotFound(f"There is no producer '{key}'.")
+        raise NotFound("").said("programme.no_producer", slug=key)
     return producer
 
 
@@ -198,7 +207,7 @@ def get_subject_area(session: Session, slug: str) -> SubjectAreaView:
     for area in list_subject_areas(session):
         if area.slug == slug:
             return area
-    raise NotFound(f"There is no subject area '{slug}'.")
+    raise NotFound("").said("programme.no_subject_area", slug=slug)
 
 
 def _filtered(query: StatisticQuery) -> Select[Statistic]:
@@ -225,7 +234,7 @@ def _filtered(query: StatisticQuery) -> Select[Statistic]:
 def list_statistics(session: Session, query: StatisticQuery) -> StatisticPage:
     """A page of statistics matching ``query``, ordered by Norwegian name. Raises BadRequest for paging."""
     if query.page < 1 or not 1 <= query.per_page <= MAX_PER_PAGE:
-        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+        raise BadRequest("").said("programme.paging", max=MAX_PER_PAGE)
     stmt = _filtered(query)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
@@ -249,9 +258,8 @@ def _subject_areas(
 ) -> list[SubjectArea]:
     """The subject areas named; a retired one only where the statistic has it already (``kept``)."""
     if not slugs:
-        raise BadRequest(
-            "A statistic needs at least one subject area.",
-            (FieldError("/subject_areas", "at least one subject area"),),
+        raise BadRequest("", (FieldError.said("/subject_areas", "programme.area_required"),)).said(
+            "programme.needs_area"
         )
     found = {
         a.slug: a for a in session.scalars(select(SubjectArea).where(SubjectArea.slug.in_(slugs)))
@@ -259,15 +267,19 @@ def _subject_areas(
     unknown = [s for s in slugs if s not in found]
     if unknown:
         raise BadRequest(
-            "Unknown subject area: " + ", ".join(unknown),
-            tuple(FieldError("/subject_areas", f"unknown subject area '{s}'") for s in unknown),
-        )
+            "",
+            tuple(
+                FieldError.said("/subject_areas", "programme.unknown_area", slug=s) for s in unknown
+            ),
+        ).said("programme.unknown_areas", slugs=", ".join(unknown))
     retired = [s for s in slugs if found[s].retired_at is not None and s not in kept]
     if retired:
         raise BadRequest(
-            "Retired subject area: " + ", ".join(retired),
-            tuple(FieldError("/subject_areas", f"'{s}' is retired") for s in retired),
-        )
+            "",
+            tuple(
+                FieldError.said("/subject_areas", "programme.retired_area", slug=s) for s in retired
+            ),
+        ).said("programme.retired_areas", slugs=", ".join(retired))
     return [found[s] for s in dict.fromkeys(slugs)]
 
 
@@ -275,6 +287,8 @@ def _snapshot(statistic: Statistic) -> dict[str, Any]:
     view = asdict(_statistic_view(statistic))
     view["updated_at"] = statistic.updated_at.isoformat()
     view["subject_areas"] = [a.slug for a in statistic.subject_areas]
+    if view["headline"] is not None:
+        view["headline"] = {k: list(v) for k, v in view["headline"].items()}
     return view
 
 
@@ -300,6 +314,10 @@ def _assign(session: Session, statistic: Statistic, fields: StatisticFields) -> 
             setattr(statistic, name, value)
     if fields.frequency is not None:
         statistic.frequency = fields.frequency
+    if fields.main_table_id is not None:
+        statistic.main_table_id = fields.main_table_id or None
+    if fields.headline is not None:
+        statistic.headline = {k: list(v) for k, v in fields.headline.items()} or None
     if fields.subject_areas is not None:
         kept = frozenset(a.slug for a in statistic.subject_areas) if statistic.id else frozenset()
         statistic.subject_areas = _subject_areas(session, fields.subject_areas, kept)
@@ -317,15 +335,14 @@ def create_statistic(
     """Create a statistic for a producer. Raises 401/403 (scoping), BadRequest, Conflict (slug taken)."""
     producer = session.scalar(select(Producer).where(Producer.slug == producer_slug))
     if producer is None:
-        raise BadRequest(
-            f"There is no producer '{producer_slug}'.",
-            (FieldError("/producer", "unknown producer"),),
+        raise BadRequest("", (FieldError.said("/producer", "programme.unknown_producer"),)).said(
+            "programme.no_producer", slug=producer_slug
         )
     actor = ensure_permission(actor, Permission.STATISTIC_CREATE, producer.id)
     if producer.retired_at is not None:
-        raise Conflict(f"{producer.short_name} is retired and takes no new statistics.")
+        raise Conflict("").said("programme.retired_no_statistics", producer=producer.short_name)
     if fields.name_nb is None or fields.name_en is None or fields.frequency is None:
-        raise BadRequest("name_nb, name_en and frequency are required.")
+        raise BadRequest("").said("programme.statistic_needs")
     refuse_taken(session, Statistic, slug)
     statistic = Statistic(
         slug=slug,
@@ -362,9 +379,11 @@ def update_statistic(
     statistic = by_slug(session, Statistic, slug)
     actor = ensure_permission(actor, Permission.STATISTIC_UPDATE, statistic.producer_id)
     if expected_version is not None and expected_version != statistic.version:
-        raise Conflict(
-            f"Someone saved '{slug}' after you opened it (version {statistic.version}, "
-            f"yours {expected_version}). Reload to see their change; your text is kept below."
+        raise Conflict("").said(
+            "programme.saved_meanwhile",
+            slug=slug,
+            current=statistic.version,
+            yours=expected_version,
         )
     before = _snapshot(statistic)
     _apply(session, statistic, fields)
@@ -451,4 +470,6 @@ def _statistic_view(s: Statistic) -> StatisticView:
         is_official=s.is_official,
         updated_at=s.updated_at,
         version=s.version,
+        main_table_id=s.main_table_id,
+        headline={k: tuple(v) for k, v in s.headline.items()} if s.headline else None,
     )

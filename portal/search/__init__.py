@@ -2,7 +2,8 @@
 and the DCAT catalogue. The domains say what they make findable (``Findable``, in each domain's
 ``search.py``); the app factory hands them to :func:`init_app`, and nothing here imports a domain.
 
-``index``, ``scoring``, ``documents`` and ``registry`` load without Flask; ``extension`` attaches the
+``index`` (with ``segments`` and ``grouping``: a release under its statistic, one result per page),
+``scoring``, ``synonyms`` (the synonym list, issue 18), ``documents`` and ``registry`` load without Flask; ``extension`` attaches the
 index to an app, ``changes`` keeps it current at every commit, ``views`` serves the search page and
 API, ``cli`` the ``portal search`` commands, ``sitemap`` and ``catalog`` what crawlers and data
 catalogues read.

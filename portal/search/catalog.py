@@ -139,8 +139,8 @@ def catalog() -> Response:
         return _answer("text/turtle")
     best = accepted.best_match(list(dcat.SERIALISERS))
     if best is None:
-        raise NotAcceptable(
-            "The catalogue is served as " + ", ".join(dcat.SERIALISERS) + "; ask for one of them."
+        raise NotAcceptable("").said(
+            "search.catalogue_formats", formats=", ".join(dcat.SERIALISERS)
         )
     return _answer(best)
 
@@ -148,7 +148,9 @@ def catalog() -> Response:
 @bp.get("/catalog.<suffix>")
 def catalog_as(suffix: str) -> Response:
     if suffix not in dcat.SUFFIXES:
-        raise NotFound("The catalogue is at /catalog." + ", /catalog.".join(dcat.SUFFIXES) + ".")
+        raise NotFound("").said(
+            "search.catalogue_at", paths="/catalog." + ", /catalog.".join(dcat.SUFFIXES)
+        )
     return _answer(dcat.SUFFIXES[suffix])
 
 

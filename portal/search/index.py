@@ -17,13 +17,11 @@ from __future__ import annotations
 import re
 import threading
 import time
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from markupsafe import escape
@@ -47,18 +45,19 @@ from whoosh.collectors import (
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
-from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from portal.search import grouping
 from portal.search.documents import SearchDoc
-from portal.search.scoring import Deadline, Evaluator, Leaf, PostingCache
+from portal.search.scoring import Deadline, Evaluator, Leaf
+from portal.search.segments import COLUMNS, FOREVER, Segment, View, count_facets, epoch
+
+SORTS = ("relevance", "date")
 
 PART_MIN = 3  # the shortest ending indexed: "ledighet" stems to "led" (of "arbeidsled")
 # The shortest query word also matched as the last part of a compound: a shorter word is too often
 # the end of an unrelated one ("Halden", a town, in "hushalda", households).
 COMPOUND_MIN = 7
-ALWAYS = 0  # visible_from of a document public as soon as it exists
-FOREVER = 253_402_300_800  # visible_until of a document nothing replaces (9999-01-01)
 KINDS = ("statistic", "table", "release", "note", "about", "codelist", "producer", "subject")
 # Whole-document boosts: the statistic and its tables first, then lists, producers and subjects; a
 # release is one of many of its statistic.
@@ -75,7 +74,7 @@ BOOSTS = {
 
 
 #: Bumped whenever the schema or an analyzer changes: an index of another version is rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 #: Norwegian letters as people type them without a Norwegian keyboard: æ as ae, ø as o, å as a.
 FOLD = {**{ord(c): f for c, f in zip("øåöäüé", "oaoaue", strict=True)}, ord("æ"): "ae"}
 
@@ -119,7 +118,7 @@ def _words() -> RegexTokenizer:
 def schema() -> Schema:
     nb, en = LanguageAnalyzer("no"), LanguageAnalyzer("en")
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=ID(stored=True, unique=True, sortable=True),
         kind=ID(stored=True, sortable=True),
         producer=ID(stored=True, sortable=True),
         subjects=KEYWORD(stored=True, commas=True, sortable=True),
@@ -132,6 +131,9 @@ def schema() -> Schema:
         spelling=TEXT(analyzer=_words(), spelling=True),  # words as written, for "did you mean"
         names=KEYWORD(lowercase=True, commas=True),  # whole titles: an exact name ranks first
         extra=KEYWORD(lowercase=True, commas=True, field_boost=4.0),
+        parent=ID(stored=True, sortable=True),  # the document it belongs under (grouping.py)
+        page=ID(sortable=True),  # its page: one result per page
+        dated=NUMERIC(int, bits=64, stored=True, signed=True, sortable=True),  # 0: undated
         visible_from=NUMERIC(int, bits=64, stored=True, signed=True, sortable=True),
         visible_until=NUMERIC(int, bits=64, stored=True, signed=True, sortable=True),
         path_nb=STORED,
@@ -148,6 +150,18 @@ class Hit:
     path: str
     producer: str
     score: float
+    dated: datetime | None = None  # the date it is known by (a release's time), aware UTC
+    next: Child | None = None  # of a statistic: its next release, and its latest one out
+    latest: Child | None = None
+
+
+@dataclass(frozen=True)
+class Child:
+    """A document a result points on to: a release under its statistic."""
+
+    title: str
+    path: str
+    dated: datetime | None
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,9 @@ class Results:
     corrected: str | None  # "did you mean"
     timed_out: bool
     searched_for: str | None = None  # the correction searched instead, when the words found nothing
+    #: Each facet value's name in the query's language (a producer's short name, an area's name).
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    expanded: tuple[str, ...] = ()  # the synonyms' expansions searched besides the words
 
 
 @dataclass(frozen=True)
@@ -169,104 +186,12 @@ class SearchQuery:
     subject: str | None = None
     page: int = 1
     per_page: int = 20
+    sort: str = "relevance"  # or "date": newest first
+    expansions: tuple[str, ...] = ()  # the query as the synonym list rewrites it (synonyms.py)
 
 
-def _epoch(moment: datetime | None) -> int:
-    return ALWAYS if moment is None else int(moment.astimezone(UTC).timestamp())
-
-
-FACETS = ("kind", "producer", "language")
-
-
-@dataclass(frozen=True)
-class _Segment:
-    """What every search reads of one segment's documents, from its columns, once: the facet values
-    by document number, and the documents with a release time (``opens``) or an end (``closes``),
-    sorted by it. A segment's documents never change (a write adds a segment or merges some into a
-    new one), so this holds for the segment's life and serves every thread."""
-
-    facets: dict[str, tuple[np.ndarray, list[str]]]  # a code by document, and the codes' values
-    opens: list[int]  # visible_from, ascending, of the documents not public from the start
-    opens_docs: list[int]
-    closes: list[int]  # visible_until, ascending, of the documents something replaced
-    closes_docs: list[int]
-    lengths: dict[str, np.ndarray]  # field lengths, decoded as the scoring first needs them
-    postings: PostingCache  # posting lists, decoded as the scoring needs them
-
-    @classmethod
-    def read(cls, reader: IndexReader) -> _Segment:
-        count = reader.doc_count_all()
-
-        def column(name: str, default: object) -> list[Any]:
-            if count == 0 or not reader.has_column(name):
-                return [default] * count
-            return list(reader.column_reader(name))
-
-        facets = {}
-        for name in FACETS:
-            codes: dict[str, int] = {}
-            by_doc = [
-                codes.setdefault(v.decode() if isinstance(v, bytes) else str(v or ""), len(codes))
-                for v in column(name, "")
-            ]
-            facets[name] = (np.asarray(by_doc, dtype=np.int64), list(codes))
-        opens = sorted(
-            (v, d) for d, v in enumerate(column("visible_from", ALWAYS)) if v and v > ALWAYS
-        )
-        closes = sorted(
-            (v, d) for d, v in enumerate(column("visible_until", FOREVER)) if v and v < FOREVER
-        )
-        return cls(
-            facets=facets,
-            opens=[v for v, _ in opens],
-            opens_docs=[d for _, d in opens],
-            closes=[v for v, _ in closes],
-            closes_docs=[d for _, d in closes],
-            lengths={},
-            postings=PostingCache(),
-        )
-
-    def hidden(self, moment: int) -> Iterator[int]:
-        """The release-time rule by its complement: what is not public at ``moment`` — not yet
-        (``visible_from`` after it) or no more (``visible_until`` at or before it: an "Om
-        statistikken" version a newer one replaced)."""
-        yield from self.opens_docs[bisect_right(self.opens, moment) :]
-        yield from self.closes_docs[: bisect_right(self.closes, moment)]
-
-
-@dataclass(frozen=True)
-class _View:
-    """One searcher's segments read: facet values by global document number, and the hidden
-    documents at a moment. (The collectors skip hidden documents rather than an ``AndNot`` in the
-    query: whoosh 2.7.4's AndNot matcher lets excluded documents through once an index has several
-    segments, and a FilterCollector is bypassed under the time limit.)"""
-
-    searcher: Searcher
-    facets: dict[str, tuple[np.ndarray, list[str]]]  # as in _Segment, by global document number
-    segments: tuple[tuple[_Segment, int], ...]
-    leaves: tuple[Leaf, ...]
-
-    def hidden(self, now: datetime) -> frozenset[int]:
-        moment = _epoch(now)
-        return frozenset(
-            offset + d for segment, offset in self.segments for d in segment.hidden(moment)
-        )
-
-
-def _facets(view: _View, docnums: np.ndarray) -> dict[str, dict[str, int]]:
-    """Counts per facet value over the public matches (a value list such as "nb,en" counts for each)."""
-    found: dict[str, dict[str, int]] = {}
-    for name in FACETS:
-        codes, values = view.facets[name]
-        counts: dict[str, int] = {}
-        if len(docnums):
-            tally = np.bincount(codes[docnums], minlength=len(values))
-            for code in np.flatnonzero(tally).tolist():
-                for value in values[code].split(","):
-                    if value:
-                        counts[value] = counts.get(value, 0) + int(tally[code])
-        found[name] = counts
-    return found
+def _instant(epoch: object) -> datetime | None:
+    return datetime.fromtimestamp(epoch, UTC) if isinstance(epoch, int) and epoch else None
 
 
 class SearchIndex:
@@ -278,7 +203,7 @@ class SearchIndex:
         self.time_limit = time_limit
         self.lock_wait = lock_wait
         self._lock = threading.Lock()
-        self._segments: dict[str, _Segment] = {}  # by segment id: see _Segment
+        self._segments: dict[str, Segment] = {}  # by segment id: see Segment
         self._local = (
             threading.local()
         )  # each thread's open searcher, refreshed when the index moves
@@ -320,8 +245,11 @@ class SearchIndex:
             "spelling": f"{doc.title_nb} {doc.title_en} {doc.text_nb} {doc.text_en}",
             "names": ",".join(_name(t) for t in (doc.title_nb, doc.title_en) if t),
             "extra": ",".join(x for x in doc.extra if x),
-            "visible_from": _epoch(doc.visible_from),
-            "visible_until": _epoch(doc.visible_until) if doc.visible_until else FOREVER,
+            "parent": doc.parent,
+            "page": doc.path_nb,
+            "dated": epoch(doc.dated),
+            "visible_from": epoch(doc.visible_from),
+            "visible_until": epoch(doc.visible_until) if doc.visible_until else FOREVER,
             "path_nb": doc.path_nb,
             "path_en": doc.path_en,
         }
@@ -340,10 +268,10 @@ class SearchIndex:
         self._local.searcher = fresh
         yield fresh
 
-    def _view(self, searcher: Searcher) -> _View:
-        """This searcher's :class:`_View`, kept by the thread until its searcher moves on; only a
+    def _view(self, searcher: Searcher) -> View:
+        """This searcher's :class:`View`, kept by the thread until its searcher moves on; only a
         segment not read before is read (after a write, the new one)."""
-        view: _View | None = getattr(self._local, "view", None)
+        view: View | None = getattr(self._local, "view", None)
         if view is not None and view.searcher is searcher:
             return view
         segments = []
@@ -353,7 +281,7 @@ class SearchIndex:
             key = reader.segment().segment_id() if reader.segment() is not None else ""
             segment = self._segments.get(key) if key else None
             if segment is None:
-                segment = _Segment.read(reader)
+                segment = Segment.read(reader)
                 if key:
                     self._segments[key] = segment
             segments.append((segment, offset))
@@ -372,7 +300,7 @@ class SearchIndex:
             live = {r.segment().segment_id() for r, _ in searcher.reader().leaf_readers()}
             self._segments = {k: v for k, v in self._segments.items() if k in live}
         facets = {}
-        for name in FACETS:  # one vocabulary for the searcher: each segment's codes renumbered
+        for name in COLUMNS:  # one vocabulary for the searcher: each segment's codes renumbered
             values: dict[str, int] = {}
             parts = []
             for segment, _ in segments:
@@ -381,8 +309,13 @@ class SearchIndex:
                 parts.append(renumber[codes] if len(codes) else codes)
             joined = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             facets[name] = (joined, list(values))
-        view = _View(
-            searcher=searcher, facets=facets, segments=tuple(segments), leaves=tuple(leaves)
+        dated = [segment.dated for segment, _ in segments]
+        view = View(
+            searcher=searcher,
+            facets=facets,
+            dated=np.concatenate(dated) if dated else np.zeros(0, dtype=np.int64),
+            segments=tuple(segments),
+            leaves=tuple(leaves),
         )
         self._local.view = view
         return view
@@ -496,10 +429,18 @@ class SearchIndex:
         return query.And(per_word)
 
     def search(self, request: SearchQuery, now: datetime, *, correct: bool = True) -> Results:
-        """Ranked public results at ``now``: nothing whose ``visible_from`` lies after it. When the
-        words find nothing and a correction does, the results are the correction's (and say so)."""
+        """Ranked public results at ``now``: nothing whose ``visible_from`` lies after it; a release
+        under its statistic when the statistic matches too, one result per page (grouping.py); by
+        relevance or, with ``sort="date"``, newest first. The query's ``expansions`` (synonyms.py)
+        are searched besides its words. When nothing matches and a correction does, the results are
+        the correction's (and say so)."""
         text = request.text.strip()
-        parsed = self._parse(text, request.lang)
+        variants = [text, *(e for e in request.expansions if e.strip() and e != text)]
+        parsed = (
+            self._parse(text, request.lang)
+            if len(variants) == 1
+            else query.Or([self._parse(v, request.lang) for v in variants])
+        )
         filters: list[query.Query] = []
         if request.kind:
             filters.append(query.Term("kind", request.kind))
@@ -508,6 +449,7 @@ class SearchIndex:
         if request.subject:
             filters.append(query.Term("subjects", request.subject))
         limit = request.page * request.per_page
+        moment = epoch(now)
         with self._searcher() as searcher:
             timed_out = False
             view = self._view(searcher)
@@ -524,9 +466,22 @@ class SearchIndex:
             if hidden and len(ids):
                 keep = ~np.isin(ids, np.fromiter(hidden, dtype=np.int64, count=len(hidden)))
                 ids, scores = ids[keep], scores[keep]
-            top = np.lexsort((ids, -scores))[:limit]  # best first, then in index order
-            hits = self._hits(searcher, public, request, ids[top], scores[top])
-            counts = _facets(view, ids)
+            own, parents = view.facets["id"], view.facets["parent"]
+            ids, scores = grouping.fold(ids, scores, own, parents, view.facets["page"])
+            if request.sort == "date":
+                related = grouping.children_dates(
+                    self._parents(view, ids), parents, view.dated, hidden, moment
+                )
+                keys = grouping.date_keys(ids, own, view.dated, related)
+                top = np.lexsort((ids, -scores, -keys))[:limit]  # newest first, then best
+            else:
+                top = np.lexsort((ids, -scores))[:limit]  # best first, then in index order
+                related = grouping.children_dates(
+                    self._parents(view, ids[top]), parents, view.dated, hidden, moment
+                )
+            hits = self._hits(searcher, public, request, ids[top], scores[top], related)
+            counts = count_facets(view, ids)
+            labels = self._labels(searcher, counts, request.lang)
             total = len(ids)
             corrected = None
             # A query that ran out of time found nothing because it stopped, not because its words
@@ -534,7 +489,9 @@ class SearchIndex:
             if not hits and text and not timed_out:
                 corrected = self._correct(searcher, text, request.lang)
         if corrected and correct:
-            instead = self.search(replace(request, text=corrected), now, correct=False)
+            instead = self.search(
+                replace(request, text=corrected, expansions=()), now, correct=False
+            )
             if instead.hits:
                 return replace(instead, corrected=corrected, searched_for=corrected)
         return Results(
@@ -543,6 +500,42 @@ class SearchIndex:
             facets=counts,
             corrected=corrected,
             timed_out=timed_out,
+            labels=labels,
+            expanded=tuple(variants[1:]),
+        )
+
+    @staticmethod
+    def _parents(view: View, docnums: np.ndarray) -> set[str]:
+        """The ids of the documents among ``docnums`` that some document belongs under."""
+        codes, values = view.facets["id"]
+        named = {values[c] for c in codes[docnums].tolist()}
+        return named & set(view.facets["parent"][1])
+
+    def _labels(
+        self, searcher: Searcher, counts: dict[str, dict[str, int]], lang: str
+    ) -> dict[str, dict[str, str]]:
+        """Names for the producer and subject-area facets' values (slugs), from the producers' and
+        subject areas' own documents: a producer by its short name, an area by its name in ``lang``."""
+        labels: dict[str, dict[str, str]] = {}
+        for facet, kind in (("producer", "producer"), ("subjects", "subject")):
+            named: dict[str, str] = {}
+            for slug in counts.get(facet, {}):
+                number = searcher.document_number(id=f"{kind}:{slug}")
+                stored = searcher.stored_fields(number) if number is not None else {}
+                title = stored.get(f"title_{lang}") or stored.get("title_nb") or slug
+                short = (stored.get("text_nb") or "").strip() if kind == "producer" else ""
+                named[slug] = short if short and len(short) <= 40 else title
+            labels[facet] = named
+        return labels
+
+    def _link(self, searcher: Searcher, docnum: int | None, lang: str) -> Child | None:
+        if docnum is None:
+            return None
+        stored = searcher.stored_fields(docnum)
+        return Child(
+            title=stored.get(f"title_{lang}") or stored.get("title_nb") or "",
+            path=stored.get(f"path_{lang}") or stored.get("path_nb") or "",
+            dated=_instant(stored.get("dated")),
         )
 
     def _hits(
@@ -552,8 +545,11 @@ class SearchIndex:
         request: SearchQuery,
         docnums: np.ndarray,
         scores: np.ndarray,
+        related: dict[str, grouping.Related],
     ) -> list[Hit]:
-        """The page's hits, with the query's words highlighted in their text."""
+        """The page's hits, with the query's words highlighted in their text, in the query's language
+        where the item has text in it (an English page shows English snippets), each with its date,
+        and a statistic with its next and latest release."""
         fragmenter = ContextFragmenter(maxchars=200, surround=40)
         formatter = HtmlFormatter(tagname="strong", between=" … ")
         words: dict[str, frozenset[str]] = {}
@@ -566,18 +562,17 @@ class SearchIndex:
         for docnum, score in zip(docnums.tolist(), scores.tolist(), strict=True):
             stored = searcher.stored_fields(docnum)
             title = stored.get(f"title_{lang}") or stored.get("title_nb") or ""
+            # The page's language when the item has text in it, Norwegian only when it has none.
+            name = f"text_{lang}" if (stored.get(f"text_{lang}") or "").strip() else "text_nb"
+            body = stored.get(name) or ""
             snippet = ""
-            for name in (f"text_{lang}", "text_nb"):
-                body = stored.get(name) or ""
-                if body and words.get(name):
-                    snippet = highlight(
-                        body, words[name], schema_[name].analyzer, fragmenter, formatter
-                    )
-                if snippet:
-                    break
+            if body and words.get(name):
+                snippet = highlight(
+                    body, words[name], schema_[name].analyzer, fragmenter, formatter
+                )
             if not snippet:
-                body = stored.get(f"text_{lang}") or stored.get("text_nb") or ""
                 snippet = str(escape(body[:200]))
+            found = related.get(stored["id"])
             hits.append(
                 Hit(
                     id=stored["id"],
@@ -587,14 +582,17 @@ class SearchIndex:
                     path=stored.get(f"path_{lang}") or stored.get("path_nb"),
                     producer=stored.get("producer") or "",
                     score=float(score),
+                    dated=_instant(stored.get("dated")),
+                    next=self._link(searcher, found.next if found else None, lang),
+                    latest=self._link(searcher, found.latest if found else None, lang),
                 )
             )
         return hits
 
     def _correct(self, searcher: Searcher, text: str, lang: str) -> str | None:
         # Words as written first ("arbeidskraftundersøkelsen"), then stems, which reach further.
-        for field in ("spelling", "title_nb" if lang == "nb" else "title_en"):
-            parser = qparser.QueryParser(field, schema=self._index.schema)
+        for name in ("spelling", "title_nb" if lang == "nb" else "title_en"):
+            parser = qparser.QueryParser(name, schema=self._index.schema)
             try:
                 found = searcher.correct_query(parser.parse(text), text, prefix=1, maxdist=2)
             except Exception:  # noqa: BLE001, S112  (a suggestion is optional; the search stands)

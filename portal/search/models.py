@@ -19,3 +19,15 @@ class SearchChange(Base):
     kind: Mapped[str] = mapped_column(String(20))  # statistic, release, table, codelist, ...
     key: Mapped[str] = mapped_column(String(200))  # the item's slug or id, as text
     at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SearchSynonym(Base):
+    """One word or abbreviation people search with (``term``) and what the portal calls it
+    (``expansion``): a search for the term also finds the expansion (issue 18). Seeded from
+    ``portal/search/data/synonyms.csv``, kept by administrators at ``/min-side/admin/synonymer``."""
+
+    __tablename__ = "search_synonym"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    term: Mapped[str] = mapped_column(String(100), unique=True)  # lower-cased
+    expansion: Mapped[str] = mapped_column(String(200))

@@ -30,6 +30,7 @@ _PAGES = (
     SitemapEntry("/", "/en/"),
     SitemapEntry("/statistikk", "/en/statistics"),
     SitemapEntry("/kalender", "/en/calendar"),
+    SitemapEntry("/tilgjengelighet", "/en/accessibility"),
     SitemapEntry("/klassifikasjoner", "/en/classifications"),
 )
 
@@ -77,11 +78,11 @@ def sitemap_index() -> Response:
 def sitemap(kind: str, part: int) -> Response:
     section = _sections().get(kind)
     if section is None or part < 1:
-        raise NotFound("There is no such sitemap.")
+        raise NotFound("").said("search.no_sitemap")
     moment, root = now(), _root()
     entries = list(_entries(section, moment))[(part - 1) * PER_FILE : part * PER_FILE]
     if not entries and part > 1:
-        raise NotFound("There is no such sitemap.")
+        raise NotFound("").said("search.no_sitemap")
     urls = []
     for entry in entries:
         nb, en, modified = entry.path_nb, entry.path_en, entry.modified

@@ -9,7 +9,14 @@ from portal.http.security import limit_view
 
 
 def init_app(app: Flask) -> None:
-    from portal.web import account, admin, admin_programme, pages  # noqa: F401  (registers the routes on bp)
+    from portal.web import (  # noqa: F401  (registers the routes on bp)
+        accessibility,
+        account,
+        admin,
+        admin_programme,
+        admin_synonyms,
+        pages,
+    )
 
     @app.before_request
     def _language() -> None:

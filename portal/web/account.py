@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.accounts import admin as users_admin
 from portal.accounts import service as accounts
 from portal.accounts.web import current_user, login_user, logout_user
+from portal.http.actions import WHO_IS_ASKING, place_refusal
 from portal.http.auth import login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.forms import ButtonForm, PortalForm
@@ -25,6 +26,7 @@ from portal.programme import service
 from portal.programme.models import Frequency, Producer
 from portal.programme.service import find_producer
 from portal.web import dashboard as dashboard_work
+from portal.web import keyfigures
 from portal.web.forms import LoginForm, StatisticForm
 from release_calendar.rules import Precision, when_label
 
@@ -132,7 +134,12 @@ def edit_statistic(slug: str) -> Response:
     form.frequency.choices = [
         SelectChoice(f.value, translate(f"frequency.{f.value}")) for f in Frequency
     ]
+    form.main_table_id.choices = [SelectChoice("", translate("keyfig.main_table_auto"))] + [
+        SelectChoice(table_id, f"{table_id}: {pick(nb, en)}")
+        for table_id, nb, en in keyfigures.own_tables(db, slug)
+    ]
     status, saved, conflict = 200, request.args.get("saved") == "1", None
+    problem: PortalError | None = None
     if request.method == "GET":
         form.process(
             data={
@@ -147,9 +154,12 @@ def edit_statistic(slug: str) -> Response:
                 "contact_email": current.contact_email,
                 "producer_url": current.producer_url,
                 "is_official": current.is_official,
+                "main_table_id": current.main_table_id or "",
+                "headline": keyfigures.headline_text(current.headline),
             }
         )
-    elif form.validate():
+    elif form.validate() and _headline_readable(form):
+        headline = keyfigures.parse_headline(form.headline.data or "") or {}
         fields = service.StatisticFields(
             name_nb=form.name_nb.data,
             name_en=form.name_en.data,
@@ -161,21 +171,28 @@ def edit_statistic(slug: str) -> Response:
             contact_email=form.contact_email.data or None,
             producer_url=form.producer_url.data or None,
             is_official=bool(form.is_official.data),
+            main_table_id=form.main_table_id.data or "",
+            headline=headline,
         )
         try:
+            keyfigures.check_choice(db, slug, fields.main_table_id, headline)
             service.update_statistic(
                 db, actor, slug, fields, expected_version=int(form.version.data), now=now()
             )
             db.commit()
             return redirect(url_for("web.edit_statistic", slug=slug, saved="1"), 303)  # type: ignore[return-value]
-        except Conflict as exc:
+        except PortalError as exc:
             db.rollback()
-            status, conflict = 409, exc
-        except PortalError:
-            db.rollback()
-            raise
+            if exc.status in WHO_IS_ASKING | {404}:
+                raise
+            status, problem = (409 if isinstance(exc, Conflict) else 400), exc
+            conflict = exc if isinstance(exc, Conflict) else None
     else:
         status = 400
+    unplaced = place_refusal(form, problem) if problem is not None and conflict is None else []
+    if form.version.errors:
+        # The hidden version did not come from this page: the person cannot fix that field.
+        unplaced.append(translate("edit.version_unreadable"))
     return render_page(
         "accounts/edit_statistic.html",
         status=status,
@@ -183,7 +200,16 @@ def edit_statistic(slug: str) -> Response:
         statistic=current,
         saved=saved,
         conflict=conflict,
+        unplaced=unplaced,
     )
+
+
+def _headline_readable(form: StatisticForm) -> bool:
+    """Whether the form's key figures ("variable=value; …") can be read; says so at the field if not."""
+    if keyfigures.parse_headline(form.headline.data or "") is None:
+        form.headline.errors = [*form.headline.errors, translate("keyfig.headline_unreadable")]
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------------------- tokens
@@ -213,7 +239,7 @@ def _token_scope() -> TokenScope:
     Raises Forbidden for anyone else."""
     actor = signed_in_actor()
     if not actor.can(Permission.TOKEN_MANAGE):
-        raise Forbidden(translate("tokens.forbidden"))
+        raise Forbidden("").said("tokens.forbidden")
     scope = writable_producer_ids(actor)
     stmt = select(Producer).where(Producer.retired_at.is_(None)).order_by(Producer.short_name)
     if scope is not None:

@@ -22,7 +22,7 @@ from portal.accounts import admin as users_admin
 from portal.accounts import service as accounts
 from portal.accounts.models import Role, User
 from portal.accounts.web import current_user
-from portal.http.actions import save, see_other, submit
+from portal.http.actions import place_refusal, save, see_other, submit
 from portal.http.auth import current_actor, login_required
 from portal.http.db import get_session
 from portal.http.forms import ButtonForm, PortalForm
@@ -50,7 +50,7 @@ def require_admin(permission: Permission | None = None) -> Actor:
     assert actor is not None, "login_required comes first"
     if actor.is_portal_admin or (permission is not None and actor.can(permission)):
         return actor
-    raise Forbidden(translate("admin.forbidden"))
+    raise Forbidden("").said("admin.forbidden")
 
 
 # ---------------------------------------------------------------------------------------------- forms
@@ -158,11 +158,13 @@ def users() -> Response:
         active={"1": True, "0": False}.get(request.args.get("aktiv", "")),
         text=(request.args.get("q") or "")[:200] or None,
     )
+    problem = outcome.problem
     return render_page(
         "admin/users.html",
         status=status,
         form=form,
-        problem=outcome.problem,
+        problem=problem,
+        unplaced=place_refusal(form, problem) if problem is not None else [],
         link=link,
         users=users_admin.list_users(db, actor, query),
         query=query,
@@ -184,8 +186,8 @@ def user_admin(user_id: int) -> Response:
     user = db.get(User, user_id)
     if user is None or (not actor.is_portal_admin and user.producer_id != actor.producer_id):
         if user is None:
-            raise NotFound(translate("admin.no_user"))
-        raise Forbidden(translate("admin.forbidden"))
+            raise NotFound("").said("admin.no_user")
+        raise Forbidden("").said("admin.forbidden")
     form = _with_choices(RoleForm(), actor)
     status: int = 200
     problem: PortalError | None = None
@@ -234,6 +236,7 @@ def user_admin(user_id: int) -> Response:
         status=status,
         form=form,
         problem=problem,
+        unplaced=place_refusal(form, problem) if problem is not None else [],
         link=link,
         person=user,
         is_self=actor.kind == "user" and actor.id == user.id,
@@ -258,7 +261,7 @@ def tokens() -> Response:
     form, status, new = AdminTokenForm(), 200, None
     if request.method == "POST":
         if not actor.is_portal_admin:
-            raise Forbidden(translate("admin.forbidden"))
+            raise Forbidden("").said("admin.forbidden")
         if form.validate():
             new = accounts.create_token(db, actor, producer=None, name=form.name.data, now=now())
             db.commit()
@@ -382,6 +385,7 @@ def current_admin_links() -> list[tuple[str, str]]:
             (translate("admin.producers"), url_for("web.producers")),
             (translate("admin.subject_areas"), url_for("web.subject_areas")),
             (translate("admin.statistics"), url_for("web.statistics_admin_list")),
+            (translate("synonyms.title"), url_for("web.synonyms_admin")),
         ]
     if actor.is_portal_admin or actor.can(Permission.USER_MANAGE):
         links.append((translate("admin.users"), url_for("web.users")))

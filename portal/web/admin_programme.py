@@ -24,7 +24,6 @@ from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor
 from portal.kernel.errors import NotFound
-from portal.kernel.i18n import translate
 from portal.programme import admin as programme_admin
 from portal.programme.models import Producer, Statistic, SubjectArea
 from portal.programme.service import find_producer
@@ -166,7 +165,7 @@ def _find_area(db: Session, slug: str) -> SubjectArea:
     """The subject area ``slug``, retired or not. Raises NotFound."""
     found = next((a for a in programme_admin.list_all_subject_areas(db) if a.slug == slug), None)
     if found is None:
-        raise NotFound(translate("admin.no_subject_area"))
+        raise NotFound("").said("admin.no_subject_area")
     return found
 
 

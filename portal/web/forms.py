@@ -38,3 +38,7 @@ class StatisticForm(PortalForm):
     )
     producer_url = URLField(validators=[Optional(), Length(max=500), Regexp(r"^https?://\S+$")])
     is_official = BooleanField()
+    # The key figures (issue 18): the main table (choices: the statistic's tables, set by the view;
+    # checked by portal.web.keyfigures.check_choice) and the headline series, "variable=value; …".
+    main_table_id = SelectField(validate_choice=False)
+    headline = StringField(validators=[Optional(), Length(max=500)])

@@ -86,6 +86,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Ingen kolleger har gjort endringer ennå.",
         "No colleague has made changes yet.",
     ),
+    "edit.version_unreadable": (
+        "Skjemaet kom ikke fra denne siden slik den er nå. Last inn siden på nytt og gjør endringen "
+        "igjen.",
+        "The form did not come from this page as it is now. Reload the page and make the change "
+        "again.",
+    ),
 }
 
 register_messages(MESSAGES)

@@ -13,6 +13,7 @@ import numpy as np
 from markupsafe import Markup, escape
 from numpy.typing import NDArray
 
+from portal.kernel import formatting
 from pxbridge.query.cube import Cube
 
 WIDTH, HEIGHT = 720, 340
@@ -57,8 +58,19 @@ def _nice(low: float, high: float) -> tuple[float, float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step, step
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ") if abs(value) >= 100 else f"{value:g}"
+def _number(value: float, decimals: int | None = None) -> str:
+    """An axis tick (``decimals`` None: whole from 100, else its shortest form) or a value with its
+    table's decimals, in the page's language (:mod:`portal.kernel.formatting`)."""
+    if decimals is not None:
+        return formatting.number(value, decimals)
+    return formatting.number(value, 0) if abs(value) >= 100 else formatting.number(f"{value:.6g}")
+
+
+def _decimals(cube: Cube) -> int:
+    """The decimals of the (first) contents value's unit, as the table shows it."""
+    metric = cube.metric_index()
+    code = cube.dimensions[metric].codes[0] if metric is not None else None
+    return cube.unit_of(code).decimals
 
 
 def build(cube: Cube, title: str, description: str) -> Chart | None:
@@ -166,6 +178,7 @@ def _bars(cube: Cube, values: NDArray[np.float64], title: str, description: str)
 
     parts = _frame(low, high, step, y)
     width = plot_w / len(shown)
+    decimals = _decimals(cube)
     for i, v in enumerate(shown):
         if math.isnan(v):
             continue
@@ -173,7 +186,7 @@ def _bars(cube: Cube, values: NDArray[np.float64], title: str, description: str)
         parts.append(
             f'<rect x="{LEFT + i * width + width * 0.15:.1f}" y="{top:.1f}" '
             f'width="{width * 0.7:.1f}" height="{max(base - top, 0.5):.1f}" fill="{STYLES[0][0]}">'
-            f"<title>{escape(labels[i] if i < len(labels) else str(i))}: {_number(float(v))}</title></rect>"
+            f"<title>{escape(labels[i] if i < len(labels) else str(i))}: {_number(float(v), decimals)}</title></rect>"
         )
     series = (Series(cube.title, tuple(_cell(v) for v in shown)),)
     return Chart(

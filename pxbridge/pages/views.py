@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
+from portal.kernel import formatting
 from portal.kernel.errors import NotFound, PortalError
 from portal.kernel.findable import FileSummary
 from portal.kernel.i18n import current_language, translate
@@ -198,6 +200,17 @@ def _api_links(
     return downloads, f"{base}?{urlencode(params)}", body
 
 
+_NUMBER_CELL = re.compile(r'(?<=<td class="num">)-?[0-9]+(?:\.[0-9]+)?(?=</td>)')
+
+
+def _localized(table_html: str) -> str:
+    """The preview's number cells in the page's language ("155,1", "1 234" on nb pages), each with
+    exactly the digits :func:`~pxbridge.formats.html.html_table` gave it (the table's decimals). The
+    HTML download keeps its plain numbers: it is a file, not a page."""
+    lang = current_language()
+    return _NUMBER_CELL.sub(lambda cell: formatting.number_text(cell.group(), lang), table_html)
+
+
 @bilingual("/tabeller/<table_id>", "/en/tables/<table_id>", twin="pxwebapi.metadata", blueprint=bp)
 def table_page(table_id: str) -> Response:
     lang = current_language()
@@ -236,7 +249,9 @@ def table_page(table_id: str) -> Response:
                 fmt: url_for("table_files.whole_file", table_id=table.id, name=f"{LATEST}.{fmt}")
                 for fmt in files
             },
-            "preview": html_table(cube, OutputParams(labels="text"), max_cells=PREVIEW_CELLS),
+            "preview": _localized(
+                html_table(cube, OutputParams(labels="text"), max_cells=PREVIEW_CELLS)
+            ),
             "preview_cut": rows if _row_count(cube) > rows else None,
             "downloads": downloads,
             "api_get": get_url,

@@ -64,7 +64,7 @@ def served_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while True:
         try:
             if requests.get(f"{base}/healthz", timeout=2).status_code == 200:

@@ -59,7 +59,7 @@ def test_producer_announces_and_moves_a_release(browser, served_portal: str) -> 
     move.get_by_role("button", name="Flytt publiseringen").click()
     assert page.get_by_role("status").inner_text().strip() == "Lagret."
     page.get_by_role("link", name="Publiseringskalender").last.click()
-    assert page.get_by_text("18. februar 2030 kl. 08:00 (CET)").first.is_visible()
+    assert page.get_by_text("18. februar 2030 kl. 08.00 norsk tid").first.is_visible()
     assert page.get_by_text("Data fra Skatteetaten kom sent.").is_visible()
     page.close()
 

@@ -11,9 +11,13 @@ import metadata.codelists  # noqa: F401  (each domain registers its strings when
 import metadata.sims  # noqa: F401
 import portal.accounts  # noqa: F401
 import portal.search  # noqa: F401
+import portal.web.accessibility_messages  # noqa: F401  (the accessibility statement)
+import portal.web.keyfigures  # noqa: F401  (the key figures)
 import portal.web.messages  # noqa: F401  (the shell's pages: the dashboard)
+import portal.web.pages  # noqa: F401  (the public pages' own strings)
 import pxbridge  # noqa: F401
 import release_calendar  # noqa: F401
+import release_calendar.views  # noqa: F401  (the calendar pages' own strings)
 from portal.kernel.config import DEFAULTS
 from portal.kernel.i18n import MESSAGES
 

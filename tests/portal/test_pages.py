@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 PAGES = [
     ("/", "/en/"),
+    ("/tilgjengelighet", "/en/accessibility"),
     ("/statistikk", "/en/statistics"),
     ("/produsenter/ssb", "/en/producers/ssb"),
     ("/emner/befolkning", "/en/subjects/befolkning"),
@@ -56,7 +57,10 @@ def test_home_counts_match_the_api(client: FlaskClient) -> None:
     assert len(api["producers"]) == 16 and len(api["subject_areas"]) == 21
     page = client.get("/").text
     for producer in api["producers"]:
-        assert f"{producer['short_name']} · {producer['statistics_count']} statistikker" in page
+        n = producer["statistics_count"]
+        assert (
+            f"{producer['short_name']} · {n} {'statistikk' if n == 1 else 'statistikker'}" in page
+        )
 
 
 def test_filters_narrow_the_list(client: FlaskClient) -> None:

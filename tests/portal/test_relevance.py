@@ -1,7 +1,7 @@
 """The relevance set: realistic queries (nb and en, misspellings, compounds, producers' names, codes and
-table numbers, "Om statistikken" wording, and a few synonyms the portal does not know) with the items a
+table numbers, "Om statistikken" wording, and synonyms and abbreviations from the synonym list) with the items a
 user expects among the first three results on the demo data, through /api/v1/search. Recall at 3 is
-the share of expected items found in the top three; the test prints it and fails below 0.9.
+the share of expected items found in the top three; the test prints it and fails below 0.95.
 
     pytest tests/portal/test_relevance.py -s      # prints recall@3 and every miss
 """
@@ -90,9 +90,22 @@ RELEVANCE: list[tuple[str, str, set[str]]] = [
     ("weather", "en", {"statistic:met-vaeret-i-norge"}),
     ("greenhouse gas", "en", {"statistic:mdir-klimagassutslipp-kommuner"}),
     ("kindergartens", "en", {"statistic:barnehager"}),
-    # synonyms the portal has no list for: expected misses, kept so the figure stays honest
+    # synonyms and abbreviations, by the synonym list (portal/search/data/synonyms.csv, issue 18)
     ("fiskeoppdrett", "nb", {"statistic:fiskeridir-akvakultur"}),
     ("GDP", "en", {"statistic:knr"}),
+    ("folketall", "nb", {"statistic:folkemengde"}),
+    ("KPI", "nb", {"statistic:kpi"}),
+    ("AKU", "nb", {"statistic:aku"}),
+    ("BNP", "nb", {"statistic:knr"}),
+    ("SSB", "nb", {"producer:ssb"}),
+    ("inflasjon", "nb", {"statistic:kpi"}),
+    ("strømpriser", "nb", {"statistic:elkraftpris"}),
+    ("sykehjem", "nb", {"statistic:pleie"}),
+    ("AAP", "nb", {"statistic:nav-arbeidsavklaringspenger"}),
+    ("inflation", "en", {"statistic:kpi"}),
+    ("fish farming", "en", {"statistic:fiskeridir-akvakultur"}),
+    # a statistic's releases under it: the statistic first (issue 18)
+    ("konsumprisindeks", "nb", {"statistic:kpi"}),
 ]
 
 
@@ -129,4 +142,4 @@ def test_recall_at_3(client: FlaskClient, demo: None) -> None:
     print(f"\nrecall@3 = {recall:.3f} ({found} of {expected} over {len(RELEVANCE)} queries)")
     for miss in misses:
         print("  miss:", miss)
-    assert recall >= 0.9, "\n".join(misses)
+    assert recall >= 0.95, "\n".join(misses)

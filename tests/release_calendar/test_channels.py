@@ -231,7 +231,7 @@ def test_calendar_page_lists_changes_and_marks(client: FlaskClient, release_id: 
     page = client.get("/kalender/endringer").get_data(as_text=True)
     assert "Avlyst" in page and "Ingen kapasitet." in page
     release = client.get(f"/en/calendar/{release_id}").get_data(as_text=True)
-    assert "10 March 2027 at 08:00 (CET)" in release
+    assert "10 March 2027, 08:00 CET" in release
     assert "not published yet" in release
     bad = client.get("/kalender?view=year")
     assert bad.status_code == 400

@@ -73,5 +73,5 @@ def test_api_csv_and_page(client: FlaskClient, app: Flask, clock: FixedClock) ->
     )
     assert table[0]["punctual_pre_announced"] == "1"
     page = client.get("/en/calendar/indicators?producer=ssb")
-    assert page.status_code == 200 and "66.7 % (2/3)" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "66.7% (2/3)" in page.get_data(as_text=True)
     assert client.get("/api/v1/releases/indicators?year=abc").status_code == 400
