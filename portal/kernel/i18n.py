@@ -441,6 +441,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.title": ("Noe gikk galt", "Something went wrong"),
     "error.404": ("Vi fant ikke siden.", "We could not find that page."),
     "error.back": ("Til forsiden", "Back to the front page"),
+    "layout.table_of": ("Tabell: {name}", "Table: {name}"),
     "form.reload": (
         "Skjemaet kunne ikke leses. Last inn siden på nytt og prøv igjen.",
         "The form could not be read. Reload the page and try again.",
