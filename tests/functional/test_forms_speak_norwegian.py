@@ -348,7 +348,8 @@ def test_every_form_refuses_in_norwegian(
                 continue
             for phrase in wrong_wording(response.text):
                 failures.append((form.page, form.action, how, phrase))
-    assert posted > 0 or where != "web", "the walk found no forms"
+    print(f"\n{where}: {len(forms)} forms, {posted} posts")
+    assert posted > 0, "the walk found no forms"
     assert failures == [], "\n".join(" | ".join(f) for f in failures)
 
 
