@@ -225,8 +225,13 @@ def test_cells_with_more_digits_than_decimals_are_not_rounded_in_exports(
     assert [row["values"] for row in jsonpx["data"]] == [["17898", "0.86"], ["125", "105.03"]]
     html = client.get(f"{API}/tables/{table_id}/data?outputFormat=html{query}").text
     assert ">0.9<" in html and ">105.0<" in html and "0.86" not in html
-    page = client.get(f"/tabeller/{table_id}?all-VareGrupper2=1&all-ContentsCode=1&all-Tid=1")
-    assert page.status_code == 200 and "0.86" not in page.text and ">0.9<" in page.text
+    selection = "all-VareGrupper2=1&all-ContentsCode=1&all-Tid=1"
+    page = client.get(f"/tabeller/{table_id}?{selection}")
+    # People read the table's decimals, in the page's language (issue 18: a decimal comma in nb).
+    assert page.status_code == 200 and ">0,9<" in page.text
+    assert "0,86" not in page.text and "0.86" not in page.text
+    page = client.get(f"/en/tables/{table_id}?{selection}")
+    assert page.status_code == 200 and ">0.9<" in page.text and "0.86" not in page.text
     px = client.get(f"{API}/tables/{table_id}/data?outputFormat=px{query}").data
     assert b"DATA=\n17898 0.86\n125 105.03\n;" in px and b"\nDECIMALS=1;\n" in px
 
