@@ -283,6 +283,7 @@ def confirm_release(
         release_id,
         data.release_at,
         late_justification=data.late_justification,
+        late_justification_en=data.late_justification_en,
         expected_version=data.version,
         now=at,
     )
@@ -302,7 +303,9 @@ def confirm_release(
 def reschedule_release(
     db: Session, actor: Actor | None, release_id: int, data: schemas.ReleaseReschedule, at: datetime
 ) -> object:
-    change = service.DateChange(data.release_at, data.precision, data.reason, data.reason_text)
+    change = service.DateChange(
+        data.release_at, data.precision, data.reason, data.reason_text, data.reason_text_en
+    )
     return service.reschedule(db, actor, release_id, change, expected_version=data.version, now=at)
 
 
@@ -321,7 +324,14 @@ def cancel_release(
     db: Session, actor: Actor | None, release_id: int, data: schemas.ReleaseCancel, at: datetime
 ) -> object:
     return service.cancel(
-        db, actor, release_id, data.reason, data.reason_text, expected_version=data.version, now=at
+        db,
+        actor,
+        release_id,
+        data.reason,
+        data.reason_text,
+        reason_text_en=data.reason_text_en,
+        expected_version=data.version,
+        now=at,
     )
 
 
@@ -363,6 +373,7 @@ def disclose_access(
         release_id,
         recipient=data.recipient,
         purpose=data.purpose,
+        purpose_en=data.purpose_en,
         hours_before=data.hours_before,
         now=at,
     )

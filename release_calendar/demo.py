@@ -38,12 +38,23 @@ LATE_REASONS = (
     ),
     ("Endret leveringsavtale med dataeier.", "Changed delivery agreement with the data owner."),
 )
-MOVE_REASONS = {
-    Reason.LATE_DATA: "Data fra dataeier kom senere enn avtalt.",
-    Reason.EXTRA_QUALITY_ASSURANCE: "Uventede tall krever ekstra kvalitetssikring.",
-    Reason.TECHNICAL_FAILURE: "Feil i produksjonssystemet.",
-    Reason.CAPACITY: "Sykdom i seksjonen.",
-    Reason.COORDINATION: "Samordnet med en annen produsents publisering samme dag.",
+# A move's reason in Norwegian and, for some, English: the demo shows both cases of issue 18's language
+# marking (an English page shows a Norwegian-only reason marked lang="nb" and "only in Norwegian").
+MOVE_REASONS: dict[Reason, tuple[str, str | None]] = {
+    Reason.LATE_DATA: (
+        "Data fra dataeier kom senere enn avtalt.",
+        "The data owner delivered later than agreed.",
+    ),
+    Reason.EXTRA_QUALITY_ASSURANCE: (
+        "Uventede tall krever ekstra kvalitetssikring.",
+        "Unexpected figures need extra quality assurance.",
+    ),
+    Reason.TECHNICAL_FAILURE: ("Feil i produksjonssystemet.", None),
+    Reason.CAPACITY: ("Sykdom i seksjonen.", None),
+    Reason.COORDINATION: (
+        "Samordnet med en annen produsents publisering samme dag.",
+        "Coordinated with another producer's release on the same day.",
+    ),
 }
 
 
@@ -181,6 +192,7 @@ def _create(session: Session, plan: Planned, now: datetime, rng: random.Random) 
     late = rng.random() < 0.12
     confirm_at = release_at - timedelta(days=rng.randint(20, 80) if late else rng.randint(95, 180))
     confirmed = confirm_at <= now
+    justification = rng.choice(LATE_REASONS) if confirmed and late else None
     release = Release(
         statistic=plan.statistic,
         title_nb=_title(plan, "nb"),
@@ -195,7 +207,8 @@ def _create(session: Session, plan: Planned, now: datetime, rng: random.Random) 
         state=State.CONFIRMED if confirmed else State.PROVISIONAL,
         first_confirmed_at=confirm_at if confirmed else None,
         first_confirmed_release_at=release_at if confirmed else None,
-        late_justification=rng.choice(LATE_REASONS)[0] if confirmed and late else None,
+        late_justification=justification[0] if justification else None,
+        late_justification_en=justification[1] if justification else None,
         contents_nb=f"Nye tall for {plan.statistic.name_nb.lower()}, {plan.label_nb}.",
         contents_en=f"New figures for {plan.statistic.name_en.lower()}, {plan.label_en}.",
         release_note_nb=f"{plan.statistic.name_nb}: tallene for {plan.label_nb} er publisert.",
@@ -240,7 +253,12 @@ def _move(release: Release, now: datetime, rng: random.Random) -> None:
         new_at += timedelta(days=2)
     release.changes.append(
         ReleaseChange.date_change(
-            release, moved_at, reason, MOVE_REASONS[reason], (new_at, Precision.EXACT)
+            release,
+            moved_at,
+            reason,
+            MOVE_REASONS[reason][0],
+            (new_at, Precision.EXACT),
+            text_en=MOVE_REASONS[reason][1],
         )
     )
     release.release_at = new_at
@@ -294,6 +312,7 @@ def _special_cases(session: Session, releases: list[Release], now: datetime) -> 
                 Reason.READY_EARLY,
                 "Dataene kom tidligere enn ventet.",
                 (new_at, Precision.EXACT),
+                text_en="The data arrived earlier than expected.",
             )
         )
         earlier.release_at = new_at

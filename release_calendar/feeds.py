@@ -17,6 +17,7 @@ from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 
 from portal.kernel.clock import OSLO, in_oslo
+from portal.kernel.i18n import pick
 from release_calendar.listing import ChangeNotice, ReleaseView
 from release_calendar.rules import Precision, Status, when_label
 
@@ -86,12 +87,8 @@ WORDS: dict[str, dict[str, Any]] = {
 }
 
 
-def _pick(view: ReleaseView, lang: str, nb: str, en: str) -> str:
-    return str(getattr(view, en) if lang == "en" and getattr(view, en) else getattr(view, nb))
-
-
 def title(view: ReleaseView, lang: str) -> str:
-    return f"{view.producer_short_name}: {_pick(view, lang, 'title_nb', 'title_en')}"
+    return f"{view.producer_short_name}: {pick(view.title_nb, view.title_en, lang)}"
 
 
 def summary_text(view: ReleaseView, lang: str) -> str:
@@ -99,16 +96,18 @@ def summary_text(view: ReleaseView, lang: str) -> str:
     lines = [
         f"{words['when']}: {when_label(view.precision, view.release_at, lang)} "
         f"({words['status'][view.status]})",
-        f"{words['period']}: {_pick(view, lang, 'period_label_nb', 'period_label_en')}",
+        f"{words['period']}: {pick(view.period_label_nb, view.period_label_en, lang)}",
     ]
     if view.late:
-        lines.append(f"{words['late']}: {view.late_justification or ''}".strip())
+        why = pick(view.late_justification, view.late_justification_en, lang)
+        lines.append(f"{words['late']}: {why}".strip())
     if view.status == Status.CANCELLED and view.cancel_reason_text:
-        lines.append(f"{words['reason']}: {view.cancel_reason_text}")
-    contents = _pick(view, lang, "contents_nb", "contents_en")
+        why = pick(view.cancel_reason_text, view.cancel_reason_text_en, lang)
+        lines.append(f"{words['reason']}: {why}")
+    contents = pick(view.contents_nb, view.contents_en, lang)
     if contents:
         lines.append(contents)
-    note = view.release_note_en if lang == "en" and view.release_note_en else view.release_note_nb
+    note = pick(view.release_note_nb, view.release_note_en, lang)
     if note:
         lines.append(note)
     for correction in view.corrections:
@@ -277,9 +276,10 @@ def changes_feed(
             )
             lines.append(f"{words['from']} {old} {words['to']} {new}")
         if notice.change and notice.change.reason_text:
-            lines.append(f"{words['reason']}: {notice.change.reason_text}")
+            why = pick(notice.change.reason_text, notice.change.reason_text_en, lang)
+            lines.append(f"{words['reason']}: {why}")
         if notice.kind == "late-announcement" and view.late_justification:
-            lines.append(view.late_justification)
+            lines.append(pick(view.late_justification, view.late_justification_en, lang))
         if notice.correction:
             c = notice.correction
             lines.append(c.what_was_wrong_en if lang == "en" else c.what_was_wrong_nb)

@@ -65,6 +65,7 @@ class AnnounceForm(PortalForm):
     release_note_nb = TextAreaField(validators=[Optional(), *TEXT])
     release_note_en = TextAreaField(validators=[Optional(), *TEXT])
     late_justification = TextAreaField(validators=[Optional(), Length(max=2000)])
+    late_justification_en = TextAreaField(validators=[Optional(), Length(max=2000)])
 
 
 class ConfirmForm(PortalForm):
@@ -72,6 +73,7 @@ class ConfirmForm(PortalForm):
     release_date = DayField(validators=[InputRequired()])
     release_time = ClockField(default=time(8, 0), validators=[InputRequired()])
     late_justification = TextAreaField(validators=[Optional(), Length(max=2000)])
+    late_justification_en = TextAreaField(validators=[Optional(), Length(max=2000)])
 
 
 class RescheduleForm(PortalForm):
@@ -80,12 +82,14 @@ class RescheduleForm(PortalForm):
     release_time = ClockField(default=time(8, 0), validators=[InputRequired()])
     reason = SelectField(validators=[DataRequired()])
     reason_text = TextAreaField(validators=[DataRequired(), Length(max=2000)])
+    reason_text_en = TextAreaField(validators=[Optional(), Length(max=2000)])
 
 
 class CancelForm(PortalForm):
     version = HiddenField(validators=[Regexp(r"^\d+$")])
     reason = SelectField(validators=[DataRequired()])
     reason_text = TextAreaField(validators=[DataRequired(), Length(max=2000)])
+    reason_text_en = TextAreaField(validators=[Optional(), Length(max=2000)])
 
 
 class CorrectionForm(PortalForm):
@@ -98,6 +102,7 @@ class CorrectionForm(PortalForm):
 class AccessForm(PortalForm):
     recipient = StringField(validators=[DataRequired(), Length(max=300)])
     purpose = TextAreaField(validators=[DataRequired(), Length(max=2000)])
+    purpose_en = TextAreaField(validators=[Optional(), Length(max=2000)])
     hours_before = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=336)])
 
 

@@ -43,6 +43,7 @@ class ChangeView:
     new_precision: Precision | None
     reason_code: Reason | None
     reason_text: str | None
+    reason_text_en: str | None
     late: bool
     later: bool
     earlier: bool
@@ -61,6 +62,7 @@ class CorrectionView:
 class AccessView:
     recipient: str
     purpose: str
+    purpose_en: str | None
     hours_before: int
 
 
@@ -86,6 +88,7 @@ class ReleaseView:
     is_out: bool
     late: bool
     late_justification: str | None
+    late_justification_en: str | None
     first_confirmed_at: datetime | None
     moved_earlier: bool
     contents_nb: str
@@ -96,6 +99,7 @@ class ReleaseView:
     pre_release_access: tuple[AccessView, ...] | None
     cancel_reason_code: Reason | None
     cancel_reason_text: str | None
+    cancel_reason_text_en: str | None
     changes: tuple[ChangeView, ...]
     corrections: tuple[CorrectionView, ...]
     updated_at: datetime
@@ -146,6 +150,7 @@ def _change_view(change: ReleaseChange) -> ChangeView:
         new_precision=change.new_precision,
         reason_code=change.reason_code,
         reason_text=change.reason_text,
+        reason_text_en=change.reason_text_en,
         late=change.late,
         later=move.later and change.action == Action.RESCHEDULED,
         earlier=move.earlier and change.action == Action.RESCHEDULED,
@@ -187,6 +192,7 @@ def release_view(release: Release, now: datetime) -> ReleaseView:
         is_out=out,
         late=any(c.late for c in changes),
         late_justification=release.late_justification,
+        late_justification_en=release.late_justification_en,
         first_confirmed_at=release.first_confirmed_at,
         moved_earlier=any(c.earlier for c in changes),
         contents_nb=release.contents_nb,
@@ -194,12 +200,14 @@ def release_view(release: Release, now: datetime) -> ReleaseView:
         release_note_nb=release.release_note_nb if out else None,
         release_note_en=release.release_note_en if out else None,
         pre_release_access=tuple(
-            AccessView(a.recipient, a.purpose, a.hours_before) for a in release.pre_release_access
+            AccessView(a.recipient, a.purpose, a.purpose_en, a.hours_before)
+            for a in release.pre_release_access
         )
         if out
         else None,
         cancel_reason_code=cancel.reason_code if cancel else None,
         cancel_reason_text=cancel.reason_text if cancel else None,
+        cancel_reason_text_en=cancel.reason_text_en if cancel else None,
         changes=changes,
         corrections=tuple(_correction_view(c) for c in release.corrections),
         updated_at=release.updated_at,

@@ -123,6 +123,7 @@ def _announcement(form: AnnounceForm) -> service.Announcement:
         release_note_nb=form.release_note_nb.data or "",
         release_note_en=form.release_note_en.data or "",
         late_justification=form.late_justification.data or None,
+        late_justification_en=form.late_justification_en.data or None,
     )
 
 
@@ -203,6 +204,7 @@ def confirm_release(db: Session, actor: Actor, release_id: int, f: Any, at: date
         release_id,
         _instant(f.release_date.data, f.release_time.data),
         late_justification=f.late_justification.data or None,
+        late_justification_en=f.late_justification_en.data or None,
         expected_version=int(f.version.data),
         now=at,
     )
@@ -215,6 +217,7 @@ def move_release(db: Session, actor: Actor, release_id: int, f: Any, at: datetim
         Precision.EXACT,
         Reason(f.reason.data),
         f.reason_text.data,
+        f.reason_text_en.data or None,
     )
     return service.reschedule(
         db, actor, release_id, moved, expected_version=int(f.version.data), now=at
@@ -225,7 +228,14 @@ def move_release(db: Session, actor: Actor, release_id: int, f: Any, at: datetim
 def cancel_release(db: Session, actor: Actor, release_id: int, f: Any, at: datetime) -> object:
     reason, version = Reason(f.reason.data), int(f.version.data)
     return service.cancel(
-        db, actor, release_id, reason, f.reason_text.data, expected_version=version, now=at
+        db,
+        actor,
+        release_id,
+        reason,
+        f.reason_text.data,
+        reason_text_en=f.reason_text_en.data or None,
+        expected_version=version,
+        now=at,
     )
 
 
@@ -248,6 +258,7 @@ def disclose_access(db: Session, actor: Actor, release_id: int, f: Any, at: date
         release_id,
         recipient=f.recipient.data,
         purpose=f.purpose.data,
+        purpose_en=f.purpose_en.data or None,
         hours_before=int(f.hours_before.data),
         now=at,
     )

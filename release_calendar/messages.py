@@ -420,6 +420,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Begrunnelse for sen varsling (late_justification)",
         "Justification for a late announcement (late_justification)",
     ),
+    "sched.col.late_justification_en": (
+        "Begrunnelse for sen varsling på engelsk (late_justification_en)",
+        "Justification for a late announcement in English (late_justification_en)",
+    ),
 }
 
 register_messages(MESSAGES)

@@ -33,7 +33,9 @@ class Release(Base):
     # When the exact date and time were first confirmed, and what they were then (for the indicators).
     first_confirmed_at: Mapped[datetime | None]
     first_confirmed_release_at: Mapped[datetime | None]
+    # Why a release was confirmed less than 3 months ahead (K11), in Norwegian and, optionally, English.
     late_justification: Mapped[str | None] = mapped_column(Text)
+    late_justification_en: Mapped[str | None] = mapped_column(Text)
     # Announced with the release, so public from the start.
     contents_nb: Mapped[str] = mapped_column(Text, default="")
     contents_en: Mapped[str] = mapped_column(Text, default="")
@@ -90,7 +92,8 @@ class ReleaseChange(OfRelease, Base):
     old_precision: Mapped[Precision | None] = enum_column(Precision, 10)
     new_precision: Mapped[Precision | None] = enum_column(Precision, 10)
     reason_code: Mapped[Reason | None] = enum_column(Reason, 40)
-    reason_text: Mapped[str | None] = mapped_column(Text)
+    reason_text: Mapped[str | None] = mapped_column(Text)  # Norwegian
+    reason_text_en: Mapped[str | None] = mapped_column(Text)
     late: Mapped[bool] = mapped_column(default=False)
 
     release: Mapped[Release] = relationship(back_populates="changes")
@@ -103,9 +106,10 @@ class ReleaseChange(OfRelease, Base):
         reason: Reason,
         text: str,
         new: tuple[datetime, Precision] | None,
+        text_en: str | None = None,
     ) -> ReleaseChange:
         """``release`` moved at ``at`` from the time it has to ``new`` (time and precision), or
-        cancelled when ``new`` is None, for ``reason`` in words ``text``."""
+        cancelled when ``new`` is None, for ``reason`` in words ``text`` (and in English ``text_en``)."""
         new_at, new_precision = new or (None, None)
         return cls(
             at=at,
@@ -116,6 +120,7 @@ class ReleaseChange(OfRelease, Base):
             new_precision=new_precision,
             reason_code=reason,
             reason_text=text,
+            reason_text_en=text_en or None,
         )
 
 
@@ -137,6 +142,7 @@ class PreReleaseAccess(OfRelease, Base):
     __tablename__ = "release_pre_release_access"
 
     recipient: Mapped[str] = mapped_column(String(300))
-    purpose: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)  # Norwegian
+    purpose_en: Mapped[str | None] = mapped_column(Text)
     hours_before: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]

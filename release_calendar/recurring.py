@@ -186,6 +186,7 @@ def _rows(
                 confirmed=False,
                 release_note_nb="",
                 late_justification=None,
+                late_justification_en=None,
             ),
         )
         for i, o in enumerate(occurrences, start=1)

@@ -65,6 +65,7 @@ CSV_COLUMNS = (
     "contents_nb",
     "contents_en",
     "late_justification",
+    "late_justification_en",
 )
 REQUIRED_COLUMNS = CSV_COLUMNS[:9]
 MAX_ROWS = 5000
@@ -539,6 +540,7 @@ def _example_row(statistic: Statistic | None, now: datetime, yes: str) -> list[s
         "",
         "",
         "",
+        "",
     ]
 
 
@@ -580,6 +582,7 @@ def example_csv(now: datetime) -> str:
         f"{release.isoformat()} 08:00",
         Precision.MONTH.value,
         "false",
+        "",
         "",
         "",
         "",

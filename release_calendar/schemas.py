@@ -40,7 +40,11 @@ class ReleaseCreate(_In):
     release_note_nb: LongText = Field("", description="Published at release time, not before.")
     release_note_en: LongText = ""
     late_justification: Why | None = Field(
-        None, description="Required when confirming less than 3 calendar months ahead."
+        None,
+        description="Required when confirming less than 3 calendar months ahead; in Norwegian.",
+    )
+    late_justification_en: Why | None = Field(
+        None, description="The justification in English (optional; pages say when it is missing)."
     )
 
 
@@ -65,6 +69,7 @@ class ReleaseConfirm(_In):
     version: int
     release_at: AwareDatetime
     late_justification: Why | None = None
+    late_justification_en: Why | None = None
 
 
 class ReleaseReschedule(_In):
@@ -72,13 +77,15 @@ class ReleaseReschedule(_In):
     release_at: AwareDatetime
     precision: Precision = Precision.EXACT
     reason: Reason
-    reason_text: Why
+    reason_text: Why = Field(description="The reason in words, in Norwegian.")
+    reason_text_en: Why | None = Field(None, description="The reason in English (optional).")
 
 
 class ReleaseCancel(_In):
     version: int
     reason: Reason
-    reason_text: Why
+    reason_text: Why = Field(description="The reason in words, in Norwegian.")
+    reason_text_en: Why | None = Field(None, description="The reason in English (optional).")
 
 
 class CorrectionCreate(_In):
@@ -90,7 +97,8 @@ class CorrectionCreate(_In):
 
 class AccessCreate(_In):
     recipient: Text300
-    purpose: Why
+    purpose: Why = Field(description="Why they had access, in Norwegian.")
+    purpose_en: Why | None = Field(None, description="The purpose in English (optional).")
     hours_before: Annotated[int, Field(ge=1, le=336)]
 
 
@@ -102,7 +110,10 @@ class ChangeOut(BaseModel):
     old_precision: str | None
     new_precision: str | None
     reason: str | None
-    reason_text: str | None
+    reason_text: str | None = Field(description="In Norwegian.")
+    reason_text_en: str | None = Field(
+        description="In English; null when only Norwegian was given."
+    )
     late_announcement: bool
     postponed: bool
     brought_forward: bool
@@ -119,6 +130,7 @@ class CorrectionOut(BaseModel):
 class AccessOut(BaseModel):
     recipient: str
     purpose: str
+    purpose_en: str | None
     hours_before: int
 
 
@@ -145,6 +157,7 @@ class ReleaseOut(BaseModel):
     status: str = Field(description="provisional, confirmed, postponed, published or cancelled.")
     late_announcement: bool
     late_justification: str | None
+    late_justification_en: str | None
     brought_forward: bool
     contents_nb: str
     contents_en: str
@@ -153,6 +166,7 @@ class ReleaseOut(BaseModel):
     pre_release_access: list[AccessOut] | None = Field(description="null until the release time.")
     cancel_reason: str | None
     cancel_reason_text: str | None
+    cancel_reason_text_en: str | None
     changes: list[ChangeOut]
     corrections: list[CorrectionOut]
     updated_at: datetime

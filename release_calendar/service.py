@@ -56,6 +56,7 @@ class Announcement:
     release_note_nb: str = ""
     release_note_en: str = ""
     late_justification: str | None = None
+    late_justification_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class DateChange:
     precision: Precision
     reason: Reason
     reason_text: str
+    reason_text_en: str | None = None
 
 
 def bump_revision(session: Session, now: datetime) -> None:
@@ -176,6 +178,7 @@ def new_release(statistic: Statistic, data: Announcement, now: datetime) -> Rele
         first_confirmed_at=now if data.confirmed else None,
         first_confirmed_release_at=release_at if data.confirmed else None,
         late_justification=data.late_justification if late else None,
+        late_justification_en=_optional(data.late_justification_en) if late else None,
         contents_nb=data.contents_nb,
         contents_en=data.contents_en,
         release_note_nb=data.release_note_nb,
@@ -265,6 +268,7 @@ def confirm(
     release_at: datetime,
     *,
     late_justification: str | None,
+    late_justification_en: str | None = None,
     expected_version: int | None,
     now: datetime,
 ) -> Release:
@@ -282,6 +286,7 @@ def confirm(
     release.first_confirmed_at = now
     release.first_confirmed_release_at = release_at
     release.late_justification = late_justification if late else None
+    release.late_justification_en = _optional(late_justification_en) if late else None
     release.updated_at = now
     release.changes.append(
         ReleaseChange(
@@ -296,6 +301,11 @@ def confirm(
     )
     _record(session, actor, release, "confirm", now, before=before, after=_snapshot(release))
     return release
+
+
+def _optional(text: str | None) -> str | None:
+    """An optional second-language text, stripped; None when empty."""
+    return (text or "").strip() or None
 
 
 def _reason(reason_text: str) -> str:
@@ -336,7 +346,14 @@ def reschedule(
         )
     before = _snapshot(release)
     release.changes.append(
-        ReleaseChange.date_change(release, now, change.reason, text, (new_at, change.precision))
+        ReleaseChange.date_change(
+            release,
+            now,
+            change.reason,
+            text,
+            (new_at, change.precision),
+            text_en=_optional(change.reason_text_en),
+        )
     )
     release.release_at, release.precision = new_at, change.precision
     release.updated_at = now
@@ -359,6 +376,7 @@ def cancel(
     reason: Reason,
     reason_text: str,
     *,
+    reason_text_en: str | None = None,
     expected_version: int | None,
     now: datetime,
 ) -> Release:
@@ -367,7 +385,11 @@ def cancel(
     _not_out(release, now)
     text = _reason(reason_text)
     before = _snapshot(release)
-    release.changes.append(ReleaseChange.date_change(release, now, reason, text, None))
+    release.changes.append(
+        ReleaseChange.date_change(
+            release, now, reason, text, None, text_en=_optional(reason_text_en)
+        )
+    )
     release.state = State.CANCELLED
     release.cancelled_at = now
     release.updated_at = now
@@ -404,6 +426,7 @@ def disclose_access(
     *,
     recipient: str,
     purpose: str,
+    purpose_en: str | None = None,
     hours_before: int,
     now: datetime,
 ) -> PreReleaseAccess:
@@ -428,6 +451,7 @@ def disclose_access(
     access = PreReleaseAccess(
         recipient=recipient.strip(),
         purpose=purpose.strip(),
+        purpose_en=_optional(purpose_en),
         hours_before=hours_before,
         created_at=now,
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from markupsafe import Markup
+
 from portal.kernel.clock import in_oslo
 
 LANGUAGES = ("nb", "en")
@@ -32,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.language": ("Språk", "Language"),
     "nav.breadcrumb": ("Brødsmulesti", "Breadcrumb"),
     "lang.switch": ("English", "Norsk"),
+    # Said beside a text a record has in one language only, when the page is in another (issue 18).
+    "lang.only_nb": ("bare på bokmål", "only in Norwegian"),
+    "lang.only_nn": ("bare på nynorsk", "only in Norwegian (Nynorsk)"),
+    "lang.only_en": ("bare på engelsk", "only in English"),
     "nav.calendar": ("Publiseringskalender", "Release calendar"),
     "cal.title": ("Publiseringskalender", "Release calendar"),
     "cal.intro": (
@@ -74,12 +80,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cal.late": ("Sent varslet", "Announced late"),
     "cal.late_explained": (
-        "Datoen ble bekreftet mindre enn tre måneder før publisering. Begrunnelse: {why}",
-        "The date was confirmed less than three months before release. Justification: {why}",
+        "Datoen ble bekreftet mindre enn tre måneder før publisering. Begrunnelse:",
+        "The date was confirmed less than three months before release. Justification:",
     ),
     "cal.brought_forward": ("Framskyndet", "Brought forward"),
     "cal.corrected": ("Rettet", "Corrected"),
-    "cal.cancelled_because": ("Avlyst. Begrunnelse: {why}", "Cancelled. Reason: {why}"),
+    "cal.cancelled_because": ("Avlyst. Begrunnelse:", "Cancelled. Reason:"),
     "cal.history": ("Endringshistorikk", "Change history"),
     "cal.history.when": ("Endret", "Changed"),
     "cal.history.what": ("Hendelse", "Event"),
@@ -217,6 +223,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mgr.access": ("Oppgi tilgang før publisering", "Disclose pre-release access"),
     "mgr.recipient": ("Mottaker (rolle eller virksomhet)", "Recipient (role or organisation)"),
     "mgr.purpose": ("Formål", "Purpose"),
+    "mgr.en_optional": (
+        "Valgfritt. Uten engelsk tekst viser engelske sider den norske og sier at den bare finnes på norsk.",
+        "Optional. Without an English text, English pages show the Norwegian one and say it is only in Norwegian.",
+    ),
     "mgr.hours_before": ("Timer før publisering", "Hours before release"),
     "mgr.reason": ("Årsak", "Reason"),
     "mgr.reason_text": ("Forklaring", "Explanation"),
@@ -558,9 +568,52 @@ def translate(key: str, lang: str | None = None, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def pick(nb: str, en: str, lang: str | None = None) -> str:
-    """Choose between a record's nb and en fields, falling back to nb when en is empty."""
-    return en if (lang or current_language()) == "en" and en else nb
+class Chosen(str):
+    """A record's text in one language, chosen for a page by :func:`pick`: a plain string that also
+    knows the language it is written in (``lang``) and whether that differs from the page's
+    (``foreign``), so the page can mark it (WCAG 2.1 3.1.2, issue 18)."""
+
+    lang: str
+    page: str
+    foreign: bool
+
+    def __new__(cls, text: str, lang: str = "nb", page: str = "nb") -> Chosen:
+        chosen = super().__new__(cls, text)
+        chosen.lang, chosen.page, chosen.foreign = lang, page, bool(text) and lang != page
+        return chosen
+
+    def __reduce__(self) -> tuple[type[Chosen], tuple[str, str, str]]:
+        return (Chosen, (str(self), self.lang, self.page))
+
+    @property
+    def attr(self) -> Markup:
+        """`` lang="nb"`` for an element holding this text when it is not in the page's language, else
+        nothing (the page's ``<html lang>`` already says it)."""
+        return Markup(' lang="{}"').format(self.lang) if self.foreign else Markup("")
+
+    @property
+    def only_in(self) -> str:
+        """The page's words for "only in Norwegian/English/Nynorsk" when this text is in another
+        language than the page's, else ""."""
+        return translate(f"lang.only_{self.lang}") if self.foreign else ""
+
+
+# Which language a text falls back to, per page language: a Norwegian page prefers Nynorsk over English.
+_FALLBACK = {"nb": ("nb", "nn", "en"), "en": ("en", "nb", "nn")}
+
+
+def pick(
+    nb: str | None, en: str | None, lang: str | None = None, *, nn: str | None = None
+) -> Chosen:
+    """A record's text for a page in ``lang`` (default: the request's) from its nb, en (and nn)
+    fields: the page's language when the record has it, else the first it has of the others. The
+    result is a string that knows its language (:class:`Chosen`)."""
+    page = lang or current_language()
+    texts = {"nb": nb or "", "en": en or "", "nn": nn or ""}
+    for candidate in _FALLBACK.get(page, _FALLBACK["nb"]):
+        if texts[candidate]:
+            return Chosen(texts[candidate], candidate, page)
+    return Chosen("", page, page)
 
 
 def format_oslo(moment: datetime) -> str:

@@ -25,15 +25,15 @@ from portal.programme.models import Statistic
 from portal.programme.service import StatisticView
 from pxbridge.models import DataTable, TableVariable
 from pxbridge.query.cubes import CubeSource, select_cube
-from pxbridge.query.extract import label, variable_label
+from pxbridge.query.extract import answer_language, label, variable_label
 from pxbridge.service import visible
 
 register_messages(
     {
         "keyfig.title": ("Nøkkeltall", "Key figures"),
-        "keyfig.from_table": ("Fra tabell {id}: {title}", "From table {id}: {title}"),
+        "keyfig.from_table": ("Fra tabell {id}:", "From table {id}:"),
         "keyfig.period": ("Periode", "Period"),
-        "keyfig.change": ("Endring fra {period}", "Change from {period}"),
+        "keyfig.change": ("Endring fra", "Change from"),
         "keyfig.no_change": (
             "Ingen tidligere periode å sammenligne med",
             "No earlier period to compare with",
@@ -135,6 +135,8 @@ class KeyFigures:
     table_id: str
     table_title: str
     figures: tuple[KeyFigure, ...]
+    # The language of the table's labels: the page's when the table has it, else the table's own.
+    lang: str = "nb"
 
 
 @dataclass(frozen=True)
@@ -207,8 +209,9 @@ def key_figures(
         headline = None  # the table changed since the choice: the default series
     if chosen.remote_id is not None:
         # A mirrored table's cells are its remote's: a statistic page does not wait for another site.
-        return KeyFigures(chosen.id, title, ())
-    return KeyFigures(chosen.id, title, _figures(source, chosen, headline or {}, lang))
+        return KeyFigures(chosen.id, title, (), answer_language(chosen, lang))
+    figures = _figures(source, chosen, headline or {}, lang)
+    return KeyFigures(chosen.id, title, figures, answer_language(chosen, lang))
 
 
 def _figures(

@@ -55,12 +55,18 @@ def test_producer_announces_and_moves_a_release(browser, served_portal: str) -> 
     move = page.get_by_role("region", name="Flytt publiseringen")
     move.get_by_label("Publiseringsdato").fill("2030-02-18")
     move.get_by_label("Årsak").select_option("late-data")
-    move.get_by_label("Forklaring").fill("Data fra Skatteetaten kom sent.")
+    move.get_by_label("Forklaring (bokmål)").fill("Data fra Skatteetaten kom sent.")
+    move.get_by_label("Forklaring (English)").fill("The tax data arrived late.")
     move.get_by_role("button", name="Flytt publiseringen").click()
     assert page.get_by_role("status").inner_text().strip() == "Lagret."
+    release = page.url.split("?")[0].rstrip("/").split("/")[-1]
     page.get_by_role("link", name="Publiseringskalender").last.click()
     assert page.get_by_text("18. februar 2030 kl. 08.00 norsk tid").first.is_visible()
     assert page.get_by_text("Data fra Skatteetaten kom sent.").is_visible()
+    # The English page shows the English reason the producer gave.
+    page.goto(f"{served_portal}/en/calendar/{release}")
+    assert page.get_by_text("The tax data arrived late.").is_visible()
+    assert page.get_by_text("Data fra Skatteetaten kom sent.").count() == 0
     page.close()
 
 
