@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# The checkout's portal, the one `python -m portal` below serves from ROOT, not an installed copy.
+sys.path.insert(0, str(ROOT))
+
+from portal.devserver import free_port, instance_env, serving  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 
@@ -60,55 +62,22 @@ def shots(get_json: GetJson) -> list[tuple[str, str, str]]:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def served_portal() -> Iterator[str]:
     """``portal serve --demo`` on a free loopback port with a throwaway instance folder; its base URL."""
-    import requests
-
-    port = _free_port()
-    with tempfile.TemporaryDirectory(prefix="portal-screenshots-") as instance:
-        env = {
-            **os.environ,
-            "PORTAL_INSTANCE_DIR": instance,
-            "PORTAL_LOG_LEVEL": "WARNING",
-            "PORTAL_RATELIMIT_ENABLED": "false",
-        }
-        env.pop("PORTAL_DATABASE_URL", None)
-        log_path = Path(instance) / "serve.log"
-        with log_path.open("w") as log:
-            process = subprocess.Popen(  # noqa: S603  (our own command line)
-                [sys.executable, "-m", "portal", "serve", "--demo", "--port", str(port)]
-                + ["--workers", "1"],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            base = f"http://127.0.0.1:{port}"
-            try:
-                deadline = time.monotonic() + 120
-                while True:
-                    try:
-                        if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                            break
-                    except requests.ConnectionError:
-                        pass
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(log_path.read_text())
-                    time.sleep(0.3)
-                yield base
-            finally:
-                process.terminate()
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="portal-screenshots-") as folder:
+        instance = Path(folder)
+        with serving(
+            [sys.executable, "-m", "portal", "serve", "--demo", "--port", str(port)]
+            + ["--workers", "1"],
+            port=port,
+            env=instance_env(instance),
+            cwd=ROOT,
+            log=instance / "serve.log",
+            timeout=120,
+        ) as base:
+            yield base
 
 
 def take(base: str, out: Path, only: set[str] | None = None) -> list[Path]:
@@ -143,7 +112,8 @@ def take(base: str, out: Path, only: set[str] | None = None) -> list[Path]:
                     clip={"x": 0, "y": 0, "width": width, "height": min(full, MAX_HEIGHT)},
                 )
                 written.append(target)
-                print(f"{target.relative_to(ROOT)}  {path}  ({width} × {min(full, MAX_HEIGHT)})")
+                shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+                print(f"{shown}  {path}  ({width} × {min(full, MAX_HEIGHT)})")
             context.close()
         browser.close()
     return written

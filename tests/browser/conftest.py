@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
+
+from portal.devserver import free_port, instance_env, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
@@ -45,43 +43,18 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="session")
 def served_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    """``portal serve --demo`` with two workers over a fresh instance folder; its base URL. Startup,
+    which migrates and seeds the demo data first, is given 180 s."""
     instance = tmp_path_factory.mktemp("served")
-    env = {
-        **os.environ,
-        "PORTAL_INSTANCE_DIR": str(instance),
-        "PORTAL_LOG_LEVEL": "WARNING",
-        "PORTAL_RATELIMIT_ENABLED": "false",
-    }
-    env.pop("PORTAL_DATABASE_URL", None)
-    log = (instance / "serve.log").open("w")
-    process = subprocess.Popen(
+    port = free_port()
+    with serving(
         [sys.executable, "-m", "portal", "serve", "--demo", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError((instance / "serve.log").read_text())
-        time.sleep(0.3)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        port=port,
+        env=instance_env(instance),
+        log=instance / "serve.log",
+        timeout=180,
+    ) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

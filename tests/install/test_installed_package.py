@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+
+from portal.devserver import free_port, serving
 
 pytestmark = pytest.mark.install
 
@@ -54,6 +54,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel = next(wheels.glob("statistikkportalen-*.whl"))
     subprocess.run(
         [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
+        env=_outside(),
         check=True,
         capture_output=True,
         timeout=600,
@@ -61,12 +62,18 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def _env(instance: Path) -> dict[str, str]:
-    env = {
+def _outside() -> dict[str, str]:
+    """This environment without the checkout: a PYTHONPATH naming the checkout would let the venv's pip
+    take the checkout's statistikkportalen.egg-info for the package already installed, and skip it."""
+    return {
         k: v
         for k, v in os.environ.items()
         if not k.startswith("PORTAL_") and k not in {"PYTHONPATH", "VIRTUAL_ENV"}
     }
+
+
+def _env(instance: Path) -> dict[str, str]:
+    env = _outside()
     env.update(
         PORTAL_INSTANCE_DIR=str(instance),
         PORTAL_LOG_LEVEL="WARNING",
@@ -94,6 +101,7 @@ def test_the_package_is_installed_not_linked(installed: Path, tmp_path: Path) ->
     probe = subprocess.run(
         [str(installed / "bin" / "python"), "-c", "import portal, sys; print(portal.__file__)"],
         cwd=tmp_path,
+        env=_outside(),
         capture_output=True,
         text=True,
         check=True,
@@ -135,48 +143,27 @@ def test_help_creates_nothing_and_an_unmigrated_database_says_what_to_run(
     assert added.returncode == 1  # no programme loaded yet: no producer 'ssb'
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def served(installed: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The installed ``portal serve`` with two workers, set up as the README tells operators (migrate,
+    seed the demo), run from a folder outside the checkout; its base URL once /readyz answers 200,
+    every readiness check passed."""
     cwd = tmp_path_factory.mktemp("operator")
     env = _env(cwd / "instance")
     for args in (("db", "upgrade"), ("seed", "--demo")):
         done = _run(installed, cwd, env, *args)
         assert done.returncode == 0, done.stderr
-    port = _free_port()
-    log = (cwd / "serve.log").open("w")
-    process = subprocess.Popen(
+    port = free_port()
+    with serving(
         [str(installed / "bin" / "portal"), "serve", "--port", str(port), "--workers", "2"],
-        cwd=cwd,
+        port=port,
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError((cwd / "serve.log").read_text())
-        time.sleep(0.3)
-    yield base
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        cwd=cwd,
+        log=cwd / "serve.log",
+        timeout=60,
+        probe="/readyz",
+    ) as base:
+        yield base
 
 
 def _login(session: requests.Session, base: str, email: str, password: str) -> None:

@@ -4,7 +4,6 @@ its instance folder (gunicorn's default, one per user, would be taken over by th
 from __future__ import annotations
 
 import os
-import socket
 import stat
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 import requests
 from gunicorn.config import KNOWN_SETTINGS
 
+from portal.devserver import free_port
 from portal.serve import control_socket_options, control_socket_path
 
 CONTROL_SOCKETS = "control_socket" in {s.name for s in KNOWN_SETTINGS}
@@ -35,14 +35,9 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _wait(server: Server, deadline: float) -> None:
+    """portal.devserver.serving's wait, kept here: these tests need each server's process (its pid in
+    gunicorn's answer, one stopped while the other runs)."""
     while True:
         try:
             if requests.get(f"{server.base}/healthz", timeout=2).status_code == 200:
@@ -79,7 +74,7 @@ def two_servers(tmp_path: Path) -> Iterator[tuple[list[Server], Path]]:
                 [*command, "db", "upgrade"], env=env, capture_output=True, timeout=120
             )
             assert upgraded.returncode == 0, upgraded.stderr
-            port = _free_port()
+            port = free_port()
             log = (tmp_path / name / "serve.log").open("w")
             process = subprocess.Popen(
                 [*command, "serve", "--port", str(port), "--workers", "1"],

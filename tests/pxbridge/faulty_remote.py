@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import select
 import signal
-import socket
 import ssl
-import subprocess
 import sys
 import threading
 import time
@@ -34,8 +31,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import requests
 from sqlalchemy import select as sql_select
+
+from portal.devserver import free_port, instance_env, serving
 
 API = "/api/pxwebapi/v2"
 TABLE = "77001"
@@ -308,21 +306,10 @@ def prepare_instance(folder: Path, remote_root: str, now: datetime) -> None:
 @contextmanager
 def served_portal(instance: Path, config: dict[str, str]) -> Iterator[str]:
     """``portal serve --workers 1`` (gunicorn, 4 threads) over ``instance`` on a free loopback port,
-    with ``config`` as PORTAL_* variables; yields its base URL. Startup waits at most 60 s."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {
-        **os.environ,
-        "PORTAL_INSTANCE_DIR": str(instance),
-        "PORTAL_LOG_LEVEL": "WARNING",
-        "PORTAL_RATELIMIT_ENABLED": "false",
-        **{f"PORTAL_{key}": value for key, value in config.items()},
-    }
-    env.pop("PORTAL_DATABASE_URL", None)
-    env.pop("PORTAL_REDIS_URL", None)
-    log = (instance / "serve.log").open("w")
-    process = subprocess.Popen(
+    with ``config`` as PORTAL_* variables and no Redis; yields its base URL. Startup waits at most 60 s.
+    SIGINT stops it: gunicorn's quick shutdown, as nothing here needs draining."""
+    port = free_port()
+    with serving(
         [
             sys.executable,
             "-m",
@@ -334,28 +321,10 @@ def served_portal(instance: Path, config: dict[str, str]) -> Iterator[str]:
             "1",
             "--no-control-socket",
         ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        end = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > end:
-                raise RuntimeError((instance / "serve.log").read_text())
-            time.sleep(0.2)
+        port=port,
+        env=instance_env(instance, config, unset=("DATABASE_URL", "REDIS_URL")),
+        log=instance / "serve.log",
+        timeout=60,
+        stop=signal.SIGINT,
+    ) as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: nothing here to drain
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
