@@ -123,6 +123,15 @@ def seed_tables(session: Session, store: CellStore, now: datetime) -> int:
         )
         added += 1
     session.flush()
+    # The consumer price index shows the key figures its producer chose from its main table (issue 18):
+    # the demo's one statistic with a saved choice, so the choosing form is seen with its lists.
+    kpi = session.scalar(select(Statistic).where(Statistic.slug == "kpi"))
+    if (
+        kpi is not None
+        and kpi.main_table_id is None
+        and session.get(DataTable, "14700") is not None
+    ):
+        kpi.main_table_id = "14700"
     seed_codelists(session, now)
     return added
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -20,8 +21,8 @@ from portal.http.forms import ButtonForm, PortalForm
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, Permission, writable_producer_ids
-from portal.kernel.errors import Conflict, Forbidden, PortalError
-from portal.kernel.i18n import pick, translate
+from portal.kernel.errors import BadRequest, Conflict, Forbidden, PortalError
+from portal.kernel.i18n import current_language, pick, translate
 from portal.programme import service
 from portal.programme.models import Frequency, Producer
 from portal.programme.service import find_producer
@@ -129,15 +130,21 @@ def edit_statistic(slug: str) -> Response:
     actor = signed_in_actor()
     current = service.authorize_update(db, actor, slug)
     areas = service.list_subject_areas(db)
-    form = StatisticForm()
+    saved_table = current.main_table_id or ""
+    # The headline is chosen among the values of the saved main table only: until a new choice of
+    # table is saved, the page cannot offer that table's values.
+    controls = keyfigures.headline_controls(db, slug, saved_table, current_language())
+    form = StatisticForm.with_headline(controls, translate("keyfig.total"))()
     form.subject_areas.choices = [SelectChoice(a.slug, pick(a.name_nb, a.name_en)) for a in areas]
     form.frequency.choices = [
         SelectChoice(f.value, translate(f"frequency.{f.value}")) for f in Frequency
     ]
     form.main_table_id.choices = [SelectChoice("", translate("keyfig.main_table_auto"))] + [
-        SelectChoice(table_id, f"{table_id}: {pick(nb, en)}")
+        SelectChoice(table_id, f"{table_id}: {keyfigures.bare_title(table_id, pick(nb, en))}")
         for table_id, nb, en in keyfigures.own_tables(db, slug)
     ]
+    same_table = request.method == "GET" or (form.main_table_id.data or "") == saved_table
+    shown = controls if same_table and saved_table else ()
     status, saved, conflict = 200, request.args.get("saved") == "1", None
     problem: PortalError | None = None
     if request.method == "GET":
@@ -154,41 +161,48 @@ def edit_statistic(slug: str) -> Response:
                 "contact_email": current.contact_email,
                 "producer_url": current.producer_url,
                 "is_official": current.is_official,
-                "main_table_id": current.main_table_id or "",
-                "headline": keyfigures.headline_text(current.headline),
+                "main_table_id": saved_table,
+                **_headline_data(controls, current.headline or {}),
             }
         )
-    elif form.validate() and _headline_readable(form):
-        headline = keyfigures.parse_headline(form.headline.data or "") or {}
-        fields = service.StatisticFields(
-            name_nb=form.name_nb.data,
-            name_en=form.name_en.data,
-            description_nb=form.description_nb.data or "",
-            description_en=form.description_en.data or "",
-            frequency=Frequency(form.frequency.data),
-            subject_areas=tuple(form.subject_areas.data or ()),
-            contact_name=form.contact_name.data or None,
-            contact_email=form.contact_email.data or None,
-            producer_url=form.producer_url.data or None,
-            is_official=bool(form.is_official.data),
-            main_table_id=form.main_table_id.data or "",
-            headline=headline,
-        )
-        try:
-            keyfigures.check_choice(db, slug, fields.main_table_id, headline)
-            service.update_statistic(
-                db, actor, slug, fields, expected_version=int(form.version.data), now=now()
-            )
-            db.commit()
-            return redirect(url_for("web.edit_statistic", slug=slug, saved="1"), 303)  # type: ignore[return-value]
-        except PortalError as exc:
-            db.rollback()
-            if exc.status in WHO_IS_ASKING | {404}:
-                raise
-            status, problem = (409 if isinstance(exc, Conflict) else 400), exc
-            conflict = exc if isinstance(exc, Conflict) else None
     else:
-        status = 400
+        try:
+            # A post that changes the main table clears the headline: it was chosen in the old table.
+            headline = keyfigures.read_headline(
+                shown, {c.field: request.form.getlist(c.field) for c in shown}
+            )
+        except BadRequest as exc:
+            headline, problem, status = {}, exc, 400
+        if form.validate() and problem is None:
+            fields = service.StatisticFields(
+                name_nb=form.name_nb.data,
+                name_en=form.name_en.data,
+                description_nb=form.description_nb.data or "",
+                description_en=form.description_en.data or "",
+                frequency=Frequency(form.frequency.data),
+                subject_areas=tuple(form.subject_areas.data or ()),
+                contact_name=form.contact_name.data or None,
+                contact_email=form.contact_email.data or None,
+                producer_url=form.producer_url.data or None,
+                is_official=bool(form.is_official.data),
+                main_table_id=form.main_table_id.data or "",
+                headline=headline,
+            )
+            try:
+                keyfigures.check_choice(db, slug, fields.main_table_id, headline)
+                service.update_statistic(
+                    db, actor, slug, fields, expected_version=int(form.version.data), now=now()
+                )
+                db.commit()
+                return redirect(url_for("web.edit_statistic", slug=slug, saved="1"), 303)  # type: ignore[return-value]
+            except PortalError as exc:
+                db.rollback()
+                if exc.status in WHO_IS_ASKING | {404}:
+                    raise
+                status, problem = (409 if isinstance(exc, Conflict) else 400), exc
+                conflict = exc if isinstance(exc, Conflict) else None
+        else:
+            status = 400
     unplaced = place_refusal(form, problem) if problem is not None and conflict is None else []
     if form.version.errors:
         # The hidden version did not come from this page: the person cannot fix that field.
@@ -201,15 +215,22 @@ def edit_statistic(slug: str) -> Response:
         saved=saved,
         conflict=conflict,
         unplaced=unplaced,
+        headline=shown,
+        headline_waits=not shown,
+        max_figures=keyfigures.MAX_FIGURES,
     )
 
 
-def _headline_readable(form: StatisticForm) -> bool:
-    """Whether the form's key figures ("variable=value; …") can be read; says so at the field if not."""
-    if keyfigures.parse_headline(form.headline.data or "") is None:
-        form.headline.errors = [*form.headline.errors, translate("keyfig.headline_unreadable")]
-        return False
-    return True
+def _headline_data(
+    controls: Sequence[keyfigures.HeadlineControl], headline: Mapping[str, Sequence[str]]
+) -> dict[str, object]:
+    """The saved headline as the form's fields hold it: the ticked codes of the contents variable, the
+    one chosen code (or "", the total) of any other."""
+    data: dict[str, object] = {}
+    for control in controls:
+        chosen = list(headline.get(control.code, ()))
+        data[control.field] = chosen if control.several else (chosen[:1] or [""])[0]
+    return data
 
 
 # ------------------------------------------------------------------------------------------- tokens

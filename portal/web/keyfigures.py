@@ -25,7 +25,13 @@ from portal.programme.models import Statistic
 from portal.programme.service import StatisticView
 from pxbridge.models import DataTable, TableVariable
 from pxbridge.query.cubes import CubeSource, select_cube
-from pxbridge.query.extract import answer_language, label, variable_label
+from pxbridge.query.extract import (
+    answer_language,
+    dimension,
+    label,
+    table_languages,
+    variable_label,
+)
 from pxbridge.service import visible
 
 register_messages(
@@ -79,20 +85,31 @@ register_messages(
         "keyfig.main_table_auto": ("Statistikkens første tabell", "The statistic's first table"),
         "keyfig.headline": ("Nøkkeltall i hovedtabellen", "Key figures in the main table"),
         "keyfig.headline_hint": (
-            "Verdiene nøkkeltallene viser, som «variabel=verdi» adskilt med semikolon (for eksempel "
-            "«ContentsCode=KPI; Region=0»); flere verdier av statistikkvariabelen med komma. Tom: den "
-            "første statistikkvariabelen. Nøkkeltallene viser alltid de to siste periodene.",
-            "The values the key figures show, as “variable=value” separated by semicolons (e.g. "
-            "“ContentsCode=KPI; Region=0”); several values of the contents variable with commas. Empty: "
-            "the first contents value. The key figures always show the latest two periods.",
+            "Nøkkeltallene viser alltid de to siste periodene. Der du ikke velger noe, viser de "
+            "totalen, eller den første verdien når variabelen ikke har noen total.",
+            "The key figures always show the latest two periods. Where you choose nothing, they show "
+            "the total, or the first value when the variable has no total.",
         ),
-        "keyfig.headline_unreadable": (
-            "Nøkkeltallene kan ikke leses. Skriv dem som «variabel=verdi», adskilt med semikolon.",
-            "The key figures cannot be read. Write them as “variable=value”, separated by semicolons.",
+        "keyfig.figures_hint": (
+            "Kryss av for opptil {max}; hver blir ett nøkkeltall. Uten kryss: den første.",
+            "Tick up to {max}; each becomes one key figure. None ticked: the first.",
         ),
-        "keyfig.headline_text": (
-            "Skriv nøkkeltallene som «variabel=verdi», adskilt med semikolon, for eksempel «ContentsCode=KPI; Region=0».",
-            "Write the key figures as “variable=value”, separated by semicolons, e.g. “ContentsCode=KPI; Region=0”.",
+        "keyfig.total": ("Standard (totalen)", "Default (the total)"),
+        "keyfig.save_table_first": (
+            "Lagre valget av hovedtabell først; så kan du velge nøkkeltallene i den.",
+            "Save the choice of main table first; then you can choose the key figures in it.",
+        ),
+        "keyfig.not_listed": (
+            "Velg blant verdiene i listen for {variable}.",
+            "Choose among the listed values of {variable}.",
+        ),
+        "keyfig.too_many": (
+            "Kryss av for høyst {max} verdier av {variable}.",
+            "Tick no more than {max} values of {variable}.",
+        ),
+        "keyfig.headline_refused": (
+            "Nøkkeltallene passer ikke til hovedtabellen.",
+            "The key figures do not fit the main table.",
         ),
     }
 )
@@ -396,24 +413,84 @@ def check_choice(
         ).said("keyfig.unknown_table", id=table_id)
     problems = _headline_problems(table, headline)
     if problems:
-        raise BadRequest("", tuple(problems)).said("keyfig.headline_text")
+        raise BadRequest("", tuple(problems)).said("keyfig.headline_refused")
 
 
-def parse_headline(text: str) -> dict[str, tuple[str, ...]] | None:
-    """The form's headline, "ContentsCode=KPI,Endring; Region=0", as {variable: values}; {} for an
-    empty text; None when it cannot be read."""
+@dataclass(frozen=True)
+class HeadlineControl:
+    """One variable of the main table as its producer chooses the headline in it: the contents variable
+    by ticking up to :data:`MAX_FIGURES` values, any other by one value or none (then the key figures
+    use its total). Labels are in the page's language where the table has it, else in the table's."""
+
+    code: str
+    label: str
+    values: tuple[tuple[str, str], ...]  # (code, label), in the table's order
+    several: bool  # the contents variable: each ticked value is a key figure of its own
+    lang: str = "nb"  # the labels' language: the page's when the table has it, else the table's own
+
+    @property
+    def field(self) -> str:
+        """The form field's name; the contents variable's checkboxes all carry it."""
+        return f"headline-{self.code}"
+
+
+def headline_controls(
+    session: Session, statistic_slug: str, table_id: str, lang: str
+) -> tuple[HeadlineControl, ...]:
+    """The variables of the statistic's table ``table_id`` (public yet or not) to choose the headline
+    from: the contents variable first, then the others in the table's order, all but time (the key
+    figures always show the latest two periods). Empty when no such table is the statistic's."""
+    if not table_id:
+        return ()
+    table = session.scalar(
+        select(DataTable)
+        .join(Statistic, Statistic.id == DataTable.statistic_id)
+        .where(Statistic.slug == statistic_slug, DataTable.id == table_id)
+        .options(selectinload(DataTable.variables))
+    )
+    if table is None:
+        return ()
+    served, own = answer_language(table, lang), table_languages(table)[0]
+    return tuple(
+        HeadlineControl(
+            code=v.code,
+            label=variable_label(v, served),
+            values=tuple(zip(v.codes, dimension(v, None, served, own).labels, strict=True)),
+            several=v.role == "metric",
+            lang=served,
+        )
+        # The contents variable first: it decides what the key figures are, the others narrow them.
+        for v in sorted(table.variables, key=lambda v: v.role != "metric")
+        if v.role != "time"
+    )
+
+
+def read_headline(
+    controls: Sequence[HeadlineControl], posted: Mapping[str, Sequence[str]]
+) -> dict[str, tuple[str, ...]]:
+    """The headline a form chose, {variable: codes} as :func:`check_choice` and the statistic service
+    take it, from ``posted`` (each control's field name: the values sent; "" is "not chosen"). A
+    variable left unchosen is left out, so nothing chosen is {} (the choice cleared). Raises
+    BadRequest with an error at each field (pointer ``/<field>``) that sent a value not among its own,
+    more than :data:`MAX_FIGURES` ticks, or several values where only one may be chosen."""
     chosen: dict[str, tuple[str, ...]] = {}
-    for part in text.replace("\n", ";").split(";"):
-        if not part.strip():
+    problems = []
+    for control in controls:
+        sent = {v for v in posted.get(control.field, ()) if v}
+        if not sent:
             continue
-        variable, sep, values = part.partition("=")
-        codes = tuple(v.strip() for v in values.split(",") if v.strip())
-        if not sep or not variable.strip() or not codes:
-            return None
-        chosen[variable.strip()] = codes
+        pointer = f"/{control.field}"
+        values = tuple(code for code, _ in control.values if code in sent)
+        if len(values) < len(sent):
+            problems.append(FieldError.said(pointer, "keyfig.not_listed", variable=control.label))
+        elif control.several and len(values) > MAX_FIGURES:
+            problems.append(
+                FieldError.said(pointer, "keyfig.too_many", variable=control.label, max=MAX_FIGURES)
+            )
+        elif not control.several and len(values) > 1:
+            problems.append(FieldError.said(pointer, "keyfig.one_value", variable=control.label))
+        else:
+            chosen[control.code] = values
+    if problems:
+        raise BadRequest("", tuple(problems)).said("keyfig.headline_refused")
     return chosen
-
-
-def headline_text(headline: Mapping[str, Sequence[str]] | None) -> str:
-    """A headline as the form shows it (the inverse of :func:`parse_headline`)."""
-    return "; ".join(f"{k}={','.join(v)}" for k, v in (headline or {}).items())

@@ -23,6 +23,7 @@ def test_producer_logs_in_and_edits_a_statistic(browser, served_portal: str) -> 
     context = browser.new_context()
     page = context.new_page()
     _login(page, served_portal)
+    before = json.loads(page.request.get(f"{served_portal}/api/v1/statistics/kpi").text())
     assert page.get_by_role("heading", name="Min side").is_visible()
     page.get_by_role("link", name="Rediger Konsumprisindeksen").click()
     page.get_by_label("Beskrivelse (engelsk)").fill("Edited in a real browser.")
@@ -31,7 +32,8 @@ def test_producer_logs_in_and_edits_a_statistic(browser, served_portal: str) -> 
     page.goto(f"{served_portal}/en/statistics/kpi")
     assert page.get_by_text("Edited in a real browser.").is_visible()
     api = json.loads(page.request.get(f"{served_portal}/api/v1/statistics/kpi").text())
-    assert api["description_en"] == "Edited in a real browser." and api["version"] == 2
+    assert api["description_en"] == "Edited in a real browser."
+    assert api["version"] == before["version"] + 1
     # Another producer's statistic is out of reach, in the browser too.
     response = page.goto(f"{served_portal}/min-side/statistikk/nav-helt-ledige")
     assert response.status == 403

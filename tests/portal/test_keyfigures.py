@@ -15,6 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.kernel.clock import FixedClock
+from portal.kernel.errors import BadRequest
+from portal.web.keyfigures import HeadlineControl, read_headline
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, bearer, csrf_token, login, make_token
 from tests.pxbridge.conftest import px_table
 from tests.release_calendar.factories import announce_release
@@ -180,52 +182,182 @@ def test_the_form_sets_the_main_table_and_headline(app: Flask, client: FlaskClie
     login(client, SSB_EDITOR)
     page = client.get("/min-side/statistikk/kpi").text
     assert '<option value="99308">' in page and "Hovedtabell for nøkkeltallene" in page
-    form = _form_values(page)
+    # No main table saved yet: nothing to choose the key figures among.
+    assert "Lagre valget av hovedtabell først; så kan du velge nøkkeltallene i den." in page
+    assert 'name="headline-' not in page
     response = client.post(
-        "/min-side/statistikk/kpi",
-        data={**form, "main_table_id": "99308", "headline": "ContentsCode=Andel; Region=11"},
+        "/min-side/statistikk/kpi", data={**_form_values(page), "main_table_id": "99308"}
     )
     assert response.status_code == 303, response.text
-    assert client.get("/api/v1/statistics/kpi").json["headline"] == {
-        "ContentsCode": ["Andel"],
+
+    # The saved table's variables but time, labelled in the page's language.
+    page = client.get("/min-side/statistikk/kpi").text
+    assert "Lagre valget av hovedtabell først" not in page
+    contents = _control(page, "headline-ContentsCode")
+    assert "<legend>statistikkvariabel</legend>" in contents
+    assert re.findall(r'type="checkbox" value="([^"]+)"', contents) == ["Folkemengde", "Andel"]
+    assert "Kryss av for opptil 6" in contents
+    region = _control(page, "headline-Region")
+    assert _options(region) == [
+        ("", "Standard (totalen)"),
+        ("0", "Hele landet"),
+        ("03", "Oslo"),
+        ("11", "Rogaland"),
+        ("46", "Vestland"),
+        ("50", "Trøndelag"),
+    ]
+    assert 'name="headline-Tid"' not in page
+    english = client.get("/en/my-page/statistics/kpi").text
+    assert "<legend>contents</legend>" in english
+    assert ">Population</label>" in english and ">Share</label>" in english
+    assert _options(_control(english, "headline-Region"))[:2] == [
+        ("", "Default (the total)"),
+        ("0", "The whole country"),
+    ]
+
+    # Two contents values ticked and a region chosen: two key figures, both for Rogaland.
+    response = client.post(
+        "/min-side/statistikk/kpi",
+        data={
+            **_form_values(page),
+            "headline-ContentsCode": ["Folkemengde", "Andel"],
+            "headline-Region": "11",
+        },
+    )
+    assert response.status_code == 303, response.text
+    assert _saved(client)["headline"] == {
+        "ContentsCode": ["Folkemengde", "Andel"],
         "Region": ["11"],
     }
-    assert "Andel, Rogaland" in " ".join(_figures(client.get("/statistikk/kpi").text))
-
-    # A headline that does not fit is refused at its field, in Norwegian.
+    figures = _figures(client.get("/statistikk/kpi").text)
+    assert len(figures) == 2
+    assert "Folkemengde, Rogaland" in figures[0] and "Andel, Rogaland" in figures[1]
+    # The page shows the choice as saved.
     page = client.get("/min-side/statistikk/kpi").text
+    values = _form_values(page)
+    assert values["headline-ContentsCode"] == ["Folkemengde", "Andel"]
+    assert values["headline-Region"] == "11"
+
+    # A value that is not the table's, posted by hand, is refused at its field, in Norwegian, and
+    # kept on the page; nothing is saved.
+    response = client.post("/min-side/statistikk/kpi", data={**values, "headline-Region": "99"})
+    assert response.status_code == 400
+    error = re.search(r'<p class="error" id="headline-Region-error">(.*?)</p>', response.text)
+    assert error is not None
+    assert error.group(1).strip() == "Velg blant verdiene i listen for region."
+    assert 'href="#headline-Region">Velg blant verdiene' in response.text
+    assert _form_values(response.text)["headline-ContentsCode"] == ["Folkemengde", "Andel"]
+    assert _saved(client)["headline"]["Region"] == ["11"]
+
+    # Changing the main table clears the headline chosen in the old one.
+    response = client.post("/min-side/statistikk/kpi", data={**values, "main_table_id": "99307"})
+    assert response.status_code == 303, response.text
+    saved = _saved(client)
+    assert saved["main_table_id"] == "99307" and saved["headline"] is None
+    values = _form_values(client.get("/min-side/statistikk/kpi").text)
+    assert values["headline-ContentsCode"] == [] and values["headline-Region"] == ""
+
+    # A refused post that changes the table offers no values until the new table is saved.
     response = client.post(
-        "/min-side/statistikk/kpi",
-        data={**_form_values(page), "headline": "Region=99"},
+        "/min-side/statistikk/kpi", data={**values, "main_table_id": "99308", "name_nb": ""}
     )
     assert response.status_code == 400
-    assert "har ingen verdi 99" in response.text
+    assert "Lagre valget av hovedtabell først" in response.text
+    assert 'name="headline-' not in response.text
+
+
+def test_the_headline_controls_mark_labels_not_in_the_pages_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    # A table in English only: its labels come in English on the Norwegian page, marked as English.
+    english_only = "\n".join(
+        line.replace('LANGUAGE="no"', 'LANGUAGE="en"')
+        for line in px_table("99310").decode("cp1252").split("\n")
+        if "[en]" not in line and not line.startswith("LANGUAGES=")
+    ).encode("cp1252")
     response = client.post(
-        "/min-side/statistikk/kpi",
-        data={**_form_values(page), "headline": "bare tekst"},
+        "/api/v1/tables?statistic=kpi&table_id=99310",
+        data=english_only,
+        content_type="application/octet-stream",
+        headers=bearer(make_token(app, "ssb", "english table")),
     )
-    assert response.status_code == 400
-    assert "Nøkkeltallene kan ikke leses" in response.text
+    assert response.status_code == 201, response.text
+    assert _patch(client, app, {"main_table_id": "99310"}).status_code == 200
+    login(client, SSB_EDITOR)
+    page = client.get("/min-side/statistikk/kpi").text
+    assert '<legend lang="en">statistikkvariabel</legend>' in page
+    assert '<label for="headline-Region"><span lang="en">region</span></label>' in page
+    # The page's own words are not marked.
+    assert re.search(r'<option (selected )?value="">Standard \(totalen\)</option>', page)
+    assert '<option lang="en" value="03">Oslo</option>' in page
+    english = client.get("/en/my-page/statistics/kpi").text
+    assert "<legend>statistikkvariabel</legend>" in english and 'lang="en" value=' not in english
+
+
+def test_a_headline_form_refuses_more_figures_than_shown() -> None:
+    many = HeadlineControl(
+        "ContentsCode", "statistikkvariabel", tuple((f"K{i}", f"K {i}") for i in range(8)), True
+    )
+    one = HeadlineControl("Region", "region", (("0", "Hele landet"), ("03", "Oslo")), False)
+    assert read_headline(
+        [many, one], {"headline-ContentsCode": ["K1", "K0"], "headline-Region": [""]}
+    ) == {"ContentsCode": ("K0", "K1")}
+    with pytest.raises(BadRequest) as refused:
+        read_headline(
+            [many, one],
+            {"headline-ContentsCode": [f"K{i}" for i in range(7)], "headline-Region": ["0", "03"]},
+        )
+    assert {e.pointer: e.message("nb") for e in refused.value.errors} == {
+        "/headline-ContentsCode": "Kryss av for høyst 6 verdier av statistikkvariabel.",
+        "/headline-Region": "Velg én verdi av region; bare statistikkvariabelen kan ha flere.",
+    }
+
+
+def _saved(client: FlaskClient) -> Any:
+    """The statistic as the API gives it."""
+    return client.get("/api/v1/statistics/kpi").json
+
+
+def _control(html: str, name: str) -> str:
+    """The markup of the headline control named ``name`` (its fieldset or its field)."""
+    found = re.search(
+        rf'<(fieldset|div) class="field[^"]*"[^>]*>(?:(?!</?\1).)*?name="{name}".*?</\1>',
+        html,
+        re.S,
+    )
+    assert found is not None, name
+    return found.group(0)
+
+
+def _options(select: str) -> list[tuple[str, str]]:
+    return re.findall(r'<option(?: selected)? value="([^"]*)">([^<]*)</option>', select)
 
 
 def _form_values(html: str) -> dict[str, Any]:
-    """The edit form as it stands (text fields, the chosen frequency and subject areas)."""
+    """The edit form as it stands: its fields' values, the ticked boxes of each group of checkboxes as
+    a list, each select's chosen option."""
     values: dict[str, Any] = {"csrf_token": csrf_token(html)}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
-        if name not in ("csrf_token", "subject_areas", "is_official"):
-            values[name] = value
-    values["subject_areas"] = re.findall(
-        r'<input[^>]*checked[^>]*name="subject_areas"[^>]*value="([^"]+)"|'
-        r'<input[^>]*name="subject_areas"[^>]*value="([^"]+)"[^>]*checked',
-        html,
-    )
-    values["subject_areas"] = [a or b for a, b in values["subject_areas"]]
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+    form = next(f for f in html.split("<form")[1:] if 'name="name_nb"' in f).split("</form>", 1)[0]
+    for tag in re.findall(r"<input[^>]*>", form):
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag))
+        name = attrs.get("name")
+        if name in (None, "csrf_token"):
+            continue
+        if attrs.get("type") == "checkbox":
+            ticked = re.search(r"\schecked[\s>]", tag) is not None
+            if name == "is_official":
+                values[name] = "y"  # as the tests have always posted it
+            else:
+                values.setdefault(name, [])
+                if ticked:
+                    values[name].append(attrs.get("value", ""))
+        else:
+            values[name] = attrs.get("value", "")
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
         chosen = re.search(r'<option selected value="([^"]*)"', options)
         values[name] = chosen.group(1) if chosen else ""
-    values["is_official"] = "y"
     for name in ("description_nb", "description_en"):
-        found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', html, re.S)
+        found = re.search(rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', form, re.S)
         values[name] = found.group(1).strip() if found else ""
     return values
 
