@@ -197,6 +197,22 @@ def _calendar_page(
     grid = month_grid(nav["first"], result.items) if result and view == "month" else None
     # "Publisert": the chosen filters over everything already out, newest first.
     published_args = {k: v for k, v in subscribe_args.items() if k not in {"from", "to", "status"}}
+    # The view tabs keep the chosen filters and the day in view. The window a day, week or month view
+    # sets is not carried: the list goes on from the window's first day instead of stopping at its last.
+    tab_args: dict[str, Any] = {k: v for k, v in subscribe_args.items() if k not in {"from", "to"}}
+    list_window: dict[str, Any] = {"from": nav["first"].isoformat()} if nav else {}
+    if view == "list":
+        list_window = {k: v for k, v in subscribe_args.items() if k in {"from", "to"}}
+    tabs = {
+        v: url_for(
+            "release_calendar.calendar",
+            **tab_args,
+            **(list_window if v == "list" else {}),
+            view=v,
+            date=day.isoformat(),
+        )
+        for v in VIEWS
+    }
     return render_page(
         "release_calendar/calendar.html",
         status=400 if refused else 200,
@@ -215,6 +231,7 @@ def _calendar_page(
         feed_args=feed_args,
         subscribe_args=subscribe_args,
         published_args=published_args,
+        tabs=tabs,
         statistics=sorted(statistics, key=lambda s: (s.producer_short_name, s.name_nb)),
         grid=grid,
         weekdays=_weekdays(current_language()),

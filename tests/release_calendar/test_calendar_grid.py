@@ -121,3 +121,29 @@ def test_the_grid_falls_back_to_a_list_on_phones(client: FlaskClient) -> None:
     response.close()
     block = css.split("calendar grid", 1)[1]
     assert "@media (max-width: 36em)" in block and ".calendar-grid" in block
+
+
+def test_view_tabs_keep_the_filters_but_not_the_months_window(client: FlaskClient) -> None:
+    """From the month of March 2027, the list tab lists from 1 March on (not only March), the week and
+    day tabs show that day's week and day, and every tab keeps the producer chosen."""
+    page = client.get("/kalender?view=month&date=2027-03-01&producer=nav").text
+    tabs = page.split('class="tabs"')[1].split("</nav>")[0]
+    links = {
+        args["view"][0]: args
+        for args in (
+            parse_qs(urlsplit(href.replace("&amp;", "&")).query)
+            for href in re.findall(r'href="([^"]+)"', tabs)
+        )
+        if "view" in args
+    }
+    assert set(links) == {"list", "day", "week", "month"}
+    assert all(args["producer"] == ["nav"] for args in links.values())
+    assert links["list"]["from"] == ["2027-03-01"] and "to" not in links["list"]
+    assert all("from" not in links[v] and "to" not in links[v] for v in ("day", "week", "month"))
+    assert links["week"]["date"] == ["2027-03-01"]
+    # In the list, a window people chose is theirs: the list tab keeps it.
+    page = client.get("/kalender?from=2027-01-01&to=2027-02-01&producer=nav").text
+    tabs = page.split('class="tabs"')[1].split("</nav>")[0]
+    listed = next(h for h in re.findall(r'href="([^"]+)"', tabs) if "view=list" in h)
+    args = parse_qs(urlsplit(listed.replace("&amp;", "&")).query)
+    assert args["from"] == ["2027-01-01"] and args["to"] == ["2027-02-01"]
