@@ -36,6 +36,25 @@ def database_kind() -> str:
     return "postgresql" if os.environ.get("PORTAL_TEST_DATABASE_URL") else "sqlite"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With PORTAL_TEST_SKIP_OWN_PORTALS set (CI's PostgreSQL run, beside the whole suite on SQLite),
+    leave out the tests marked ``own_portal`` that do not take the test database (``database_url``):
+    they run portals of their own, on SQLite databases of their own, in subprocesses whose code no
+    coverage follows, so a second run would repeat the first exactly."""
+    if not os.environ.get("PORTAL_TEST_SKIP_OWN_PORTALS"):
+        return
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        repeat = item.get_closest_marker("own_portal") and "database_url" not in getattr(
+            item, "fixturenames", ()
+        )
+        (drop if repeat else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("PORTAL_TEST_DATABASE_URL") or (

@@ -33,6 +33,9 @@ from portal.kernel.db import Database, make_engine
 from pxbridge.models import DataTable, TableVariable
 from tests.conftest import START
 
+# Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
+pytestmark = pytest.mark.own_portal
+
 SEED = 16
 KILLS = 10
 FILES = 6

@@ -56,13 +56,21 @@ def demo(app: Flask, clock: FixedClock) -> list[int]:
     return [ids[0], ids[len(ids) // 2], ids[-1]]
 
 
+#: The producers' pages, which only a signed-in user sees in full.
+PRIVATE = ("/min-side", "/en/my-page")
+
+
 @pytest.mark.parametrize("who", [None, SSB_ADMIN, PORTAL_ADMIN])
 def test_no_get_route_answers_5xx(client: FlaskClient, app: Flask, demo: list[int], who) -> None:
+    """Every route with its sample values, plain and with each nonsense query. Signed in, the public
+    routes are asked plain only: their queries are read the same way for everyone (the anonymous run
+    asks them all), and the run stays inside a minute."""
     if who:
         login(client, who)
     failures = []
     for path in _paths(app, demo):
-        for suffix in ["", *NONSENSE]:
+        nonsense = NONSENSE if who is None or path.startswith(PRIVATE) else []
+        for suffix in ["", *nonsense]:
             response = client.get(path + suffix)
             if response.status_code >= 500:
                 failures.append((path + suffix, response.status_code))

@@ -425,3 +425,41 @@ def test_bulk_import_saves_drafts_for_many_statistics_or_none(
         == 403
     )
     assert client.post("/api/v1/documentation/import", json=good).status_code == 401
+
+
+def test_the_reviewed_share_counts_as_each_release_is_judged(app: Flask, clock: FixedClock) -> None:
+    """The share on the administrator's overview (three queries) agrees with judging each published
+    release at its own time, over the demo's releases and documentation, with some reviews confirmed."""
+    from sqlalchemy import select
+
+    from metadata.sims.demo import seed_documentation
+    from metadata.sims.models import DocumentationReview
+    from portal.kernel.access import released_filter
+    from release_calendar.demo import seed_releases
+    from release_calendar.models import Release
+
+    with get_database(app).sessions() as s:
+        seed_releases(s, clock.now())
+        seed_documentation(s, clock.now())
+        out = list(
+            s.scalars(
+                select(Release).where(
+                    released_filter(Release.state, Release.release_at, clock.now())
+                )
+            )
+        )
+        for release in out[::7]:  # some confirmed "reviewed, no change"
+            s.add(
+                DocumentationReview(
+                    statistic_id=release.statistic_id,
+                    release_id=release.id,
+                    version_number=None,
+                    reviewed_at=release.release_at - timedelta(days=1),
+                    reviewed_by="test",
+                )
+            )
+        s.flush()
+        expected = sum(1 for r in out if review.is_reviewed(s, r, r.release_at))
+        assert len(out) > 20 and 0 < expected < len(out)
+        assert review.reviewed_share(s, clock.now()) == (expected, len(out))
+        s.rollback()

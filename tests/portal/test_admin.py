@@ -10,6 +10,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -31,6 +32,9 @@ from tests.conftest import (
     login,
     make_token,
 )
+
+# Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
+pytestmark = pytest.mark.own_portal
 
 
 def _portal(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -60,6 +60,9 @@ from release_calendar.models import Correction, Release
 from tests.conftest import START
 from tests.pxbridge.conftest import px_table as make_px
 
+# Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
+pytestmark = pytest.mark.own_portal
+
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 

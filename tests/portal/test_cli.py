@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import ApiToken
 from portal.kernel.db import Database
+
+# Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
+pytestmark = pytest.mark.own_portal
 
 
 def _portal(

@@ -39,6 +39,9 @@ from portal.kernel.db import Database, Timeouts, is_unavailable, make_engine
 from portal.programme.models import Producer, Statistic
 from tests.conftest import START, bearer, make_token
 
+# Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
+pytestmark = pytest.mark.own_portal
+
 GUARD_SECONDS = 150
 
 

@@ -111,12 +111,14 @@ RELEVANCE: list[tuple[str, str, set[str]]] = [
 
 @pytest.fixture
 def demo(app: Flask, clock: FixedClock) -> Iterator[None]:
-    with app.app_context(), get_database(app).sessions() as s:
+    # Seeded outside an app context, so the commit does not index what the rebuild indexes again.
+    with get_database(app).sessions() as s:
         seed_releases(s, clock.now())
         seed_documentation(s, clock.now())
         seed_code_lists(s, clock.now())
         seed_tables(s, get_store(app), clock.now())
         s.commit()
+    with app.app_context(), get_database(app).sessions() as s:
         get_index(app).rebuild(documents.all_docs(s))
     yield
 

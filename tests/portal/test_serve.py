@@ -20,6 +20,9 @@ from gunicorn.config import KNOWN_SETTINGS
 from portal.devserver import free_port
 from portal.serve import control_socket_options, control_socket_path
 
+# Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
+pytestmark = pytest.mark.own_portal
+
 CONTROL_SOCKETS = "control_socket" in {s.name for s in KNOWN_SETTINGS}
 
 

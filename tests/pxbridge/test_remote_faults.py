@@ -44,6 +44,9 @@ from tests.pxbridge.faulty_remote import (
     served_portal,
 )
 
+# Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
+pytestmark = pytest.mark.own_portal
+
 #: Longest any test here may take before it counts as a hang.
 ALARM_SECONDS = 45
 
