@@ -65,7 +65,7 @@ def cube_source() -> CubeSource:
 
 def init_app(app: Flask) -> None:
     from pxbridge.api import classic, pxwebapi, upload
-    from pxbridge.pages import views  # registers the pages' routes on bp
+    from pxbridge.pages import finder, views  # noqa: F401  (importing registers the pages' routes on bp)
 
     app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")
     app.register_blueprint(bp)

@@ -8,6 +8,7 @@ sitemap) reads tables through here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Select, func, or_, select
@@ -95,6 +96,97 @@ def list_tables(
         .options(selectinload(DataTable.variables), selectinload(DataTable.statistic))
     )
     return list(rows), total
+
+
+#: How the table finder may sort: by id, by title in the page's language, or newest update first.
+ORDERS = ("id", "title", "updated")
+
+
+@dataclass(frozen=True)
+class TableQuery:
+    """What the table finder (``/tabeller``) asks for: words in the id or titles, the producer, subject
+    area or statistic (slugs), tables updated within ``past_days``, an order, a page."""
+
+    text: str | None = None
+    producer: str | None = None
+    subject_area: str | None = None
+    statistic: str | None = None
+    past_days: int | None = None
+    order: str = "id"
+    lang: str = "nb"
+    page: int = 1
+    per_page: int = 50
+
+
+def find_tables(session: Session, query: TableQuery, now: datetime) -> tuple[list[DataTable], int]:
+    """One page of the tables public at ``now`` that ``query`` asks for, with their statistics and
+    producers loaded, and how many there are in all."""
+    from portal.programme.models import Producer, Statistic, SubjectArea, statistic_subject_area
+
+    stmt = visible(now).join(Statistic, Statistic.id == DataTable.statistic_id)
+    for word in (query.text or "").split():
+        part = word.strip("*")
+        stmt = stmt.where(
+            or_(
+                contains(DataTable.id, part),
+                contains(DataTable.title_nb, part),
+                contains(DataTable.title_en, part),
+            )
+        )
+    if query.producer:
+        stmt = stmt.join(Producer, Producer.id == Statistic.producer_id).where(
+            Producer.slug == query.producer
+        )
+    if query.subject_area:
+        stmt = stmt.where(
+            Statistic.id.in_(
+                select(statistic_subject_area.c.statistic_id)
+                .join(SubjectArea, SubjectArea.id == statistic_subject_area.c.subject_area_id)
+                .where(SubjectArea.slug == query.subject_area)
+            )
+        )
+    if query.statistic:
+        stmt = stmt.where(Statistic.slug == query.statistic)
+    if query.past_days is not None:
+        stmt = stmt.where(DataTable.updated >= now - timedelta(days=query.past_days))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    title = DataTable.title_en if query.lang == "en" else DataTable.title_nb
+    order = {
+        "id": (DataTable.id,),
+        # Without the "14700: " many titles start with, as the finder shows them.
+        "title": (
+            func.replace(func.lower(title), func.lower(DataTable.id) + ": ", ""),
+            DataTable.id,
+        ),
+        "updated": (DataTable.updated.desc().nulls_last(), DataTable.id),
+    }[query.order]
+    rows = session.scalars(
+        stmt.order_by(*order)
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
+        .options(selectinload(DataTable.statistic).selectinload(Statistic.producer))
+    )
+    return list(rows), total
+
+
+def next_releases(session: Session, statistic_ids: set[int], now: datetime) -> dict[int, Release]:
+    """Each statistic's next release still to come at ``now`` (confirmed or provisional; its time and
+    precision say how exactly it is known), for those that have one: when its tables are next updated."""
+    from portal.kernel.access import ahead_filter
+
+    if not statistic_ids:
+        return {}
+    found: dict[int, Release] = {}
+    for release in session.scalars(
+        select(Release)
+        .where(
+            Release.statistic_id.in_(statistic_ids),
+            ahead_filter(Release.state, Release.release_at, now),
+        )
+        .order_by(Release.release_at)
+    ):
+        found.setdefault(release.statistic_id, release)
+    return found
 
 
 def tables_of(session: Session, statistic_slug: str, now: datetime) -> list[tuple[str, str, str]]:

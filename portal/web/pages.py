@@ -39,6 +39,10 @@ register_messages(
             "Find the tables with the figures behind the statistics.",
         ),
         "home.tables_label": ("Søk etter tabeller", "Search for tables"),
+        "home.all_tables": (
+            "Alle tabeller, etter emne og produsent",
+            "All tables, by subject and producer",
+        ),
         "home.all_statistics": (
             "All statistikk, med tabellene",
             "All statistics, with their tables",

@@ -32,6 +32,8 @@ PUBLIC_PAGES = [
     "/kalender/endringer",
     "/kalender/indikatorer",
     "/sok?q=konsumprisindeksen",
+    "/tabeller",
+    "/tabeller?subject_area=befolkning&order=updated",
     "/tabeller/14700",
     "/tabeller/12909?all-Yrke=1&all-LandBakgr=1&all-ContentsCode=1&all-Tid=1",
     "/klassifikasjoner",

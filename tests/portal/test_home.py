@@ -89,7 +89,7 @@ def test_ways_in_by_subject_producer_and_tables(client: FlaskClient) -> None:
     html = client.get("/").text
     assert 'href="/emner/' in html and 'href="/produsenter/ssb"' in html
     tables = html.split('id="tables-heading"')[1].split("</section>")[0]
-    assert '<input type="hidden" name="kind" value="table">' in tables
+    assert 'action="/tabeller"' in tables and 'href="/tabeller"' in tables  # the table finder
     assert 'href="/statistikk"' in tables
     en = client.get("/en/").text
     assert 'href="/en/statistics"' in en.split('id="tables-heading"')[1]
