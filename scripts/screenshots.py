@@ -37,6 +37,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "release": ("/kalender/{release}", "/en/calendar/{release}"),
     "search": ("/sok?q=konsumprisindeks", "/en/search?q=konsumprisindeks"),
     "calendar": ("/kalender", "/en/calendar"),
+    "tables": ("/tabeller?subject_area=befolkning", "/en/tables?subject_area=befolkning"),
 }
 
 #: Viewports (CSS px): two phones and a desktop. The file name carries the width.

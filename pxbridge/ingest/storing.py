@@ -312,8 +312,8 @@ def _write_rows(
         "subject_code": parsed.subject_code,
         "languages": ",".join(_portal_languages(parsed.languages)),
         "time_unit": TIME_UNITS.get(time.time_scale or "", "Other") if time else "Other",
-        "first_period": time.codes[0] if time and time.codes else "",
-        "last_period": time.codes[-1] if time and time.codes else "",
+        "first_period": _periods(time.codes)[0] if time and time.codes else "",
+        "last_period": _periods(time.codes)[-1] if time and time.codes else "",
         "updated": parsed.updated or now,
         "decimals": parsed.decimals,
         "showdecimals": parsed.showdecimals,
@@ -342,3 +342,12 @@ def _portal_languages(languages: Sequence[str]) -> list[str]:
     """The file's languages, its own first (issue 21: an English-only file is not Norwegian)."""
     chosen = list(dict.fromkeys(lang for lang in languages if lang))
     return chosen or ["nb"]
+
+
+def _periods(codes: Sequence[str]) -> Sequence[str]:
+    """A time variable's codes from the earliest to the latest. A file may list them newest first
+    (14216 has "2025","2024"): TLIST codes of one scale ("2024", "2023M06", "2023K1", "2023U05") have one
+    width and sort as text; codes of mixed widths (free-text periods) keep the file's order."""
+    if len({len(code) for code in codes}) == 1:
+        return sorted(codes)
+    return codes

@@ -94,3 +94,55 @@ def test_adding_a_column_keeps_the_rows_that_point_at_its_table(
     with empty_engine.connect() as c:
         allowed = c.exec_driver_sql("SELECT DISTINCT aggregallowed FROM data_table").scalars().all()
     assert [bool(a) for a in allowed] == [True]  # existing tables keep summing
+
+
+def test_0021_orders_the_periods_of_tables_stored_before(empty_engine: Engine) -> None:
+    """A table stored newest-period-first before 0021 (first 2025, last 2024) reads 2024–2025 after it;
+    free-text periods of mixed widths keep the order the file gave."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.orm import Session
+
+    from portal.demo.seed import seed_programme
+    from portal.programme.models import Statistic
+    from pxbridge.models import DataTable, TableVariable
+
+    at = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as s:
+        seed_programme(s, at)
+        statistic = s.scalar(sa.select(Statistic).limit(1))
+        assert statistic is not None
+        for table_id, codes in (("T1", ["2025", "2024"]), ("T2", ["2020-2021", "2019"])):
+            s.add(
+                DataTable(
+                    id=table_id,
+                    statistic_id=statistic.id,
+                    matrix=table_id,
+                    title_nb=table_id,
+                    cells=len(codes),
+                    created_at=at,
+                    updated_at=at,
+                    first_period=codes[0],
+                    last_period=codes[-1],
+                    variables=[
+                        TableVariable(
+                            position=0,
+                            code="Tid",
+                            label_nb="år",
+                            placement="heading",
+                            role="time",
+                            codes=codes,
+                            labels_nb=codes,
+                            labels_en=codes,
+                        )
+                    ],
+                )
+            )
+        s.commit()
+    migrate.downgrade(empty_engine, "0020")
+    migrate.upgrade(empty_engine)
+    with empty_engine.connect() as c:
+        query = sa.text("SELECT id, first_period, last_period FROM data_table")
+        rows = {table_id: (first, last) for table_id, first, last in c.execute(query)}
+    assert rows == {"T1": ("2024", "2025"), "T2": ("2020-2021", "2019")}

@@ -122,3 +122,13 @@ def test_home_and_statistic_pages_lead_to_the_finder(
     assert 'action="/tabeller"' in home and 'href="/tabeller"' in home
     statistic = client.get("/statistikk/beftett").text
     assert 'href="/tabeller?statistic=beftett"' in statistic
+
+
+def test_periods_run_from_the_earliest_even_when_the_file_lists_the_newest_first(
+    client: FlaskClient, tables: dict[str, str]
+) -> None:
+    """14216.px lists its years "2025","2024" (issue 19 found firstPeriod 2025 and lastPeriod 2024)."""
+    table = client.get(f"/api/pxwebapi/v2/tables/{tables['14216.px']}?lang=no").json
+    assert (table["firstPeriod"], table["lastPeriod"]) == ("2024", "2025")
+    row = client.get("/tabeller?statistic=beftett").text.split('class="table-list"', 1)[1]
+    assert "2024–2025" in row.split("</li>", 1)[0]
