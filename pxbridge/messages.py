@@ -72,6 +72,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Showing the first {n} rows. Download for the whole selection.",
     ),
     "tab.download": ("Last ned utvalget", "Download the selection"),
+    # The selection as files to open (issue 19): named after the table, labelled by text or code too.
+    "tab.file.excel-csv": (
+        "CSV for Excel (semikolon og desimalkomma)",
+        "CSV for Norwegian Excel (semicolons, decimal commas)",
+    ),
+    "tab.file.xlsx": ("Excel-arbeidsbok (xlsx)", "Excel workbook (xlsx)"),
+    "tab.file.csv": ("CSV (komma og desimalpunktum)", "CSV (commas, decimal points)"),
+    "tab.file_with_codes": ("med koder", "with codes"),
+    "tab.download_api": ("Fra API-et, i alle formater", "From the API, in every format"),
+    "tab.file_no_kind": (
+        "Filen finnes ikke. Velg en av: {kinds}.",
+        "No such file. Choose one of: {kinds}.",
+    ),
     "tab.whole": ("Last ned hele tabellen", "Download the whole table"),
     "tab.whole_hint": (
         "Alle cellene i tabellen, som fil for denne versjonen av tabellen.",

@@ -51,6 +51,9 @@ class OutputParams:
     labels: str = "code"  # "code", "text" or "code_text"
     separator: str = ","
     include_title: bool = False
+    # CSV for Norwegian Excel (the table page's download, not a PxWebApi parameter): numbers with a
+    # decimal comma and the file opened by a UTF-8 byte-order mark. Needs a separator other than ",".
+    decimal_comma: bool = False
 
 
 @dataclass(frozen=True)

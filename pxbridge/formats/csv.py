@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from pxbridge.formats import (
@@ -48,6 +49,8 @@ def render_text(cube: Cube, params: OutputParams) -> str:
     header.append('"' + f'"{sep}"'.join(escaped) + '"')
     lines.append(sep.join(header))
     cells = cube_lines(cube, sep, lambda s: quote(symbol_text(cube, s)), exact=True)
+    if params.decimal_comma:
+        cells = [_decimal_comma(line, sep) for line in cells]
     if cube.stub:
         stub = [
             [quote(label) for label in value_labels(d, params.labels)]
@@ -60,6 +63,17 @@ def render_text(cube: Cube, params: OutputParams) -> str:
     return _EOL.join(lines) + _EOL
 
 
+_NUMBER = re.compile(r"-?[0-9]+\.[0-9]+")
+
+
+def _decimal_comma(line: str, sep: str) -> str:
+    """A line of cells with its numbers' decimal points as commas ("155,1"); symbol cells (quoted
+    text) as they are."""
+    return sep.join(
+        cell.replace(".", ",") if _NUMBER.fullmatch(cell) else cell for cell in line.split(sep)
+    )
+
+
 def render(cube: Cube, params: OutputParams) -> bytes:
     """The cube as UTF-8 CSV: a header row of quoted stub dimension labels and heading-value
     labels, then per stub row its quoted value labels and the cells.
@@ -69,4 +83,6 @@ def render(cube: Cube, params: OutputParams) -> bytes:
     text, quoted. With ``include_title`` the quoted title and an empty line come first. Never
     raises for a well-formed cube.
     """
-    return render_text(cube, params).encode("utf-8")
+    text = render_text(cube, params)
+    # Excel reads a CSV without a byte-order mark as Windows-1252 ("Ã¸" for "ø").
+    return ("\ufeff" + text if params.decimal_comma else text).encode("utf-8")

@@ -33,7 +33,7 @@ from portal.kernel.i18n import current_language, translate
 from pxbridge import codelists, service
 from pxbridge.blueprint import bp, cube_source, get_store
 from pxbridge.codelists import CodeList
-from pxbridge.formats import OutputParams
+from pxbridge.formats import FORMATS, OutputParams
 from pxbridge.formats.html import html_table
 from pxbridge.formats.output import FORMAT_NAMES, as_px_table
 from pxbridge.formats.px import write_px
@@ -254,6 +254,7 @@ def table_page(table_id: str) -> Response:
             ),
             "preview_cut": rows if _row_count(cube) > rows else None,
             "downloads": downloads,
+            "people_files": _people_files(table, lang),
             "api_get": get_url,
             "api_post": post_body,
             "chart": drawn,
@@ -272,6 +273,83 @@ def table_page(table_id: str) -> Response:
         language_notice=_language_notice(shown_in) if shown_in != lang else None,
         **context,
     )
+
+
+#: The table page's own downloads of the selection, made for opening on a desktop: name in the URL ->
+#: (format, content type, suffix, Norwegian Excel's CSV).
+SELECTION_FILES = {
+    "excel-csv": ("csv", "text/csv; charset=utf-8", ".csv", True),
+    "xlsx": (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".xlsx",
+        False,
+    ),
+    "csv": ("csv", "text/csv; charset=utf-8", ".csv", False),
+}
+#: How the files label values: the page's words for them -> OutputParams.labels.
+LABELS = {"tekst": "text", "kode": "code", "begge": "code_text"}
+_FOLDED = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O", "Å": "A"})
+
+
+def _people_files(table: DataTable, lang: str) -> dict[str, tuple[str, str]]:
+    """Per file the page offers, its link by value texts and its link with codes and texts, each
+    carrying the page's selection."""
+    chosen = [
+        (k, v) for k, v in request.args.items(multi=True) if k.startswith(("v-", "all-", "cl-"))
+    ]
+    links = {}
+    for kind in SELECTION_FILES:
+        base = url_for("table_files.selection_file", table_id=table.id, kind=kind)
+        by_text, with_codes = (
+            f"{base}?{urlencode([*chosen, ('labels', labels), ('lang', lang)])}"
+            for labels in ("tekst", "begge")
+        )
+        links[kind] = (by_text, with_codes)
+    return links
+
+
+def file_name(table_id: str, title: str, suffix: str) -> str:
+    """A download's file name from the table's id and title, in plain ASCII so every system keeps it:
+    "05333_omsetning-i-varehandel.csv" (at most 80 characters before the suffix)."""
+    words = re.sub(r"[^a-z0-9]+", "-", title.translate(_FOLDED).lower()).strip("-")
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", table_id) + (f"_{words}" if words else "")
+    return stem[:80].rstrip("-_") + suffix
+
+
+@files_bp.get("/tabeller/<table_id>/last-ned/<kind>")
+def selection_file(table_id: str, kind: str) -> Response:
+    """The selection the table page shows (the same arguments), as a file people open: CSV for
+    Norwegian Excel (semicolons, decimal commas, UTF-8 with a byte-order mark), plain CSV, or xlsx
+    with title, units and source; values labelled by their text, code or both (``labels``), in the
+    language ``lang`` asks (nb or en; the table's own when it lacks it); named after the table's id
+    and title. 404 for another kind or a table not public; 400 for a selection the page refuses."""
+    if kind not in SELECTION_FILES:
+        raise NotFound(translate("tab.file_no_kind", kinds=", ".join(SELECTION_FILES)))
+    fmt, content_type, suffix, excel = SELECTION_FILES[kind]
+    lang = "en" if request.args.get("lang") == "en" else "nb"
+    labels = LABELS.get(request.args.get("labels", "tekst"), "text")
+    db = get_session()
+    table = service.get_table(db, table_id, now())
+    available = codelists.of_table(db, table)
+    lists = _chosen_lists(table, available)
+    chosen = _requested(table, lists)
+    if not any(key.startswith(("v-", "all-")) for key in request.args):
+        chosen = {**default_selection(table.variables), **chosen}
+    wanted = {code: c.id for code, c in lists.items()}
+    cube, _ = select_cube(cube_source(), table, chosen, lang, [], [], wanted, available)
+    params = OutputParams(
+        labels=labels,
+        separator=";" if excel else ",",
+        include_title=False,
+        decimal_comma=excel,
+    )
+    body = FORMATS[fmt].render(cube, params)
+    name = file_name(table.id, label(table, "title", lang).removeprefix(f"{table.id}: "), suffix)
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Language"] = cube.language
+    return response
 
 
 def _language_notice(language: str) -> str:

@@ -1,0 +1,104 @@
+"""The table page's downloads for people (issue 19): the selection the page shows as CSV for Norwegian
+Excel (semicolons, decimal commas, UTF-8 with a byte-order mark), as xlsx and as plain CSV, labelled by
+text or by code and text, named after the table's id and title, with the same numbers as the API."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+from flask import Flask
+from flask.testing import FlaskClient
+
+from portal.kernel.clock import FixedClock
+from pxbridge.pages.views import file_name
+from tests.conftest import bearer, make_token
+from tests.pxbridge.conftest import px_table, upload_embargoed
+
+SELECTION = "v-Region=0&v-Region=03&all-ContentsCode=1&v-Tid=2023&v-Tid=2024"
+API = (
+    "/api/pxwebapi/v2/tables/99001/data?lang=no&valuecodes[Region]=0,03"
+    "&valuecodes[ContentsCode]=*&valuecodes[Tid]=2023,2024&outputFormat=json-stat2"
+)
+
+
+def _upload(app: Flask, client: FlaskClient) -> None:
+    response = client.post(
+        "/api/v1/tables?statistic=kpi&table_id=99001",
+        data=px_table("99001", "Testbefolkning"),
+        content_type="application/octet-stream",
+        headers=bearer(make_token(app, "ssb", "files")),
+    )
+    assert response.status_code == 201, response.text
+
+
+def _api_values(client: FlaskClient) -> list[float | None]:
+    return client.get(API).json["value"]
+
+
+def test_csv_for_norwegian_excel_holds_the_apis_numbers(app: Flask, client: FlaskClient) -> None:
+    _upload(app, client)
+    response = client.get(f"/tabeller/99001/last-ned/excel-csv?{SELECTION}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="99001_testbefolkning-etter-region-statistikkvariabel-og-ar.csv"'
+    )
+    raw = response.data
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "region" and rows[1][0] == "Hele landet" and rows[2][0] == "Oslo"
+    cells = [c for row in rows[1:] for c in row[1:]]
+    assert any("," in c for c in cells) and not any("." in c and c[0].isdigit() for c in cells)
+    numbers = [float(c.replace(",", ".")) for c in cells if c[:1].isdigit()]
+    expected = [v for v in _api_values(client) if v is not None]
+    assert sorted(numbers) == sorted(expected)
+
+
+def test_xlsx_and_plain_csv_with_codes_or_texts(app: Flask, client: FlaskClient) -> None:
+    _upload(app, client)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/tabeller/99001/last-ned/xlsx?{SELECTION}").data)
+    )
+    numbers = [
+        c.value
+        for row in workbook.active.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float))
+    ]
+    assert sorted(numbers) == sorted(v for v in _api_values(client) if v is not None)
+    plain = client.get(f"/tabeller/99001/last-ned/csv?{SELECTION}&labels=begge")
+    text = plain.data.decode("utf-8")
+    assert not text.startswith("\ufeff") and '"0 - Hele landet"' in text and ";" not in text
+    english = client.get(f"/tabeller/99001/last-ned/csv?{SELECTION}&lang=en")
+    assert '"The whole country"' in english.data.decode("utf-8")
+    assert english.headers["Content-Language"] == "en"
+
+
+def test_the_table_page_links_its_selection_files(app: Flask, client: FlaskClient) -> None:
+    _upload(app, client)
+    page = client.get(f"/tabeller/99001?{SELECTION}").text
+    assert "CSV for Excel (semikolon og desimalkomma)" in page and "med koder" in page
+    link = page.split('href="/tabeller/99001/last-ned/excel-csv?', 1)[1].split('"', 1)[0]
+    assert "v-Region=03" in link and "labels=tekst" in link and "lang=nb" in link
+    english = client.get(f"/en/tables/99001?{SELECTION}").text
+    assert "CSV for Norwegian Excel" in english and "lang=en" in english
+
+
+def test_no_file_of_a_table_under_embargo_or_of_another_kind(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    at = upload_embargoed(app, client, clock.now(), "99503")
+    assert client.get("/tabeller/99503/last-ned/excel-csv").status_code == 404
+    clock.set(at + timedelta(seconds=1))
+    assert client.get("/tabeller/99503/last-ned/excel-csv").status_code == 200
+    assert client.get("/tabeller/99503/last-ned/pdf").status_code == 404
+
+
+def test_file_names_are_plain_ascii_from_id_and_title() -> None:
+    assert file_name("05333", "Omsetning i varehandel, etter næring og måned", ".csv") == (
+        "05333_omsetning-i-varehandel-etter-naering-og-maned.csv"
+    )
+    assert file_name("x/../y", "", ".xlsx") == "x-y.xlsx"  # nothing of a path is kept
+    assert len(file_name("1", "å" * 300, ".csv")) <= 84
