@@ -72,6 +72,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Showing the first {n} rows. Download for the whole selection.",
     ),
     "tab.download": ("Last ned utvalget", "Download the selection"),
+    # The time variable's quick choices (issue 19), PxWebApi's top(N) and from(P).
+    "tab.periods_hint": (
+        "Eller velg de siste periodene, eller alle fra og med én periode. Dette gjelder foran valgene i listen.",
+        "Or choose the latest periods, or every period from one on. This comes before the choices in the list.",
+    ),
+    "tab.latest": ("Siste perioder (antall)", "Latest periods (how many)"),
+    "tab.from": ("Fra og med periode", "From period"),
+    "tab.from_none": ("Ikke valgt", "Not chosen"),
+    "tab.latest_bad": (
+        "Skriv et helt tall fra 1 til {n} for antall siste perioder.",
+        "Write a whole number from 1 to {n} for the number of latest periods.",
+    ),
+    "tab.from_bad": ("Velg perioden fra listen.", "Choose the period from the list."),
     # The selection as files to open (issue 19): named after the table, labelled by text or code too.
     "tab.file.excel-csv": (
         "CSV for Excel (semikolon og desimalkomma)",

@@ -27,7 +27,7 @@ from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel import formatting
-from portal.kernel.errors import NotFound, PortalError
+from portal.kernel.errors import BadRequest, NotFound, PortalError
 from portal.kernel.findable import FileSummary
 from portal.kernel.i18n import current_language, translate
 from pxbridge import codelists, service
@@ -73,6 +73,11 @@ class Field:
     long: bool
     codelists: tuple[tuple[str, str], ...] = ()  # (id, label) of the variable's code lists
     codelist: str = ""  # the one chosen, "" for the variable's own values
+    # The time variable's "latest N periods" and "from period" choices, as the form sent them.
+    time: bool = False
+    latest: str = ""
+    from_period: str = ""
+    periods: tuple[tuple[str, str], ...] = ()  # every period (code, label), for "from period"
 
 
 def _chosen_lists(table: DataTable, available: list[CodeList]) -> dict[str, CodeList]:
@@ -93,6 +98,27 @@ def _values(variable: TableVariable, codelist: CodeList | None, lang: str) -> li
     if codelist is None:
         return list(zip(variable.codes, _labels(variable, lang), strict=True))
     return [(v.code, v.label(lang)) for v in codelist.values]
+
+
+def _periods_chosen(table: DataTable) -> dict[str, list[str]]:
+    """The time variable's periods as the form's ``latest-<code>`` (the latest N, PxWebApi's
+    ``top(N)``) or ``from-<code>`` (from a period on, ``from(P)``) ask for them; these win over the
+    list. Raises BadRequest, in the page's words, for a number or period the table does not have."""
+    chosen: dict[str, list[str]] = {}
+    for variable in table.variables:
+        if variable.role != "time":
+            continue
+        latest = (request.args.get(f"latest-{variable.code}") or "").strip()
+        start = (request.args.get(f"from-{variable.code}") or "").strip()
+        if latest:
+            if not latest.isdigit() or not 1 <= int(latest) <= len(variable.codes):
+                raise BadRequest("").said("tab.latest_bad", n=len(variable.codes))
+            chosen[variable.code] = [f"top({int(latest)})"]
+        elif start:
+            if start not in variable.codes:
+                raise BadRequest("").said("tab.from_bad")
+            chosen[variable.code] = [f"from({start})"]
+    return chosen
 
 
 def _requested(table: DataTable, lists: dict[str, CodeList]) -> dict[str, list[str]]:
@@ -148,6 +174,10 @@ def _fields(
                     (c.id, c.label(lang)) for c in codelists.for_variable(available, variable)
                 ),
                 codelist=codelist.id if codelist else "",
+                time=variable.role == "time",
+                periods=tuple(offered) if variable.role == "time" else (),
+                latest=(request.args.get(f"latest-{variable.code}") or "").strip()[:10],
+                from_period=(request.args.get(f"from-{variable.code}") or "").strip()[:40],
             )
         )
     return fields
@@ -220,12 +250,13 @@ def table_page(table_id: str) -> Response:
     available = codelists.of_table(db, table)
     lists = _chosen_lists(table, available)
     chosen = _requested(table, lists)
-    if not any(key.startswith(("v-", "all-")) for key in request.args):
+    if not any(key.startswith(("v-", "all-", "latest-", "from-")) for key in request.args):
         # Nothing chosen in the form yet (a first visit, or only a code list picked): the default
         # selection, with all of a chosen code list's values.
         chosen = {**default_selection(table.variables), **chosen}
     status, problem, cube = 200, None, None
     try:
+        chosen = {**chosen, **_periods_chosen(table)}
         wanted = {code: c.id for code, c in lists.items()}
         cube, _ = select_cube(cube_source(), table, chosen, lang, [], [], wanted, available)
     except PortalError as error:
@@ -296,7 +327,9 @@ def _people_files(table: DataTable, lang: str) -> dict[str, tuple[str, str]]:
     """Per file the page offers, its link by value texts and its link with codes and texts, each
     carrying the page's selection."""
     chosen = [
-        (k, v) for k, v in request.args.items(multi=True) if k.startswith(("v-", "all-", "cl-"))
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k.startswith(("v-", "all-", "cl-", "latest-", "from-"))
     ]
     links = {}
     for kind in SELECTION_FILES:
@@ -334,8 +367,9 @@ def selection_file(table_id: str, kind: str) -> Response:
     available = codelists.of_table(db, table)
     lists = _chosen_lists(table, available)
     chosen = _requested(table, lists)
-    if not any(key.startswith(("v-", "all-")) for key in request.args):
+    if not any(key.startswith(("v-", "all-", "latest-", "from-")) for key in request.args):
         chosen = {**default_selection(table.variables), **chosen}
+    chosen = {**chosen, **_periods_chosen(table)}
     wanted = {code: c.id for code, c in lists.items()}
     cube, _ = select_cube(cube_source(), table, chosen, lang, [], [], wanted, available)
     params = OutputParams(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -102,3 +103,47 @@ def test_file_names_are_plain_ascii_from_id_and_title() -> None:
     )
     assert file_name("x/../y", "", ".xlsx") == "x-y.xlsx"  # nothing of a path is kept
     assert len(file_name("1", "å" * 300, ".csv")) <= 84
+
+
+def _preview_periods(html: str) -> list[str]:
+    preview = html.split('id="preview-h"', 1)[1].split("</section>", 1)[0]
+    return sorted(set(re.findall(r">(20[12][0-9])<", preview)))
+
+
+def test_the_latest_periods_or_from_a_period_on(app: Flask, client: FlaskClient) -> None:
+    _upload(app, client)
+    every = "all-Region=1&all-ContentsCode=1"
+    page = client.get(f"/tabeller/99001?{every}&latest-Tid=3")
+    assert page.status_code == 200 and _preview_periods(page.text) == ["2022", "2023", "2024"]
+    assert 'name="latest-Tid" min="1" max="10" inputmode="numeric" value="3"' in page.text
+    page = client.get(f"/tabeller/99001?{every}&from-Tid=2023")
+    assert _preview_periods(page.text) == ["2023", "2024"]
+    assert '<option value="2023" selected>' in page.text
+    # The latest periods win over the list, and the files follow them.
+    page = client.get(f"/tabeller/99001?{every}&v-Tid=2015&latest-Tid=1")
+    assert _preview_periods(page.text) == ["2024"]
+    link = page.text.split('href="/tabeller/99001/last-ned/excel-csv?', 1)[1].split('"', 1)[0]
+    assert "latest-Tid=1" in link
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    "/tabeller/99001/last-ned/excel-csv?" + link.replace("&amp;", "&")
+                ).data.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+    assert all("2024" in header for header in rows[0][1:])
+
+
+def test_a_number_of_periods_the_table_has_not_is_refused_in_words(
+    app: Flask, client: FlaskClient
+) -> None:
+    _upload(app, client)
+    for bad in ("0", "11", "tre"):
+        page = client.get(f"/tabeller/99001?latest-Tid={bad}")
+        assert page.status_code == 400
+        assert "Skriv et helt tall fra 1 til 10 for antall siste perioder." in page.text
+    english = client.get("/en/tables/99001?from-Tid=1999")
+    assert english.status_code == 400 and "Choose the period from the list." in english.text
