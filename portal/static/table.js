@@ -1,5 +1,5 @@
-// Table pages: filter long value lists as you type, and copy the API query. The page works without it
-// (the search box then filters on the server when the form is sent).
+// Table pages: filter long value lists (checkboxes) as you type, and copy the API query. The page works
+// without it (the search box then filters on the server when the form is sent).
 (function () {
   "use strict";
   document.querySelectorAll("input[data-filter-for]").forEach(function (box) {
@@ -7,9 +7,10 @@
     if (!list) { return; }
     box.addEventListener("input", function () {
       var wanted = box.value.trim().toLowerCase();
-      Array.prototype.forEach.call(list.options, function (option) {
-        option.hidden = wanted !== "" && !option.selected &&
-          option.textContent.toLowerCase().indexOf(wanted) === -1;
+      Array.prototype.forEach.call(list.querySelectorAll("li"), function (item) {
+        var box = item.querySelector("input");
+        item.hidden = wanted !== "" && !(box && box.checked) &&
+          item.textContent.toLowerCase().indexOf(wanted) === -1;
       });
     });
   });

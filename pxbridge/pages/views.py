@@ -250,7 +250,7 @@ def table_page(table_id: str) -> Response:
     available = codelists.of_table(db, table)
     lists = _chosen_lists(table, available)
     chosen = _requested(table, lists)
-    if not any(key.startswith(("v-", "all-", "latest-", "from-")) for key in request.args):
+    if not any(key.startswith(("v-", "all-")) for key in request.args):
         # Nothing chosen in the form yet (a first visit, or only a code list picked): the default
         # selection, with all of a chosen code list's values.
         chosen = {**default_selection(table.variables), **chosen}
@@ -367,7 +367,7 @@ def selection_file(table_id: str, kind: str) -> Response:
     available = codelists.of_table(db, table)
     lists = _chosen_lists(table, available)
     chosen = _requested(table, lists)
-    if not any(key.startswith(("v-", "all-", "latest-", "from-")) for key in request.args):
+    if not any(key.startswith(("v-", "all-")) for key in request.args):
         chosen = {**default_selection(table.variables), **chosen}
     chosen = {**chosen, **_periods_chosen(table)}
     wanted = {code: c.id for code, c in lists.items()}

@@ -119,6 +119,9 @@ def test_the_latest_periods_or_from_a_period_on(app: Flask, client: FlaskClient)
     page = client.get(f"/tabeller/99001?{every}&from-Tid=2023")
     assert _preview_periods(page.text) == ["2023", "2024"]
     assert '<option value="2023" selected>' in page.text
+    # Asked alone, the rest of the selection is the table's default.
+    alone = client.get("/tabeller/99001?latest-Tid=2")
+    assert alone.status_code == 200 and _preview_periods(alone.text) == ["2023", "2024"]
     # The latest periods win over the list, and the files follow them.
     page = client.get(f"/tabeller/99001?{every}&v-Tid=2015&latest-Tid=1")
     assert _preview_periods(page.text) == ["2024"]
