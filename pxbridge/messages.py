@@ -78,6 +78,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Or choose the latest periods, or every period from one on. This comes before the choices in the list.",
     ),
     "tab.latest": ("Siste perioder (antall)", "Latest periods (how many)"),
+    # The preview's pivot: each variable in the rows or the columns.
+    "tab.place": ("Vis i tabellen", "Show in the table"),
+    "tab.place.rad": ("I rader", "In rows"),
+    "tab.place.kolonne": ("I kolonner", "In columns"),
     "tab.from": ("Fra og med periode", "From period"),
     "tab.from_none": ("Ikke valgt", "Not chosen"),
     "tab.latest_bad": (

@@ -78,6 +78,7 @@ class Field:
     latest: str = ""
     from_period: str = ""
     periods: tuple[tuple[str, str], ...] = ()  # every period (code, label), for "from period"
+    place: str = "rad"  # in the preview's rows ("rad") or columns ("kolonne")
 
 
 def _chosen_lists(table: DataTable, available: list[CodeList]) -> dict[str, CodeList]:
@@ -98,6 +99,32 @@ def _values(variable: TableVariable, codelist: CodeList | None, lang: str) -> li
     if codelist is None:
         return list(zip(variable.codes, _labels(variable, lang), strict=True))
     return [(v.code, v.label(lang)) for v in codelist.values]
+
+
+#: Where the form places a variable in the preview: in the rows (the stub) or the columns (the heading).
+PLACES = ("rad", "kolonne")
+
+
+def _placed(variable: TableVariable) -> str:
+    """Where the form asks ``variable`` to go (``place-<code>``), else where the table has it."""
+    asked = request.args.get(f"place-{variable.code}")
+    if asked in PLACES:
+        return asked
+    return "rad" if variable.placement == "stub" else "kolonne"
+
+
+def _placement(table: DataTable, chosen: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """The preview's pivot (issue 19): the chosen variables in rows and in columns as the form places
+    them, in the table's order; both empty when the form places none (the table's own placement). A
+    variable the selection leaves out is not placed."""
+    if not any(key.startswith("place-") for key in request.args):
+        return [], []
+    rows: list[str] = []
+    columns: list[str] = []
+    for variable in table.variables:
+        if variable.code in chosen:
+            (rows if _placed(variable) == "rad" else columns).append(variable.code)
+    return rows, columns
 
 
 def _periods_chosen(table: DataTable) -> dict[str, list[str]]:
@@ -176,6 +203,7 @@ def _fields(
                 codelist=codelist.id if codelist else "",
                 time=variable.role == "time",
                 periods=tuple(offered) if variable.role == "time" else (),
+                place=_placed(variable),
                 latest=(request.args.get(f"latest-{variable.code}") or "").strip()[:10],
                 from_period=(request.args.get(f"from-{variable.code}") or "").strip()[:40],
             )
@@ -198,9 +226,13 @@ def _query(table: DataTable, cube: Cube, lists: dict[str, CodeList]) -> dict[str
 
 
 def _api_links(
-    table: DataTable, cube: Cube, lang_id: str, lists: dict[str, CodeList]
+    table: DataTable, cube: Cube, lang_id: str, lists: dict[str, CodeList], pivoted: bool = False
 ) -> tuple[dict[str, str], str, str]:
+    """The API's answers for the shown selection (one URL a format), its GET URL and POST body; with
+    ``pivoted``, the placement the page shows goes with them (PxWebApi's ``stub`` and ``heading``)."""
     query = _query(table, cube, lists)
+    rows = [d.code for d in cube.dimensions[: cube.stub]]
+    columns = [d.code for d in cube.dimensions[cube.stub :]]
     params = (
         [("lang", lang_id)]
         + [
@@ -208,6 +240,7 @@ def _api_links(
             for code, values in query.items()
         ]
         + [(f"codelist[{code}]", c.id) for code, c in lists.items()]
+        + ([("stub", ",".join(rows)), ("heading", ",".join(columns))] if pivoted else [])
     )
     base = url_for("pxwebapi.data", table_id=table.id, _external=True)
     downloads = {
@@ -222,7 +255,8 @@ def _api_links(
                     "valueCodes": values,
                 }
                 for code, values in query.items()
-            ]
+            ],
+            **({"placement": {"stub": rows, "heading": columns}} if pivoted else {}),
         },
         ensure_ascii=False,
         indent=2,
@@ -258,14 +292,17 @@ def table_page(table_id: str) -> Response:
     try:
         chosen = {**chosen, **_periods_chosen(table)}
         wanted = {code: c.id for code, c in lists.items()}
-        cube, _ = select_cube(cube_source(), table, chosen, lang, [], [], wanted, available)
+        stub, heading = _placement(table, chosen)
+        cube, _ = select_cube(cube_source(), table, chosen, lang, stub, heading, wanted, available)
     except PortalError as error:
         if error.status not in (400, 403):
             raise
         status, problem = error.status, error
     context: dict[str, object] = {}
     if cube is not None:
-        downloads, get_url, post_body = _api_links(table, cube, lang_id, lists)
+        downloads, get_url, post_body = _api_links(
+            table, cube, lang_id, lists, pivoted=bool(stub or heading)
+        )
         what = label(table, "title", lang)
         drawn = chart.build(cube, what, what)
         if drawn is not None:
@@ -329,7 +366,7 @@ def _people_files(table: DataTable, lang: str) -> dict[str, tuple[str, str]]:
     chosen = [
         (k, v)
         for k, v in request.args.items(multi=True)
-        if k.startswith(("v-", "all-", "cl-", "latest-", "from-"))
+        if k.startswith(("v-", "all-", "cl-", "latest-", "from-", "place-"))
     ]
     links = {}
     for kind in SELECTION_FILES:
@@ -371,7 +408,8 @@ def selection_file(table_id: str, kind: str) -> Response:
         chosen = {**default_selection(table.variables), **chosen}
     chosen = {**chosen, **_periods_chosen(table)}
     wanted = {code: c.id for code, c in lists.items()}
-    cube, _ = select_cube(cube_source(), table, chosen, lang, [], [], wanted, available)
+    stub, heading = _placement(table, chosen)
+    cube, _ = select_cube(cube_source(), table, chosen, lang, stub, heading, wanted, available)
     params = OutputParams(
         labels=labels,
         separator=";" if excel else ",",

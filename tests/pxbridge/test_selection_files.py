@@ -5,6 +5,7 @@ text or by code and text, named after the table's id and title, with the same nu
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from datetime import timedelta
@@ -150,3 +151,37 @@ def test_a_number_of_periods_the_table_has_not_is_refused_in_words(
         assert "Skriv et helt tall fra 1 til 10 for antall siste perioder." in page.text
     english = client.get("/en/tables/99001?from-Tid=1999")
     assert english.status_code == 400 and "Choose the period from the list." in english.text
+
+
+def test_variables_placed_in_rows_and_columns_as_the_user_asks(
+    app: Flask, client: FlaskClient
+) -> None:
+    _upload(app, client)
+    pivot = "place-Region=kolonne&place-ContentsCode=rad&place-Tid=rad"
+    page = client.get(f"/tabeller/99001?{SELECTION}&{pivot}")
+    assert page.status_code == 200
+    preview = page.text.split('id="preview-h"', 1)[1].split("</section>", 1)[0]
+    head, body = preview.split("<tbody", 1)
+    assert "Oslo" in head and "Hele landet" in head and "2023" not in head
+    assert "2023" in body and "Oslo" not in body
+    assert '<option value="kolonne" selected>I kolonner</option>' in page.text
+    # The API query the page gives places them the same way, and the files follow.
+    assert "stub=ContentsCode%2CTid&amp;heading=Region" in page.text
+    assert '"heading": [\n      "Region"\n    ]' in html.unescape(page.text)
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/tabeller/99001/last-ned/excel-csv?{SELECTION}&{pivot}").data.decode(
+                    "utf-8-sig"
+                )
+            ),
+            delimiter=";",
+        )
+    )
+    assert rows[0][:2] == ["statistikkvariabel", "år"] and "Oslo" in rows[0][-1]
+    # A variable the selection leaves out (Region, eliminated) is not placed.
+    left_out = client.get(
+        "/tabeller/99001?v-Tid=2024&all-ContentsCode=1&place-Region=kolonne&place-Tid=kolonne"
+        "&place-ContentsCode=rad"
+    )
+    assert left_out.status_code == 200, left_out.text
