@@ -78,6 +78,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Or choose the latest periods, or every period from one on. This comes before the choices in the list.",
     ),
     "tab.latest": ("Siste perioder (antall)", "Latest periods (how many)"),
+    "tab.cell_count": (
+        "Utvalget har {n} celler; ett utvalg kan ha høyst {max}.",
+        "The selection has {n} cells; one selection may have at most {max}.",
+    ),
+    "tab.units": ("Enhet", "Unit"),
+    "tab.notes": ("Fotnoter", "Footnotes"),
     # The preview's pivot: each variable in the rows or the columns.
     "tab.place": ("Vis i tabellen", "Show in the table"),
     "tab.place.rad": ("I rader", "In rows"),

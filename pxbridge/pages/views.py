@@ -321,6 +321,7 @@ def table_page(table_id: str) -> Response:
                 html_table(cube, OutputParams(labels="text"), max_cells=PREVIEW_CELLS)
             ),
             "preview_cut": rows if _row_count(cube) > rows else None,
+            "about": _about(cube),
             "downloads": downloads,
             "people_files": _people_files(table, lang),
             "api_get": get_url,
@@ -464,6 +465,35 @@ def _dataset(
             downloads=downloads,
             catalog_url=url_for("web.home", _external=True),
         )
+    )
+
+
+@dataclass(frozen=True)
+class About:
+    """What the page says beside the preview: each contents value's unit, the table's footnotes, and
+    the selection's cells against the most one answer may have."""
+
+    units: tuple[tuple[str, str], ...]  # (contents label, or "" without a metric; unit)
+    notes: tuple[str, ...]
+    cells: int
+    max_cells: int
+
+
+def _about(cube: Cube) -> About:
+    metric = cube.metric_index()
+    units: tuple[tuple[str, str], ...]
+    if metric is None:
+        unit = cube.units.get("")
+        units = (("", unit.base),) if unit is not None and unit.base else ()
+    else:
+        dimension = cube.dimensions[metric]
+        units = tuple(
+            (text, cube.units[code].base)
+            for code, text in zip(dimension.codes, dimension.labels, strict=True)
+            if code in cube.units and cube.units[code].base
+        )
+    return About(
+        units, tuple(cube.notes), _row_width(cube) * _row_count(cube), cube_source().max_cells
     )
 
 

@@ -9,6 +9,7 @@ import html
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import openpyxl
 from flask import Flask
@@ -185,3 +186,26 @@ def test_variables_placed_in_rows_and_columns_as_the_user_asks(
         "&place-ContentsCode=rad"
     )
     assert left_out.status_code == 200, left_out.text
+
+
+def test_units_footnotes_and_the_cell_count_beside_the_preview(
+    app: Flask, client: FlaskClient
+) -> None:
+    _upload(app, client)
+    page = client.get(f"/tabeller/99001?{SELECTION}").text
+    assert "Utvalget har 8 celler; ett utvalg kan ha høyst" in page
+    about = page.split('class="about-figures"', 1)[1].split("</div>", 1)[0]
+    assert "Folkemengde: personer" in about and "Andel: prosent" in about
+    english = client.get(f"/en/tables/99001?{SELECTION}").text
+    assert "Population: persons" in english and "The selection has 8 cells" in english
+    # A real file's footnotes (PX NOTE) are listed.
+    response = client.post(
+        "/api/v1/tables?statistic=kpi",
+        data=(Path(__file__).parent / "data" / "pxweb" / "BE0101F1errorNote.px").read_bytes(),
+        content_type="application/octet-stream",
+        headers=bearer(make_token(app, "ssb", "notes")),
+    )
+    assert response.status_code == 201, response.text
+    table_id = response.json["id"]
+    noted = client.get(f"/en/tables/{table_id}").text
+    assert "Footnotes" in noted
