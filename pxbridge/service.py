@@ -62,6 +62,21 @@ def get_table(session: Session, table_id: str, now: datetime) -> DataTable:
     return found
 
 
+def _with_words(stmt: Select[DataTable], text: str | None) -> Select[DataTable]:
+    """``stmt`` kept to tables whose id or either title holds every word of ``text`` (case-insensitive;
+    a word's ``*`` are ignored, as PxWebApi's ``query`` writes them)."""
+    for word in (text or "").split():
+        part = word.strip("*")
+        stmt = stmt.where(
+            or_(
+                contains(DataTable.id, part),
+                contains(DataTable.title_nb, part),
+                contains(DataTable.title_en, part),
+            )
+        )
+    return stmt
+
+
 def list_tables(
     session: Session,
     now: datetime,
@@ -77,15 +92,7 @@ def list_tables(
     stmt = visible(now)
     if statistic_id is not None:
         stmt = stmt.where(DataTable.statistic_id == statistic_id)
-    for word in (text or "").split():
-        part = word.strip("*")
-        stmt = stmt.where(
-            or_(
-                contains(DataTable.id, part),
-                contains(DataTable.title_nb, part),
-                contains(DataTable.title_en, part),
-            )
-        )
+    stmt = _with_words(stmt, text)
     if past_days is not None:
         stmt = stmt.where(DataTable.updated >= now - timedelta(days=past_days))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -123,16 +130,9 @@ def find_tables(session: Session, query: TableQuery, now: datetime) -> tuple[lis
     producers loaded, and how many there are in all."""
     from portal.programme.models import Producer, Statistic, SubjectArea, statistic_subject_area
 
-    stmt = visible(now).join(Statistic, Statistic.id == DataTable.statistic_id)
-    for word in (query.text or "").split():
-        part = word.strip("*")
-        stmt = stmt.where(
-            or_(
-                contains(DataTable.id, part),
-                contains(DataTable.title_nb, part),
-                contains(DataTable.title_en, part),
-            )
-        )
+    stmt = _with_words(
+        visible(now).join(Statistic, Statistic.id == DataTable.statistic_id), query.text
+    )
     if query.producer:
         stmt = stmt.join(Producer, Producer.id == Statistic.producer_id).where(
             Producer.slug == query.producer

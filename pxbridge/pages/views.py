@@ -275,34 +275,53 @@ def _localized(table_html: str) -> str:
     return _NUMBER_CELL.sub(lambda cell: formatting.number_text(cell.group(), lang), table_html)
 
 
+def _asked(
+    table: DataTable,
+) -> tuple[list[CodeList], dict[str, CodeList], dict[str, list[str]]]:
+    """What the page's arguments ask of ``table``: its code lists, the ones chosen, and the values
+    chosen in the lists (the default selection when nothing is chosen yet: a first visit, or only a
+    code list picked, with all of a chosen code list's values)."""
+    available = codelists.of_table(get_session(), table)
+    lists = _chosen_lists(table, available)
+    chosen = _requested(table, lists)
+    if not any(key.startswith(("v-", "all-")) for key in request.args):
+        chosen = {**default_selection(table.variables), **chosen}
+    return available, lists, chosen
+
+
+def _cut(
+    table: DataTable,
+    lang: str,
+    available: list[CodeList],
+    lists: dict[str, CodeList],
+    chosen: dict[str, list[str]],
+) -> tuple[Cube, bool]:
+    """The cube the page's arguments select (the lists, then the period choices, in the placement
+    asked), and whether a placement was asked. The page and its files both cut it so. Raises
+    PortalError for a selection that cannot be given."""
+    chosen = {**chosen, **_periods_chosen(table)}
+    wanted = {code: c.id for code, c in lists.items()}
+    stub, heading = _placement(table, chosen)
+    cube, _ = select_cube(cube_source(), table, chosen, lang, stub, heading, wanted, available)
+    return cube, bool(stub or heading)
+
+
 @bilingual("/tabeller/<table_id>", "/en/tables/<table_id>", twin="pxwebapi.metadata", blueprint=bp)
 def table_page(table_id: str) -> Response:
     lang = current_language()
     lang_id = "en" if lang == "en" else "no"
-    db = get_session()
-    table = service.get_table(db, table_id, now())
-    available = codelists.of_table(db, table)
-    lists = _chosen_lists(table, available)
-    chosen = _requested(table, lists)
-    if not any(key.startswith(("v-", "all-")) for key in request.args):
-        # Nothing chosen in the form yet (a first visit, or only a code list picked): the default
-        # selection, with all of a chosen code list's values.
-        chosen = {**default_selection(table.variables), **chosen}
-    status, problem, cube = 200, None, None
+    table = service.get_table(get_session(), table_id, now())
+    available, lists, chosen = _asked(table)
+    status, problem, cube, pivoted = 200, None, None, False
     try:
-        chosen = {**chosen, **_periods_chosen(table)}
-        wanted = {code: c.id for code, c in lists.items()}
-        stub, heading = _placement(table, chosen)
-        cube, _ = select_cube(cube_source(), table, chosen, lang, stub, heading, wanted, available)
+        cube, pivoted = _cut(table, lang, available, lists, chosen)
     except PortalError as error:
         if error.status not in (400, 403):
             raise
         status, problem = error.status, error
     context: dict[str, object] = {}
     if cube is not None:
-        downloads, get_url, post_body = _api_links(
-            table, cube, lang_id, lists, pivoted=bool(stub or heading)
-        )
+        downloads, get_url, post_body = _api_links(table, cube, lang_id, lists, pivoted=pivoted)
         what = label(table, "title", lang)
         drawn = chart.build(cube, what, what)
         if drawn is not None:
@@ -400,17 +419,8 @@ def selection_file(table_id: str, kind: str) -> Response:
     fmt, content_type, suffix, excel = SELECTION_FILES[kind]
     lang = "en" if request.args.get("lang") == "en" else "nb"
     labels = LABELS.get(request.args.get("labels", "tekst"), "text")
-    db = get_session()
-    table = service.get_table(db, table_id, now())
-    available = codelists.of_table(db, table)
-    lists = _chosen_lists(table, available)
-    chosen = _requested(table, lists)
-    if not any(key.startswith(("v-", "all-")) for key in request.args):
-        chosen = {**default_selection(table.variables), **chosen}
-    chosen = {**chosen, **_periods_chosen(table)}
-    wanted = {code: c.id for code, c in lists.items()}
-    stub, heading = _placement(table, chosen)
-    cube, _ = select_cube(cube_source(), table, chosen, lang, stub, heading, wanted, available)
+    table = service.get_table(get_session(), table_id, now())
+    cube, _ = _cut(table, lang, *_asked(table))
     params = OutputParams(
         labels=labels,
         separator=";" if excel else ",",
