@@ -212,6 +212,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mgr.save": ("Varsle", "Announce"),
     "mgr.failed": ("Ikke lagret", "Not saved"),
     "mgr.done": ("Lagret.", "Saved."),
+    "mgr.done.confirm": ("Datoen er bekreftet: {when}.", "The date is confirmed: {when}."),
+    "mgr.done.move": ("Publiseringen er flyttet til {when}.", "The release is moved to {when}."),
+    "mgr.done.cancel": (
+        "Publiseringen er avlyst. Den står i kalenderen med begrunnelsen.",
+        "The release is cancelled. It stays in the calendar with the reason.",
+    ),
+    "mgr.done.correction": (
+        "Rettelsen er lagt til og vises på publiseringen.",
+        "The correction is added and shown on the release.",
+    ),
+    "mgr.done.access": (
+        "Tilgangen før publisering er registrert; den vises fra publiseringstidspunktet.",
+        "The pre-release access is recorded; it is shown from the release time.",
+    ),
     "mgr.confirm": ("Bekreft dato", "Confirm the date"),
     "mgr.move": ("Flytt publiseringen", "Move the release"),
     "mgr.move_hint": (

@@ -60,7 +60,9 @@ def test_producer_announces_and_moves_a_release(browser, served_portal: str) -> 
     move.get_by_label("Forklaring (bokmål)").fill("Data fra Skatteetaten kom sent.")
     move.get_by_label("Forklaring (English)").fill("The tax data arrived late.")
     move.get_by_role("button", name="Flytt publiseringen").click()
-    assert page.get_by_role("status").inner_text().strip() == "Lagret."
+    assert page.get_by_role("status").inner_text().strip() == (
+        "Publiseringen er flyttet til 18. februar 2030 kl. 08.00 norsk tid."
+    )
     release = page.url.split("?")[0].rstrip("/").split("/")[-1]
     page.get_by_role("link", name="Publiseringskalender").last.click()
     assert page.get_by_text("18. februar 2030 kl. 08.00 norsk tid").first.is_visible()

@@ -172,3 +172,34 @@ def test_manage_pages_show_own_releases_only(client: FlaskClient, ids: dict[str,
     login(client, NAV_EDITOR)
     assert f"/min-side/kalender/{ids['confirmed']}" not in client.get("/min-side/kalender").text
     assert client.get(f"/min-side/kalender/{ids['confirmed']}").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("action", "said"),
+    [
+        ("confirm", "Datoen er bekreftet: 9. september 2027 kl. 08.00 norsk tid."),
+        ("move", "Publiseringen er flyttet til 17. juni 2027 kl. 08.00 norsk tid."),
+        ("cancel", "Publiseringen er avlyst. Den står i kalenderen med begrunnelsen."),
+        ("correction", "Rettelsen er lagt til og vises på publiseringen."),
+        ("access", "Tilgangen før publisering er registrert"),
+    ],
+)
+def test_each_action_says_what_it_did(
+    client: FlaskClient, clock: FixedClock, ids: dict[str, int], action: str, said: str
+) -> None:
+    login(client, SSB_EDITOR)
+    path, data = actions(ids, clock)[action]
+    token = csrf_token(client.get("/min-side").text)
+    response = client.post(path, data={**data, "csrf_token": token})
+    assert response.status_code == 303, response.text[:2000]
+    page = client.get(response.headers["Location"]).text
+    status = page.split('role="status">', 1)[1].split("</div>", 1)[0]
+    assert said in status
+
+
+def test_an_unknown_action_name_in_the_address_says_saved(
+    client: FlaskClient, ids: dict[str, int]
+) -> None:
+    login(client, SSB_EDITOR)
+    page = client.get(f"/min-side/kalender/{ids['confirmed']}?done=nonsense")
+    assert page.status_code == 200 and 'role="status">Lagret.</div>' in page.text
