@@ -83,6 +83,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The selection has {n} cells; one selection may have at most {max}.",
     ),
     "tab.units": ("Enhet", "Unit"),
+    "tab.chart_svg": ("Last ned figuren (SVG)", "Download the chart (SVG)"),
+    "tab.chart_none": ("Utvalget har ingen tall å tegne.", "The selection has no numbers to draw."),
     "tab.notes": ("Fotnoter", "Footnotes"),
     # The preview's pivot: each variable in the rows or the columns.
     "tab.place": ("Vis i tabellen", "Show in the table"),

@@ -1,33 +1,48 @@
-"""An accessible SVG chart of a cube: a line chart when a time dimension has several periods (one line
-per combination of the other values), bars otherwise. Pure Python; the page shows the data table beside
-it, and the SVG carries a title and a description for screen readers (WCAG 2.1, 1.1.1)."""
+"""An accessible SVG chart of a cube, drawn by pygal (issue 19; docs/tables.md says why pygal): a line
+chart when a time dimension has several periods (one line per combination of the other values, with the
+time labels thinned so they never run together), bars otherwise (each bar with its category label, a
+legend when there are several series). Every text is an SVG ``<text>`` in the page's number format; the
+chart has a title with the unit and the periods, a title and description for screen readers (WCAG 2.1
+1.1.1), and the page shows the data table beside it.
+
+pygal writes its look as an inline ``<style>`` and a ``<script>``; the page's Content-Security-Policy
+allows neither, so both are taken out and ``portal.css`` draws the chart from pygal's class names
+(``.serie-N``, ``.color-N``). A file to download keeps a stylesheet of its own (:func:`standalone`)."""
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+import re
+import sys
+import textwrap
 from dataclasses import dataclass, replace
+from importlib import resources
 
 import numpy as np
+import pygal
 from markupsafe import Markup, escape
 from numpy.typing import NDArray
+from pygal.style import Style
 
 from portal.kernel import formatting
 from pxbridge.query.cube import Cube
 
-WIDTH, HEIGHT = 720, 340
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 20, 60
+# pygal puts an import hook on sys.meta_path for its map plugins (pygal.maps.*), written for Python 2's
+# find_module: every import after it that the other finders miss warns (ImportWarning) and falls back to
+# it. The portal draws no maps; the hook is taken off again.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
+
+WIDTH, HEIGHT = 720, 360
 MAX_SERIES, MAX_BARS = 6, 40
-# Distinguishable without colour too: each series also has its own dash pattern and marker.
-STYLES = [
-    ("#1f5fa8", ""),
-    ("#b3470f", "6 3"),
-    ("#2b7a3b", "2 3"),
-    ("#7a2e8c", "8 3 2 3"),
-    ("#5c5c5c", "1 2"),
-    ("#a0122f", "10 4"),
-]
+#: At most this many time labels under a line chart; more would run together at 720 units wide.
+MAX_TIME_LABELS = 8
+#: The font size of the axis labels, the same in pygal's layout and in the CSS that draws them.
+LABEL_SIZE = 12
+#: The longest line of a chart's title; a longer one is wrapped.
+TITLE_CHARACTERS = 64
+#: Each bar of a horizontal bar chart gets this many units of height.
+BAR_ROW = 22
 
 
 @dataclass(frozen=True)
@@ -45,32 +60,17 @@ class Chart:
     truncated: bool
 
 
-def _nice(low: float, high: float) -> tuple[float, float, float]:
-    if low == high:
-        low, high = (0.0, high * 2 or 1.0) if high > 0 else (high * 2 or -1.0, 0.0)
-    low, high = min(low, 0.0), max(high, 0.0)
-    span = high - low
-    step = 10 ** math.floor(math.log10(span / 5))
-    for factor in (1, 2, 5, 10):
-        if span / (step * factor) <= 6:
-            step *= factor
-            break
-    return math.floor(low / step) * step, math.ceil(high / step) * step, step
-
-
-def _number(value: float, decimals: int | None = None) -> str:
-    """An axis tick (``decimals`` None: whole from 100, else its shortest form) or a value with its
-    table's decimals, in the page's language (:mod:`portal.kernel.formatting`)."""
-    if decimals is not None:
-        return formatting.number(value, decimals)
-    return formatting.number(value, 0) if abs(value) >= 100 else formatting.number(f"{value:.6g}")
-
-
 def _decimals(cube: Cube) -> int:
     """The decimals of the (first) contents value's unit, as the table shows it."""
     metric = cube.metric_index()
     code = cube.dimensions[metric].codes[0] if metric is not None else None
     return cube.unit_of(code).decimals
+
+
+def _unit(cube: Cube) -> str:
+    metric = cube.metric_index()
+    code = cube.dimensions[metric].codes[0] if metric is not None else None
+    return cube.unit_of(code).base
 
 
 def build(cube: Cube, title: str, description: str) -> Chart | None:
@@ -104,6 +104,50 @@ def _cell(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
+def _heading(cube: Cube, periods: tuple[str, ...]) -> str:
+    """The chart's own title: what, in which unit, over which periods."""
+    metric = cube.metric_index()
+    what = (
+        cube.dimensions[metric].labels[0] if metric is not None else (cube.contents or cube.title)
+    )
+    unit = _unit(cube)
+    span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else (periods[0] if periods else "")
+    # pygal writes a line a "\n"; at 15 units a character about 60 fit in the chart's width.
+    lines = textwrap.wrap(f"{what} ({unit})" if unit else what, TITLE_CHARACTERS) or [""]
+    return "\n".join([*lines[:2], span] if span else lines[:2])
+
+
+def _style() -> Style:
+    # Colours and fonts are portal.css's; these sizes are what pygal lays the chart out with.
+    return Style(
+        font_family="inherit",
+        label_font_size=LABEL_SIZE,
+        major_label_font_size=LABEL_SIZE,
+        legend_font_size=LABEL_SIZE + 1,
+        title_font_size=LABEL_SIZE + 3,
+        value_font_size=LABEL_SIZE,
+    )
+
+
+def _common(cube: Cube) -> dict[str, object]:
+    decimals = _decimals(cube)
+    return {
+        "style": _style(),
+        "js": [],
+        "no_prefix": True,
+        "disable_xml_declaration": True,
+        "show_legend": True,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 1,
+        "truncate_legend": -1,
+        "truncate_label": -1,
+        "print_values": False,
+        "value_formatter": lambda v: formatting.number(v, decimals),
+        "margin": 12,
+        "margin_right": 36,  # room for the last time label, centred on the last period
+    }
+
+
 def _line(
     cube: Cube,
     values: NDArray[np.float64],
@@ -123,45 +167,24 @@ def _line(
         Series(names[i] if i < len(names) else str(i), tuple(_cell(v) for v in row))
         for i, row in enumerate(rows)
     )
-    categories = cube.dimensions[time].labels
-    finite = rows[~np.isnan(rows)]
-    low, high, step = _nice(float(finite.min()), float(finite.max()))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x(i: int) -> float:
-        return LEFT + (plot_w * i / max(len(categories) - 1, 1))
-
-    def y(v: float) -> float:
-        return TOP + plot_h * (1 - (v - low) / (high - low))
-
-    parts = _frame(low, high, step, y)
-    every = max(1, len(categories) // 12)
-    for i, label in enumerate(categories):
-        if i % every == 0 or i == len(categories) - 1:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" '
-                f'font-size="11">{escape(label)}</text>'
-            )
-    for n, line in enumerate(series):
-        color, dash = STYLES[n % len(STYLES)]
-        segments: list[list[str]] = []
-        current: list[str] = []
-        for i, v in enumerate(line.points):
-            if v is None:
-                if current:
-                    segments.append(current)
-                current = []
-            else:
-                current.append(f"{x(i):.1f},{y(v):.1f}")
-        if current:
-            segments.append(current)
-        for points in segments:
-            parts.append(
-                f'<polyline fill="none" stroke="{color}" stroke-width="2" '
-                f'stroke-dasharray="{dash}" points="{" ".join(points)}"/>'
-            )
+    categories = tuple(cube.dimensions[time].labels)
+    thinned = len(categories) > MAX_TIME_LABELS
+    chart = pygal.Line(
+        width=WIDTH,
+        height=HEIGHT + 20 * len(series),
+        title=_heading(cube, categories),
+        x_labels=list(categories),
+        show_minor_x_labels=not thinned,
+        x_labels_major_count=MAX_TIME_LABELS if thinned else None,
+        show_dots=len(categories) <= 60,
+        dots_size=2.5,
+        allow_interruptions=True,
+        **_common(cube),
+    )
+    for line in series:
+        chart.add(line.name, list(line.points))
     return Chart(
-        "line", _svg(parts, title, description), series, categories, len(block) > MAX_SERIES
+        "line", _accessible(chart, title, description), series, categories, len(block) > MAX_SERIES
     )
 
 
@@ -169,55 +192,51 @@ def _bars(cube: Cube, values: NDArray[np.float64], title: str, description: str)
     varying = [d for d in cube.dimensions if len(d.codes) > 1]
     labels = [", ".join(p) for p in itertools.product(*(d.labels for d in varying))] or [cube.title]
     shown = values[:MAX_BARS]
-    finite = shown[~np.isnan(shown)]
-    low, high, step = _nice(float(finite.min()), float(finite.max()))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def y(v: float) -> float:
-        return TOP + plot_h * (1 - (v - low) / (high - low))
-
-    parts = _frame(low, high, step, y)
-    width = plot_w / len(shown)
-    decimals = _decimals(cube)
-    for i, v in enumerate(shown):
-        if math.isnan(v):
-            continue
-        top, base = y(max(float(v), 0.0)), y(min(float(v), 0.0))
-        parts.append(
-            f'<rect x="{LEFT + i * width + width * 0.15:.1f}" y="{top:.1f}" '
-            f'width="{width * 0.7:.1f}" height="{max(base - top, 0.5):.1f}" fill="{STYLES[0][0]}">'
-            f"<title>{escape(labels[i] if i < len(labels) else str(i))}: {_number(float(v), decimals)}</title></rect>"
-        )
-    series = (Series(cube.title, tuple(_cell(v) for v in shown)),)
+    periods = next((tuple(d.labels) for d in cube.dimensions if d.role == "time"), ())
+    categories = tuple(labels[: len(shown)])
+    # One series, a bar a category, labelled on the side so long names never collide.
+    chart = pygal.HorizontalBar(
+        width=WIDTH,
+        height=max(200, 140 + BAR_ROW * len(shown)),
+        title=_heading(cube, periods),
+        # pygal draws the first category at the bottom: reversed, the list reads from the top.
+        x_labels=list(reversed(categories)),
+        **_common(cube),
+    )
+    metric = cube.metric_index()
+    name = cube.dimensions[metric].labels[0] if metric is not None else cube.title
+    series = (Series(name, tuple(_cell(v) for v in shown)),)
+    chart.add(name, list(reversed(series[0].points)))
     return Chart(
-        "bar",
-        _svg(parts, title, description),
-        series,
-        tuple(labels[: len(shown)]),
-        values.size > MAX_BARS,
+        "bar", _accessible(chart, title, description), series, categories, values.size > MAX_BARS
     )
 
 
-def _frame(low: float, high: float, step: float, y: Callable[[float], float]) -> list[str]:
-    parts = []
-    tick = low
-    while tick <= high + step / 2:
-        at = y(tick)
-        parts.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{at:.1f}" y2="{at:.1f}" stroke="#ddd"/>'
-            f'<text x="{LEFT - 6}" y="{at + 4:.1f}" text-anchor="end" font-size="11">{_number(tick)}</text>'
-        )
-        tick += step
-    parts.append(f'<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" stroke="#333"/>')
-    return parts
+_DROPPED = re.compile(
+    r"<!--.*?-->|<style[^>]*>.*?</style>|<script[^>]*>.*?</script>| style=\"[^\"]*\"", re.S
+)
 
 
-def _svg(parts: list[str], title: str, description: str) -> Markup:
-    # Every text in ``parts`` went through escape(); the rest is markup this module writes.
-    return Markup(  # noqa: S704
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="chart-title chart-desc" class="chart">'
-        f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(description)}</desc>'
-        + "".join(parts)
-        + "</svg>"
+def _accessible(chart: pygal.Graph, title: str, description: str) -> Markup:
+    """pygal's SVG without its inline styles and script (the page's CSS draws it, and its CSP allows
+    neither), named for screen readers by ``title`` and ``description``."""
+    svg = _DROPPED.sub("", chart.render(is_unicode=True))
+    svg = svg.replace(' id=""', "", 1).replace(
+        "<svg ",
+        '<svg role="img" aria-labelledby="chart-title chart-desc" ',
+        1,
     )
+    head = f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(description)}</desc>'
+    at = svg.index(">", svg.index("<svg ")) + 1
+    # Every text pygal wrote is escaped by its XML writer; the two added are escaped here.
+    return Markup(svg[:at] + head + svg[at:])  # noqa: S704
+
+
+def standalone(drawn: Chart) -> bytes:
+    """The chart as an SVG file of its own: the page's chart with the stylesheet that draws it."""
+    css = resources.files("portal").joinpath("static/chart.css").read_text(encoding="utf-8")
+    svg = str(drawn.svg)
+    at = svg.index(">", svg.index("<svg ")) + 1
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n' + svg[:at] + f"<style>{css}</style>" + svg[at:]
+    ).encode("utf-8")

@@ -346,6 +346,7 @@ def table_page(table_id: str) -> Response:
             "api_get": get_url,
             "api_post": post_body,
             "chart": drawn,
+            "chart_file": _chart_file(table, lang) if drawn is not None else None,
         }
     shown_in = answer_language(table, lang)
     return render_page(
@@ -374,6 +375,8 @@ SELECTION_FILES = {
         False,
     ),
     "csv": ("csv", "text/csv; charset=utf-8", ".csv", False),
+    # The chart as drawn on the page, as an SVG file with its stylesheet.
+    "svg": ("svg", "image/svg+xml", ".svg", False),
 }
 #: How the files label values: the page's words for them -> OutputParams.labels.
 LABELS = {"tekst": "text", "kode": "code", "begge": "code_text"}
@@ -383,13 +386,11 @@ _FOLDED = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "AE", "Ø": "O"
 def _people_files(table: DataTable, lang: str) -> dict[str, tuple[str, str]]:
     """Per file the page offers, its link by value texts and its link with codes and texts, each
     carrying the page's selection."""
-    chosen = [
-        (k, v)
-        for k, v in request.args.items(multi=True)
-        if k.startswith(("v-", "all-", "cl-", "latest-", "from-", "place-"))
-    ]
+    chosen = _selection_args()
     links = {}
     for kind in SELECTION_FILES:
+        if kind == "svg":
+            continue  # the chart's own link, under the chart
         base = url_for("table_files.selection_file", table_id=table.id, kind=kind)
         by_text, with_codes = (
             f"{base}?{urlencode([*chosen, ('labels', labels), ('lang', lang)])}"
@@ -397,6 +398,22 @@ def _people_files(table: DataTable, lang: str) -> dict[str, tuple[str, str]]:
         )
         links[kind] = (by_text, with_codes)
     return links
+
+
+def _selection_args() -> list[tuple[str, str]]:
+    """The page's arguments that make its selection, to carry into its files' links."""
+    return [
+        (k, v)
+        for k, v in request.args.items(multi=True)
+        if k.startswith(("v-", "all-", "cl-", "latest-", "from-", "place-"))
+    ]
+
+
+def _chart_file(table: DataTable, lang: str) -> str:
+    """The link to the page's chart as an SVG file, for the page's selection."""
+    chosen = _selection_args()
+    base = url_for("table_files.selection_file", table_id=table.id, kind="svg")
+    return f"{base}?{urlencode([*chosen, ('lang', lang)])}"
 
 
 def file_name(table_id: str, title: str, suffix: str) -> str:
@@ -421,14 +438,21 @@ def selection_file(table_id: str, kind: str) -> Response:
     labels = LABELS.get(request.args.get("labels", "tekst"), "text")
     table = service.get_table(get_session(), table_id, now())
     cube, _ = _cut(table, lang, *_asked(table))
-    params = OutputParams(
-        labels=labels,
-        separator=";" if excel else ",",
-        include_title=False,
-        decimal_comma=excel,
-    )
-    body = FORMATS[fmt].render(cube, params)
-    name = file_name(table.id, label(table, "title", lang).removeprefix(f"{table.id}: "), suffix)
+    title = label(table, "title", lang)
+    name = file_name(table.id, title.removeprefix(f"{table.id}: "), suffix)
+    if fmt == "svg":
+        drawn = chart.build(cube, title, title)
+        if drawn is None:
+            raise NotFound(translate("tab.chart_none"))
+        body = chart.standalone(drawn)
+    else:
+        params = OutputParams(
+            labels=labels,
+            separator=";" if excel else ",",
+            include_title=False,
+            decimal_comma=excel,
+        )
+        body = FORMATS[fmt].render(cube, params)
     response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Content-Language"] = cube.language

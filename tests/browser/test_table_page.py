@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
+# The left and right edges of the chart's time labels, left to right.
+LABEL_BOXES = """() => [...document.querySelectorAll('svg.pygal-chart .axis.x text')]
+  .map((t) => t.getBoundingClientRect()).filter((b) => b.width > 0)
+  .map((b) => [b.left, b.right]).sort((a, b) => a[0] - b[0])"""
+
 
 def test_checkboxes_filter_and_the_latest_periods(
     browser: Browser, served_portal: str, axe_source: str
@@ -26,6 +31,7 @@ def test_checkboxes_filter_and_the_latest_periods(
     code = time.get_attribute("data-variable")
     boxes = time.locator(f"input[type=checkbox][name='v-{code}']")
     total = boxes.count()
+    earliest = boxes.nth(0).get_attribute("value")
     assert total > 24, "14700 should have many periods"
     # Typing in the search box hides the periods that do not match, but not the ticked ones.
     boxes.nth(0).check()
@@ -48,6 +54,16 @@ def test_checkboxes_filter_and_the_latest_periods(
         b.get_attribute("value") or "" for b in boxes.all()
     }
     assert len(period_labels) == 12, period_labels
+    context.close()
+    # The chart's time labels, as Chromium lays them out: none overlaps another, every period shown.
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 800})
+    page = context.new_page()
+    for selection in (f"latest-{code}=6", f"from-{code}={earliest}"):
+        page.goto(f"{served_portal}/tabeller/14700?{selection}")
+        boxes = page.evaluate(LABEL_BOXES)
+        assert len(boxes) >= 4, boxes
+        for (_, right), (left, _) in zip(boxes, boxes[1:], strict=False):
+            assert left > right, boxes
     context.close()
     # Reflow and axe, nb and en, phone and desktop.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 800})
