@@ -45,6 +45,7 @@ WEB_ADAPTERS = {
     "cli",
     "dayview_pages",  # release_calendar.dayview_pages: the producers' day view (issue 20)
     "editing",  # metadata.sims.editing: the producers' editing pages
+    "finder",  # pxbridge.pages.finder: the table finder page (issue 19)
     "forms",
     "klass_api",
     "klass_edge",
