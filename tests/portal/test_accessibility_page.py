@@ -135,7 +135,7 @@ def test_the_screenshot_scripts_pages_all_answer(
     shots = _screenshots().shots(lambda path: client.get(path).json)
     assert {(name, lang) for name, lang, _ in shots} == {
         (name, lang)
-        for name in ("home", "statistic", "release", "search", "calendar")
+        for name in ("home", "statistic", "release", "search", "calendar", "tables")
         for lang in ("nb", "en")
     }
     for _name, _lang, path in shots:
