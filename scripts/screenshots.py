@@ -38,6 +38,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "search": ("/sok?q=konsumprisindeks", "/en/search?q=konsumprisindeks"),
     "calendar": ("/kalender", "/en/calendar"),
     "tables": ("/tabeller?subject_area=befolkning", "/en/tables?subject_area=befolkning"),
+    # A table page with a pivoted preview (months in the columns) and its chart.
+    "table": (
+        "/tabeller/05333?v-Varer=MAT&v-Varer=EL&latest-Tid=12&place-Tid=kolonne&place-Varer=rad&all-ContentsCode=1",
+        "/en/tables/05333?v-Varer=MAT&v-Varer=EL&latest-Tid=12&place-Tid=kolonne&place-Varer=rad&all-ContentsCode=1",
+    ),
 }
 
 #: Viewports (CSS px): two phones and a desktop. The file name carries the width.

@@ -174,8 +174,9 @@ def _line(
         height=HEIGHT + 20 * len(series),
         title=_heading(cube, categories),
         x_labels=list(categories),
+        # Every k-th period labelled, evenly (pygal's x_labels_major_count spaces them unevenly).
         show_minor_x_labels=not thinned,
-        x_labels_major_count=MAX_TIME_LABELS if thinned else None,
+        x_labels_major_every=math.ceil(len(categories) / MAX_TIME_LABELS) if thinned else None,
         show_dots=len(categories) <= 60,
         dots_size=2.5,
         allow_interruptions=True,

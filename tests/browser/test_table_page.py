@@ -58,7 +58,7 @@ def test_checkboxes_filter_and_the_latest_periods(
     # The chart's time labels, as Chromium lays them out: none overlaps another, every period shown.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 800})
     page = context.new_page()
-    for selection in (f"latest-{code}=6", f"from-{code}={earliest}"):
+    for selection in (f"latest-{code}=6", f"latest-{code}=12", f"from-{code}={earliest}"):
         page.goto(f"{served_portal}/tabeller/14700?{selection}")
         boxes = page.evaluate(LABEL_BOXES)
         assert len(boxes) >= 4, boxes

@@ -15,6 +15,8 @@ from flask.testing import FlaskClient
 
 from portal.http.db import get_database
 from portal.kernel.clock import FixedClock
+from pxbridge.blueprint import get_store
+from pxbridge.demo import seed_tables
 from release_calendar.demo import seed_releases
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,11 +133,12 @@ def test_the_screenshot_scripts_pages_all_answer(
 ) -> None:
     with get_database(app).sessions() as s:
         seed_releases(s, clock.now())
+        seed_tables(s, get_store(app), clock.now())  # the table page's 05333
         s.commit()
     shots = _screenshots().shots(lambda path: client.get(path).json)
     assert {(name, lang) for name, lang, _ in shots} == {
         (name, lang)
-        for name in ("home", "statistic", "release", "search", "calendar", "tables")
+        for name in ("home", "statistic", "release", "search", "calendar", "tables", "table")
         for lang in ("nb", "en")
     }
     for _name, _lang, path in shots:

@@ -97,6 +97,17 @@ def test_six_periods_all_labelled_and_282_thinned_never_overlapping(
     labels = _time_labels(six)
     assert [t for _, t in labels] == [f"2023M{m:02d}" for m in range(1, 7)]
     _no_overlap(labels)
+    # Twelve: thinned to every other month, evenly.
+    twelve = _time_labels(_svg(client.get("/tabeller/99601?all-Gruppe=1&latest-Tid=12").text))
+    assert [t for _, t in twelve] == [
+        "2022M07",
+        "2022M09",
+        "2022M11",
+        "2023M01",
+        "2023M03",
+        "2023M05",
+    ]
+    _no_overlap(twelve)
     every = _svg(client.get("/tabeller/99601?all-Gruppe=1&all-Tid=1").text)
     labels = _time_labels(every)
     assert 4 <= len(labels) <= 10 and labels[0][1] == "2000M01"
@@ -129,4 +140,4 @@ def test_the_chart_as_an_svg_file(app: Flask, client: FlaskClient) -> None:
     body = response.data.decode("utf-8")
     assert body.startswith("<?xml") and "<style>" in body and ".pygal-chart .color-0" in body
     axis = body.split('<g class="axis x', 1)[1].split('<g class="series', 1)[0]
-    assert "2001M12" in axis and "2000M12" not in axis  # the latest 12 months
+    assert "2001M11" in axis and "2000M12" not in axis  # the latest 12 months, every other named
