@@ -26,8 +26,8 @@ MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
 _WORDS = {
-    "nb": {"source": "Kilde", "updated": "Oppdatert"},
-    "en": {"source": "Source", "updated": "Updated"},
+    "nb": {"source": "Kilde", "updated": "Oppdatert", "unit": "Enhet", "note": "Fotnote"},
+    "en": {"source": "Source", "updated": "Updated", "unit": "Unit", "note": "Footnote"},
 }
 
 
@@ -40,15 +40,16 @@ def render(cube: Cube, params: OutputParams) -> bytes:
 
     Row 1 holds the title; then one header row per heading dimension (the last also names the
     stub dimensions); then per stub row its value labels and the cells: numbers as numbers with
-    a number format of their metric's decimals, symbols as their shown text; a source line
-    follows. The title is always written (``include_title`` is accepted for compatibility).
+    a number format of their metric's decimals, symbols as their shown text; the source, the update,
+    each contents value's unit and the table's footnotes follow. The title is always written (``include_title`` is accepted for compatibility).
     Raises BadRequest when the table does not fit in a worksheet.
     """
     nrows, ncols = split_sizes(cube)
     levels = heading_levels(cube, params.labels)
     top = 2  # title, empty row
     first_data = top + len(levels)
-    footer_rows = 2 + (1 if cube.updated is not None else 0)
+    footer = _footer(cube)
+    footer_rows = 1 + len(footer)
     if first_data + nrows + footer_rows > MAX_ROWS or cube.stub + ncols > MAX_COLS:
         raise BadRequest(
             f"Too many rows or columns for an xlsx worksheet ({nrows} rows, {ncols} columns)"
@@ -124,10 +125,23 @@ def render(cube: Cube, params: OutputParams) -> bytes:
             else:
                 sheet.write_string(row, cube.stub + c, symbol_at[base + c], symbol_format)
 
-    words = _WORDS.get(cube.language, _WORDS["en"])
     foot = first_data + nrows + 1
-    sheet.write_string(foot, 0, f"{words['source']}: {cube.source}")
-    if cube.updated is not None:
-        sheet.write_string(foot + 1, 0, f"{words['updated']}: {cube.updated.date().isoformat()}")
+    for i, line in enumerate(footer):
+        sheet.write_string(foot + i, 0, line)
     workbook.close()
     return buffer.getvalue()
+
+
+def _footer(cube: Cube) -> list[str]:
+    """The lines under the table: its source, when it was updated, each contents value's unit and
+    the table's footnotes, in the cube's language."""
+    words = _WORDS.get(cube.language, _WORDS["en"])
+    lines = [f"{words['source']}: {cube.source}"]
+    if cube.updated is not None:
+        lines.append(f"{words['updated']}: {cube.updated.date().isoformat()}")
+    lines += [
+        f"{words['unit']}: {what}: {unit}" if what else f"{words['unit']}: {unit}"
+        for what, unit in cube.labelled_units()
+    ]
+    lines += [f"{words['note']}: {note}" for note in cube.notes]
+    return lines

@@ -514,20 +514,11 @@ class About:
 
 
 def _about(cube: Cube) -> About:
-    metric = cube.metric_index()
-    units: tuple[tuple[str, str], ...]
-    if metric is None:
-        unit = cube.units.get("")
-        units = (("", unit.base),) if unit is not None and unit.base else ()
-    else:
-        dimension = cube.dimensions[metric]
-        units = tuple(
-            (text, cube.units[code].base)
-            for code, text in zip(dimension.codes, dimension.labels, strict=True)
-            if code in cube.units and cube.units[code].base
-        )
     return About(
-        units, tuple(cube.notes), _row_width(cube) * _row_count(cube), cube_source().max_cells
+        cube.labelled_units(),
+        tuple(cube.notes),
+        _row_width(cube) * _row_count(cube),
+        cube_source().max_cells,
     )
 
 

@@ -98,3 +98,17 @@ class Cube:
     def metric_index(self) -> int | None:
         """Position of the metric (contents) dimension in ``dimensions``, if any."""
         return next((i for i, d in enumerate(self.dimensions) if d.role == "metric"), None)
+
+    def labelled_units(self) -> tuple[tuple[str, str], ...]:
+        """Each contents value's unit as people read it: (the value's label, or "" without a metric;
+        the unit), for the values in the cube that have one."""
+        metric = self.metric_index()
+        if metric is None:
+            unit = self.units.get("")
+            return (("", unit.base),) if unit is not None and unit.base else ()
+        dimension = self.dimensions[metric]
+        return tuple(
+            (text, self.units[code].base)
+            for code, text in zip(dimension.codes, dimension.labels, strict=True)
+            if code in self.units and self.units[code].base
+        )

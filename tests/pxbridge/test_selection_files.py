@@ -71,6 +71,10 @@ def test_xlsx_and_plain_csv_with_codes_or_texts(app: Flask, client: FlaskClient)
         if isinstance(c.value, (int, float))
     ]
     assert sorted(numbers) == sorted(v for v in _api_values(client) if v is not None)
+    texts = [
+        c.value for row in workbook.active.iter_rows() for c in row if isinstance(c.value, str)
+    ]
+    assert "Enhet: Folkemengde: personer" in texts and "Enhet: Andel: prosent" in texts
     plain = client.get(f"/tabeller/99001/last-ned/csv?{SELECTION}&labels=begge")
     text = plain.data.decode("utf-8")
     assert not text.startswith("\ufeff") and '"0 - Hele landet"' in text and ";" not in text
