@@ -66,9 +66,11 @@ def cube_source() -> CubeSource:
 def init_app(app: Flask) -> None:
     from pxbridge.api import classic, pxwebapi, upload
     from pxbridge.pages import finder, views  # noqa: F401  (importing registers the pages' routes on bp)
+    from pxbridge.pages import upload as upload_pages  # producers' tables in the browser (issue 19)
 
     app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")
     app.register_blueprint(bp)
+    upload_pages.init_app(app)
     views.init_app(app)  # the whole-table files (issue 21)
     pxwebapi.init_app(app)
     upload.init_app(app)

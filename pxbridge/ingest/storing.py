@@ -351,3 +351,6 @@ def _periods(codes: Sequence[str]) -> Sequence[str]:
     if len({len(code) for code in codes}) == 1:
         return sorted(codes)
     return codes
+
+
+choose_table_id = _table_id  # TEMPORARY

@@ -44,7 +44,13 @@ PUBLIC_PAGES = [
     "/logg-inn",
 ]
 NOT_FOUND = ["/finnes-ikke", "/en/does-not-exist"]
-PRIVATE_PAGES = ["/min-side", "/min-side/statistikk/kpi", "/min-side/kodelister"]
+PRIVATE_PAGES = [
+    "/min-side",
+    "/min-side/statistikk/kpi",
+    "/min-side/kodelister",
+    "/min-side/tabeller",
+    "/min-side/tabeller/last-opp",
+]
 
 # Everything whose right edge passes the screen, unless an ancestor that clips or scrolls (overflow other
 # than visible) itself fits: a table in its scroll region is fine, the region being wider is not. Text is

@@ -157,6 +157,13 @@ DOCUMENTATION_WRITES = {
 }
 # Table uploads; tests/pxbridge/test_tables_access.py checks them for 401, 403 and 409.
 TABLE_WRITES = {("table_api.upload_table", "POST")}
+# Tables in the browser; tests/pxbridge/test_table_upload_page.py checks each for 401, 403 (another
+# producer's statistic) and 404 (another user's staged file).
+TABLE_PAGE_WRITES = {
+    ("tables.upload_page", "POST"),
+    ("tables.upload_preview", "POST"),
+    ("tables.upload_cancel", "POST"),
+}
 # Code lists on a table's variables; tests/pxbridge/test_codelists.py checks them for 401, 403 and 409.
 TABLE_CODELIST_WRITES = {
     ("table_api.put_table_codelist", "PUT"),
@@ -225,6 +232,7 @@ def test_every_write_route_is_covered(app: Flask) -> None:
         | CODELIST_WRITES
         | REGISTRY_PAGE_WRITES
         | TABLE_WRITES
+        | TABLE_PAGE_WRITES
         | TABLE_CODELIST_WRITES
         | ADMIN_WRITES
         | set(UNSCOPED_WRITES)
