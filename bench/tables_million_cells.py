@@ -4,9 +4,10 @@ pyarrow as one Parquet column (for Parquet). The timing that ``test_million_cell
 tests/pxbridge/test_formats.py (issue 17: no wall-clock figures in tests; the test keeps what it checks
 of the answer).
 
-The cube is the test's, built in memory (no database, no HTTP): region 1000 × contents 2 × year 500,
-stub region, values from a fixed seed with one decimal, 5,000 cells the symbol ":". Goals: CSV ≤ 15 ×
-its floor, Parquet ≤ 4 × its floor (median ratios; the figures in bench/README.md).
+The cube is the test's (tests/pxbridge/big_cube.py), built in memory (no database, no HTTP): region
+1000 × contents 2 × year 500, stub region, values from a fixed seed with one decimal, 5,000 cells the
+symbol ":". Goals: CSV ≤ 15 × its floor, Parquet ≤ 4 × its floor (median ratios; the figures in
+bench/README.md).
 
 Run: ``python bench/tables_million_cells.py`` (``--quick``: 3 rounds, no results file). Prints one JSON
 line and writes it to ``bench/results/<date>-<host>-tables_million_cells.json``.
@@ -35,44 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pxbridge.formats import FORMATS, OutputParams  # noqa: E402
-from pxbridge.query.cube import Cube, Dimension, Unit  # noqa: E402
-from pxbridge.store import cells  # noqa: E402
+from tests.pxbridge.big_cube import SEED, million_cell_cube  # noqa: E402
 
-SEED = 7  # the test's seed
 ROUNDS = 7
 GOALS = {"csv": 15.0, "parquet": 4.0}
-
-
-def cube() -> Cube:
-    """The 1M-cell cube of tests/pxbridge/test_formats.py (``_big_cube``)."""
-    rng = np.random.default_rng(SEED)
-    values = np.round(rng.random(1_000_000) * 1e6, 1)
-    values[rng.choice(values.size, 5000, replace=False)] = cells.encode(":")
-    region = Dimension(
-        "Region",
-        "region",
-        tuple(f"R{i:04d}" for i in range(1000)),
-        tuple(f"Region {i}" for i in range(1000)),
-        role="geo",
-    )
-    contents = Dimension(
-        "ContentsCode", "statistikkvariabel", ("A", "B"), ("a", "b"), role="metric"
-    )
-    years = tuple(str(1525 + i) for i in range(500))
-    tid = Dimension("Tid", "år", years, years, role="time", time_scale="A")
-    return Cube(
-        table_id="big",
-        matrix="BIG",
-        language="nb",
-        title="Big",
-        source="S",
-        updated=None,
-        dimensions=(region, contents, tid),
-        stub=1,
-        values=values,
-        units={"A": Unit("kr", 0), "B": Unit("kr", 1)},
-        symbols={":": ":"},
-    )
 
 
 def orjson_floor(values: np.ndarray) -> bytes:
@@ -109,7 +76,7 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 def main(quick: bool = False) -> None:
     rounds = 3 if quick else ROUNDS
-    big = cube()
+    big = million_cell_cube(SEED)
     values = np.array(big.values)
     params = OutputParams()
     sizes = {

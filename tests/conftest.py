@@ -60,16 +60,23 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("PORTAL_TEST_DATABASE_URL") or (
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite3'}"
     )
+    migrate_and_seed(url)
+    return url
+
+
+def migrate_and_seed(url: str, accounts: bool = True) -> None:
+    """Bring the database at ``url`` to the newest schema and, when it holds no programme yet, seed
+    it as the demo is: the programme, and the demo accounts unless ``accounts`` is false."""
     engine = make_engine(url)
     migrate.upgrade(engine)
+    engine.dispose()
     db = Database(url)
     with db.session() as session:
         if seed.is_empty(session):
             seed.seed_programme(session, START)
-            seed.seed_demo_accounts(session, START)
+            if accounts:
+                seed.seed_demo_accounts(session, START)
     db.dispose()
-    engine.dispose()
-    return url
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from portal.programme.service import find_producer
 from portal.web import dashboard as dashboard_work
 from portal.web import keyfigures
 from portal.web.forms import LoginForm, StatisticForm
+from pxbridge.query.extract import bare_title
 from release_calendar.rules import Precision, when_label
 
 
@@ -140,7 +141,7 @@ def edit_statistic(slug: str) -> Response:
         SelectChoice(f.value, translate(f"frequency.{f.value}")) for f in Frequency
     ]
     form.main_table_id.choices = [SelectChoice("", translate("keyfig.main_table_auto"))] + [
-        SelectChoice(table_id, f"{table_id}: {keyfigures.bare_title(table_id, pick(nb, en))}")
+        SelectChoice(table_id, f"{table_id}: {bare_title(table_id, pick(nb, en))}")
         for table_id, nb, en in keyfigures.own_tables(db, slug)
     ]
     same_table = request.method == "GET" or (form.main_table_id.data or "") == saved_table

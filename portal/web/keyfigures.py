@@ -27,6 +27,7 @@ from pxbridge.models import DataTable, TableVariable
 from pxbridge.query.cubes import CubeSource, select_cube
 from pxbridge.query.extract import (
     answer_language,
+    bare_title,
     dimension,
     label,
     table_languages,
@@ -199,12 +200,6 @@ def table_summaries(session: Session, statistic_id: int, now: datetime) -> list[
         TableSummary(table_id, bare_title(table_id, nb), bare_title(table_id, en), first, last, at)
         for table_id, nb, en, first, last, at in session.execute(stmt)
     ]
-
-
-def bare_title(table_id: str, title: str) -> str:
-    """A table's title without the id many titles start with ("07459: Befolkning …"), for places that
-    show the id beside it."""
-    return title.removeprefix(f"{table_id}: ").removeprefix(f"{table_id} ") if title else title
 
 
 def key_figures(

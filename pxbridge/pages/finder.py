@@ -19,7 +19,7 @@ from portal.programme import service as programme
 from pxbridge import service
 from pxbridge.blueprint import bp
 from pxbridge.models import DataTable
-from pxbridge.query.extract import answer_language, label
+from pxbridge.query.extract import answer_language, bare_title, label
 from pxbridge.service import ORDERS, TableQuery
 
 #: The "updated within" choices, in days ("" is any time).
@@ -127,7 +127,5 @@ def finder() -> Response:
 def _row(table: DataTable, lang: str) -> dict[str, Any]:
     """What the finder shows of a table: its title in the language the table answers ``lang`` in (its
     own when it lacks ``lang``, so the page can mark it), without the id many titles start with."""
-    title = label(table, "title", lang)
-    for prefix in (f"{table.id}: ", f"{table.id} "):
-        title = title.removeprefix(prefix)
+    title = bare_title(table.id, label(table, "title", lang))
     return {"table": table, "title": title, "lang": answer_language(table, lang)}

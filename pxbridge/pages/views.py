@@ -41,7 +41,7 @@ from pxbridge.models import DataTable, TableVariable
 from pxbridge.pages import chart
 from pxbridge.query.cube import Cube
 from pxbridge.query.cubes import select_cube
-from pxbridge.query.extract import answer_language, label
+from pxbridge.query.extract import answer_language, bare_title, label
 from pxbridge.query.selection import default_selection
 from pxbridge.search import whole_files
 from pxbridge.store import whole
@@ -439,7 +439,7 @@ def selection_file(table_id: str, kind: str) -> Response:
     table = service.get_table(get_session(), table_id, now())
     cube, _ = _cut(table, lang, *_asked(table))
     title = label(table, "title", lang)
-    name = file_name(table.id, title.removeprefix(f"{table.id}: "), suffix)
+    name = file_name(table.id, bare_title(table.id, title), suffix)
     if fmt == "svg":
         drawn = chart.build(cube, title, title)
         if drawn is None:

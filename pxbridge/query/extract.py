@@ -55,6 +55,12 @@ def label(table: DataTable, field: str, lang: str) -> str:
     return str(value or getattr(table, f"{field}_nb"))
 
 
+def bare_title(table_id: str, title: str) -> str:
+    """A table's title without the id many titles start with ("07459: Befolkning …", "07459 Befolkning
+    …"), for places that show the id beside it or name a file after both."""
+    return title.removeprefix(f"{table_id}: ").removeprefix(f"{table_id} ") if title else title
+
+
 def _notes_in(notes: Mapping[str, Any], lang: str, default: str) -> list[Any]:
     """Notes in ``lang``, else in the table's own language ``default`` (older rows: Norwegian)."""
     return list(notes.get(lang) or notes.get(default) or notes.get("nb") or [])

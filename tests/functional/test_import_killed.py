@@ -26,12 +26,9 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from portal.app import create_app
-from portal.demo import seed
 from portal.http.db import get_database
-from portal.kernel import migrate
-from portal.kernel.db import Database, make_engine
 from pxbridge.models import DataTable, TableVariable
-from tests.conftest import START
+from tests.conftest import migrate_and_seed
 
 # Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
 pytestmark = pytest.mark.own_portal
@@ -66,13 +63,7 @@ def instance(tmp_path: Path) -> Iterator[tuple[Flask, dict[str, str]]]:
     folder = tmp_path / "instance"
     folder.mkdir()
     url = f"sqlite:///{folder / 'portal.sqlite3'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    db = Database(url)
-    with db.session() as session:
-        seed.seed_programme(session, START)
-    db.dispose()
+    migrate_and_seed(url, accounts=False)
     app = create_app(
         {
             "DATABASE_URL": url,

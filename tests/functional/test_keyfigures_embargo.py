@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from portal.kernel.clock import FixedClock
 from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import px_table
+from tests.pxbridge.conftest import px_table, store_table
 from tests.release_calendar.factories import announce_release
 
 SECOND = timedelta(seconds=1)
@@ -22,14 +22,8 @@ NBSP = "\u00a0"
 
 
 def _upload(app: Flask, client: FlaskClient, matrix: str, release: int | None = None) -> None:
-    query = f"statistic=kpi&table_id={matrix}" + (f"&release={release}" if release else "")
-    response = client.post(
-        f"/api/v1/tables?{query}",
-        data=px_table(matrix, f"Hemmelig befolkning {matrix}"),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", f"table {matrix}")),
-    )
-    assert response.status_code == 201, response.text
+    table = px_table(matrix, f"Hemmelig befolkning {matrix}")
+    store_table(app, client, table, "kpi", table_id=matrix, release=release)
 
 
 def _text(html: str) -> str:

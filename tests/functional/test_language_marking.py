@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from portal.kernel.clock import FixedClock
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, login, make_token
+from tests.pxbridge.conftest import store_table
 from tests.release_calendar.factories import announce_release
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
@@ -243,13 +244,7 @@ def test_key_figures_of_an_english_only_table_are_marked_on_norwegian_pages(
     app: Flask, client: FlaskClient
 ) -> None:
     source = Path(__file__).parents[1] / "pxbridge" / "data" / "pxweb" / "BE0101A1elimtot.px"
-    response = client.post(
-        "/api/v1/tables?statistic=kpi&table_id=BE0101A1",
-        data=source.read_bytes(),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", "english table")),
-    )
-    assert response.status_code == 201, response.text
+    store_table(app, client, source.read_bytes(), "kpi", table_id="BE0101A1")
     norwegian = client.get("/statistikk/kpi").text
     section = norwegian.split('class="key-figures"', 1)[1].split("</section>", 1)[0]
     assert lang_of(section, "Population") == "en"  # the figure's label, from the table

@@ -7,37 +7,28 @@ committed), none gets a 5xx, nothing is silently overwritten, and the audit log 
 created at once all succeed, with ids from the database.
 
 The suite's usual ``app`` fixture runs every session on one connection inside a rolled-back transaction,
-which serialises everything; so this module builds its own app on a fresh database (a SQLite file, or a
-scratch PostgreSQL database when PORTAL_TEST_DATABASE_URL is set), migrated and seeded as the demo is.
+which serialises everything; so these tests run on ``race_app`` (conftest.py), an app on a fresh database.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from metadata.sims.models import DocumentationVersion
-from portal.app import create_app
-from portal.demo import seed
 from portal.http.db import get_database
-from portal.kernel import migrate
 from portal.kernel.audit import AuditEntry
-from portal.kernel.clock import FixedClock
-from portal.kernel.db import Database, make_engine
 from portal.programme.models import Statistic
 from pxbridge.models import DataTable
 from tests.conftest import START, bearer, make_token
@@ -47,50 +38,6 @@ WRITERS = 20
 DEADLINE = 20.0
 PX = (Path(__file__).resolve().parents[2] / "pxbridge" / "data" / "tab4_fewcells.px").read_bytes()
 CODES = b"code,parentCode,level,name\n01,,1,Ein\n02,,1,To\n"
-
-
-@pytest.fixture(scope="module")
-def race_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh database of this module's own: migrated, with the programme and the demo accounts."""
-    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
-    admin = None
-    if base is None:
-        url = f"sqlite:///{tmp_path_factory.mktemp('races') / 'races.sqlite3'}"
-    else:
-        name = f"portal_races_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.make_url(base).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    db = Database(url)
-    with db.session() as session:
-        seed.seed_programme(session, START)
-        seed.seed_demo_accounts(session, START)
-    db.dispose()
-    yield url
-    if admin is not None:
-        with admin.connect() as c:
-            c.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-@pytest.fixture(scope="module")
-def race_app(race_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "DATABASE_URL": race_url,
-            "INSTANCE_DIR": str(tmp_path_factory.mktemp("races-instance")),
-            "SECRET_KEY": "test-secret-key",
-            "CLOCK": FixedClock(START),
-            "RATELIMIT_ENABLED": False,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    yield app
-    get_database(app).dispose()
 
 
 @pytest.fixture(scope="module")

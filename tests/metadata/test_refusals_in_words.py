@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -27,18 +26,12 @@ from metadata.sims import service
 from metadata.sims.models import DocumentationVersion
 from portal.http.db import get_database
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, bearer, login, make_token
-
-#: What no Norwegian page may show: English, library wording, a JSON pointer.
-NOT_NORWEGIAN = (
-    "error(s)",
-    "duplicate",
-    "line ",
-    "required",
-    "must be",
-    "Input should",
-    "Not a valid",
-    "/items/0",
-    "nothing was saved",
+from tests.refusals import (
+    assert_reads_norwegian,
+    error_summary,
+    message_at_field,
+    problem,
+    visible_text,
 )
 
 LISTS = {"nb": "/min-side/kodelister", "en": "/en/my-page/code-lists"}
@@ -71,67 +64,13 @@ NO_TARGET = {
 ONE_WRONG = "code,parentCode,level,name\n1,,1,Fiske\n1,,1,Igjen\n"
 
 
-class _Text(HTMLParser):
-    """The text a reader sees (no markup, no scripts or styles), with attribute values a screen reader
-    reads (aria-label, title, alt, placeholder)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
-            self.hidden += 1
-        for name, value in attrs:
-            if name in {"aria-label", "title", "alt", "placeholder"} and value:
-                self.parts.append(value)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"}:
-            self.hidden -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def _text(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(" ".join(parser.parts).split())
-
-
 def _summary(html: str) -> str:
-    start = html.index('class="alert error error-summary"')
-    return _text(html[start : html.index("</div>", start)])
-
-
-def _at_field(html: str, field_id: str) -> str:
-    """The message shown at the field ``field_id``, which is marked invalid and described by it."""
-    found = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">(.*?)</p>', html, re.S)
-    assert found, f"no message at {field_id}"
-    control = re.search(rf'<(input|select|textarea)[^>]*id="{re.escape(field_id)}"[^>]*>', html)
-    assert control and 'aria-invalid="true"' in control.group(0), field_id
-    assert f"{field_id}-error" in control.group(0)
-    # The documentation page says "Error:" before it, for screen readers only.
-    return _text(re.sub(r'<span class="visually-hidden">[^<]*</span>', "", found.group(1)))
+    return visible_text(error_summary(html))
 
 
 def _in_words(response: Any, lang: str) -> str:
     """The page's visible text, checked to be in ``lang``: no English or library wording on nb."""
-    text = _text(response.text)
-    if lang == "nb":
-        found = [word for word in NOT_NORWEGIAN if word in text]
-        assert not found, f"English or library wording on a Norwegian page: {found}"
-    return text
-
-
-def _body(response: Any) -> dict[str, Any]:
-    """The JSON body of an API answer."""
-    body = response.json
-    assert isinstance(body, dict), response.text
-    return body
+    return assert_reads_norwegian(response.text) if lang == "nb" else visible_text(response.text)
 
 
 def _token(html: str, prefix: str = "") -> str:
@@ -238,13 +177,13 @@ def test_creating_a_code_list_for_an_unknown_producer_is_refused_at_the_field(
         },
     )
     assert refused.status_code == 400
-    assert _at_field(refused.text, "producer") == says
+    assert message_at_field(refused.text, "producer") == says
     assert says in _summary(refused.text)
     _in_words(refused, lang)
     # A form that does not validate is told by the forms' own translations.
     empty = client.post(LISTS[lang], data={"csrf_token": _token(page), "producer": "nav"})
     assert empty.status_code == 400
-    assert _at_field(empty.text, "name_nb")
+    assert message_at_field(empty.text, "name_nb")
     _in_words(empty, lang)
     assert _counts(app) == before
 
@@ -282,7 +221,7 @@ def test_a_file_with_errors_is_refused_whole_with_every_line_at_the_upload_field
     before = _counts(app)
     refused = _upload(client, lang, list_id, TWO_WRONG, "2020-01-01")
     assert refused.status_code == 400
-    at_file = _at_field(refused.text, "v-file")
+    at_file = message_at_field(refused.text, "v-file")
     assert duplicate in at_file and parent in at_file
     summary = _summary(refused.text)
     assert summary.index(count) < summary.index(duplicate) < summary.index(parent)
@@ -303,7 +242,7 @@ def test_a_file_with_errors_is_refused_whole_with_every_line_at_the_upload_field
         valid_to="",
     )
     assert garbage.status_code == 400
-    assert _at_field(garbage.text, "v-file") == NOT_UTF8[lang]
+    assert message_at_field(garbage.text, "v-file") == NOT_UTF8[lang]
     _in_words(garbage, lang)
     assert _counts(app) == before
 
@@ -328,7 +267,7 @@ def test_a_version_that_overlaps_and_a_code_without_its_parent_are_refused_at_th
     before = _counts(app)
     refused = _upload(client, lang, list_id, GOOD, "2021-01-01")
     assert refused.status_code == 400
-    assert _at_field(refused.text, "v-valid_from") == overlap
+    assert message_at_field(refused.text, "v-valid_from") == overlap
     _in_words(refused, lang)
     (version,) = _version_ids(app, list_id)
     orphan = _post(
@@ -345,7 +284,7 @@ def test_a_version_that_overlaps_and_a_code_without_its_parent_are_refused_at_th
         name_en="",
     )
     assert orphan.status_code == 400
-    assert _at_field(orphan.text, "i-parent_code") == parent
+    assert message_at_field(orphan.text, "i-parent_code") == parent
     assert parent in _summary(orphan.text)
     _in_words(orphan, lang)
     assert _counts(app) == before
@@ -391,8 +330,8 @@ def test_a_bad_variant_is_refused_with_each_problem_at_its_field(
         file=(io.BytesIO(body.encode()), "variant.csv"),
     )
     assert refused.status_code == 400
-    assert _at_field(refused.text, "var-file") == missing.format(version=version)
-    assert _at_field(refused.text, "var-valid_from") == outside
+    assert message_at_field(refused.text, "var-file") == missing.format(version=version)
+    assert message_at_field(refused.text, "var-valid_from") == outside
     assert count in _summary(refused.text)
     _in_words(refused, lang)
     assert _counts(app) == before
@@ -450,13 +389,13 @@ def test_a_bad_correspondence_table_is_refused_line_by_line(
 
     itself = table(version, "sourceCode,targetCode\n11,11\n")
     assert itself.status_code == 400
-    assert _at_field(itself.text, "t-target_version") == at_field
+    assert message_at_field(itself.text, "t-target_version") == at_field
     _in_words(itself, lang)
     # The field says why; the summary links to it (a refusal naming a field is not repeated on top).
     assert at_field in _summary(itself.text) and same not in _summary(itself.text)
     nowhere = table(999_999, "sourceCode,targetCode\n11,11\n")
     assert nowhere.status_code == 400
-    assert _at_field(nowhere.text, "t-target_version") == NO_TARGET[lang]
+    assert message_at_field(nowhere.text, "t-target_version") == NO_TARGET[lang]
     _in_words(nowhere, lang)
     bad = table(version, "sourceCode,targetCode\n11,11\n99,11\n,\n11,11\n")
     assert bad.status_code == 400
@@ -467,7 +406,7 @@ def test_a_bad_correspondence_table_is_refused_line_by_line(
     before = _counts(app)
     bad = table(second, "sourceCode,targetCode\n11,11\n99,11\n,\n11,11\n")
     assert bad.status_code == 400
-    at_file = _at_field(bad.text, "t-file")
+    at_file = message_at_field(bad.text, "t-file")
     assert unknown.format(version=version) in at_file and twice in at_file
     assert count in _summary(bad.text)
     _in_words(bad, lang)
@@ -501,7 +440,7 @@ def test_publishing_twice_or_nothing_is_refused_in_words(
     assert published.format(version=version) in _summary(again.text)
     _in_words(again, lang)
     nothing = publish("noe", version)
-    assert nothing.status_code == 400 and choose in _text(nothing.text)
+    assert nothing.status_code == 400 and choose in visible_text(nothing.text)
     _in_words(nothing, lang)
     assert _counts(app) == before
 
@@ -521,7 +460,7 @@ def test_the_producer_api_answers_english_unless_norwegian_is_asked_for(
         headers=bearer(token),
     )
     assert made.status_code == 201, made.text
-    url = f"/api/v1/code-lists/{_body(made)['id']}/versions?valid_from=2020-01-01"
+    url = f"/api/v1/code-lists/{made.json['id']}/versions?valid_from=2020-01-01"
     before = _counts(app)
 
     def post(**headers: str) -> Any:
@@ -534,27 +473,27 @@ def test_the_producer_api_answers_english_unless_norwegian_is_asked_for(
 
     english = post()
     assert english.status_code == 400
-    assert _body(english)["detail"] == "2 errors; nothing was saved."
-    assert _body(english)["errors"] == [
+    assert problem(english)["detail"] == "2 errors; nothing was saved."
+    assert problem(english)["errors"] == [
         {"pointer": "line 3", "detail": "line 3: duplicate code 1"},
         {"pointer": "line 4", "detail": "line 4: unknown parent 9"},
     ]
     norwegian = post(**{"Accept-Language": "nb"})
     assert norwegian.status_code == 400
-    assert _body(norwegian)["detail"] == "2 feil; ingenting ble lagret."
-    assert [e["detail"] for e in _body(norwegian)["errors"]] == [
+    assert problem(norwegian)["detail"] == "2 feil; ingenting ble lagret."
+    assert [e["detail"] for e in problem(norwegian)["errors"]] == [
         "Linje 3: koden 1 står to ganger.",
         "Linje 4: den overordnede koden 9 finnes ikke i filen.",
     ]
-    assert _body(norwegian)["title"] == "Bad Request"  # the title stays stable and English
+    assert problem(norwegian)["title"] == "Bad Request"  # the title stays stable and English
     missing = client.post(
-        f"/api/v1/code-lists/{_body(made)['id']}/versions",
+        f"/api/v1/code-lists/{made.json['id']}/versions",
         data=TWO_WRONG,
         content_type="text/csv",
         headers={**bearer(token), "Accept-Language": "nb"},
     )
     assert missing.status_code == 400
-    assert _body(missing)["detail"] == "valid_from må fylles ut, som år-måned-dag."
+    assert problem(missing)["detail"] == "valid_from må fylles ut, som år-måned-dag."
     assert _counts(app) == before
 
 
@@ -612,7 +551,7 @@ def test_the_documentation_pages_refuse_publishing_in_words_at_the_field(
     before = _versions(app)
     no_note = client.post(DOC_PUBLISH[lang], data={**form, "change_note": " "})
     assert no_note.status_code == 400
-    assert _at_field(no_note.text, "change_note") == note
+    assert message_at_field(no_note.text, "change_note") == note
     _in_words(no_note, lang)
     old = client.post(
         DOC_PUBLISH[lang], data={**form, "change_note": "Endret.", "draft_version": "99"}
@@ -642,10 +581,10 @@ def test_the_documentation_pages_refuse_a_text_too_long_at_its_box(
     form = _form(client.get(page).text, DOC_PAGES[lang])
     refused = client.post(page, data={**form, "S.3.4__nb": "x" * (service.MAX_TEXT + 1)})
     assert refused.status_code == 400
-    assert _at_field(refused.text, "S.3.4__nb") == says.format(max=service.MAX_TEXT)
+    assert message_at_field(refused.text, "S.3.4__nb") == says.format(max=service.MAX_TEXT)
     _in_words(refused, lang)
     token = make_token(app, "ssb")
-    assert _body(client.get(f"{DOCS}/draft", headers=bearer(token)))["draft_version"] == 0
+    assert client.get(f"{DOCS}/draft", headers=bearer(token)).json["draft_version"] == 0
 
 
 def test_the_documentation_api_answers_english_unless_norwegian_is_asked_for(
@@ -658,24 +597,24 @@ def test_the_documentation_api_answers_english_unless_norwegian_is_asked_for(
     assert saved.status_code == 200
     english = client.post(f"{DOCS}/publish", json={}, headers=bearer(token))
     assert english.status_code == 400
-    assert _body(english)["detail"] == (
+    assert problem(english)["detail"] == (
         "Say what has changed: a change note is required to publish a new version."
     )
-    assert _body(english)["errors"] == [{"pointer": "/change_note", "detail": "required"}]
+    assert problem(english)["errors"] == [{"pointer": "/change_note", "detail": "required"}]
     norwegian = client.post(
         f"{DOCS}/publish", json={}, headers={**bearer(token), "Accept-Language": "nb"}
     )
     assert norwegian.status_code == 400
-    assert _body(norwegian)["detail"].startswith("Skriv hva som er endret.")
-    assert _body(norwegian)["errors"] == [{"pointer": "/change_note", "detail": "Må fylles ut."}]
+    assert problem(norwegian)["detail"].startswith("Skriv hva som er endret.")
+    assert problem(norwegian)["errors"] == [{"pointer": "/change_note", "detail": "Må fylles ut."}]
     bad = client.put(
         f"{DOCS}/draft",
         json={"concepts": {"X.1": {"nb": "?"}, "S.3.4": {"nb": 1}}},
         headers={**bearer(token), "Accept-Language": "nb"},
     )
     assert bad.status_code == 400
-    assert _body(bad)["detail"] == "2 begreper ble avvist; ingenting ble lagret."
-    assert {e["detail"] for e in _body(bad)["errors"]} == {
+    assert problem(bad)["detail"] == "2 begreper ble avvist; ingenting ble lagret."
+    assert {e["detail"] for e in problem(bad)["errors"]} == {
         "Ikke en kode i SIMS 2.0.",
         "Tekstene må være tekststrenger, og not_relevant må være true eller false.",
     }

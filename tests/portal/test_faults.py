@@ -31,13 +31,11 @@ from werkzeug.serving import make_server
 
 from portal.accounts.models import ApiToken
 from portal.app import create_app
-from portal.demo import seed
 from portal.http.db import get_database
-from portal.kernel import migrate
 from portal.kernel.cache import RedisCache
-from portal.kernel.db import Database, Timeouts, is_unavailable, make_engine
+from portal.kernel.db import Database, Timeouts, is_unavailable
 from portal.programme.models import Producer, Statistic
-from tests.conftest import START, bearer, make_token
+from tests.conftest import bearer, make_token, migrate_and_seed
 
 # Its servers and commands run on their own SQLite databases: CI's PostgreSQL run leaves those out.
 pytestmark = pytest.mark.own_portal
@@ -119,15 +117,7 @@ def served(app: Flask) -> Iterator[str]:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the programme and the demo accounts; tests write to copies."""
     path = tmp_path_factory.mktemp("faults") / "template.sqlite3"
-    url = f"sqlite:///{path}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    engine.dispose()
-    db = Database(url)
-    with db.session() as session:
-        seed.seed_programme(session, START)
-        seed.seed_demo_accounts(session, START)
-    db.dispose()
+    migrate_and_seed(f"sqlite:///{path}")
     return path
 
 

@@ -18,21 +18,15 @@ from portal.kernel.clock import FixedClock
 from portal.kernel.errors import BadRequest
 from portal.web.keyfigures import HeadlineControl, read_headline
 from tests.conftest import NAV_EDITOR, SSB_EDITOR, bearer, csrf_token, login, make_token
-from tests.pxbridge.conftest import px_table
+from tests.pxbridge.conftest import px_table, store_table
 from tests.release_calendar.factories import announce_release
 
 NBSP = "\u00a0"
 
 
 def _upload(app: Flask, client: FlaskClient, matrix: str, release: int | None = None) -> None:
-    query = f"statistic=kpi&table_id={matrix}" + (f"&release={release}" if release else "")
-    response = client.post(
-        f"/api/v1/tables?{query}",
-        data=px_table(matrix, f"Nøkkelbefolkning {matrix}"),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", f"table {matrix}")),
-    )
-    assert response.status_code == 201, response.text
+    table = px_table(matrix, f"Nøkkelbefolkning {matrix}")
+    store_table(app, client, table, "kpi", table_id=matrix, release=release)
 
 
 def _figures(html: str) -> list[str]:
@@ -275,13 +269,7 @@ def test_the_headline_controls_mark_labels_not_in_the_pages_language(
         for line in px_table("99310").decode("cp1252").split("\n")
         if "[en]" not in line and not line.startswith("LANGUAGES=")
     ).encode("cp1252")
-    response = client.post(
-        "/api/v1/tables?statistic=kpi&table_id=99310",
-        data=english_only,
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", "english table")),
-    )
-    assert response.status_code == 201, response.text
+    store_table(app, client, english_only, "kpi", table_id="99310")
     assert _patch(client, app, {"main_table_id": "99310"}).status_code == 200
     login(client, SSB_EDITOR)
     page = client.get("/min-side/statistikk/kpi").text

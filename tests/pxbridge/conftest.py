@@ -12,7 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
+from werkzeug.test import TestResponse
 
+from portal.accounts.service import NewToken
 from tests.conftest import bearer, make_token
 
 DATA = Path(__file__).resolve().parents[2] / "pxbridge" / "data"
@@ -26,27 +28,41 @@ API = "/api/pxwebapi/v2"
 
 
 def upload(
-    client: FlaskClient, token: object, name: str, statistic: str, **query: object
-) -> object:
-    extra = "".join(f"&{k}={v}" for k, v in query.items())
+    client: FlaskClient, token: NewToken, data: bytes, statistic: str, **query: object
+) -> TestResponse:
+    """Send ``data`` (a PX file) to the upload API for ``statistic`` with ``token``; ``query`` adds
+    ``table_id``, ``release`` and the like (a None is left out)."""
+    extra = "".join(f"&{k}={v}" for k, v in query.items() if v is not None)
     return client.post(
         f"/api/v1/tables?statistic={statistic}{extra}",
-        data=(DATA / name).read_bytes(),
+        data=data,
         content_type="application/octet-stream",
-        headers=bearer(token),  # type: ignore[arg-type]
+        headers=bearer(token),
     )
+
+
+def store_table(
+    app: Flask,
+    client: FlaskClient,
+    data: bytes,
+    statistic: str,
+    producer: str = "ssb",
+    **query: object,
+) -> str:
+    """Upload ``data`` with a new token of ``producer`` (see :func:`upload`) and return the stored
+    table's id; the test fails unless the upload is taken (201)."""
+    response = upload(client, make_token(app, producer, "test table"), data, statistic, **query)
+    assert response.status_code == 201, response.text
+    return str(response.json["id"])
 
 
 @pytest.fixture
 def tables(app: Flask, client: FlaskClient) -> dict[str, str]:
     """Upload the real files; returns file name -> table id."""
-    token = make_token(app, "ssb")
-    ids = {}
-    for name, statistic in REAL.items():
-        response = upload(client, token, name, statistic)
-        assert response.status_code == 201, response.text  # type: ignore[attr-defined]
-        ids[name] = response.json["id"]  # type: ignore[attr-defined]
-    return ids
+    return {
+        name: store_table(app, client, (DATA / name).read_bytes(), statistic)
+        for name, statistic in REAL.items()
+    }
 
 
 @pytest.fixture
@@ -148,15 +164,7 @@ def expected(region: str, contents: str, year: str) -> float | str:
 
 @pytest.fixture
 def test_table(app: Flask, client: FlaskClient) -> str:
-    token = make_token(app, "ssb", "test table")
-    response = client.post(
-        "/api/v1/tables?statistic=folkemengde",
-        data=px_table(),
-        content_type="application/octet-stream",
-        headers=bearer(token),
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json["id"])
+    return store_table(app, client, px_table(), "folkemengde")
 
 
 def upload_embargoed(app: Flask, client: FlaskClient, now: datetime, matrix: str) -> datetime:
@@ -166,11 +174,5 @@ def upload_embargoed(app: Flask, client: FlaskClient, now: datetime, matrix: str
 
     at = oslo(2027, 6, 10, 8, 0)
     release_id = announce_release(app, now, at, statistic="folkemengde")
-    stored = client.post(
-        f"/api/v1/tables?statistic=folkemengde&release={release_id}",
-        data=px_table(matrix),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", f"embargoed {matrix}")),
-    )
-    assert stored.status_code == 201, stored.text
+    store_table(app, client, px_table(matrix), "folkemengde", release=release_id)
     return at

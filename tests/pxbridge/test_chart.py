@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from pxbridge.pages.chart import LABEL_SIZE, WIDTH
-from tests.conftest import bearer, make_token
+from tests.pxbridge.conftest import store_table
 
 GROUPS = [("A", "Matvarer", "Food"), ("B", "Klær", "Clothing"), ("C", "Bolig", "Housing")]
 
@@ -53,13 +53,7 @@ def _monthly_px(months: int) -> bytes:
 
 
 def _upload(app: Flask, client: FlaskClient, months: int) -> None:
-    response = client.post(
-        "/api/v1/tables?statistic=kpi&table_id=99601",
-        data=_monthly_px(months),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", f"chart {months}")),
-    )
-    assert response.status_code == 201, response.text
+    store_table(app, client, _monthly_px(months), "kpi", table_id="99601")
 
 
 def _svg(html: str) -> str:

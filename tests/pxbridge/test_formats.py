@@ -22,6 +22,7 @@ from pxbridge.formats.html import html_table
 from pxbridge.formats.parquet import period_start
 from pxbridge.query.cube import Cube, Dimension, Unit
 from pxbridge.store import cells
+from tests.pxbridge.big_cube import million_cell_cube
 
 REGION = Dimension("Region", "region", ("0301", "4601"), ("Oslo", "Bergen"), role="geo")
 CONTENTS = Dimension(
@@ -488,41 +489,10 @@ def test_registry() -> None:
 # --- a million cells ------------------------------------------------------------------------
 
 
-def _big_cube() -> Cube:
-    rng = np.random.default_rng(7)
-    values = np.round(rng.random(1_000_000) * 1e6, 1)
-    values[rng.choice(values.size, 5000, replace=False)] = cells.encode(":")
-    region = Dimension(
-        "Region",
-        "region",
-        tuple(f"R{i:04d}" for i in range(1000)),
-        tuple(f"Region {i}" for i in range(1000)),
-        role="geo",
-    )
-    contents = Dimension(
-        "ContentsCode", "statistikkvariabel", ("A", "B"), ("a", "b"), role="metric"
-    )
-    years = tuple(str(1525 + i) for i in range(500))
-    tid = Dimension("Tid", "år", years, years, role="time", time_scale="A")
-    return Cube(
-        table_id="big",
-        matrix="BIG",
-        language="nb",
-        title="Big",
-        source="S",
-        updated=None,
-        dimensions=(region, contents, tid),
-        stub=1,
-        values=values,
-        units={"A": Unit("kr", 0), "B": Unit("kr", 1)},
-        symbols={":": ":"},
-    )
-
-
 # What the two exports cost is measured in bench/tables_million_cells.py, against a floor in the same run.
 @pytest.mark.parametrize("name", ["csv", "parquet"])
 def test_a_million_cells_are_all_written(name: str) -> None:
-    cube = _big_cube()
+    cube = million_cell_cube()
     body = FORMATS[name].render(cube, OutputParams())
     symbols = int(np.isnan(cube.values).sum())
     if name == "csv":

@@ -27,8 +27,7 @@ from pxbridge.ingest.px import parse_px
 from pxbridge.query.cube import Cube, Dimension, Unit
 from pxbridge.query.extract import without_sum_noise
 from pxbridge.store import cells
-from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import API, DATA
+from tests.pxbridge.conftest import API, DATA, store_table
 
 WEEKLY = "WeeklyStatisticsWithTwoContent.px"  # DECIMALS=2, SHOWDECIMALS=0, PRECISION(Kilopris)=2
 TAB4 = "tab4_fewcells.px"  # LANGUAGE="en", LANGUAGES="en","sv", NOTE and NOTE("sector")
@@ -36,15 +35,7 @@ STATFIN = "statfin_khi_pxt_11xm.px"  # LANGUAGE="fi", LANGUAGES="fi","sv","en", 
 
 
 def _upload(app: Flask, client: FlaskClient, data: bytes, statistic: str = "laks") -> str:
-    token = make_token(app, "ssb", "issue 21")
-    response = client.post(
-        f"/api/v1/tables?statistic={statistic}",
-        data=data,
-        content_type="application/octet-stream",
-        headers=bearer(token),
-    )
-    assert response.status_code == 201, response.text
-    return str(response.json["id"])
+    return store_table(app, client, data, statistic)
 
 
 def _csv_rows(client: FlaskClient, table_id: str, query: str = "") -> list[list[str]]:

@@ -17,8 +17,7 @@ from flask.testing import FlaskClient
 
 from portal.kernel.clock import FixedClock
 from pxbridge.pages.views import file_name
-from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import px_table, upload_embargoed
+from tests.pxbridge.conftest import px_table, store_table, upload_embargoed
 
 SELECTION = "v-Region=0&v-Region=03&all-ContentsCode=1&v-Tid=2023&v-Tid=2024"
 API = (
@@ -28,13 +27,7 @@ API = (
 
 
 def _upload(app: Flask, client: FlaskClient) -> None:
-    response = client.post(
-        "/api/v1/tables?statistic=kpi&table_id=99001",
-        data=px_table("99001", "Testbefolkning"),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", "files")),
-    )
-    assert response.status_code == 201, response.text
+    store_table(app, client, px_table("99001", "Testbefolkning"), "kpi", table_id="99001")
 
 
 def _api_values(client: FlaskClient) -> list[float | None]:
@@ -109,6 +102,21 @@ def test_file_names_are_plain_ascii_from_id_and_title() -> None:
     )
     assert file_name("x/../y", "", ".xlsx") == "x-y.xlsx"  # nothing of a path is kept
     assert len(file_name("1", "å" * 300, ".csv")) <= 84
+
+
+def test_a_title_that_starts_with_the_id_names_the_file_and_the_finder_row_once(
+    app: Flask, client: FlaskClient
+) -> None:
+    # Some producers write "99002 Testbefolkning …", without the colon; the id is not said twice.
+    no_colon = px_table("99002").replace(b'TITLE="99002: ', b'TITLE="99002 ')
+    store_table(app, client, no_colon, "kpi", table_id="99002")
+    response = client.get("/tabeller/99002/last-ned/csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="99002_testbefolkning-etter-region-statistikkvariabel-og-ar.csv"'
+    )
+    finder = client.get("/tabeller?q=99002").text
+    assert "Testbefolkning, etter region" in finder and "99002 Testbefolkning" not in finder
 
 
 def _preview_periods(html: str) -> list[str]:
@@ -203,13 +211,7 @@ def test_units_footnotes_and_the_cell_count_beside_the_preview(
     english = client.get(f"/en/tables/99001?{SELECTION}").text
     assert "Population: persons" in english and "The selection has 8 cells" in english
     # A real file's footnotes (PX NOTE) are listed.
-    response = client.post(
-        "/api/v1/tables?statistic=kpi",
-        data=(Path(__file__).parent / "data" / "pxweb" / "BE0101F1errorNote.px").read_bytes(),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "ssb", "notes")),
-    )
-    assert response.status_code == 201, response.text
-    table_id = response.json["id"]
+    noted_file = Path(__file__).parent / "data" / "pxweb" / "BE0101F1errorNote.px"
+    table_id = store_table(app, client, noted_file.read_bytes(), "kpi")
     noted = client.get(f"/en/tables/{table_id}").text
     assert "Footnotes" in noted

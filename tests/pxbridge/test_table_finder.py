@@ -14,8 +14,7 @@ from flask.testing import FlaskClient
 from portal.http.db import get_database
 from portal.kernel.clock import FixedClock
 from pxbridge.models import DataTable
-from tests.conftest import bearer, make_token
-from tests.pxbridge.conftest import px_table, upload_embargoed
+from tests.pxbridge.conftest import px_table, store_table, upload_embargoed
 from tests.release_calendar.factories import announce_release
 
 
@@ -29,20 +28,12 @@ def _listed(html: str) -> list[str]:
     )
 
 
-def _nav_upload(app: Flask, client: FlaskClient) -> None:
-    response = client.post(
-        "/api/v1/tables?statistic=nav-helt-ledige&table_id=99501",
-        data=px_table("99501", "Helt ledige"),
-        content_type="application/octet-stream",
-        headers=bearer(make_token(app, "nav", "nav table")),
-    )
-    assert response.status_code == 201, response.text
-
-
 def test_every_public_table_by_producer_subject_statistic_and_words(
     app: Flask, client: FlaskClient, tables: dict[str, str]
 ) -> None:
-    _nav_upload(app, client)
+    store_table(
+        app, client, px_table("99501", "Helt ledige"), "nav-helt-ledige", "nav", table_id="99501"
+    )
     page = client.get("/tabeller")
     assert page.status_code == 200
     ids = _listed(page.text)

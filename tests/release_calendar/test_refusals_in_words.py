@@ -5,16 +5,12 @@ English ``detail`` unless ``Accept-Language`` asks for Norwegian."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from werkzeug.test import TestResponse
 
 from portal.http.db import get_database
 from portal.kernel.audit import AuditEntry
@@ -23,70 +19,20 @@ from portal.kernel.i18n import translate
 from release_calendar.models import Release
 from release_calendar.rules import Kind
 from tests.conftest import SSB_EDITOR, bearer, csrf_token, login, make_token
+from tests.refusals import assert_reads_norwegian, error_summary, message_at_field, problem
 from tests.release_calendar.factories import releases_in_each_state
 
-#: What must never reach a Norwegian page's visible text.
-NOT_ON_NB = ("/release_at", "K11", "Input should", "must be", "required", "Not a valid", "field")
-POINTER = re.compile(r'"/[a-z_]+"')
 LANGS = ("nb", "en")
-
-
-class _Text(HTMLParser):
-    """The text a person reads: no tags, attributes, scripts or styles."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        if tag in {"script", "style"}:
-            self._skip += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"} and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return " ".join(parser.parts)
-
-
-def assert_reads_norwegian(html: str) -> None:
-    text = visible(html)
-    for english in NOT_ON_NB:
-        assert english not in text, f"{english!r} on a Norwegian page: {text[:3000]}"
-    assert not POINTER.search(text), POINTER.search(text)
-
-
-def _tag(html: str, field_id: str) -> str:
-    found = re.search(rf'<(?:input|textarea|select)[^>]*\bid="{field_id}"[^>]*>', html)
-    assert found, f"no field {field_id}"
-    return found.group(0)
-
-
-def _summary(html: str) -> str:
-    start = html.index("error-summary")
-    return html[start : html.index("</div>", start)]
 
 
 def assert_at_field(html: str, field_id: str, message: str) -> None:
     """``message`` at the field (its error paragraph, aria-invalid) and linked from the summary."""
-    error = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', html, re.S)
-    assert error and message in error.group(1), (field_id, message, html[:6000])
-    tag = _tag(html, field_id)
-    assert 'aria-invalid="true"' in tag and f"{field_id}-error" in tag, tag
-    assert f'<a href="#{field_id}">{message}' in _summary(html)
+    assert message in message_at_field(html, field_id), (field_id, message, html[:6000])
+    assert f'<a href="#{field_id}">{message}' in error_summary(html)
 
 
 def assert_in_summary(html: str, message: str) -> None:
-    assert message in _summary(html), html[:6000]
+    assert message in error_summary(html), html[:6000]
 
 
 @dataclass(frozen=True)
@@ -362,11 +308,7 @@ def test_a_filter_the_calendar_cannot_read_is_named_at_the_filter(
     response = client.get(f"{path}?{query}")
     html = response.text
     assert response.status_code == 400
-    message = _say(key, lang, **values)
-    error = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', html, re.S)
-    assert error and message in error.group(1), html[:4000]
-    assert 'aria-invalid="true"' in _tag(html, field_id)
-    assert f'<a href="#{field_id}">{message}' in _summary(html)
+    assert_at_field(html, field_id, _say(key, lang, **values))
     if lang == "nb":
         assert_reads_norwegian(html)
 
@@ -400,13 +342,6 @@ def test_the_error_pages_of_the_feeds_and_indicators_read_norwegian(client: Flas
 # -- The API ----------------------------------------------------------------------------------------
 
 
-def _problem(response: TestResponse) -> dict[str, Any]:
-    assert response.mimetype == "application/problem+json", response.text
-    body = response.json
-    assert isinstance(body, dict)
-    return body
-
-
 def test_the_api_answers_a_late_announcement_in_english_or_in_norwegian(
     client: FlaskClient, app: Flask
 ) -> None:
@@ -428,7 +363,7 @@ def test_the_api_answers_a_late_announcement_in_english_or_in_norwegian(
         "/api/v1/releases", json=body, headers={**bearer(token), "Accept-Language": "nb"}
     )
     assert english.status_code == norwegian.status_code == 400 and snapshot(app) == before
-    en, nb = _problem(english), _problem(norwegian)
+    en, nb = problem(english), problem(norwegian)
     assert en["detail"] == (
         "The release is less than three months away. Write a justification – it is shown "
         "publicly with the release."
@@ -446,8 +381,8 @@ def test_the_api_answers_a_late_announcement_in_english_or_in_norwegian(
         headers={**bearer(token), "Accept-Language": "nb, en;q=0.5"},
     )
     assert past.status_code == 400
-    assert _problem(past)["detail"] == "Publiseringstidspunktet må være fram i tid."
-    assert _problem(past)["errors"] == [
+    assert problem(past)["detail"] == "Publiseringstidspunktet må være fram i tid."
+    assert problem(past)["errors"] == [
         {"pointer": "/release_at", "detail": "Publiseringstidspunktet må være fram i tid."}
     ]
     past_en = client.post(
@@ -455,4 +390,4 @@ def test_the_api_answers_a_late_announcement_in_english_or_in_norwegian(
         json={**body, "release_at": "2020-01-10T08:00:00+01:00"},
         headers=bearer(token),
     )
-    assert _problem(past_en)["detail"] == "A release time must be in the future."
+    assert problem(past_en)["detail"] == "A release time must be in the future."
