@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from portal.kernel.access import Actor, Permission, ensure_permission
 from portal.kernel.audit import record_write
 from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
-from pxbridge.models import DataTable, TableCodeList, TableCodeListLink, TableVariable
+from pxbridge.models import DataTable, TableCodeList, TableCodeListLink, TableVariable, latest_row
 from pxbridge.query.cube import Dimension
 from pxbridge.query.selection import Selection, VariableLike, problem, variable_index
 
@@ -423,7 +423,7 @@ def put_codelist(
     ``table_id`` (the actor's producer's); returns the row and whether it is new. Raises NotFound
     (no such table), 401/403 (another producer's table), Conflict (the id is another producer's),
     BadRequest (a bad id, variable or value)."""
-    table = session.scalar(select(DataTable).where(func.lower(DataTable.id) == table_id.lower()))
+    table = latest_row(session, table_id)
     if table is None:
         raise NotFound(f"There is no table {table_id}.")
     producer_id = table.statistic.producer_id
@@ -481,7 +481,7 @@ def delete_codelist(
     once no table has it. Saved queries that name it then answer "Non-existent codelist". Raises
     NotFound (no such table, or the table has no such code list) and 401/403 (another producer's
     table)."""
-    table = session.scalar(select(DataTable).where(func.lower(DataTable.id) == table_id.lower()))
+    table = latest_row(session, table_id)
     if table is None:
         raise NotFound(f"There is no table {table_id}.")
     producer_id = table.statistic.producer_id

@@ -8,6 +8,7 @@ everywhere until that release's time, by the calendar's one visibility rule (por
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -20,9 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    select,
     true,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.kernel.db import Base
 from portal.programme.models import Producer, Statistic
@@ -52,11 +55,28 @@ class RemoteSource(Base):
     producer: Mapped[Producer] = relationship()
 
 
+def _public_id(context: Any) -> str:
+    """A new row's key: its table id (a kept revision's row is given :func:`kept_key`)."""
+    return str(context.get_current_parameters()["public_id"])
+
+
+def kept_key() -> str:
+    """The private row key of a revision kept for the public while a newer one waits: never a table id
+    (table ids have no "~")."""
+    return "~" + secrets.token_hex(12)
+
+
 class DataTable(Base):
     __tablename__ = "data_table"
 
-    # The table id as PxWebApi shows it (e.g. "07459"); matched case-insensitively.
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The row's key (column ``id``): the table id for the table's latest upload, so everything that
+    # points at a table by id (variables, saved queries, code lists) points at it; a private key
+    # (:func:`kept_key`) for the revision the public still sees while that upload waits for its
+    # release (issue 19, :func:`pxbridge.service.visible`).
+    row_id: Mapped[str] = mapped_column("id", String(40), primary_key=True, default=_public_id)
+    # The table id as PxWebApi shows it (e.g. "07459"), matched case-insensitively: two rows share
+    # it while a new revision of a public table waits for its release, one of them public at a time.
+    id: Mapped[str] = mapped_column("public_id", String(40), index=True, server_default="")
     statistic_id: Mapped[int] = mapped_column(
         ForeignKey("statistic.id", ondelete="RESTRICT"), index=True
     )
@@ -199,4 +219,14 @@ class TableCodeListLink(Base):
     )
     codelist_id: Mapped[str] = mapped_column(
         ForeignKey("table_code_list.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+def latest_row(session: Session, table_id: str) -> DataTable | None:
+    """The latest upload of table ``table_id`` (case-insensitive), public or waiting: the row that
+    writes change (never a kept row)."""
+    return session.scalar(
+        select(DataTable).where(
+            func.lower(DataTable.row_id) == table_id.lower(), DataTable.row_id == DataTable.id
+        )
     )

@@ -41,13 +41,22 @@ def table_docs(session: Session, ids: Set[str] | None = None) -> Iterator[Search
     )
     if ids is not None:
         stmt = stmt.where(DataTable.id.in_(ids))
-    for t in session.scalars(stmt):
+    rows = list(session.scalars(stmt))
+    latest = {t.id: t for t in rows if t.row_id == t.id}
+    for t in rows:
         release = t.release
         visible_from = None if release is None else goes_out_at(release.state, release.release_at)
+        # A kept row (the revision the public sees while the latest waits) until the latest's time.
+        successor = latest.get(t.id) if t.row_id != t.id else None
+        until = (
+            goes_out_at(successor.release.state, successor.release.release_at)
+            if successor is not None and successor.release is not None
+            else None
+        )
         nb = " ".join(f"{v.label_nb} {' '.join(v.labels_nb[:500])}" for v in t.variables)
         en = " ".join(f"{v.label_en} {' '.join(v.labels_en[:500])}" for v in t.variables)
         yield SearchDoc(
-            id=f"table:{t.id}",
+            id=f"table:{t.row_id}",
             kind="table",
             title_nb=t.title_nb,
             title_en=t.title_en,
@@ -58,6 +67,7 @@ def table_docs(session: Session, ids: Set[str] | None = None) -> Iterator[Search
             producer=t.statistic.producer.slug,
             subjects=tuple(a.slug for a in t.statistic.subject_areas),
             visible_from=visible_from,
+            visible_until=until,
             extra=(t.id,),
         )
 
@@ -187,7 +197,7 @@ FINDABLE = Findable(
     documents=changed_docs,
     everything=table_docs,
     watches=(Watch(DataTable, "table", lambda t: t.id),),
-    removals=(Removal(DataTable, lambda t: f"table:{t.id}"),),
+    removals=(Removal(DataTable, lambda t: f"table:{t.row_id}"),),
     sitemaps=(SitemapSection("tables", _table_pages),),
     datasets=_datasets,
     services=SERVICES,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from portal.kernel.access import is_released, released_filter
+from portal.kernel.access import released_filter
 from portal.kernel.errors import NotFound
 from portal.kernel.querying import contains
 from pxbridge.codelists import CodeList, find
@@ -30,24 +31,34 @@ class TableNotFound(NotFound):
         self.title = "Non-existent table"
 
 
+def _out(release_id: Any, state: Any, release_at: Any, now: datetime) -> ColumnElement[bool]:
+    return or_(release_id.is_(None), released_filter(state, release_at, now))
+
+
 def visible(now: datetime) -> Select[DataTable]:
-    """Tables public at ``now`` (aware): those without a release, or whose release has gone out."""
+    """Tables public at ``now`` (aware): those without a release, or whose release has gone out; one
+    row per table id. While a table's latest upload waits for its release, the revision the public
+    had stays public in a row of its own (a kept row, :func:`pxbridge.models.kept_key`) until that
+    release's instant: then the latest row is public and the kept one is not (issue 19)."""
+    latest = aliased(DataTable, name="latest")
+    latest_release = aliased(Release, name="latest_release")
+    replaced = (
+        select(latest.row_id)
+        .outerjoin(latest_release, latest_release.id == latest.release_id)
+        .where(
+            latest.row_id == DataTable.id,
+            _out(latest.release_id, latest_release.state, latest_release.release_at, now),
+        )
+        .exists()
+    )
     return (
         select(DataTable)
         .outerjoin(Release, Release.id == DataTable.release_id)
         .where(
-            or_(
-                DataTable.release_id.is_(None),
-                released_filter(Release.state, Release.release_at, now),
-            )
+            _out(DataTable.release_id, Release.state, Release.release_at, now),
+            or_(DataTable.row_id == DataTable.id, ~replaced),
         )
     )
-
-
-def is_public(table: DataTable, now: datetime) -> bool:
-    """:func:`visible` as a predicate on one loaded table."""
-    release = table.release
-    return release is None or is_released(release.state, release.release_at, now)
 
 
 def get_table(session: Session, table_id: str, now: datetime) -> DataTable:

@@ -203,7 +203,9 @@ def _cell_files(database: Path, dump: DatabaseDump) -> list[tuple[str, str]]:
     found = next((t for t in dump.tables if t.name == "data_table"), None)
     if found is None:
         return []
-    key, revision = found.columns.index("id"), found.columns.index("store_revision")
+    # The table id is ``public_id`` since 0022 (``id`` is the row's key, private for a kept row).
+    key_column = "public_id" if "public_id" in found.columns else "id"
+    key, revision = found.columns.index(key_column), found.columns.index("store_revision")
     pairs = []
     with (database / found.file).open(encoding="utf-8") as lines:
         for line in lines:
@@ -213,7 +215,7 @@ def _cell_files(database: Path, dump: DatabaseDump) -> list[tuple[str, str]]:
             if not (_TABLE_KEY.fullmatch(row[key]) and _REVISION.fullmatch(row[revision])):
                 raise BackupError(f"Table {row[key]!r} names a cell file {row[revision]!r}.")
             pairs.append((row[key], row[revision]))
-    return pairs
+    return list(dict.fromkeys(pairs))  # a kept row may share its revision with the latest
 
 
 def _write_archive(

@@ -33,7 +33,7 @@ from pxbridge.codelists import delete_codelist, put_codelist
 from pxbridge.ingest.from_csv import parse_csv_with_sidecar
 from pxbridge.ingest.from_jsonstat import parse_jsonstat
 from pxbridge.ingest.px import PxTable, read_px
-from pxbridge.ingest.storing import discard_revision, store_table
+from pxbridge.ingest.storing import commit_table, store_table
 
 # The document published these models when they lived in pxbridge/upload_api.py.
 keep_component_names({"pxbridge.api.upload.": "pxbridge.upload_api."})
@@ -141,17 +141,7 @@ def upload_table() -> Response:
         expected_version=expected,
         now=now(),
     )
-    key, revision = table.id, table.store_revision
-    try:
-        db.commit()
-    except Exception:
-        if revision and revision != replaced:
-            discard_revision(db, store, key, revision)
-        else:
-            db.rollback()
-        raise
-    if replaced:
-        store.delete(table.id, replaced)
+    commit_table(db, store, table, replaced)
     link = url_for("pxwebapi.get_table", table_id=table.id)
     return json_response(
         TableOut(

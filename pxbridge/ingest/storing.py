@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.kernel.access import Actor, Permission, ensure_permission, is_pending, is_released
@@ -19,7 +19,7 @@ from portal.kernel.errors import BadRequest, Conflict, FieldError, PreconditionF
 from portal.programme.models import Statistic
 from pxbridge.ingest.limits import check_table_texts
 from pxbridge.ingest.px import PxTable
-from pxbridge.models import DataTable, TableVariable
+from pxbridge.models import DataTable, TableVariable, kept_key, latest_row
 from pxbridge.store.cell_store import CellStore
 from release_calendar.models import Release
 
@@ -152,9 +152,15 @@ def store_table(
     table_id: str | None = None,
     expected_version: int | None = None,
     now: datetime,
-) -> tuple[DataTable, str | None]:
-    """Add or replace a table of ``statistic_slug``; returns the row and the replaced cell revision
-    (to delete after commit). The cell file is written first and removed again if the rows fail.
+) -> tuple[DataTable, tuple[str, ...]]:
+    """Add or replace a table of ``statistic_slug``; returns the row and the cell revisions no row
+    names any more (to delete after commit, :func:`commit_table`). The cell file is written first and
+    removed again if the rows fail.
+
+    A public table given a new revision that waits for a coming release stays public as it was: its
+    row is kept under a private key (:func:`pxbridge.models.kept_key`) and the public sees it until
+    that release's instant, when the new revision takes its place (:func:`pxbridge.service.visible`;
+    issue 19). Kept rows a public revision has replaced are removed at the next write.
 
     ``release_id`` ties the table to that release; left out (None), a new table has no release and a
     re-upload keeps the release the table has, so a replaced table never goes out before its release
@@ -189,7 +195,7 @@ def store_table(
                 (FieldError("release", "not this statistic's"),),
             )
     key = _table_id(table_id, parsed)
-    existing = session.scalar(select(DataTable).where(func.lower(DataTable.id) == key.lower()))
+    existing = latest_row(session, key)
     tied_before = existing.release_id if existing is not None else None
     if existing is not None:
         if existing.statistic.producer_id != statistic.producer_id:
@@ -208,15 +214,27 @@ def store_table(
     # and comparing with it kept every failed replacement's cells on disk (issue 16).
     previous = existing.store_revision if existing is not None else None
     revision = store.put(key, parsed.values)
+    kept_previous = False
     try:
-        replaced = _write_rows(session, existing, parsed, key, statistic, release_id, revision, now)
+        kept = _kept_rows(session, key)
+        dropped: list[str] = []
+        if existing is not None and _public(existing.release, now) and _waits(release, now):
+            # The public keeps this revision until the new one's release; older kept rows are past.
+            dropped += _drop(session, kept)
+            _keep(session, existing)
+            kept_previous = True
+        elif not _waits(release, now):
+            dropped += _drop(session, kept)  # the new revision is public now: none is kept
+        _write_rows(session, existing, parsed, key, statistic, release_id, revision, now)
         session.flush()
     except Exception:
         if revision != previous:
             discard_revision(session, store, key, revision)
         raise
-    table = session.get(DataTable, key)
+    table = latest_row(session, key)
     assert table is not None
+    gone = {*dropped, *([previous] if previous and not kept_previous else [])} - {revision}
+    gone -= set(session.scalars(select(DataTable.store_revision).where(DataTable.id == key)))
     record_write(
         session,
         actor=actor,
@@ -225,10 +243,45 @@ def store_table(
         entity="table",
         entity_id=key,
         producer_id=statistic.producer_id,
-        before={"revision": replaced, "release": tied_before} if existing is not None else None,
+        before={"revision": previous, "release": tied_before} if existing is not None else None,
         after={"revision": revision, "cells": int(parsed.values.size), "release": release_id},
     )
-    return table, replaced if replaced != revision else None
+    return table, tuple(sorted(gone))
+
+
+def _public(release: Release | None, now: datetime) -> bool:
+    return release is None or is_released(release.state, release.release_at, now)
+
+
+def _kept_rows(session: Session, key: str) -> list[DataTable]:
+    return list(
+        session.scalars(select(DataTable).where(DataTable.id == key, DataTable.row_id != key))
+    )
+
+
+def _drop(session: Session, rows: Sequence[DataTable]) -> list[str]:
+    """Delete kept rows; their cell revisions (to delete after commit when no row names them)."""
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return [r.store_revision for r in rows if r.store_revision]
+
+
+def _keep(session: Session, table: DataTable) -> None:
+    """A copy of ``table`` under a private key, with its variables: the revision the public sees
+    until a waiting one replaces it."""
+    columns = [
+        c.key for c in DataTable.__mapper__.column_attrs if c.key not in {"row_id", "version"}
+    ]
+    kept = DataTable(row_id=kept_key(), **{name: getattr(table, name) for name in columns})
+    variables = [
+        c.key for c in TableVariable.__mapper__.column_attrs if c.key not in {"id", "table_id"}
+    ]
+    kept.variables = [
+        TableVariable(**{name: getattr(v, name) for name in variables}) for v in table.variables
+    ]
+    session.add(kept)
+    session.flush()
 
 
 def discard_revision(session: Session, store: CellStore, key: str, revision: str) -> None:
@@ -245,22 +298,35 @@ def discard_revision(session: Session, store: CellStore, key: str, revision: str
 
 
 def commit_table(
-    session: Session, store: CellStore, table: DataTable, replaced: str | None
+    session: Session, store: CellStore, table: DataTable, dropped: Sequence[str]
 ) -> None:
-    """Commit what :func:`store_table` wrote, then delete the cell file it replaced. If the commit
-    fails, the new cell file goes (:func:`discard_revision`) and the error is raised again. A process
-    killed between the two leaves a file no row names: ``portal tables check`` removes it."""
+    """Commit what :func:`store_table` wrote, then delete the cell revisions it ``dropped`` that no
+    row names. If the commit fails, the new cell file goes (:func:`discard_revision`) and the error
+    is raised again. A process killed between the two leaves a file no row names: ``portal tables
+    check`` removes it."""
     key, revision = table.id, table.store_revision
     try:
         session.commit()
     except Exception:
-        if revision and revision != replaced:
+        if revision and revision not in set(dropped) and not _named(session, key, revision):
             discard_revision(session, store, key, revision)
         else:
             session.rollback()
         raise
-    if replaced:
-        store.delete(key, replaced)
+    for gone in dropped:
+        if gone != revision:
+            store.delete(key, gone)
+
+
+def _named(session: Session, key: str, revision: str) -> bool:
+    return (
+        session.scalar(
+            select(DataTable.row_id).where(
+                DataTable.id == key, DataTable.store_revision == revision
+            )
+        )
+        is not None
+    )
 
 
 def _waits(release: Release | None, now: datetime) -> bool:
@@ -294,7 +360,7 @@ def _write_rows(
     release_id: int | None,
     revision: str,
     now: datetime,
-) -> str | None:
+) -> None:
     time = next((v for v in parsed.variables if v.time_scale), None)
     fields: dict[str, Any] = {
         "statistic_id": statistic.id,
@@ -325,8 +391,7 @@ def _write_rows(
     }
     if existing is None:
         session.add(DataTable(id=key, created_at=now, variables=_variables(parsed), **fields))
-        return None
-    replaced = existing.store_revision
+        return
     for name, value in fields.items():
         setattr(existing, name, value)
     # Even an identical file raises the version, in the UPDATE that comes before the variables go:
@@ -335,7 +400,6 @@ def _write_rows(
     existing.variables.clear()
     session.flush()
     existing.variables.extend(_variables(parsed))
-    return replaced
 
 
 def _portal_languages(languages: Sequence[str]) -> list[str]:
