@@ -38,6 +38,7 @@ from pxbridge.ingest.input_checks import (
     load_json,
     str_list,
 )
+from pxbridge.ingest.placeholders import LibraryReason
 from pxbridge.ingest.px import ContentsValue, PxTable, Variable
 from pxbridge.ingest.px_tokens import normalise_lang
 from pxbridge.store import cells
@@ -70,18 +71,18 @@ class _Sidecar:
     def __init__(self, doc: object, problems: Problems) -> None:
         self.problems = problems
         if not isinstance(doc, dict):
-            raise problems.fail("", "expected a JSON object describing the table")
+            raise problems.fail("", "imp.sidecar.not_object")
         for key in doc:
             if key not in _SIDECAR_KEYS:
-                problems.add(json_pointer(key), "unknown key")
+                problems.add(json_pointer(key), "imp.json.unknown_key")
         table_id = doc.get("table_id")
         if not isinstance(table_id, str) or not table_id.strip():
-            problems.add("/table_id", "expected a non-empty string")
+            problems.add("/table_id", "imp.json.non_empty_string")
             table_id = ""
         self.table_id: str = table_id
         title = doc.get("title")
         if not isinstance(title, dict) or not title:
-            raise problems.fail("/title", 'expected texts by language: {"nb": "…", "en": "…"}')
+            raise problems.fail("/title", "imp.sidecar.title")
         langs = [normalise_lang(k) for k in title]
         self.language = "nb" if "nb" in langs else langs[0]
         self.languages = (self.language, *[x for x in langs if x != self.language])
@@ -96,28 +97,28 @@ class _Sidecar:
                     texts, json_pointer("notes", lang), problems
                 )
         else:
-            problems.add("/notes", "expected lists of notes by language")
+            problems.add("/notes", "imp.sidecar.notes")
         self.official = flag(doc, "official", "/official", problems)
         self.aggregallowed = flag(doc, "aggregallowed", "/aggregallowed", problems)
         value_column = doc.get("value_column", "value")
         if not isinstance(value_column, str) or not value_column.strip():
-            problems.add("/value_column", "expected a column name")
+            problems.add("/value_column", "imp.sidecar.column_name")
             value_column = "value"
         self.value_column: str = value_column.strip()
         decimals = doc.get("decimals", 0)
         if not (is_int(decimals) and 0 <= decimals <= 15):
-            problems.add("/decimals", "expected a whole number 0 … 15")
+            problems.add("/decimals", "imp.json.decimals")
             decimals = 0
         self.decimals: int = decimals
         decimal_mark = doc.get("decimal_mark")
         if decimal_mark not in (None, ".", ","):
-            problems.add("/decimal_mark", 'expected "." or ","')
+            problems.add("/decimal_mark", "imp.sidecar.decimal_mark")
             decimal_mark = None
         #: The decimal mark the sidecar names; None: "," in a ;-separated file, else ".".
         self.decimal_mark: str | None = decimal_mark
         encoding = doc.get("encoding", "utf-8")
         if not isinstance(encoding, str) or encoding.strip().lower() not in ENCODINGS:
-            problems.add("/encoding", 'expected "utf-8" or "windows-1252"')
+            problems.add("/encoding", "imp.sidecar.encoding")
             encoding = "utf-8"
         self.encoding: str = ENCODINGS[encoding.strip().lower()]
         self.variables: list[Variable] = []
@@ -126,27 +127,27 @@ class _Sidecar:
         self.in_columns: int | None = None
         dimensions = doc.get("dimensions")
         if not isinstance(dimensions, list) or not dimensions:
-            problems.add("/dimensions", "expected a non-empty list of dimensions")
+            problems.add("/dimensions", "imp.sidecar.dimensions")
             dimensions = []
         for position, dimension in enumerate(dimensions):
             self.dimension(position, dimension)
         codes = [v.code for v in self.variables]
         for dup in sorted({c for c in codes if codes.count(c) > 1}):
-            problems.add("/dimensions", f"dimension code {dup!r} is used more than once")
+            problems.add("/dimensions", "imp.sidecar.dimension_twice", code=dup)
         if value_column in codes:
-            problems.add("/value_column", "is also a dimension code")
+            problems.add("/value_column", "imp.sidecar.value_column_is_dimension")
         if self.in_columns is not None:
             wide = self.variables[self.in_columns]
             if "value_column" in doc:
-                problems.add("/value_column", "not with a dimension whose values are columns")
+                problems.add("/value_column", "imp.sidecar.value_column_with_columns")
             if len(self.variables) == 1:
-                problems.add("/dimensions", "a dimension in columns needs another for the rows")
+                problems.add("/dimensions", "imp.sidecar.columns_alone")
             for clash in sorted(set(wide.codes) & set(codes)):
-                problems.add("/dimensions", f"{clash!r} is both a dimension and a column of values")
+                problems.add("/dimensions", "imp.sidecar.column_clash", code=clash)
         for role in ("time", "metric"):
             flagged = [v for v in self.variables if self._role(v) == role]
             if len(flagged) > 1:
-                problems.add("/dimensions", f"a PX table has at most one {role} dimension")
+                problems.add("/dimensions", "imp.json.one_role", role=role)
         if not any(v.is_contents for v in self.variables):
             self.contents = (
                 ContentsValue("", dict(self.units), self.decimals, None, {}, None, None),
@@ -162,12 +163,12 @@ class _Sidecar:
         if isinstance(raw, str):
             return dict.fromkeys(self.languages, raw)
         if not isinstance(raw, dict) or not all(isinstance(t, str) for t in raw.values()):
-            self.problems.add(pointer, "expected a string or texts by language")
+            self.problems.add(pointer, "imp.sidecar.texts")
             return {}
         given = {normalise_lang(k): t for k, t in raw.items()}
         for lang in given:
             if lang not in self.languages:
-                self.problems.add(pointer + json_pointer(lang), "not a language of title")
+                self.problems.add(pointer + json_pointer(lang), "imp.sidecar.not_title_language")
         default = given.get(self.language, fallback)
         out = {lang: given.get(lang, default) for lang in self.languages}
         return {lang: text for lang, text in out.items() if text is not None}
@@ -176,39 +177,39 @@ class _Sidecar:
         problems = self.problems
         pointer = json_pointer("dimensions", position)
         if not isinstance(raw, dict):
-            problems.add(pointer, "expected an object")
+            problems.add(pointer, "imp.json.object")
             return
         for key in raw:
             if key not in _DIMENSION_KEYS:
-                problems.add(json_pointer("dimensions", position, key), "unknown key")
+                problems.add(json_pointer("dimensions", position, key), "imp.json.unknown_key")
         code = raw.get("code")
         if not isinstance(code, str) or not code.strip():
-            problems.add(f"{pointer}/code", "expected a non-empty string")
+            problems.add(f"{pointer}/code", "imp.json.non_empty_string")
             return
         role = raw.get("role")
         if role is not None and role not in ROLES:
-            problems.add(f"{pointer}/role", "expected time, metric, geo or null")
+            problems.add(f"{pointer}/role", "imp.sidecar.role")
             role = None
         values = raw.get("values")
         if not isinstance(values, list) or not values:
-            problems.add(f"{pointer}/values", "expected a non-empty list of values")
+            problems.add(f"{pointer}/values", "imp.sidecar.values")
             return
         codes: list[str] = []
         labels: dict[str, list[str]] = {lang: [] for lang in self.languages}
         for k, value in enumerate(values):
             where = f"{pointer}/values/{k}"
             if not isinstance(value, dict):
-                problems.add(where, 'expected {"code": …, "label": …}')
+                problems.add(where, "imp.sidecar.value_object")
                 continue
             for key in value:
                 if key not in _VALUE_KEYS:
-                    problems.add(where + json_pointer(key), "unknown key")
+                    problems.add(where + json_pointer(key), "imp.json.unknown_key")
             value_code = value.get("code")
             if not isinstance(value_code, str) or not value_code:
-                problems.add(f"{where}/code", "expected a non-empty string")
+                problems.add(f"{where}/code", "imp.json.non_empty_string")
                 continue
             if value_code in codes:
-                problems.add(f"{where}/code", f"{value_code!r} is listed twice")
+                problems.add(f"{where}/code", "imp.sidecar.code_twice", code=value_code)
                 continue
             codes.append(value_code)
             texts = self.texts(value.get("label", value_code), f"{where}/label", value_code)
@@ -221,25 +222,25 @@ class _Sidecar:
             ("elimination", "elimination_code"),
             pointer,
             codes,
-            "not one of the values' codes",
+            "imp.sidecar.elimination_code",
             problems,
         )
         time_scale = raw.get("time_scale")
         if time_scale is not None and (role != "time" or time_scale not in TIME_SCALES):
-            problems.add(f"{pointer}/time_scale", "A, H, Q, M or W, and only on the time role")
+            problems.add(f"{pointer}/time_scale", "imp.sidecar.time_scale")
             time_scale = None
         if role == "time" and time_scale is None:
             time_scale = infer_time_scale(codes)
         units = raw.get("units")
         if units is not None and role != "metric":
-            problems.add(f"{pointer}/units", "only the metric dimension has units")
+            problems.add(f"{pointer}/units", "imp.sidecar.units_not_metric")
         if role == "metric":
             self.contents = self.metric_units(codes, units, f"{pointer}/units")
         in_columns = raw.get("columns", False)
         if not isinstance(in_columns, bool):
-            problems.add(f"{pointer}/columns", "expected true or false")
+            problems.add(f"{pointer}/columns", "imp.json.true_false")
         elif in_columns and self.in_columns is not None:
-            problems.add(f"{pointer}/columns", "only one dimension can have its values in columns")
+            problems.add(f"{pointer}/columns", "imp.sidecar.one_in_columns")
         elif in_columns:
             self.in_columns = len(self.variables)
         self.variables.append(
@@ -265,20 +266,20 @@ class _Sidecar:
         if isinstance(raw, dict):
             by_code = raw
         elif raw is not None:
-            self.problems.add(pointer, "expected units by value code")
+            self.problems.add(pointer, "imp.sidecar.units_by_code")
         for code in by_code:
             if code not in codes:
-                self.problems.add(pointer + json_pointer(code), "not one of the values")
+                self.problems.add(pointer + json_pointer(code), "imp.sidecar.not_a_value")
         out = []
         for code in codes:
             unit = by_code.get(code, {})
             where = pointer + json_pointer(code)
             if not isinstance(unit, dict):
-                self.problems.add(where, "expected texts by language and decimals")
+                self.problems.add(where, "imp.sidecar.unit")
                 unit = {}
             places = unit.get("decimals", self.decimals)
             if not (is_int(places) and 0 <= places <= 15):
-                self.problems.add(f"{where}/decimals", "expected a whole number 0 … 15")
+                self.problems.add(f"{where}/decimals", "imp.json.decimals")
                 places = self.decimals
             texts = {k: v for k, v in unit.items() if k not in _UNIT_KEYS}
             out.append(
@@ -319,12 +320,12 @@ def _csv_columns(
     except UnicodeDecodeError as exc:
         line = csv_data[: exc.start].count(b"\n") + 1
         name = "UTF-8" if encoding == "utf-8" else "Windows-1252"
-        raise problems.fail(f"line {line}", f"bytes that are not valid {name}") from None
+        raise problems.fail(f"line {line}", "imp.csv.bad_bytes", encoding=name) from None
     # One physical line is one row (codes and numbers never hold a newline), so a row's index
     # is its line number without the csv module's bookkeeping per row.
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise problems.fail("line 1", "expected a header row naming the columns")
+        raise problems.fail("line 1", "imp.csv.no_header")
     delimiter = detect_delimiter(lines[0])
     body = lines[1:]
     if all(map(str.strip, body)):
@@ -346,7 +347,10 @@ def _csv_columns(
         wrong = np.flatnonzero(counts != width - 1)
         for i in wrong[:MAX_ERRORS].tolist():
             problems.add(
-                f"line {int(numbers[i])}", f"{int(counts[i]) + 1} columns; the header has {width}"
+                f"line {int(numbers[i])}",
+                "imp.csv.column_count",
+                count=int(counts[i]) + 1,
+                width=width,
             )
         problems.uncounted(MAX_ERRORS, wrong.size)
         problems.check()
@@ -357,12 +361,14 @@ def _csv_columns(
         try:
             header, *rows = list(reader)
         except csv.Error as exc:
-            raise problems.fail(f"line {reader.line_num}", f"not CSV: {exc}") from None
+            raise problems.fail(
+                f"line {reader.line_num}", "imp.csv.not_csv", reason=LibraryReason(str(exc), "csv")
+            ) from None
         width = len(header)
         for i, row in enumerate(rows):
             if len(row) != width:
                 problems.add(
-                    f"line {int(numbers[i])}", f"{len(row)} columns; the header has {width}"
+                    f"line {int(numbers[i])}", "imp.csv.column_count", count=len(row), width=width
                 )
         problems.check()
         columns = [list(column) for column in zip(*rows, strict=True)] or [[] for _ in header]
@@ -397,10 +403,7 @@ def _numbers(
     bad = np.flatnonzero(~np.isfinite(parsed))
     for k in bad[:MAX_ERRORS].tolist():
         position = int(numeric[k])
-        problems.add(
-            f"line {int(lines[position])}",
-            f"value {texts[position]!r} is neither a number nor a data symbol",
-        )
+        problems.add(f"line {int(lines[position])}", "imp.csv.not_a_number", text=texts[position])
     problems.uncounted(MAX_ERRORS, bad.size)
     out[numeric] = parsed
     return out
@@ -457,7 +460,7 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
     total = math.prod(sizes)
     if total > max_cells:
         raise side_problems.fail(
-            "/dimensions", f"{total} cells is more than the limit of {max_cells}"
+            "/dimensions", "imp.json.too_many_cells", total=total, limit=max_cells
         )
 
     problems = Problems("CSV")
@@ -471,19 +474,17 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
     column_of: dict[str, int] = {}
     for position, name in enumerate(header):
         if name in column_of and name in columns_needed:
-            problems.add("line 1", f"column {name!r} appears twice")
+            problems.add("line 1", "imp.csv.column_twice", name=name)
         column_of.setdefault(name, position)
     for name in columns_needed:
         if name not in column_of:
-            problems.add("line 1", f"missing column {name!r}")
+            problems.add("line 1", "imp.csv.column_missing", name=name)
     problems.check()
     n = lines.size
     row_sizes = [len(v.codes) for v in row_variables]
     rows_total = math.prod(row_sizes)
     if not n:
-        raise problems.fail(
-            "line 2", f"no rows: expected {rows_total}, one per combination of codes"
-        )
+        raise problems.fail("line 2", "imp.csv.no_rows", rows=rows_total)
 
     # Each row's position among the combinations of the row dimensions.
     flat = np.zeros(n, dtype=np.int64)
@@ -499,7 +500,10 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
         unknown = np.flatnonzero(positions < 0)
         for row in unknown[:MAX_ERRORS].tolist():
             problems.add(
-                f"line {int(lines[row])}", f"{variable.code}: unknown code {column[row]!r}"
+                f"line {int(lines[row])}",
+                "imp.csv.unknown_code",
+                dimension=variable.code,
+                code=column[row],
             )
         problems.uncounted(MAX_ERRORS, unknown.size)
         valid &= positions >= 0
@@ -520,7 +524,9 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
         first = int(order[np.searchsorted(ordered, flat[k])])
         problems.add(
             f"line {int(lines[k])}",
-            f"duplicate of line {int(lines[first])} ({combination(int(flat[k]))})",
+            "imp.csv.duplicate",
+            first=int(lines[first]),
+            combination=combination(int(flat[k])),
         )
     if bool(valid.all()):
         covered = np.zeros(rows_total, dtype=np.bool_)
@@ -528,7 +534,7 @@ def parse_csv_with_sidecar(csv_data: bytes, sidecar: bytes, *, max_cells: int) -
         end = f"line {int(lines[-1]) + 1}"
         uncovered = np.flatnonzero(~covered)
         for cell in uncovered[:MAX_ERRORS].tolist():
-            problems.add(end, f"no row for {combination(int(cell))}")
+            problems.add(end, "imp.csv.no_row_for", combination=combination(int(cell)))
         problems.uncounted(MAX_ERRORS, uncovered.size)
 
     decimal_comma = (described.decimal_mark or ("," if delimiter == ";" else ".")) == ","

@@ -75,7 +75,7 @@ def _updated(raw: object, pointer: str, problems: Problems) -> datetime | None:
         else:
             # An ISO 8601 time without an offset is taken as UTC, JSON-stat's own convention.
             return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    problems.add(pointer, 'expected an ISO 8601 date and time like "2024-01-15T08:00:00Z"')
+    problems.add(pointer, "imp.jsonstat.updated")
     return None
 
 
@@ -91,7 +91,7 @@ def _placement(
         if raw is None:
             continue
         if not isinstance(raw, list) or not all(isinstance(x, str) and x in ids for x in raw):
-            problems.add(f"{pointer}/{name}", "expected a list of dimension ids")
+            problems.add(f"{pointer}/{name}", "imp.jsonstat.id_list")
             return list(ids[:-1]), list(ids[-1:])
         given[name] = list(raw)
     stub_ids = given.get("stub")
@@ -102,7 +102,7 @@ def _placement(
         heading_ids = [i for i in ids if i not in stub_ids]
     named = stub_ids + heading_ids
     if sorted(named) != sorted(ids):
-        problems.add(f"{pointer}/stub", "stub and heading must name every dimension exactly once")
+        problems.add(f"{pointer}/stub", "imp.jsonstat.placement")
         return list(ids[:-1]), list(ids[-1:])
     return stub_ids, heading_ids
 
@@ -112,12 +112,12 @@ def _category(
 ) -> tuple[list[str], list[str], dict[str, Any]] | None:
     """(codes in index order, their labels, the category object) or None after adding problems."""
     if not isinstance(dimension, dict):
-        problems.add(pointer, "expected an object")
+        problems.add(pointer, "imp.json.object")
         return None
     category = dimension.get("category")
     where = f"{pointer}/category"
     if not isinstance(category, dict):
-        problems.add(where, "expected an object with index and label")
+        problems.add(where, "imp.jsonstat.category")
         return None
     index, label = category.get("index"), category.get("label")
     codes: list[str]
@@ -126,34 +126,34 @@ def _category(
         if isinstance(label, dict) and len(label) == 1:
             codes = list(label)
         else:
-            problems.add(f"{where}/index", "missing (only a single category may leave it out)")
+            problems.add(f"{where}/index", "imp.jsonstat.index_missing")
             return None
     elif isinstance(index, list):
         if not all(isinstance(c, str) for c in index) or len(set(index)) != len(index):
-            problems.add(f"{where}/index", "expected a list of distinct strings")
+            problems.add(f"{where}/index", "imp.jsonstat.index_list")
             return None
         codes = list(index)
     elif isinstance(index, dict):
         positions = list(index.values())
         if not all(is_int(p) for p in positions) or sorted(positions) != list(range(len(index))):
-            problems.add(f"{where}/index", "positions must be 0, 1, … each used once")
+            problems.add(f"{where}/index", "imp.jsonstat.index_positions")
             return None
         codes = sorted(index, key=index.__getitem__)
     else:
-        problems.add(f"{where}/index", "expected a list or an object")
+        problems.add(f"{where}/index", "imp.jsonstat.index_kind")
         return None
     if label is None:
         return codes, list(codes), category
     if not isinstance(label, dict) or not all(isinstance(t, str) for t in label.values()):
-        problems.add(f"{where}/label", "expected an object of strings")
+        problems.add(f"{where}/label", "imp.jsonstat.label_object")
         return None
     known = set(codes)
     extra = [c for c in label if c not in known]
     for code in extra:
-        problems.add(where + json_pointer("label", code), "not in category.index")
+        problems.add(where + json_pointer("label", code), "imp.jsonstat.label_not_in_index")
     missing = [c for c in codes if c not in label]
     if missing:
-        problems.add(f"{where}/label", f"no label for {', '.join(missing[:5])}")
+        problems.add(f"{where}/label", "imp.jsonstat.no_label", codes=", ".join(missing[:5]))
     if extra or missing:
         return None
     return codes, [label[c] for c in codes], category
@@ -201,9 +201,9 @@ def _piece_values(
             values[part], null[part] = _dense(entries, found, offset=count)
         count += len(entries)
     if count != total:
-        raise problems.fail("/value", f"{count} values but size gives {total} cells")
+        raise problems.fail("/value", "imp.jsonstat.value_count", count=count, total=total)
     for error in found.found:
-        problems.add(error.pointer, error.detail)
+        problems.keep(error)
     problems.more += found.more
     return values, null
 
@@ -219,7 +219,7 @@ def _cell(value: object, pointer: str, problems: Problems) -> float:
             return float(value)
         except OverflowError:
             pass
-    problems.add(pointer, f"expected a number or null, not {orjson.dumps(value).decode()[:40]}")
+    problems.add(pointer, "imp.jsonstat.cell", found=orjson.dumps(value).decode()[:40])
     return math.nan
 
 
@@ -240,7 +240,7 @@ def _positions(
     for key, entry in raw.items():
         position = int(key) if key.isdigit() else -1
         if not 0 <= position < total:
-            problems.add(json_pointer(member, key), f"not a cell position 0 … {total - 1}")
+            problems.add(json_pointer(member, key), "imp.jsonstat.position", last=total - 1)
             continue
         yield position, json_pointer(member, key), entry
 
@@ -262,7 +262,7 @@ def _symbol(raw: object, pointer: str, problems: Problems) -> str | None:
         return None
     if isinstance(raw, str) and raw in SYMBOL_CELLS:
         return raw
-    problems.add(pointer, f"{raw!r} is not a data symbol ({' '.join(cells.SYMBOLS)})")
+    problems.add(pointer, "imp.jsonstat.symbol", raw=raw, symbols=" ".join(cells.SYMBOLS))
     return None
 
 
@@ -285,7 +285,7 @@ def _apply_status(
             values[null] = SYMBOL_CELLS[symbol]
     elif isinstance(status, list):
         if len(status) != total:
-            problems.add("/status", f"{len(status)} entries but there are {total} cells")
+            problems.add("/status", "imp.jsonstat.status_count", count=len(status), total=total)
             return
         _status_list(values, null, status, 0, problems, {})
     elif isinstance(status, dict):
@@ -299,12 +299,12 @@ def _apply_status(
                 _status_list(values[part], null[part], entries, count, problems, known)
             count += len(entries)
         if count != total:
-            problems.add("/status", f"{count} entries but there are {total} cells")
+            problems.add("/status", "imp.jsonstat.status_count", count=count, total=total)
     elif isinstance(status, json_cells.Piece):
         for entries in json_cells.chunks(data, status):
             _status_object(values, null, entries, problems)
     else:
-        problems.add("/status", "expected a string, a list or an object")
+        problems.add("/status", "imp.jsonstat.status_kind")
 
 
 def _status_list(
@@ -330,7 +330,7 @@ def _status_list(
     if not set(map(type, status)) <= {str, type(None)}:
         for i, raw in enumerate(status):
             if raw is not None and not isinstance(raw, str):
-                problems.add(json_pointer("status", offset + i), "expected a data symbol or null")
+                problems.add(json_pointer("status", offset + i), "imp.jsonstat.status_entry")
 
 
 def _status_object(
@@ -387,7 +387,7 @@ def _dataset(
 ) -> PxTable:
     """:func:`parse_jsonstat` on the parsed document ``doc`` of ``data``."""
     if not isinstance(doc, dict) or doc.get("class") != "dataset":
-        raise problems.fail("/class", 'expected a JSON-stat 2.0 dataset ("class": "dataset")')
+        raise problems.fail("/class", "imp.jsonstat.not_dataset")
     extension = doc.get("extension")
     extension = extension if isinstance(extension, dict) else {}
     px = extension.get("px")
@@ -395,21 +395,21 @@ def _dataset(
 
     ids, size = doc.get("id"), doc.get("size")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-        problems.add("/id", "expected a non-empty list of dimension ids")
+        problems.add("/id", "imp.jsonstat.ids")
     elif len(set(ids)) != len(ids):
-        problems.add("/id", "dimension ids must be distinct")
+        problems.add("/id", "imp.jsonstat.ids_distinct")
     if not isinstance(size, list) or not all(is_int(s) and s >= 0 for s in size):
-        problems.add("/size", "expected a list of whole numbers")
+        problems.add("/size", "imp.jsonstat.size_list")
     problems.check()
     assert isinstance(ids, list) and isinstance(size, list)
     if len(ids) != len(size):
-        raise problems.fail("/size", f"{len(size)} sizes for {len(ids)} ids")
+        raise problems.fail("/size", "imp.jsonstat.size_count", sizes=len(size), ids=len(ids))
     total = math.prod(size)
     if total > max_cells:
-        raise problems.fail("/size", f"{total} cells is more than the limit of {max_cells}")
+        raise problems.fail("/size", "imp.json.too_many_cells", total=total, limit=max_cells)
     dimensions = doc.get("dimension")
     if not isinstance(dimensions, dict):
-        raise problems.fail("/dimension", "expected an object with one entry per id")
+        raise problems.fail("/dimension", "imp.jsonstat.dimension_object")
 
     language = px.get("language")
     lang = normalise_lang(language) if isinstance(language, str) and language.strip() else "nb"
@@ -418,25 +418,23 @@ def _dataset(
     if isinstance(role, dict):
         for name, listed in role.items():
             if name not in ROLES or not isinstance(listed, list):
-                problems.add(
-                    json_pointer("role", name), "expected time, metric or geo: a list of ids"
-                )
+                problems.add(json_pointer("role", name), "imp.jsonstat.role_kind")
                 continue
             for k, dim_id in enumerate(listed):
                 if dim_id not in ids:
-                    problems.add(json_pointer("role", name, k), "not a dimension id")
+                    problems.add(json_pointer("role", name, k), "imp.jsonstat.not_an_id")
             roles[name] = [d for d in listed if d in ids]
     elif role is not None:
-        problems.add("/role", "expected an object")
+        problems.add("/role", "imp.json.object")
     for name in ("time", "metric"):
         if len(roles.get(name, [])) > 1:
-            problems.add(json_pointer("role", name), f"a PX table has at most one {name} dimension")
+            problems.add(json_pointer("role", name), "imp.json.one_role", role=name)
     time_id = next(iter(roles.get("time", [])), None)
     metric_id = next(iter(roles.get("metric", [])), None)
 
     decimals_raw = px.get("decimals")
     if decimals_raw is not None and not (is_int(decimals_raw) and 0 <= decimals_raw <= 15):
-        problems.add("/extension/px/decimals", "expected a whole number 0 … 15")
+        problems.add("/extension/px/decimals", "imp.json.decimals")
         decimals_raw = None
 
     variables: list[Variable] = []
@@ -445,7 +443,7 @@ def _dataset(
         pointer = json_pointer("dimension", dim_id)
         dimension = dimensions.get(dim_id)
         if dimension is None:
-            problems.add(pointer, "missing: every id needs a dimension")
+            problems.add(pointer, "imp.jsonstat.dimension_missing")
             continue
         found = _category(dimension, pointer, problems)
         if found is None:
@@ -454,7 +452,10 @@ def _dataset(
         if len(codes) != size[position]:
             problems.add(
                 json_pointer("size", position),
-                f"{size[position]}, but {dim_id} has {len(codes)} categories",
+                "imp.jsonstat.size_categories",
+                size=size[position],
+                dimension=dim_id,
+                count=len(codes),
             )
             continue
         dim_extension = dimension.get("extension")
@@ -464,13 +465,13 @@ def _dataset(
             ("elimination", "eliminationValueCode"),
             f"{pointer}/extension",
             codes,
-            "not a category of this id",
+            "imp.jsonstat.not_a_category",
             problems,
         )
         show = dim_extension.get("show", "value")
         label = dimension.get("label", dim_id)
         if not isinstance(label, str):
-            problems.add(f"{pointer}/label", "expected a string")
+            problems.add(f"{pointer}/label", "imp.json.string")
             label = dim_id
         notes = dimension.get("note")
         value_notes: dict[str, tuple[str, ...]] = {}
@@ -479,7 +480,8 @@ def _dataset(
             for code, texts in category_notes.items():
                 if code not in codes:
                     problems.add(
-                        json_pointer("dimension", dim_id, "category", "note", code), "no such code"
+                        json_pointer("dimension", dim_id, "category", "note", code),
+                        "imp.jsonstat.no_such_code",
                     )
                     continue
                 value_notes[code] = str_list(
@@ -511,19 +513,21 @@ def _dataset(
         values, null = _piece_values(data, raw_values, total, problems)
     elif isinstance(raw_values, list):
         if len(raw_values) != total:
-            raise problems.fail("/value", f"{len(raw_values)} values but size gives {total} cells")
+            raise problems.fail(
+                "/value", "imp.jsonstat.value_count", count=len(raw_values), total=total
+            )
         values, null = _dense(raw_values, problems)
     elif isinstance(raw_values, dict):
         values, null = _sparse(raw_values, total, problems)
     else:
-        raise problems.fail("/value", "expected a list or an object of cells")
+        raise problems.fail("/value", "imp.jsonstat.value_kind")
     problems.check()
     _apply_status(values, null, doc.get("status"), total, problems, data)
 
     matrix = px.get("matrix")
     chosen_id = table_id or px.get("tableid") or matrix
     if not isinstance(chosen_id, str) or not chosen_id.strip():
-        problems.add("/extension/px/tableid", "no table id: give extension.px.tableid or matrix")
+        problems.add("/extension/px/tableid", "imp.jsonstat.no_table_id")
     official = flag(px, "official-statistics", "/extension/px/official-statistics", problems)
     aggregallowed = flag(px, "aggregallowed", "/extension/px/aggregallowed", problems)
     updated = _updated(doc.get("updated"), "/updated", problems)
@@ -531,7 +535,7 @@ def _dataset(
     title, source, note = doc.get("label"), doc.get("source"), doc.get("note")
     for key, text in (("label", title), ("source", source)):
         if text is not None and not isinstance(text, str):
-            problems.add(json_pointer(key), "expected a string")
+            problems.add(json_pointer(key), "imp.json.string")
     table_notes = str_list(note, "/note", problems) if note is not None else ()
     contacts = extension.get("contact")
     contact = ""

@@ -13,6 +13,7 @@ import numpy as np
 import orjson
 
 from portal.kernel.errors import BadRequest, FieldError
+from pxbridge.ingest.placeholders import LibraryReason, Place, Reason
 from pxbridge.store import cells
 
 MAX_ERRORS = 20
@@ -33,17 +34,36 @@ _SCALE_PATTERNS = (
 )
 
 
+# The documents a reader checks ("what" they are called in English refusals), each with its refusals'
+# keys: one problem, and more than MAX_ERRORS. Each field error knows its document, so that
+# messages.where can tell a sidecar's pointer from a JSON-stat file's.
+_DOCUMENTS = {
+    "CSV": ("csv", "imp.csv.invalid", "imp.csv.invalid_many"),
+    "CSV sidecar": ("sidecar", "imp.sidecar.invalid", "imp.sidecar.invalid_many"),
+    "JSON-stat dataset": ("jsonstat", "imp.jsonstat.invalid", "imp.jsonstat.invalid_many"),
+}
+
+
 class Problems:
-    """Field errors collected up to :data:`MAX_ERRORS` (the rest only counted), then raised."""
+    """Field errors collected up to :data:`MAX_ERRORS` (the rest only counted), then raised.
+
+    ``what`` is the document checked: "CSV", "CSV sidecar" or "JSON-stat dataset"."""
 
     def __init__(self, what: str) -> None:
         self.what = what
+        self.document, self._one, self._many = _DOCUMENTS[what]
         self.found: list[FieldError] = []
         self.more = 0
 
-    def add(self, pointer: str, detail: str) -> None:
+    def add(self, pointer: str, key: str, /, **values: object) -> None:
+        """The problem ``key`` of the message catalogue (:mod:`pxbridge.ingest.messages`) at
+        ``pointer`` (a JSON pointer, or ``line N`` of a CSV)."""
+        self.keep(FieldError.said(pointer, key, document=self.document, **values))
+
+    def keep(self, error: FieldError) -> None:
+        """Add a problem found by another :class:`Problems` of the same document."""
         if len(self.found) < MAX_ERRORS:
-            self.found.append(FieldError(pointer, detail))
+            self.found.append(error)
         else:
             self.more += 1
 
@@ -53,16 +73,19 @@ class Problems:
 
     def error(self) -> BadRequest:
         first = self.found[0]
-        extra = ""
+        refusal = BadRequest("", tuple(self.found))
         if self.more:
-            extra = f" ({len(self.found) + self.more} problems; the first {MAX_ERRORS} are listed)"
-        return BadRequest(
-            f"The {self.what} is invalid at {first.pointer}: {first.detail}.{extra}",
-            tuple(self.found),
-        )
+            return refusal.said(
+                self._many,
+                at=Place(first),
+                why=Reason(first),
+                count=len(self.found) + self.more,
+                listed=MAX_ERRORS,
+            )
+        return refusal.said(self._one, at=Place(first), why=Reason(first))
 
-    def fail(self, pointer: str, detail: str) -> BadRequest:
-        self.add(pointer, detail)
+    def fail(self, pointer: str, key: str, /, **values: object) -> BadRequest:
+        self.add(pointer, key, **values)
         return self.error()
 
     def check(self) -> None:
@@ -80,7 +103,11 @@ def load_json(data: bytes, problems: Problems) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise problems.fail(
-            "", f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            "",
+            "imp.json.invalid_json",
+            line=exc.lineno,
+            column=exc.colno,
+            reason=LibraryReason(exc.msg, "json"),
         ) from None
 
 
@@ -115,7 +142,7 @@ def flag(doc: Mapping[str, Any], key: str, pointer: str, problems: Problems) -> 
     try:
         return _yes_no(doc[key])
     except ValueError:
-        problems.add(pointer, "expected true or false")
+        problems.add(pointer, "imp.json.true_false")
         return None
 
 
@@ -128,12 +155,13 @@ def elimination(
     problems: Problems,
 ) -> tuple[bool, str | None]:
     """Whether a variable may be eliminated, and by which value: ``doc[keys[0]]`` (true or false,
-    false when absent) and ``doc[keys[1]]`` (one of ``codes``, else the problem ``not_a_code``), each
-    problem at ``pointer``/its key. A value to eliminate by makes the variable eliminable."""
+    false when absent) and ``doc[keys[1]]`` (one of ``codes``, else the problem whose catalogue key
+    is ``not_a_code``), each problem at ``pointer``/its key. A value to eliminate by makes the
+    variable eliminable."""
     flag_key, code_key = keys
     eliminable = doc.get(flag_key, False)
     if not isinstance(eliminable, bool):
-        problems.add(f"{pointer}/{flag_key}", "expected true or false")
+        problems.add(f"{pointer}/{flag_key}", "imp.json.true_false")
         eliminable = False
     code = doc.get(code_key)
     if code is not None and code not in codes:
@@ -148,5 +176,5 @@ def str_list(raw: object, pointer: str, problems: Problems) -> tuple[str, ...]:
         return (raw,)
     if isinstance(raw, list) and all(isinstance(x, str) for x in raw):
         return tuple(raw)
-    problems.add(pointer, "expected a string or a list of strings")
+    problems.add(pointer, "imp.json.string_list")
     return ()

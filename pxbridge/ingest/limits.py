@@ -57,8 +57,6 @@ def check_table_texts(table: PxTable) -> None:
         if len(errors) >= MAX_PROBLEMS:
             break
     if errors:
-        raise BadRequest(
-            "Some texts in the table are too long "
-            f"(names, titles and labels at most {MAX_NAME} characters, notes {MAX_TEXT}).",
-            tuple(errors[:MAX_PROBLEMS]),
+        raise BadRequest("", tuple(errors[:MAX_PROBLEMS])).said(
+            "imp.limits.too_long", name=MAX_NAME, text=MAX_TEXT
         )

@@ -188,8 +188,16 @@ def read_px(stream: IO[bytes], *, max_cells: int = 20_000_000) -> PxTable:
     show_stmt = meta.get("SHOWDECIMALS")
     showdecimals = optional_whole_number(show_stmt, warnings, 0, 6)
     if show_stmt is not None and showdecimals is not None and showdecimals > decimals:
-        message = f"{showdecimals} is more than DECIMALS={decimals}: left out, as PxWeb does"
-        warnings.append(PxWarning(show_stmt.line, show_stmt.name, message, text(show_stmt)))
+        warnings.append(
+            PxWarning.said(
+                show_stmt.line,
+                show_stmt.name,
+                "imp.px.w.showdecimals",
+                text(show_stmt),
+                shown=showdecimals,
+                decimals=decimals,
+            )
+        )
         showdecimals = None
     table_units = per_lang_text(meta, languages, "UNITS")
     stamps = [
@@ -215,7 +223,7 @@ def read_px(stream: IO[bytes], *, max_cells: int = 20_000_000) -> PxTable:
 
     expected = math.prod(len(v.codes) for v in variables)
     if expected > max_cells:
-        raise fail(data_line, f"DATA: {expected} cells is more than the limit of {max_cells}")
+        raise fail(data_line, "imp.px.too_many_cells", expected=expected, limit=max_cells)
     head = header.data[header.data_start :]
     if meta.by_keyword.get("KEYS"):
         values = read_keys_data(
@@ -274,7 +282,7 @@ def _keys(meta: Meta, stub: list[Variable]) -> list[tuple[str, tuple[str, ...]]]
     stub_names = {v.labels[default] for v in stub}
     for s in meta.by_keyword.get("KEYS", []):
         if s.subkeys and s.subkeys[0] not in stub_names:
-            raise fail(s.line, f"{s.name}: KEYS are for variables of the STUB only")
+            raise fail(s.line, "imp.px.keys_not_stub", name=s.name)
     out = []
     for v in stub:
         name = v.labels[default]
@@ -311,7 +319,7 @@ def _variables(
     their names in each language. Every problem of every variable is added to ``problems``."""
     stub_stmt, heading_stmt = meta.get("STUB"), meta.get("HEADING")
     if stub_stmt is None and heading_stmt is None:
-        raise fail(data_line, "STUB/HEADING: the file has neither STUB nor HEADING")
+        raise fail(data_line, "imp.px.no_stub_heading")
     stub_names = items(stub_stmt) if stub_stmt else []
     heading_names = items(heading_stmt) if heading_stmt else []
     names = stub_names + heading_names
@@ -325,7 +333,7 @@ def _variables(
         if values_stmt is None:
             anchor = where[name]
             assert anchor is not None
-            problems.append(problem(anchor.line, f'VALUES("{name}"): missing for this variable'))
+            problems.append(problem(anchor.line, "imp.px.values_missing", name=name))
             continue
         variable = _variable(
             meta, languages, name, lang_names, values_stmt, name == contvar, problems, warnings
@@ -349,22 +357,27 @@ def _names_by_lang(
     for lang in languages[1:]:
         translated: list[str] = []
         for keyword, own in (("STUB", stub_names), ("HEADING", heading_names)):
-            translated += _translated(meta.get(keyword, lang), own, "names", keyword, problems)
+            translated += _translated(
+                meta.get(keyword, lang), own, "imp.px.translated_names", keyword, problems
+            )
         names_by_lang[lang] = translated
     return names_by_lang
 
 
 def _translated(
-    stated: Statement | None, own: list[str], what: str, keyword: str, problems: list[FieldError]
+    stated: Statement | None, own: list[str], key: str, keyword: str, problems: list[FieldError]
 ) -> list[str]:
     """A translated list (STUB, HEADING, VALUES in another language): as ``stated``, else ``own``
-    (the default language's), also when its length differs, which is a problem."""
+    (the default language's), also when its length differs, which is the problem ``key``."""
     if stated is None:
         return own
     given = items(stated)
     if len(given) != len(own):
-        message = f"{stated.name}: {len(given)} {what} but {keyword} has {len(own)}"
-        problems.append(problem(stated.line, message))
+        problems.append(
+            problem(
+                stated.line, key, name=stated.name, given=len(given), keyword=keyword, own=len(own)
+            )
+        )
         return own
     return given
 
@@ -386,7 +399,9 @@ def _variable(
     value_labels: dict[str, tuple[str, ...]] = {default: tuple(texts)}
     for lang in languages[1:]:
         s = meta.get("VALUES", lang, (lang_names[lang],)) or meta.get("VALUES", lang, (name,))
-        value_labels[lang] = tuple(_translated(s, texts, "values", "VALUES", problems))
+        value_labels[lang] = tuple(
+            _translated(s, texts, "imp.px.translated_values", "VALUES", problems)
+        )
 
     time_scale: str | None = None
     listed: list[str] = []
@@ -394,11 +409,15 @@ def _variable(
     if timeval is not None:
         time_scale, listed = time_values(timeval, warnings)
         if listed and len(listed) != len(texts):
-            message = (
-                f"{len(listed)} periods but VALUES has {len(texts)}: the periods are left out, "
-                "as PxWeb leaves them"
+            warnings.append(
+                PxWarning.said(
+                    timeval.line,
+                    timeval.name,
+                    "imp.px.w.periods_count",
+                    listed=len(listed),
+                    texts=len(texts),
+                )
             )
-            warnings.append(PxWarning(timeval.line, timeval.name, message))
             listed = []
     codes = codes_of(meta, name, texts, values_stmt, timeval, listed, problems, warnings)
     if codes is None:

@@ -52,9 +52,10 @@ def check_mandatory(
         if not present
     ]
     for keyword in missing:
-        also = " or DESCRIPTION" if keyword == "TITLE" else ""
-        detail = f"{keyword}: the file has no {keyword}{also}, which PxWeb requires"
-        problems.append(problem(data_line, detail))
+        if keyword == "TITLE":
+            problems.append(problem(data_line, "imp.px.title_missing"))
+        else:
+            problems.append(problem(data_line, "imp.px.mandatory_missing", keyword=keyword))
     if contents_values is not None:
         contvar = meta.get("CONTVARIABLE")
         assert contvar is not None
@@ -67,17 +68,22 @@ def check_mandatory(
         ]
         for value in contents_values:
             if meta.get("UNITS", None, (value,)) is None:
-                detail = (
-                    f'UNITS("{value}"): missing for this value of the contents variable '
-                    f"(CONTVARIABLE on line {contvar.line})"
-                )
                 if stray:
-                    detail += f"; {stray[0].name} names no value"
-                problems.append(problem(stray[0].line if stray else data_line, detail))
+                    missing_units = problem(
+                        stray[0].line,
+                        "imp.px.units_missing_stray",
+                        value=value,
+                        line=contvar.line,
+                        stray=stray[0].name,
+                    )
+                else:
+                    missing_units = problem(
+                        data_line, "imp.px.units_missing", value=value, line=contvar.line
+                    )
+                problems.append(missing_units)
     for keyword in ("SUBJECT-AREA", "SUBJECT-CODE", "DECIMALS"):
         if meta.get(keyword) is None:
-            message = "missing (PxWeb requires it; read without it)"
-            warnings.append(PxWarning(data_line, keyword, message))
+            warnings.append(PxWarning.said(data_line, keyword, "imp.px.w.mandatory_missing"))
 
 
 def check_references(
@@ -100,26 +106,37 @@ def check_references(
             if keyword in _VARIABLE_KEYED:
                 names = {*names_by_lang.get(lang, ()), *names_by_lang[meta.default]}
                 if s.subkeys[0] not in names:
-                    _unknown(s, "names no variable of STUB or HEADING", keyword, problems, warnings)
+                    _unknown(s, "no_such_variable", keyword, problems, warnings)
             elif keyword in CONTENTS_KEYED and len(s.subkeys) == 1:
                 if contents_labels is None:
-                    detail = f"{s.name}: names a value, but the file has no CONTVARIABLE"
-                    problems.append(problem(s.line, detail))
+                    problems.append(
+                        problem(s.line, "imp.px.value_without_contvariable", name=s.name)
+                    )
                     continue
                 labels = {*contents_labels.get(lang, ()), *contents_labels[meta.default]}
                 if s.subkeys[0] not in labels:
-                    _unknown(
-                        s, "names no value of the contents variable", keyword, problems, warnings
-                    )
+                    _unknown(s, "no_such_contents_value", keyword, problems, warnings)
 
 
 def _unknown(
     s: Statement, why: str, keyword: str, problems: list[FieldError], warnings: list[PxWarning]
 ) -> None:
+    """``s`` names what the file lacks (``why``: "no_such_variable" or "no_such_contents_value"):
+    a problem for the keywords PxWeb refuses it in, else a warning."""
     if keyword in _VARIABLE_KEYED_FATAL:
-        problems.append(problem(s.line, f"{s.name}: {why}"))
+        key = (
+            "imp.px.no_such_variable"
+            if why == "no_such_variable"
+            else "imp.px.no_such_contents_value"
+        )
+        problems.append(problem(s.line, key, name=s.name))
     else:
-        warnings.append(PxWarning(s.line, s.name, f"{why}: left out"))
+        key = (
+            "imp.px.w.no_such_variable"
+            if why == "no_such_variable"
+            else "imp.px.w.no_such_contents_value"
+        )
+        warnings.append(PxWarning.said(s.line, s.name, key))
 
 
 def contents_variable(meta: Meta, names: Sequence[str], problems: list[FieldError]) -> str | None:
@@ -130,8 +147,6 @@ def contents_variable(meta: Meta, names: Sequence[str], problems: list[FieldErro
         return None
     name = text(contvar)
     if name not in names:
-        problems.append(
-            problem(contvar.line, f'CONTVARIABLE: "{name}" is no variable of STUB or HEADING')
-        )
+        problems.append(problem(contvar.line, "imp.px.contvariable_unknown", name=name))
         return None
     return name

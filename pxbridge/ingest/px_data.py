@@ -77,10 +77,9 @@ def read_data(
                     count += values.size
                     last_line = at + carry.rstrip(_WHITE).count(b"\n")
                 if warnings is not None and count == expected:
-                    message = "not terminated by ';': read to the end of the file"
-                    warnings.append(PxWarning(last_line, "DATA", message))
+                    warnings.append(PxWarning.said(last_line, "DATA", "imp.px.w.data_unterminated"))
                 elif warnings is None:
-                    raise fail(line, "DATA: not terminated by ';'")
+                    raise fail(line, "imp.px.data_unterminated")
                 break
         text = carry + block if carry else block
         end = text.find(b";")
@@ -110,15 +109,13 @@ def read_data(
         if not rest:
             break
         if count >= expected or warnings is None:
-            raise fail(at, "DATA: text after the ';' that ends DATA")
+            raise fail(at, "imp.px.data_trailing")
         if not inner_semicolon:
             inner_semicolon = True
-            warnings.append(PxWarning(at, "DATA", "';' before the last value: read as a separator"))
+            warnings.append(PxWarning.said(at, "DATA", "imp.px.w.data_inner_semicolon"))
         block = rest
     if count != expected:
-        raise fail(
-            line, f"DATA: {count} values but VALUES of STUB and HEADING give {expected} cells"
-        )
+        raise fail(line, "imp.px.data_count", count=count, expected=expected)
     return out
 
 
@@ -143,7 +140,7 @@ def convert_cells(body: bytes, line: int, data_line: int) -> NDArray[np.float64]
         if quote >= 0:
             token = body[quote : quote + 12].split(b"\n")[0].decode("ascii", "replace")
             at = line + body.count(b"\n", 0, quote)
-            raise fail(at, f"DATA: unknown data symbol {token}")
+            raise fail(at, "imp.px.data_unknown_symbol", token=token)
     if b".." in body:
         body = _BARE_DOTS.sub(lambda m: _SENTINELS[m.group().decode()], body)
     try:
@@ -152,9 +149,9 @@ def convert_cells(body: bytes, line: int, data_line: int) -> NDArray[np.float64]
             values = np.fromstring(body.translate(_SEPARATORS), dtype=np.float64, sep=" ")
     except (ValueError, DeprecationWarning):
         at, token = _first_bad_token(body, line)
-        raise fail(at, f'DATA: "{token}" is neither a number nor a data symbol') from None
+        raise fail(at, "imp.px.data_not_number", token=token) from None
     if np.isinf(values).any():
-        raise fail(data_line, "DATA: infinite values are not allowed")
+        raise fail(data_line, "imp.px.data_infinite")
     candidates = np.flatnonzero(values < -8.8e307)
     if candidates.size:
         found = values[candidates]

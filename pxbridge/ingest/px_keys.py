@@ -56,20 +56,20 @@ def read_keys_data(
         last = match.start()
         quoted, bare, semicolon, stray = match.groups()
         if stray is not None:
-            raise fail(at, "DATA: unterminated quote")
+            raise fail(at, "imp.px.unterminated_quote", keyword="DATA")
         if semicolon is not None:
             tail = body[match.end() :]
             if tail.strip(" \t\r\n\x00\x1a"):
-                raise fail(at, "DATA: text after the ';' that ends DATA")
+                raise fail(at, "imp.px.data_trailing")
             ended = True
             break
         if key_no < len(keys):
             name, _ = keys[key_no]
             if quoted is None:
-                raise fail(at, f'DATA: a row must start with the quoted value of "{name}" (KEYS)')
+                raise fail(at, "imp.px.keys_row_start", name=name)
             position = lookups[key_no].get(quoted)
             if position is None:
-                raise fail(at, f'DATA: "{quoted}" is no value of "{name}" (KEYS)')
+                raise fail(at, "imp.px.keys_unknown_value", quoted=quoted, name=name)
             if key_no == 0:
                 row_line = at
             row += position * strides[key_no]
@@ -80,12 +80,14 @@ def read_keys_data(
             _place(out, row, row_cells, cells, seen, row_line, line)
             key_no, row, cells = 0, 0, []
     if key_no or cells:
-        raise fail(at, f"DATA: the last row has {len(cells)} cells, not {row_cells}")
+        raise fail(at, "imp.px.keys_last_row", cells=len(cells), row_cells=row_cells)
     if not ended:
-        warnings.append(PxWarning(at, "DATA", "not terminated by ';': read to the end of the file"))
+        warnings.append(PxWarning.said(at, "DATA", "imp.px.w.data_unterminated"))
     if len(seen) < rows:
-        message = f"KEYS: {rows - len(seen)} of {rows} rows left out, read as zeros"
-        warnings.append(PxWarning(line, "DATA", message))
+        missing = rows - len(seen)
+        warnings.append(
+            PxWarning.said(line, "DATA", "imp.px.w.keys_rows_missing", missing=missing, rows=rows)
+        )
     return out
 
 
@@ -99,7 +101,7 @@ def _place(
     data_line: int,
 ) -> None:
     if row in seen:
-        raise fail(row_line, "DATA: this row's values are given twice (KEYS)")
+        raise fail(row_line, "imp.px.keys_row_twice")
     seen.add(row)
     values = convert_cells(" ".join(cells).encode("ascii", "replace"), row_line, data_line)
     out[row * row_cells : (row + 1) * row_cells] = values

@@ -51,7 +51,9 @@ def whole_number(statement: Statement) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise fail(statement.line, f"{statement.name}: {raw!r} is not a whole number") from None
+        raise fail(
+            statement.line, "imp.px.not_whole_number", name=statement.name, raw=raw
+        ) from None
 
 
 def optional_whole_number(
@@ -67,8 +69,17 @@ def optional_whole_number(
     except ValueError:
         number = None
     if number is None or not low <= number <= high:
-        message = f"{raw!r} is not a whole number from {low} to {high}: kept as text, not used"
-        warnings.append(PxWarning(statement.line, statement.name, message, raw))
+        warnings.append(
+            PxWarning.said(
+                statement.line,
+                statement.name,
+                "imp.px.w.not_whole_number",
+                raw,
+                raw=raw,
+                low=low,
+                high=high,
+            )
+        )
         return None
     return number
 
@@ -83,8 +94,9 @@ def oslo_datetime(statement: Statement, warnings: list[PxWarning]) -> datetime |
         except ValueError:
             continue
         return naive.replace(tzinfo=OSLO).astimezone(UTC)
-    message = f'"{raw}" is not a date like "CCYYMMDD hh:mm": kept as text, not read as a date'
-    warnings.append(PxWarning(statement.line, statement.name, message, raw))
+    warnings.append(
+        PxWarning.said(statement.line, statement.name, "imp.px.w.not_a_date", raw, raw=raw)
+    )
     return None
 
 
@@ -106,7 +118,9 @@ def _weeks(year: int) -> int:
 def _expand_range(statement: Statement, scale: str, start: str, end: str) -> list[str]:
     first, last = _PERIOD.match(start), _PERIOD.match(end)
     if first is None or last is None:
-        raise fail(statement.line, f'{statement.name}: bad TLIST range "{start}"-"{end}"')
+        raise fail(
+            statement.line, "imp.px.bad_tlist_range", name=statement.name, start=start, end=end
+        )
     letter = first.group(2) or ""
     width = len(first.group(3) or "")
     year, sub = int(first.group(1)), int(first.group(3) or 1)
@@ -127,15 +141,14 @@ def time_values(statement: Statement, warnings: list[PxWarning]) -> tuple[str, l
     CODES or VALUES, as in PxWeb. Raises BadRequest for a value that is no TLIST at all."""
     m = _TLIST.match(statement.value)
     if m is None:
-        raise fail(statement.line, f"{statement.name}: expected TLIST(A1), TLIST(Q1) …")
+        raise fail(statement.line, "imp.px.tlist_expected", name=statement.name)
     scale = m.group(1).upper()
     known = scale in _PERIODS and m.group(2) in ("", "1")
     if not known:
-        message = (
-            f"TLIST({m.group(1)}{m.group(2)}) is not a scale PxWeb knows (A1, H1, Q1, M1, W1): "
-            "a time variable without a known scale"
+        given = f"{m.group(1)}{m.group(2)}"
+        warnings.append(
+            PxWarning.said(statement.line, statement.name, "imp.px.w.tlist_scale", scale=given)
         )
-        warnings.append(PxWarning(statement.line, statement.name, message))
     if m.group(3) is not None:
         if not known:
             return scale, []

@@ -9,29 +9,32 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import IO
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Self
 
 from portal.kernel.errors import BadRequest, FieldError
+from portal.kernel.i18n import translate
+from pxbridge.ingest.placeholders import Place, Reason
 
 # --------------------------------------------------------------------------------------------
 # Errors
 
 
-def problem(line: int, detail: str) -> FieldError:
-    return FieldError(f"line {line}", detail)
+def problem(line: int, key: str, /, **values: object) -> FieldError:
+    """The problem ``key`` of the message catalogue (:mod:`pxbridge.ingest.messages`) on ``line``."""
+    return FieldError.said(f"line {line}", key, **values)
 
 
 def bad(problems: Sequence[FieldError]) -> BadRequest:
     first = problems[0]
-    return BadRequest(
-        f"The PX file is invalid at {first.pointer}: {first.detail}.", tuple(problems)
+    return BadRequest("", tuple(problems)).said(
+        "imp.px.invalid", at=Place(first), why=Reason(first)
     )
 
 
-def fail(line: int, detail: str) -> BadRequest:
-    return bad([problem(line, detail)])
+def fail(line: int, key: str, /, **values: object) -> BadRequest:
+    return bad([problem(line, key, **values)])
 
 
 @dataclass(frozen=True)
@@ -41,9 +44,24 @@ class PxWarning:
 
     line: int
     keyword: str
+    #: What happened, in English (what the API answers); :meth:`message` says it in a language.
     text: str
     #: An optional keyword's value that could not be used, as the file has it (kept as text).
     value: str | None = None
+    #: The text's key in the message catalogue, and the values of its placeholders.
+    key: str | None = field(default=None, compare=False)
+    values: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def said(
+        cls, line: int, keyword: str, key: str, value: str | None = None, /, **values: object
+    ) -> Self:
+        """The warning told by the catalogue's ``key`` (its English text as ``text``)."""
+        return cls(line, keyword, translate(key, "en", **values), value, key, values)
+
+    def message(self, lang: str | None = None) -> str:
+        """What happened, in ``lang`` (default: the request's language)."""
+        return self.text if self.key is None else translate(self.key, lang, **self.values)
 
 
 # The keywords PxWeb's Paxiom knows (PCAxis.Core, PXKeywords.vb). Those it marks mandatory, and
@@ -104,7 +122,7 @@ def detect_codepage(data: bytes) -> tuple[str, str]:
         codec = re.sub(r"^iso8859-", "iso-8859-", codecs.lookup(name).name)
     except LookupError:
         line = header[: match.start()].count(b"\n") + 1
-        raise fail(line, f'CODEPAGE: unknown codepage "{name}"') from None
+        raise fail(line, "imp.px.unknown_codepage", name=name) from None
     return codec, codec
 
 
@@ -154,7 +172,7 @@ def _decode(raw: bytes, codec: str, line: int, keyword: str) -> str:
         return raw.decode(codec)
     except UnicodeDecodeError as exc:
         where = line + raw[: exc.start].count(b"\n")
-        raise fail(where, f"{keyword}: bytes that are not valid {codec}") from None
+        raise fail(where, "imp.px.bad_bytes", keyword=keyword, codec=codec) from None
 
 
 # Where a statement PxWeb reads on past ends: the first ";" that ends a line.
@@ -178,11 +196,11 @@ def tokenise(
         line += data.count(b"\n", pos, ws.end())
         pos = ws.end()
         if pos >= size:
-            raise fail(line, "DATA: the file has no DATA keyword")
+            raise fail(line, "imp.px.no_data")
         kw = _KEYWORD.match(data, pos)
         if kw is None:
             snippet = data[pos : pos + 20].split(b"\n")[0].decode(codec, "replace")
-            raise fail(line, f"expected a keyword, found {snippet!r}")
+            raise fail(line, "imp.px.expected_keyword", snippet=snippet)
         keyword = kw.group().decode("ascii").upper()
         try:
             statement, end = _statement(data, codec, keyword, kw.end(), pos, line)
@@ -212,9 +230,9 @@ def _skip(
     if found is None or (next_data is not None and next_data.start() < found.start()):
         return None
     first = error.errors[0]
-    why = first.detail.removeprefix(f"{keyword}: ")
-    message = f"{why}: the statement is left out, read on from the next line"
-    warnings.append(PxWarning(int(first.pointer.split()[1]), keyword, message))
+    why = Reason(first, strip=f"{keyword}: ")
+    line = int(first.pointer.split()[1])
+    warnings.append(PxWarning.said(line, keyword, "imp.px.w.skipped", why=why))
     return found.end()
 
 
@@ -236,8 +254,8 @@ def _statement(
             assert prefix is not None
             at = line + data.count(b"\n", pos, prefix.end())
             if data[prefix.end() : prefix.end() + 1] == b'"':
-                raise fail(at, f"{keyword}: unterminated quote")
-            raise fail(at, f"{keyword}: malformed parenthesised names")
+                raise fail(at, "imp.px.unterminated_quote", keyword=keyword)
+            raise fail(at, "imp.px.bad_parentheses", keyword=keyword)
         raw_subs = _decode(sub.group(1), codec, line, keyword)
         # Exactly as quoted, spaces included: PxWeb matches names exactly, so `HEADING="sexo "`
         # and `VALUES("sexo ")` name one variable, and "sexo" would be another (issue 21).
@@ -245,7 +263,7 @@ def _statement(
         cursor = sub.end()
     eq = _EQUALS.match(data, cursor)
     if eq is None:
-        raise fail(line, f"{keyword}: statement without '=' after the keyword")
+        raise fail(line, "imp.px.no_equals", keyword=keyword)
     if keyword == "DATA":
         return None, eq.end()
     value = _VALUE.match(data, eq.end())
@@ -254,8 +272,8 @@ def _statement(
         assert prefix is not None
         if data[prefix.end() : prefix.end() + 1] == b'"':
             at = line + data.count(b"\n", pos, prefix.end())
-            raise fail(at, f"{keyword}: unterminated quote")
-        raise fail(line, f"{keyword}: statement not terminated by ';'")
+            raise fail(at, "imp.px.unterminated_quote", keyword=keyword)
+        raise fail(line, "imp.px.no_semicolon", keyword=keyword)
     text = _decode(data[eq.end() : value.end() - 1], codec, line, keyword)
     return Statement(keyword, lang, subkeys, text, line), value.end()
 

@@ -37,22 +37,31 @@ def codes_of(
             for n in blank:
                 codes[n] = texts[n]
             stand_ins = ", ".join(f'"{texts[n]}"' for n in blank)
-            message = f"an empty code: the VALUES text stands in ({stand_ins})"
-            warnings.append(PxWarning(codes_stmt.line, codes_stmt.name, message))
+            warnings.append(
+                PxWarning.said(
+                    codes_stmt.line, codes_stmt.name, "imp.px.w.empty_code", stand_ins=stand_ins
+                )
+            )
     elif listed:
         codes, stated_in = listed, "TIMEVAL"
     else:
         codes, stated_in = list(texts), "VALUES"
     if len(codes) != len(texts):
-        message = f'VALUES("{name}"): {len(texts)} values but {stated_in} has {len(codes)}'
-        problems.append(problem(values_stmt.line, message))
+        problems.append(
+            problem(
+                values_stmt.line,
+                "imp.px.values_count",
+                name=name,
+                texts=len(texts),
+                stated_in=stated_in,
+                codes=len(codes),
+            )
+        )
         return None
     repeated = next((c for c, n in Counter(codes).items() if n > 1), None)
     if repeated is not None:
         stated = codes_stmt or timeval or values_stmt
-        problems.append(
-            problem(stated.line, f'{stated.name}: the code "{repeated}" is listed twice')
-        )
+        problems.append(problem(stated.line, "imp.px.code_twice", name=stated.name, code=repeated))
         return None
     return codes
 
@@ -67,7 +76,7 @@ def precision_of(
         if s.lang is not None or len(s.subkeys) != 2 or s.subkeys[0] != name:
             continue
         if s.subkeys[1] not in texts:
-            warnings.append(PxWarning(s.line, s.name, "names no value of the variable: left out"))
+            warnings.append(PxWarning.said(s.line, s.name, "imp.px.w.precision_no_value"))
             continue
         decimals = optional_whole_number(s, warnings, 0, 15)
         if decimals is not None:
@@ -89,8 +98,7 @@ def elimination_of(
         return True, codes[texts.index(raw)]
     if raw in codes:
         return True, raw
-    message = f'"{raw}" is not a value: the variable cannot be left out, as in PxWeb'
-    warnings.append(PxWarning(elim.line, elim.name, message))
+    warnings.append(PxWarning.said(elim.line, elim.name, "imp.px.w.elimination_value", raw=raw))
     return False, None
 
 
@@ -122,7 +130,7 @@ def value_notes_of(
         per_code: dict[str, list[str]] = {}
         for s in found_notes:
             if s.subkeys[1] not in position_of:
-                warnings.append(PxWarning(s.line, s.name, "no such value: left out"))
+                warnings.append(PxWarning.said(s.line, s.name, "imp.px.w.valuenote_no_value"))
                 continue
             per_code.setdefault(codes[position_of[s.subkeys[1]]], []).append(text(s))
         if per_code:

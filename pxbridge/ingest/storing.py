@@ -133,9 +133,8 @@ def _units(parsed: PxTable) -> dict[str, Any]:
 def _table_id(requested: str | None, parsed: PxTable) -> str:
     candidate = requested or parsed.table_id or parsed.matrix
     if not candidate or not TABLE_ID.match(candidate):
-        raise BadRequest(
-            f"'{candidate}' cannot be a table id: use 1 to 40 letters, digits, '-' or '_'.",
-            (FieldError("table_id", "letters, digits, - and _"),),
+        raise BadRequest("", (FieldError.said("table_id", "imp.store.table_id_chars"),)).said(
+            "imp.store.bad_table_id", candidate=candidate
         )
     return candidate
 
@@ -177,38 +176,40 @@ def store_table(
     publish a waiting table now), PreconditionFailed (no table at ``expected_version``)."""
     statistic = session.scalar(select(Statistic).where(Statistic.slug == statistic_slug))
     if statistic is None:
-        raise BadRequest(
-            f"There is no statistic '{statistic_slug}'.", (FieldError("statistic", "unknown"),)
+        raise BadRequest("", (FieldError.said("statistic", "imp.store.unknown"),)).said(
+            "imp.store.no_statistic", slug=statistic_slug
         )
     actor = ensure_permission(actor, Permission.TABLE_WRITE, statistic.producer_id)
     check_table_texts(parsed)
     if no_release and release_id is not None:
-        raise BadRequest(
-            "Give a release or no release, not both.", (FieldError("release", "one value"),)
+        raise BadRequest("", (FieldError.said("release", "imp.store.one_value"),)).said(
+            "imp.store.release_or_none"
         )
     release = None
     if release_id is not None:
         release = session.get(Release, release_id)
         if release is None or release.statistic_id != statistic.id:
             raise BadRequest(
-                f"Release {release_id} is not a release of {statistic_slug}.",
-                (FieldError("release", "not this statistic's"),),
-            )
+                "", (FieldError.said("release", "imp.store.not_this_statistic"),)
+            ).said("imp.store.release_not_of", release=release_id, slug=statistic_slug)
     key = _table_id(table_id, parsed)
     existing = latest_row(session, key)
     tied_before = existing.release_id if existing is not None else None
     if existing is not None:
         if existing.statistic.producer_id != statistic.producer_id:
-            raise Conflict(f"Table id {existing.id} belongs to another producer.")
+            raise Conflict("").said("imp.store.other_producer", table=existing.id)
         key = existing.id
         if release_id is None and not no_release:
             release_id, release = existing.release_id, existing.release
         _refuse_publishing_early(existing, release, now)
     if expected_version is not None and (existing is None or existing.version != expected_version):
-        raise PreconditionFailed(
-            f"Table {key} is at version {existing.version}; you sent {expected_version}."
-            if existing is not None
-            else f"There is no table {key} to replace."
+        if existing is None:
+            raise PreconditionFailed("").said("imp.store.nothing_to_replace", table=key)
+        raise PreconditionFailed("").said(
+            "imp.store.stale_version",
+            table=key,
+            version=existing.version,
+            sent=expected_version,
         )
     # Taken before the row is written: `existing.store_revision` names the new file from then on,
     # and comparing with it kept every failed replacement's cells on disk (issue 16).
@@ -343,11 +344,12 @@ def _refuse_publishing_early(existing: DataTable, release: Release | None, now: 
     if release is not None and not is_released(release.state, release.release_at, now):
         return  # still hidden: until that release, or never (a cancelled one)
     when = in_oslo(waiting.release_at).strftime("%Y-%m-%d %H:%M %Z")
-    raise Conflict(
-        f"Table {existing.id} waits for release {waiting.id} ({waiting.title_nb}, {when} Oslo "
-        "time); this upload would make it public now. Leave release out (or give "
-        f"release={waiting.id}) to replace it for that release, or give another coming release; "
-        "to publish sooner, move the release in the calendar."
+    raise Conflict("").said(
+        "imp.store.publish_early",
+        table=existing.id,
+        release=waiting.id,
+        title=waiting.title_nb,
+        when=when,
     )
 
 
