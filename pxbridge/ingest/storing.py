@@ -130,7 +130,9 @@ def _units(parsed: PxTable) -> dict[str, Any]:
     }
 
 
-def _table_id(requested: str | None, parsed: PxTable) -> str:
+def choose_table_id(requested: str | None, parsed: PxTable) -> str:
+    """The id a table is stored under: the one asked for, else the file's TABLEID or MATRIX; raises
+    BadRequest for one that cannot be an id."""
     candidate = requested or parsed.table_id or parsed.matrix
     if not candidate or not TABLE_ID.match(candidate):
         raise BadRequest("", (FieldError.said("table_id", "imp.store.table_id_chars"),)).said(
@@ -192,7 +194,7 @@ def store_table(
             raise BadRequest(
                 "", (FieldError.said("release", "imp.store.not_this_statistic"),)
             ).said("imp.store.release_not_of", release=release_id, slug=statistic_slug)
-    key = _table_id(table_id, parsed)
+    key = choose_table_id(table_id, parsed)
     existing = latest_row(session, key)
     tied_before = existing.release_id if existing is not None else None
     if existing is not None:
@@ -417,6 +419,3 @@ def _periods(codes: Sequence[str]) -> Sequence[str]:
     if len({len(code) for code in codes}) == 1:
         return sorted(codes)
     return codes
-
-
-choose_table_id = _table_id  # TEMPORARY

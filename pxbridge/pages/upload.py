@@ -44,6 +44,7 @@ from pxbridge.ingest import preview
 from pxbridge.ingest.from_csv import parse_csv_with_sidecar
 from pxbridge.ingest.from_jsonstat import parse_jsonstat
 from pxbridge.ingest.limits import check_table_texts
+from pxbridge.ingest.messages import where
 from pxbridge.ingest.px import PxTable, read_px
 from pxbridge.ingest.storing import choose_table_id, commit_table, store_table
 from pxbridge.models import DataTable
@@ -180,12 +181,8 @@ def _existing(db: Session, key: str) -> DataTable | None:
 
 
 def _warnings(parsed: PxTable) -> list[dict[str, Any]]:
-    def said(w: Any, lang: str) -> str:
-        message = getattr(w, "message", None)
-        return str(message(lang)) if callable(message) else str(w.text)
-
     return [
-        {"line": w.line, "keyword": w.keyword, "nb": said(w, "nb"), "en": said(w, "en")}
+        {"line": w.line, "keyword": w.keyword, "nb": w.message("nb"), "en": w.message("en")}
         for w in parsed.warnings
     ]
 
@@ -230,17 +227,18 @@ def _read_upload(actor: Actor, form: TableUploadForm) -> str:
     return staging().put(actor.id, parts, facts)
 
 
-def where(error: FieldError, lang: str) -> str:  # TEMPORARY until pxbridge.ingest.messages
-    pointer = error.pointer
-    if pointer.startswith("line "):
-        return translate("up.line", lang, n=pointer[5:])
-    return pointer or translate("up.whole_file", lang)
-
-
-def _problem_rows(problem: PortalError) -> list[tuple[str, str]]:
-    """Each of a refusal's problems as (where, what) in the page's language."""
+def _problem_rows(problem: PortalError, form: Any = None) -> list[tuple[str, str]]:
+    """Each of a refusal's problems as (where, what) in the page's language; those about a field of
+    ``form`` (the table id, the sidecar) are put at the field instead."""
     lang = current_language()
-    return [(where(e, lang), e.message(lang)) for e in problem.errors]
+    rows = []
+    for error in problem.errors:
+        field = form._fields.get(error.pointer) if form is not None else None
+        if field is not None and field.type not in {"CSRFTokenField", "HiddenField"}:
+            field.errors = [*field.errors, error.message(lang)]
+        else:
+            rows.append((where(error, lang), error.message(lang)))
+    return rows
 
 
 @bilingual(
@@ -285,7 +283,7 @@ def upload_page() -> Response:
         status=status,
         form=form,
         problem=problem,
-        problems=_problem_rows(problem) if problem is not None else [],
+        problems=_problem_rows(problem, form) if problem is not None else [],
         filename=form.table.data.filename if status != 200 and form.table.data else "",
         max_mib=int(current_app.config["TABLE_UPLOAD_MAX_BYTES"]) // (1024 * 1024),
     )

@@ -74,7 +74,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "up.where": ("Hvor", "Where"),
     "up.what": ("Hva", "What"),
     "up.line": ("linje {n}", "line {n}"),
-    "up.whole_file": ("hele filen", "the whole file"),
     "up.nothing_stored": ("Ingenting er lagret.", "Nothing is stored."),
     # Step 2: the preview.
     "up.preview": ("Kontroller tabellen før du lagrer", "Check the table before you save it"),
@@ -146,8 +145,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "up.new": ("Etter opplastingen", "After the upload"),
     "up.release": ("Når skal tabellen bli synlig?", "When does the table become public?"),
     "up.release_hint": (
-        "Velg en kommende publisering av statistikken: tabellen er skjult for alle andre til da, i alle kanaler. Eller gjør den synlig med en gang.",
-        "Choose a coming release of the statistic: the table is hidden from everyone else until then, in every channel. Or make it public at once.",
+        "Velg en kommende publisering av statistikken: det du laster opp, er skjult for alle andre til da, i alle kanaler, og er tabellen publisert fra før, ser alle den slik den er nå fram til da. Eller gjør den synlig med en gang.",
+        "Choose a coming release of the statistic: what you upload is hidden from everyone else until then, in every channel, and a table already public stays as it is now until then. Or make it public at once.",
     ),
     "up.release_waits": (
         "Tabellen venter på publiseringen «{title}» ({when}) og kan ikke bli synlig før den. Vil du publisere tidligere, flytter du publiseringen i kalenderen.",

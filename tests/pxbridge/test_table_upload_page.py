@@ -262,3 +262,30 @@ def test_a_file_larger_than_a_form_is_taken(app: Flask, client: FlaskClient) -> 
     assert too_big.status_code == 413  # type: ignore[attr-defined]
     assert '<html lang="nb"' in too_big.text  # type: ignore[attr-defined]
     assert client.get("/api/pxwebapi/v2/tables/99010/metadata").status_code == 404
+
+
+BROKEN = [
+    # (file name, body, sidecar): a PX statement left open, JSON that is not JSON-stat, a CSV
+    # whose sidecar names a column it lacks, a PX file whose id cannot be an id.
+    ("brutt.px", px_table("99011").replace(b'STUB="region";', b'STUB="region"'), None),
+    ("brutt.json", b'{"version": "2.0", "class": "collection"}', None),
+    ("brutt.json", b'{"version": "2.0", "class": "dataset",', None),
+    (
+        "brutt.csv",
+        b"region;verdi\n0;1\n03;x\n",
+        b'{"title": {"nb": "Test"}, "dimensions": [{"code": "fylke", "values": ["0"]}]}',
+    ),
+    ("99 012.px", px_table("99 012"), None),
+]
+
+
+def test_every_refusal_reads_as_norwegian_and_says_where(client: FlaskClient) -> None:
+    from tests.refusals import assert_reads_norwegian
+
+    login(client, SSB_EDITOR)
+    for name, body, sidecar in BROKEN:
+        response = _post_file(client, body, name=name, sidecar=sidecar)
+        assert response.status_code == 400, (name, response.status_code)  # type: ignore[attr-defined]
+        text = assert_reads_norwegian(response.text)  # type: ignore[attr-defined]
+        assert "Filen kan ikke lagres" in text and "Ingenting er lagret." in text, text
+        assert response.text.count('<tr><th scope="row">') >= 1 or "aria-invalid" in response.text  # type: ignore[attr-defined]
