@@ -52,7 +52,7 @@ from portal.search.models import SearchChange
 from pxbridge.blueprint import get_store
 from pxbridge.demo import seed_tables
 from pxbridge.ingest.px import PxTable, parse_px
-from pxbridge.ingest.storing import store_table
+from pxbridge.ingest.storing import commit_table, store_table
 from pxbridge.models import DataTable, TableVariable
 from pxbridge.store.cell_store import CellStore
 from release_calendar.demo import seed_releases
@@ -467,9 +467,7 @@ def _table_portal(folder: Path) -> tuple[Portal, Callable[[PxTable], None], Cell
             table, replaced = store_table(
                 s, CLI_ACTOR, store, parsed, statistic_slug="beftett", now=START
             )
-            s.commit()
-        if replaced:
-            store.delete(table.id, replaced)
+            commit_table(s, store, table, replaced)
 
     upload(parse_px(make_px("99001")))
     return portal, upload, store
