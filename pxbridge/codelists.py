@@ -211,7 +211,10 @@ def choose(
             raise problem(
                 400,
                 "Non-existent codelist",
-                f"Non-existent codelist {codelist_id} for variable {variable.code}",
+                "sel.no_codelist_for",
+                codelist=codelist_id,
+                variable=variable.code,
+                name=variable.label_nb or variable.code,
             )
         chosen[index] = apply(variable, found, how)
     return chosen
@@ -288,19 +291,19 @@ def check_additive(table: DataTable, selection: Selection, applied: Mapping[int,
     for code, name in contents:
         unit: dict[str, Any] = table.units.get(code) or next(iter(table.units.values()), {})
         texts = [str(unit.get("nb") or ""), str(unit.get("en") or "")]
-        if unit.get("stockfa") == "A":
-            why = "is an average (STOCKFA=A)"
-        elif any(_RATIO_UNIT.search(t) for t in texts if t) or (name and _RATIO_NAME.search(name)):
-            why = f"is measured in {texts[0] or texts[1] or 'a unit'}"
-        else:
-            continue
         shown = name.split(" / ")[0] or code or table.id
-        raise problem(
-            400,
-            "Parameter error",
-            f"Codelist {summing[0].codelist.id} adds values up, but {shown} {why} and cannot be "
-            "summed: choose other contents, or a valueset",
-        )
+        said: dict[str, object] = {"codelist": summing[0].codelist.id, "shown": shown}
+        if unit.get("stockfa") == "A":
+            raise problem(400, "Parameter error", "sel.sum_average", **said)
+        if any(_RATIO_UNIT.search(t) for t in texts if t) or (name and _RATIO_NAME.search(name)):
+            raise problem(
+                400,
+                "Parameter error",
+                "sel.sum_unit",
+                unit=texts[0] or texts[1] or "a unit",
+                unit_nb=texts[0] or texts[1] or "en enhet",
+                **said,
+            )
 
 
 def dimension(

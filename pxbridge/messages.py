@@ -82,6 +82,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Utvalget har {n} celler; ett utvalg kan ha høyst {max}.",
         "The selection has {n} cells; one selection may have at most {max}.",
     ),
+    # The live count as values are ticked (table.js), beside the form.
+    "tab.cell_count_over": (
+        "Det er for mange celler. Velg færre verdier før du viser tabellen.",
+        "That is too many cells. Choose fewer values before you show the table.",
+    ),
+    "tab.cell_count_missing": (
+        "Utvalget har 0 celler: velg minst én verdi for {name}.",
+        "The selection has 0 cells: choose at least one value for {name}.",
+    ),
     "tab.units": ("Enhet", "Unit"),
     "tab.chart_svg": ("Last ned figuren (SVG)", "Download the chart (SVG)"),
     "tab.chart_none": ("Utvalget har ingen tall å tegne.", "The selection has no numbers to draw."),
@@ -166,6 +175,121 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tab.chart_cut": (
         "Figuren viser bare de første seriene eller søylene.",
         "The chart shows only the first series or bars.",
+    ),
+    # Refused selections (PxWebApi 2.0's problems): the English text is the API's detail word for word
+    # (its spelling "placment" and "mandantory" too); pages show the Norwegian. {name} is the
+    # variable's Norwegian label (its code where it has none), {cells_nb} and {max_nb} are numbers as
+    # Norwegian writes them.
+    "sel.no_value": (
+        "Tabellen har ingen verdi «{value}» for {name}.",
+        "Non-existent value {value}",
+    ),
+    "sel.bad_expression": (
+        "«{value}» er ikke et gyldig utvalg av verdier for {name}.",
+        "Illegal selection expression {value}",
+    ),
+    "sel.no_variable": (
+        "Tabellen har ingen variabel «{variable}».",
+        "Non-existent variable {variable}",
+    ),
+    "sel.mandatory": (
+        "Velg minst én verdi for {name}. Den kan ikke stå tom.",
+        "Missing selection for mandantory variable {variable}",
+    ),
+    "sel.too_many_cells": (
+        "Utvalget har {cells_nb} celler, men ett utvalg kan ha høyst {max_nb}. Velg færre verdier.",
+        "Too many cells selected: {cells} of at most {max}",
+    ),
+    "sel.placement": (
+        "«{name}» kan ikke plasseres i tabellen: variabelen er ikke valgt, finnes ikke eller er plassert to ganger.",
+        "Illegal placment: {name}",
+    ),
+    "sel.placement_both": (
+        "En variabel kan ikke stå både i radene og i kolonnene.",
+        "Illegal placment: a variable in both stub and heading",
+    ),
+    "sel.placement_partial": (
+        "Når både rader og kolonner er valgt, må hver variabel stå i én av dem.",
+        "Illegal placment: stub and heading leave variables out",
+    ),
+    "sel.placement_body": ("Plasseringen av variablene er ugyldig.", "Illegal placment"),
+    "sel.no_codelist": ("Kodelisten finnes ikke for denne tabellen.", "Non-existent codelist"),
+    "sel.no_codelist_for": (
+        "Kodelisten «{codelist}» finnes ikke for {name}.",
+        "Non-existent codelist {codelist} for variable {variable}",
+    ),
+    "sel.no_codelist_id": (
+        "Kodelisten «{codelist}» finnes ikke.",
+        "Non-existent codelist {codelist}",
+    ),
+    "sel.sum_average": (
+        "Kodelisten «{codelist}» legger sammen verdier, men {shown} er et gjennomsnitt og kan ikke summeres. Velg en annen statistikkvariabel, eller en kodeliste som bare velger ut verdier.",
+        "Codelist {codelist} adds values up, but {shown} is an average (STOCKFA=A) and cannot be summed: choose other contents, or a valueset",
+    ),
+    "sel.sum_unit": (
+        "Kodelisten «{codelist}» legger sammen verdier, men {shown} er målt i {unit_nb} og kan ikke summeres. Velg en annen statistikkvariabel, eller en kodeliste som bare velger ut verdier.",
+        "Codelist {codelist} adds values up, but {shown} is measured in {unit} and cannot be summed: choose other contents, or a valueset",
+    ),
+    "sel.no_cells": ("Tabell {id} har ingen lagrede celler.", "Table {id} has no stored cells."),
+    "sel.no_remote": (
+        "Tabell {id} har ingen kilde å hente cellene fra.",
+        "Table {id} has no remote.",
+    ),
+    # Refusals only the API gives (its parameters and bodies), in its words.
+    "sel.language": ("Språket «{language}» finnes ikke her.", "Unsupported language {language}"),
+    "sel.output_format": (
+        "Formatet «{format}» finnes ikke her.",
+        "Unsupported output format {format}",
+    ),
+    "sel.whole_number": ("{name} må være et helt tall.", "{name} must be a whole number"),
+    "sel.no_page": ("Siden finnes ikke.", "Non-existent page"),
+    "sel.no_saved_query": (
+        "Det finnes ingen lagret spørring «{id}».",
+        "Saved query not found {id}",
+    ),
+    "sel.saved_query_id": (
+        "Id-en til den lagrede spørringen er ugyldig.",
+        "Illegal saved query id",
+    ),
+    "sel.saved_query_large": (
+        "Den lagrede spørringen er for stor.",
+        "The saved query is too large",
+    ),
+    "sel.no_query": ("Forespørselen har ingen spørring.", "No query specified"),
+    "sel.valuecodes_key": (
+        "{name} må si hvilken variabel verdiene gjelder: valuecodes[VAR]",
+        "{name} must name a variable: valuecodes[VAR]",
+    ),
+    "sel.codelist_key": (
+        "{name} må si hvilken variabel kodelisten gjelder: codelist[VAR]",
+        "{name} must name a variable: codelist[VAR]",
+    ),
+    "sel.bad_json": (
+        "Innholdet i forespørselen er ikke gyldig JSON.",
+        "The body is not valid JSON",
+    ),
+    "sel.body_selection": (
+        "Innholdet må være et VariablesSelection-objekt.",
+        "The body must be a VariablesSelection object",
+    ),
+    "sel.placement_object": ("placement må være et objekt.", "placement must be an object"),
+    "sel.selection_list": ("selection må være en liste.", "selection must be a list"),
+    "sel.value_codes_list": (
+        "valueCodes må være en liste med tekster.",
+        "valueCodes must be a list of strings",
+    ),
+    "sel.variable_code": (
+        "Hvert utvalg må ha en variableCode.",
+        "Each selection needs a variableCode",
+    ),
+    "sel.table_id": ("tableId må være med.", "tableId is required"),
+    "sel.format_params": (
+        "outputFormatParams må være en liste med tekster.",
+        "outputFormatParams must be a list of strings",
+    ),
+    "sel.body_saved_query": (
+        "Innholdet må være et SavedQuery-objekt.",
+        "The body must be a SavedQuery object",
     ),
     "tab.problem": ("Utvalget kan ikke vises", "The selection cannot be shown"),
     "tab.none": ("Ingen tabeller ennå.", "No tables yet."),

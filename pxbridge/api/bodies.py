@@ -157,29 +157,29 @@ def parse_saved_query(body: Any, formats: Collection[str]) -> tuple[SavedQueryIn
 
 def _selection_problem(loc: tuple[int | str, ...]) -> PortalError:
     if not loc:
-        return problem(400, "Parameter error", "The body must be a VariablesSelection object")
+        return problem(400, "Parameter error", "sel.body_selection")
     if loc[0] == "placement":
         if len(loc) == 1:
-            return problem(400, "Parameter error", "placement must be an object")
-        return problem(400, "Illegal placment", "Illegal placment")
+            return problem(400, "Parameter error", "sel.placement_object")
+        return problem(400, "Illegal placment", "sel.placement_body")
     if len(loc) == 1:
-        return problem(400, "Parameter error", "selection must be a list")
+        return problem(400, "Parameter error", "sel.selection_list")
     field = loc[2] if len(loc) > 2 else "variableCode"
     if field == "valueCodes":
-        return problem(400, "Parameter error", "valueCodes must be a list of strings")
+        return problem(400, "Parameter error", "sel.value_codes_list")
     if field == "codelist":
-        return problem(400, "Non-existent codelist", "Non-existent codelist")
-    return problem(400, "Parameter error", "Each selection needs a variableCode")
+        return problem(400, "Non-existent codelist", "sel.no_codelist")
+    return problem(400, "Parameter error", "sel.variable_code")
 
 
 def _saved_query_problem(loc: tuple[int | str, ...], given: Any) -> PortalError:
     field = loc[0] if loc else None
     if field == "tableId":
-        return problem(400, "Parameter error", "tableId is required")
+        return problem(400, "Parameter error", "sel.table_id")
     if field == "language":
-        return problem(400, "Unsupported language", f"Unsupported language {given}")
+        return problem(400, "Unsupported language", "sel.language", language=given)
     if field == "outputFormat":
-        return problem(400, "Unsupported output format", f"Unsupported output format {given}")
+        return problem(400, "Unsupported output format", "sel.output_format", format=given)
     if field == "outputFormatParams":
-        return problem(400, "Parameter error", "outputFormatParams must be a list of strings")
-    return problem(400, "Parameter error", "The body must be a SavedQuery object")
+        return problem(400, "Parameter error", "sel.format_params")
+    return problem(400, "Parameter error", "sel.body_saved_query")

@@ -64,7 +64,7 @@ def _language(default: str = DEFAULT_LANGUAGE, table: DataTable | None = None) -
         return raw, LANGUAGES[raw]
     if table is not None and raw in held_languages(table):
         return raw, raw
-    raise problem(400, "Unsupported language", f"Unsupported language {raw}")
+    raise problem(400, "Unsupported language", "sel.language", language=raw)
 
 
 def _lang_id(lang: str) -> str:
@@ -75,7 +75,7 @@ def _lang_id(lang: str) -> str:
 def _output_format(name: str) -> str:
     """An output format by name in any case. Raises 400 "Unsupported output format"."""
     if name.lower() not in FORMAT_NAMES:
-        raise problem(400, "Unsupported output format", f"Unsupported output format {name}")
+        raise problem(400, "Unsupported output format", "sel.output_format", format=name)
     return name.lower()
 
 
@@ -86,7 +86,7 @@ def _int_arg(name: str, default: int, minimum: int = 1) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise problem(400, "Parameter error", f"{name} must be a whole number") from None
+        raise problem(400, "Parameter error", "sel.whole_number", name=name) from None
     return value if value >= minimum else default
 
 
@@ -200,7 +200,7 @@ def list_tables() -> Response:
     )
     pages = max(1, -(-total // size))
     if page > pages:
-        raise problem(404, "Non-existent page", "Non-existent page")
+        raise problem(404, "Non-existent page", "sel.no_page")
     links = []
     if page < pages:
         links.append(_page_link("next", lang_id, page + 1, size))
@@ -297,7 +297,7 @@ def metadata(table_id: str) -> Response:
     if saved_id:
         saved, saved_table = _saved(saved_id)
         if saved_table.id != table.id:  # another table's query is not found for this one
-            raise problem(404, "Saved query not found", f"Saved query not found {saved_id}")
+            raise problem(404, "Saved query not found", "sel.no_saved_query", id=saved_id)
         requested, _, _, wanted = parse_selection(saved.selection)
         wanted = {**wanted, **_get_codelists()}
         selection, applied = resolve_selection(db, table, requested, max_cells(), wanted, available)
@@ -346,9 +346,7 @@ def _get_selection() -> tuple[dict[str, list[str]], list[str], list[str]]:
         if lowered.startswith("valuecodes"):
             match = re.fullmatch(r"valuecodes\[(.+)\]", key, re.IGNORECASE)
             if not match:
-                raise problem(
-                    400, "Parameter error", f"{key} must name a variable: valuecodes[VAR]"
-                )
+                raise problem(400, "Parameter error", "sel.valuecodes_key", name=key)
             requested.setdefault(match.group(1), []).extend(split_values(value))
     heading = split_values(arg("heading") or "")
     stub = split_values(arg("stub") or "")
@@ -362,7 +360,7 @@ def _get_codelists() -> dict[str, str]:
         if key.lower().startswith("codelist"):
             match = re.fullmatch(r"codelist\[(.+)\]", key, re.IGNORECASE)
             if not match:
-                raise problem(400, "Parameter error", f"{key} must name a variable: codelist[VAR]")
+                raise problem(400, "Parameter error", "sel.codelist_key", name=key)
             if value.strip():
                 wanted[match.group(1)] = value.strip()
     return wanted
@@ -375,7 +373,7 @@ def _body() -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        raise problem(400, "Parameter error", "The body is not valid JSON") from None
+        raise problem(400, "Parameter error", "sel.bad_json") from None
 
 
 def _post_selection() -> Parsed:
@@ -431,15 +429,15 @@ def _saved(query_id: str) -> tuple[SavedQuery, DataTable]:
     """The saved query ``query_id`` and its table, public now. Raises 400 for an id with path
     characters, 404 "Saved query not found" otherwise (also while its table is not public)."""
     if ".." in query_id or "/" in query_id or "\\" in query_id:
-        raise problem(400, "Parameter error", "Illegal saved query id")
+        raise problem(400, "Parameter error", "sel.saved_query_id")
     db = get_session()
     saved = db.get(SavedQuery, query_id)
     if saved is None:
-        raise problem(404, "Saved query not found", f"Saved query not found {query_id}")
+        raise problem(404, "Saved query not found", "sel.no_saved_query", id=query_id)
     try:
         table = service.get_table(db, saved.table_id, now())
     except PortalError:
-        raise problem(404, "Saved query not found", f"Saved query not found {query_id}") from None
+        raise problem(404, "Saved query not found", "sel.no_saved_query", id=query_id) from None
     return saved, table
 
 
@@ -467,10 +465,10 @@ def create_saved_query() -> Response:
     checked by resolving it against the table (so a saved query always runs), nothing is stored
     otherwise."""
     if (request.content_length or 0) > MAX_SAVED_QUERY_BYTES:
-        raise problem(400, "Parameter error", "The saved query is too large")
+        raise problem(400, "Parameter error", "sel.saved_query_large")
     body = _body()
     if body is None:
-        raise problem(400, "No query specified", "No query specified")
+        raise problem(400, "No query specified", "sel.no_query")
     query, (requested, stub, heading, wanted) = parse_saved_query(body, FORMAT_NAMES)
     language, output_format, params = (
         query.language,
@@ -566,7 +564,7 @@ def codelist(codelist_id: str) -> Response:
     lang_id, lang = _language()
     found = service.public_codelist(get_session(), codelist_id, now())
     if found is None:
-        raise problem(404, "Non-existent codelist", f"Non-existent codelist {codelist_id}")
+        raise problem(404, "Non-existent codelist", "sel.no_codelist_id", codelist=codelist_id)
     languages = ["no", "en"] if found.label_en else ["no"]
     return _json(
         {

@@ -46,6 +46,37 @@ BAR_ROW = 22
 
 
 @dataclass(frozen=True)
+class Layout:
+    """One size the chart is drawn at. The SVG scales to its box, text and all, so a phone gets a
+    chart drawn narrow: at 320 units wide shown in a 320 px screen's ~288 px column its 12-unit
+    labels are 10.8 px, where the desktop's 720 units would make them 4.8 px."""
+
+    width: int
+    height: int
+    time_labels: int  # at most this many time labels under a line chart
+    title_characters: int  # the longest line of the chart's title
+    # A legend longer than this many characters, or a bar's label, is cut short ("…"); 0: never.
+    legend_characters: int
+    label_characters: int
+    max_scale: int  # at most this many value labels on the value axis (pygal's max_scale)
+    prefix: str = "chart"  # the ids of the SVG's title and description
+
+
+WIDE = Layout(WIDTH, HEIGHT, MAX_TIME_LABELS, TITLE_CHARACTERS, 0, 0, 16)
+#: A phone's chart (portal/static/chart.css shows it below 40em): 3 time labels of 7 characters at
+#: 12 units fit its 240 units of plot with room between; 30 characters of legend fit beside
+#: the y axis, and bar labels of 16 leave the bars half the width. The whole names are in the table.
+NARROW = Layout(320, 240, 3, 30, 30, 16, 3, "chart-narrow")
+
+
+def _cut(text: str, characters: int) -> str:
+    """``text`` in at most ``characters`` characters (0: whole)."""
+    if not characters or len(text) <= characters:
+        return text
+    return text[: characters - 1].rstrip(" ,") + "…"
+
+
+@dataclass(frozen=True)
 class Series:
     name: str
     points: tuple[float | None, ...]
@@ -58,6 +89,7 @@ class Chart:
     series: tuple[Series, ...]
     categories: tuple[str, ...]
     truncated: bool
+    narrow: Markup = Markup("")  # the same chart drawn for a phone (NARROW)
 
 
 def _decimals(cube: Cube) -> int:
@@ -74,7 +106,16 @@ def _unit(cube: Cube) -> str:
 
 
 def build(cube: Cube, title: str, description: str) -> Chart | None:
-    """The chart for ``cube``, or None when there is nothing to draw (no numbers)."""
+    """The chart for ``cube``, drawn wide and narrow, or None when there is nothing to draw (no
+    numbers)."""
+    wide = _build(cube, title, description, WIDE)
+    if wide is None:
+        return None
+    narrow = _build(cube, title, description, NARROW)
+    return replace(wide, narrow=narrow.svg if narrow is not None else Markup(""))
+
+
+def _build(cube: Cube, title: str, description: str, layout: Layout) -> Chart | None:
     cube = _first_metric(cube)
     values = np.asarray(cube.values, dtype=np.float64)
     if values.size == 0 or np.isnan(values).all():
@@ -84,8 +125,8 @@ def build(cube: Cube, title: str, description: str) -> Chart | None:
         (i for i, d in enumerate(cube.dimensions) if d.role == "time" and len(d.codes) > 1), None
     )
     if time is not None:
-        return _line(cube, values, sizes, time, title, description)
-    return _bars(cube, values, title, description)
+        return _line(cube, values, sizes, time, title, description, layout)
+    return _bars(cube, values, title, description, layout)
 
 
 def _first_metric(cube: Cube) -> Cube:
@@ -104,7 +145,7 @@ def _cell(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _heading(cube: Cube, periods: tuple[str, ...]) -> str:
+def _heading(cube: Cube, periods: tuple[str, ...], characters: int = TITLE_CHARACTERS) -> str:
     """The chart's own title: what, in which unit, over which periods."""
     metric = cube.metric_index()
     what = (
@@ -113,7 +154,7 @@ def _heading(cube: Cube, periods: tuple[str, ...]) -> str:
     unit = _unit(cube)
     span = f"{periods[0]}–{periods[-1]}" if len(periods) > 1 else (periods[0] if periods else "")
     # pygal writes a line a "\n"; at 15 units a character about 60 fit in the chart's width.
-    lines = textwrap.wrap(f"{what} ({unit})" if unit else what, TITLE_CHARACTERS) or [""]
+    lines = textwrap.wrap(f"{what} ({unit})" if unit else what, characters) or [""]
     return "\n".join([*lines[:2], span] if span else lines[:2])
 
 
@@ -129,7 +170,7 @@ def _style() -> Style:
     )
 
 
-def _common(cube: Cube) -> dict[str, object]:
+def _common(cube: Cube, layout: Layout) -> dict[str, object]:
     decimals = _decimals(cube)
     return {
         "style": _style(),
@@ -141,6 +182,7 @@ def _common(cube: Cube) -> dict[str, object]:
         "legend_at_bottom_columns": 1,
         "truncate_legend": -1,
         "truncate_label": -1,
+        "max_scale": layout.max_scale,
         "print_values": False,
         "value_formatter": lambda v: formatting.number(v, decimals),
         "margin": 12,
@@ -155,6 +197,7 @@ def _line(
     time: int,
     title: str,
     description: str,
+    layout: Layout,
 ) -> Chart:
     block = np.moveaxis(values.reshape(sizes), time, -1).reshape(-1, sizes[time])
     others = [d for i, d in enumerate(cube.dimensions) if i != time]
@@ -168,28 +211,29 @@ def _line(
         for i, row in enumerate(rows)
     )
     categories = tuple(cube.dimensions[time].labels)
-    thinned = len(categories) > MAX_TIME_LABELS
+    thinned = len(categories) > layout.time_labels
     chart = pygal.Line(
-        width=WIDTH,
-        height=HEIGHT + 20 * len(series),
-        title=_heading(cube, categories),
+        width=layout.width,
+        height=layout.height + 20 * len(series),
+        title=_heading(cube, categories, layout.title_characters),
         x_labels=list(categories),
         # Every k-th period labelled, evenly (pygal's x_labels_major_count spaces them unevenly).
         show_minor_x_labels=not thinned,
-        x_labels_major_every=math.ceil(len(categories) / MAX_TIME_LABELS) if thinned else None,
+        x_labels_major_every=math.ceil(len(categories) / layout.time_labels) if thinned else None,
         show_dots=len(categories) <= 60,
         dots_size=2.5,
         allow_interruptions=True,
-        **_common(cube),
+        **_common(cube, layout),
     )
     for line in series:
-        chart.add(line.name, list(line.points))
-    return Chart(
-        "line", _accessible(chart, title, description), series, categories, len(block) > MAX_SERIES
-    )
+        chart.add(_cut(line.name, layout.legend_characters), list(line.points))
+    svg = _accessible(chart, title, description, layout.prefix)
+    return Chart("line", svg, series, categories, len(block) > MAX_SERIES)
 
 
-def _bars(cube: Cube, values: NDArray[np.float64], title: str, description: str) -> Chart:
+def _bars(
+    cube: Cube, values: NDArray[np.float64], title: str, description: str, layout: Layout
+) -> Chart:
     varying = [d for d in cube.dimensions if len(d.codes) > 1]
     labels = [", ".join(p) for p in itertools.product(*(d.labels for d in varying))] or [cube.title]
     shown = values[:MAX_BARS]
@@ -197,20 +241,24 @@ def _bars(cube: Cube, values: NDArray[np.float64], title: str, description: str)
     categories = tuple(labels[: len(shown)])
     # One series, a bar a category, labelled on the side so long names never collide.
     chart = pygal.HorizontalBar(
-        width=WIDTH,
+        width=layout.width,
         height=max(200, 140 + BAR_ROW * len(shown)),
-        title=_heading(cube, periods),
+        title=_heading(cube, periods, layout.title_characters),
         # pygal draws the first category at the bottom: reversed, the list reads from the top.
-        x_labels=list(reversed(categories)),
-        **_common(cube),
+        x_labels=[_cut(c, layout.label_characters) for c in reversed(categories)],
+        **{
+            **_common(cube, layout),
+            # A narrow chart's one series needs no legend: the title names it, and the legend would
+            # start where the bars do, past the labels, with no room left.
+            "show_legend": layout is WIDE,
+        },
     )
     metric = cube.metric_index()
     name = cube.dimensions[metric].labels[0] if metric is not None else cube.title
     series = (Series(name, tuple(_cell(v) for v in shown)),)
-    chart.add(name, list(reversed(series[0].points)))
-    return Chart(
-        "bar", _accessible(chart, title, description), series, categories, values.size > MAX_BARS
-    )
+    chart.add(_cut(name, layout.legend_characters), list(reversed(series[0].points)))
+    svg = _accessible(chart, title, description, layout.prefix)
+    return Chart("bar", svg, series, categories, values.size > MAX_BARS)
 
 
 _DROPPED = re.compile(
@@ -218,16 +266,17 @@ _DROPPED = re.compile(
 )
 
 
-def _accessible(chart: pygal.Graph, title: str, description: str) -> Markup:
+def _accessible(chart: pygal.Graph, title: str, description: str, prefix: str = "chart") -> Markup:
     """pygal's SVG without its inline styles and script (the page's CSS draws it, and its CSP allows
-    neither), named for screen readers by ``title`` and ``description``."""
+    neither), named for screen readers by ``title`` and ``description`` (ids ``<prefix>-title`` and
+    ``<prefix>-desc``)."""
     svg = _DROPPED.sub("", chart.render(is_unicode=True))
     svg = svg.replace(' id=""', "", 1).replace(
         "<svg ",
-        '<svg role="img" aria-labelledby="chart-title chart-desc" ',
+        f'<svg role="img" aria-labelledby="{prefix}-title {prefix}-desc" ',
         1,
     )
-    head = f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(description)}</desc>'
+    head = f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(description)}</desc>'
     at = svg.index(">", svg.index("<svg ")) + 1
     # Every text pygal wrote is escaped by its XML writer; the two added are escaped here.
     return Markup(svg[:at] + head + svg[at:])  # noqa: S704

@@ -79,6 +79,12 @@ class Field:
     from_period: str = ""
     periods: tuple[tuple[str, str], ...] = ()  # every period (code, label), for "from period"
     place: str = "rad"  # in the preview's rows ("rad") or columns ("kolonne")
+    # For the live cell count (table.js), as the server counts: the values "select all" takes of the
+    # variable's own; with code lists (the checkboxes may be another list's), the codes each choice
+    # takes ("" for the variable's own); and the values the default selection takes (0: left out).
+    size: int = 0
+    list_codes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    default: int = 0
 
 
 def _chosen_lists(table: DataTable, available: list[CodeList]) -> dict[str, CodeList]:
@@ -176,7 +182,11 @@ def _fields(
     lists: dict[str, CodeList],
 ) -> list[Field]:
     fields = []
+    defaults = default_selection(table.variables)
     for variable in table.variables:
+        own_lists = codelists.for_variable(available, variable)
+        # What "*" takes through a code list: its values present in the table (codelists.apply).
+        taken = tuple((c.id, tuple(codelists.apply(variable, c).codes)) for c in own_lists)
         picked = set(chosen.get(variable.code, []))
         every = "*" in picked
         search = (request.args.get(f"q-{variable.code}") or "").strip()[:100]
@@ -197,15 +207,16 @@ def _fields(
                 search=search,
                 all_selected=every,
                 long=len(offered) > LONG_LIST,
-                codelists=tuple(
-                    (c.id, c.label(lang)) for c in codelists.for_variable(available, variable)
-                ),
+                codelists=tuple((c.id, c.label(lang)) for c in own_lists),
                 codelist=codelist.id if codelist else "",
                 time=variable.role == "time",
                 periods=tuple(offered) if variable.role == "time" else (),
                 place=_placed(variable),
                 latest=(request.args.get(f"latest-{variable.code}") or "").strip()[:10],
                 from_period=(request.args.get(f"from-{variable.code}") or "").strip()[:40],
+                size=len(variable.codes),
+                list_codes=(("", tuple(variable.codes)), *taken) if own_lists else (),
+                default=len(defaults.get(variable.code, ())),
             )
         )
     return fields
@@ -318,7 +329,8 @@ def table_page(table_id: str) -> Response:
     except PortalError as error:
         if error.status not in (400, 403):
             raise
-        status, problem = error.status, error
+        # PxWebApi's 403 for too many cells is its API's contract; to a page it is a bad request.
+        status, problem = 400, error
     context: dict[str, object] = {}
     if cube is not None:
         downloads, get_url, post_body = _api_links(table, cube, lang_id, lists, pivoted=pivoted)
@@ -358,6 +370,7 @@ def table_page(table_id: str) -> Response:
         source=label(table, "source", lang),
         fields=_fields(table, chosen, lang, available, lists),
         problem=problem,
+        max_cells=cube_source().max_cells,
         table_language=shown_in,
         language_notice=_language_notice(shown_in) if shown_in != lang else None,
         **context,

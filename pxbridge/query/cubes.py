@@ -40,7 +40,7 @@ def table_cells(store: CellStore, table: DataTable) -> NDArray[np.float64]:
     """The table's stored cells as a read-only memory map (the selection is cut from it later).
     Raises 404 for a table without stored cells."""
     if table.store_revision is None:
-        raise NotFound(f"Table {table.id} has no stored cells.")
+        raise NotFound("").said("sel.no_cells", id=table.id)
     return store.open(table.id, table.store_revision)
 
 
@@ -106,7 +106,7 @@ def select_cube(
     )
     if table.remote_id is not None:
         if applied:  # a mirrored table's cells are its remote's, and so are its code lists
-            raise problem(400, "Non-existent codelist", "Non-existent codelist")
+            raise problem(400, "Non-existent codelist", "sel.no_codelist")
         check_placement(table, selection, stub, heading)  # before the remote is asked
         cube = _remote_cube(source, table, selection, lang)
         return place(cube, table, stub, heading), selection
@@ -129,7 +129,7 @@ def _remote_cube(source: CubeSource, table: DataTable, selection: Selection, lan
     session = source.session
     remote = session.get(RemoteSource, table.remote_id)
     if remote is None or table.remote_table_id is None:
-        raise NotFound(f"Table {table.id} has no remote.")
+        raise NotFound("").said("sel.no_remote", id=table.id)
     chosen = {
         v.code: [v.codes[i] for i in pick]
         for v, pick in zip(table.variables, selection.picks, strict=True)

@@ -484,7 +484,7 @@ def _resolve_names(table: DataTable, kept: Sequence[int], names: Sequence[str]) 
         if at is None and name.lower() == "time":
             at = time
         if at is None or at in found:
-            raise problem(400, "Illegal placment", f"Illegal placment: {name}")
+            raise problem(400, "Illegal placment", "sel.placement", name=name)
         found.append(at)
     return found
 
@@ -497,14 +497,10 @@ def _placement(
         return stubs + [n for n in range(len(kept)) if n not in stubs]
     rows, columns = _resolve_names(table, kept, stub), _resolve_names(table, kept, heading)
     if set(rows) & set(columns):
-        raise problem(
-            400, "Illegal placment", "Illegal placment: a variable in both stub and heading"
-        )
+        raise problem(400, "Illegal placment", "sel.placement_both")
     rest = [n for n in range(len(kept)) if n not in rows and n not in columns]
     if stub and heading and rest:
-        raise problem(
-            400, "Illegal placment", "Illegal placment: stub and heading leave variables out"
-        )
+        raise problem(400, "Illegal placment", "sel.placement_partial")
     return rows + rest + columns if stub else rest + columns
 
 

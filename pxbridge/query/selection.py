@@ -14,6 +14,7 @@ from http import HTTPStatus
 from typing import Protocol
 
 from portal.kernel.errors import PortalError
+from portal.kernel.formatting import number_text
 
 
 class VariableLike(Protocol):
@@ -27,9 +28,16 @@ class VariableLike(Protocol):
     def role(self) -> str | None: ...
 
 
-def problem(status: int, title: str, detail: str = "") -> PortalError:
-    """PxWebApi's problem: its titles ("Non-existent value" …) and type "Parameter error"."""
-    return PortalError(status=status, title=title, detail=detail or title, type="Parameter error")
+def problem(status: int, title: str, key: str, /, **values: object) -> PortalError:
+    """PxWebApi's problem: its titles ("Non-existent value" …) and type "Parameter error", told by the
+    catalogue's ``key`` (``sel.…`` in pxbridge/messages.py): its English text is PxWebApi's detail,
+    which the API answers; a page shows it in the page's language."""
+    return PortalError(status=status, title=title, type="Parameter error").said(key, **values)
+
+
+def _name(variable: VariableLike) -> str:
+    """What the Norwegian text of a problem calls ``variable``: its label, else its code."""
+    return str(getattr(variable, "label_nb", "") or variable.code)
 
 
 @dataclass(frozen=True)
@@ -77,13 +85,13 @@ _RANGE = re.compile(r"^range\(([^,]+),([^,]+)\)$", re.IGNORECASE)
 _KEYWORD = re.compile(r"^(top|bottom|range|from|to)\(", re.IGNORECASE)
 
 
-def _position(found: Lookup, code: str) -> int:
+def _position(variable: VariableLike, found: Lookup, code: str) -> int:
     at = found.get(code)
     if at is not None:
         return at
     position = found.lowered.get(code.lower())
     if position is None:
-        raise problem(400, "Non-existent value", f"Non-existent value {code}")
+        raise problem(400, "Non-existent value", "sel.no_value", value=code, name=_name(variable))
     return position
 
 
@@ -146,15 +154,15 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
     if value == "*":
         return list(range(n))
     if match := _RANGE.match(value):
-        a = _position(found, match.group(1).strip())
-        b = _position(found, match.group(2).strip())
+        a = _position(variable, found, match.group(1).strip())
+        b = _position(variable, found, match.group(2).strip())
         low, high = min(a, b), max(a, b)
         return list(range(low, high + 1))
     if match := _TOP.match(value):
         kind, count, offset = match.group(1).lower(), int(match.group(2)), int(match.group(3) or 0)
         if count < 1:
             raise problem(
-                400, "Illegal selection expression", f"Illegal selection expression {value}"
+                400, "Illegal selection expression", "sel.bad_expression", **_said(variable, value)
             )
         # On the time variable top means the latest periods (kept in ascending order); elsewhere the first.
         latest_first = (kind == "top") == (variable.role == "time")
@@ -163,10 +171,12 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
             return list(range(max(end - count, 0), end))
         return list(range(min(offset, n), min(offset + count, n)))
     if match := _ONE.match(value):
-        at = _position(found, match.group(2).strip())
+        at = _position(variable, found, match.group(2).strip())
         return list(range(at, n)) if match.group(1).lower() == "from" else list(range(0, at + 1))
     if _KEYWORD.match(value):
-        raise problem(400, "Illegal selection expression", f"Illegal selection expression {value}")
+        raise problem(
+            400, "Illegal selection expression", "sel.bad_expression", **_said(variable, value)
+        )
     if "?" in value:
         pattern = re.compile(
             "^" + "".join("." if c == "?" else re.escape(c) for c in value) + "$", re.IGNORECASE
@@ -176,7 +186,7 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
         inner = value.strip("*")
         if "*" in inner or value.count("*") > 2:
             raise problem(
-                400, "Illegal selection expression", f"Illegal selection expression {value}"
+                400, "Illegal selection expression", "sel.bad_expression", **_said(variable, value)
             )
         wanted = inner.lower()
         if value.startswith("*") and value.endswith("*"):
@@ -184,7 +194,21 @@ def evaluate(variable: VariableLike, value: str, found: Lookup | None = None) ->
         if value.endswith("*"):
             return [i for i, c in enumerate(codes) if c.lower().startswith(wanted)]
         return [i for i, c in enumerate(codes) if c.lower().endswith(wanted)]
-    raise problem(400, "Non-existent value", f"Non-existent value {value}")
+    raise problem(400, "Non-existent value", "sel.no_value", **_said(variable, value))
+
+
+def _said(variable: VariableLike, value: str) -> dict[str, object]:
+    return {"value": value, "name": _name(variable)}
+
+
+def _missing(variable: VariableLike) -> PortalError:
+    return problem(
+        400,
+        "Missing selection for mandantory variable",
+        "sel.mandatory",
+        variable=variable.code,
+        name=_name(variable),
+    )
 
 
 def variable_index(variables: Sequence[VariableLike], name: str) -> int:
@@ -199,7 +223,7 @@ def variable_index(variables: Sequence[VariableLike], name: str) -> int:
         for i, v in enumerate(variables):
             if v.role == "time":
                 return i
-    raise problem(400, "Non-existent variable", f"Non-existent variable {name}")
+    raise problem(400, "Non-existent variable", "sel.no_variable", variable=name)
 
 
 def resolve(
@@ -223,11 +247,7 @@ def resolve(
         values = chosen.get(index, [])
         if not values:
             if not variable.elimination:
-                raise problem(
-                    400,
-                    "Missing selection for mandantory variable",
-                    f"Missing selection for mandantory variable {variable.code}",
-                )
+                raise _missing(variable)
             picks.append(None)
             continue
         found = lookup(variable, few=len(values) <= 4)
@@ -244,18 +264,18 @@ def resolve(
                     seen.update(evaluate(variable, value, found))
             positions = sorted(seen)
         if not positions and not variable.elimination:
-            raise problem(
-                400,
-                "Missing selection for mandantory variable",
-                f"Missing selection for mandantory variable {variable.code}",
-            )
+            raise _missing(variable)
         picks.append(tuple(positions) if positions else None)
     selection = Selection(tuple(picks))
     if selection.cells > max_cells:
         raise problem(
             HTTPStatus.FORBIDDEN,
             "Too many cells selected",
-            f"Too many cells selected: {selection.cells} of at most {max_cells}",
+            "sel.too_many_cells",
+            cells=selection.cells,
+            max=max_cells,
+            cells_nb=number_text(str(selection.cells), "nb"),
+            max_nb=number_text(str(max_cells), "nb"),
         )
     return selection
 

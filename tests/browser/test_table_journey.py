@@ -33,6 +33,8 @@ def test_find_choose_pivot_and_download_05333(
     page.get_by_label("Emner").select_option(SUBJECT)
     page.get_by_role("button", name="Vis tabeller").click()
     page.get_by_role("link", name="05333:").first.click()
+    # locator.all() below does not wait: the whole form must be there before its boxes are listed.
+    page.wait_for_load_state()
     assert "/tabeller/05333" in page.url
     # Two groups by their checkboxes (the default choice unticked first), the latest 12 months.
     groups = page.locator(
