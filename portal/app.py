@@ -70,6 +70,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             sims_search.FINDABLE,
         ),
     )
+    # What each domain tells subscribers about (issue 22).
+    from portal.notify import extension as notify
+    from pxbridge import alerts as tables_alerts
+    from release_calendar import alerts as calendar_alerts
+
+    notify.init_app(app, (calendar_alerts.NOTIFIABLE, tables_alerts.NOTIFIABLE))
     # The calendar's name filter looks for the synonym list's words too ("KPI", issue 18).
     from portal.search.synonyms import expand
     from release_calendar.listing import register_text_expansion

@@ -538,6 +538,7 @@ def token_revoke(token_id: int) -> None:
 
 def _commands() -> tuple[click.Command, ...]:
     from portal.backup.cli import backup_command, restore_command
+    from portal.notify.cli import notify_group
     from portal.search.cli import search_group
     from pxbridge.cli import remotes_group, tables_group
 
@@ -554,6 +555,7 @@ def _commands() -> tuple[click.Command, ...]:
         remotes_group,
         backup_command,
         restore_command,
+        notify_group,
     )
 
 

@@ -40,6 +40,10 @@ DEFAULTS: dict[str, Any] = {
     # The public address every absolute URL starts with (https://statistikk.example.no, a path prefix
     # allowed); None builds them from the request's own host, when that host is allowed.
     "BASE_URL": None,
+    # Alerts by e-mail (issue 22): the SMTP server (smtp://host:port, smtp+starttls://user:pass@host:587,
+    # smtps://user:pass@host:465) and the sender. `portal notify run` sends; without SMTP_URL it refuses.
+    "SMTP_URL": None,
+    "MAIL_FROM": "Statistikkportalen <varsler@localhost>",
     # Host names (port ignored) the portal answers for; others get 400. BASE_URL's host is always added.
     "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
     # Largest request body accepted anywhere, in bytes.
