@@ -155,9 +155,12 @@ def init_app(app: Flask) -> None:
         # error is a bug and answers 500.
         if not is_lost_race(exc):
             return _unexpected(exc)
-        session = g.pop("db_session", None)
+        # Rolled back, not closed: the page still reads through it (the signed-in user in the
+        # layout), where a closed session's objects were detached and the page fell back to English
+        # plain text on PostgreSQL.
+        session = g.get("db_session")
         if session is not None:
-            session.close()
+            session.rollback()
         log.info("a write lost a race on %s %s: %s", request.method, request.path, exc)
         return render_error(Conflict("").said("error.lost_race"))
 
