@@ -10,12 +10,14 @@ from pathlib import Path
 import metadata.codelists  # noqa: F401  (each domain registers its strings when imported)
 import metadata.sims  # noqa: F401
 import portal.accounts  # noqa: F401
+import portal.notify.messages  # noqa: F401  (the alerts)
 import portal.search  # noqa: F401
 import portal.web.accessibility_messages  # noqa: F401  (the accessibility statement)
 import portal.web.keyfigures  # noqa: F401  (the key figures)
 import portal.web.messages  # noqa: F401  (the shell's pages: the dashboard)
 import portal.web.pages  # noqa: F401  (the public pages' own strings)
 import pxbridge  # noqa: F401
+import pxbridge.pages.upload_messages  # noqa: F401  (the producers' table pages)
 import release_calendar  # noqa: F401
 import release_calendar.views  # noqa: F401  (the calendar pages' own strings)
 from portal.kernel.config import DEFAULTS
