@@ -69,6 +69,9 @@ def init_app(app: Flask) -> None:
     from pxbridge.pages import upload as upload_pages  # producers' tables in the browser (issue 19)
 
     app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")
+    from pxbridge import alerts
+
+    alerts.use_store(app.extensions["pxbridge.store"])  # saved queries' revised numbers (issue 22)
     app.register_blueprint(bp)
     upload_pages.init_app(app)
     views.init_app(app)  # the whole-table files (issue 21)

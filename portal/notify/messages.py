@@ -25,6 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "alert.topic.subject": ("statistikk om {name}", "statistics on {name}"),
     "alert.topic.table": ("tabellen {name}", "the table {name}"),
     "alert.topic.codelist": ("kodelisten {name}", "the code list {name}"),
+    "alert.topic.savedquery": ("den lagrede spørringen {name}", "the saved query {name}"),
     "alert.topic.calendar": ("alt i publiseringskalenderen", "everything in the release calendar"),
     # The e-mails.
     "alert.mail.confirm_subject": (

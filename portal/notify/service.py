@@ -19,7 +19,9 @@ from portal.notify import tokens
 from portal.notify.models import FREQUENCIES, OutgoingMessage, Subscriber, Subscription
 
 OSLO = ZoneInfo("Europe/Oslo")
-_TOPIC = re.compile(r"(calendar|(statistic|producer|subject|table|codelist):[A-Za-z0-9_.-]{1,80})")
+_TOPIC = re.compile(
+    r"(calendar|(statistic|producer|subject|table|codelist|savedquery):[A-Za-z0-9_.-]{1,80})"
+)
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,253}\.[^@\s.]{2,63}")
 #: Digests go out at this hour, Oslo time; weekly ones on Mondays.
 DIGEST_HOUR = 6

@@ -229,3 +229,49 @@ def test_a_daily_digest_gathers_the_days_alerts_in_english(
     clock.advance(timedelta(days=1))
     _run(app, url, clock)
     assert inbox.take() == []  # nothing new, no empty digest
+
+
+def test_a_saved_query_is_told_its_revised_numbers_old_and_new_at_the_minute(
+    app: Flask, client: Any, clock: FixedClock, smtp: tuple[Inbox, str]
+) -> None:
+    from tests.pxbridge.conftest import px_table, store_table
+
+    inbox, url = smtp
+    store_table(app, client, px_table("99300"), "folkemengde")
+    created = client.post(
+        "/api/pxwebapi/v2/savedqueries",
+        json={
+            "tableId": "99300",
+            "language": "no",
+            "selection": {
+                "selection": [
+                    {"variableCode": "Region", "valueCodes": ["0"]},
+                    {"variableCode": "ContentsCode", "valueCodes": ["Folkemengde"]},
+                    {"variableCode": "Tid", "valueCodes": ["2016", "2017"]},
+                ]
+            },
+        },
+    )
+    assert created.status_code == 201, created.text
+    query_id = created.json["id"]
+    _subscribe(app, clock, topic=f"savedquery:{query_id}")
+    _run(app, url, clock)
+    _confirm(app, clock, inbox.take()[0])
+
+    clock.advance(timedelta(minutes=1))
+    at = oslo(2027, 6, 10, 8, 0)
+    release_id = announce_release(app, clock.now(), at, statistic="folkemengde")
+    revised = px_table("99300").replace(b"1001 1002", b"1001 9999")
+    store_table(app, client, revised, "folkemengde", release=release_id)
+    clock.set(at - timedelta(seconds=1))
+    _run(app, url, clock)
+    assert inbox.take() == []
+    clock.set(at)
+    _run(app, url, clock)
+    [alert] = inbox.take()
+    text = alert.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert (
+        "1 av 2 tall er revidert: Hele landet, Folkemengde, 2017: 1 002 → 9 999 (+8 997)"
+        in " ".join(text.split())
+    )
+    assert alert["Subject"] == f"Varsel: Lagret spørring {query_id} (tabell 99300)"
