@@ -12,7 +12,7 @@ from portal.http.db import get_database
 from portal.http.instant import now
 from portal.notify.extension import settings
 from portal.notify.mail import SmtpSender
-from portal.notify.worker import run_once
+from portal.notify.worker import health, run_once
 
 
 @click.group("notify", help="Alerts by e-mail: the worker that sends them.")
@@ -45,3 +45,26 @@ def notify_run(once: bool, interval: float) -> None:
             time.sleep(interval)
     finally:
         sender.close()
+
+
+@notify_group.command("status")
+def notify_status() -> None:
+    """Is the worker keeping up? Subscribers, what waits, the oldest message due, messages given up;
+    exits 1 when the worker has not run for 5 minutes or a message has waited that long."""
+    with get_database().sessions() as session:
+        found = health(session, now())
+    click.echo(
+        f"{found.subscribers} subscribers, {found.confirmed} confirmed subscriptions; "
+        f"{found.events_waiting} alerts waiting to be fanned out; {found.messages_due} messages due"
+        + (
+            f" (the oldest for {int(found.oldest_due_seconds)} s)"
+            if found.oldest_due_seconds is not None
+            else ""
+        )
+        + f"; {found.dead} given up"
+    )
+    problems = found.problems()
+    for problem in problems:
+        click.echo(f"problem: {problem}", err=True)
+    if problems:
+        raise SystemExit(1)

@@ -17,6 +17,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -279,4 +280,64 @@ def pending(session: Session, now: datetime) -> int:
                 and_(OutgoingMessage.status == "queued", OutgoingMessage.next_attempt_at <= now)
             )
         ).all()
+    )
+
+
+@dataclass(frozen=True)
+class Health:
+    """What an operator watches: is the worker keeping up?"""
+
+    subscribers: int
+    confirmed: int
+    events_waiting: int  # public, not fanned out yet
+    messages_due: int
+    oldest_due_seconds: float | None
+    dead: int
+    mark_lag_seconds: float | None  # now - published_until (None before the first pass)
+
+    def problems(self, *, lag: timedelta = timedelta(minutes=5)) -> list[str]:
+        found = []
+        if self.mark_lag_seconds is None:
+            found.append("the worker has never run (portal notify run)")
+        elif self.mark_lag_seconds > lag.total_seconds():
+            found.append(f"the worker's last pass was {int(self.mark_lag_seconds)} s ago")
+        if self.oldest_due_seconds is not None and self.oldest_due_seconds > lag.total_seconds():
+            found.append(f"a message has waited {int(self.oldest_due_seconds)} s to be sent")
+        return found
+
+
+def health(session: Session, now: datetime) -> Health:
+    from sqlalchemy import func
+
+    from portal.notify.models import NotifyState, Subscriber
+
+    def count(stmt: Any) -> int:
+        return int(session.scalar(stmt) or 0)
+
+    oldest = session.scalar(
+        select(func.min(OutgoingMessage.next_attempt_at)).where(
+            OutgoingMessage.status == "queued", OutgoingMessage.next_attempt_at <= now
+        )
+    )
+    mark = session.get(NotifyState, notify_events.PUBLISHED_UNTIL)
+    return Health(
+        subscribers=count(select(func.count()).select_from(Subscriber)),
+        confirmed=count(
+            select(func.count())
+            .select_from(Subscription)
+            .where(Subscription.consent_at.is_not(None))
+        ),
+        events_waiting=count(
+            select(func.count())
+            .select_from(NotifyEvent)
+            .where(NotifyEvent.fanned_out_at.is_(None), NotifyEvent.public_at <= now)
+        ),
+        messages_due=pending(session, now),
+        oldest_due_seconds=(now - oldest).total_seconds() if oldest is not None else None,
+        dead=count(
+            select(func.count())
+            .select_from(OutgoingMessage)
+            .where(OutgoingMessage.status == "dead")
+        ),
+        mark_lag_seconds=(now - mark.at).total_seconds() if mark is not None else None,
     )

@@ -275,3 +275,27 @@ def test_a_saved_query_is_told_its_revised_numbers_old_and_new_at_the_minute(
         in " ".join(text.split())
     )
     assert alert["Subject"] == f"Varsel: Lagret spørring {query_id} (tabell 99300)"
+
+
+def test_notify_run_and_status_from_the_command_line(
+    app: Flask, clock: FixedClock, smtp: tuple[Inbox, str]
+) -> None:
+    inbox, url = smtp
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["notify", "run", "--once"])
+    assert refused.exit_code != 0 and "PORTAL_SMTP_URL" in refused.output
+    _subscribe(app, clock)
+    never = runner.invoke(args=["notify", "status"])
+    assert never.exit_code == 1
+    assert "the worker has never run" in never.output
+    assert "1 subscribers, 0 confirmed subscriptions" in never.output
+    app.config["SMTP_URL"] = url
+    ran = runner.invoke(args=["notify", "run", "--once"])
+    assert ran.exit_code == 0, ran.output
+    assert len(inbox.take()) == 1
+    fine = runner.invoke(args=["notify", "status"])
+    assert fine.exit_code == 0, fine.output
+    assert "0 messages due" in fine.output
+    clock.advance(timedelta(minutes=6))
+    stale = runner.invoke(args=["notify", "status"])
+    assert stale.exit_code == 1 and "last pass was 360 s ago" in stale.output

@@ -37,6 +37,7 @@ def test_the_units_run_the_commands_the_guide_names() -> None:
     assert commands == {
         "portal.service": [f"{INSTALLED} serve --host 127.0.0.1 --port 8000 --workers 4"],
         "portal-search-follow.service": [f"{INSTALLED} search follow --interval 2"],
+        "portal-notify.service": [f"{INSTALLED} notify run --interval 5"],
         "portal-remotes-sync.service": [f"{INSTALLED} remotes sync --every 3600"],
         "portal-backup.service": [f"{INSTALLED} backup"],
     }
