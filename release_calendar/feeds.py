@@ -15,6 +15,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
+from lxml import etree  # type: ignore[import-untyped]
 
 from portal.kernel.clock import OSLO, in_oslo
 from portal.kernel.i18n import pick
@@ -24,6 +25,7 @@ from release_calendar.rules import Precision, Status, when_label
 UrlFor = Callable[[ReleaseView], str]
 UID_DOMAIN = "statistikkportalen.no"
 EVENT_LENGTH = timedelta(minutes=15)
+ATOM = "http://www.w3.org/2005/Atom"
 
 STATUS_ICAL = {
     Status.PROVISIONAL: "TENTATIVE",
@@ -195,12 +197,21 @@ def _tag(view_id: int, what: str = "release") -> str:
 
 
 def _feed(
-    lang: str, feed_title: str, self_url: str, home_url: str, updated: datetime
+    lang: str,
+    feed_title: str,
+    self_url: str,
+    home_url: str,
+    updated: datetime,
+    hub: str | None = None,
 ) -> FeedGenerator:
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(feed_title)
     fg.link(href=self_url, rel="self")
+    if hub:
+        # WebSub: readers subscribe at the hub, which the portal pings when the feed changes (issue 22).
+        # Before the alternate link: feedgen makes the last link RSS's <link>.
+        fg.link(href=hub, rel="hub")
     fg.link(href=home_url, rel="alternate")
     fg.language(lang)
     fg.author({"name": "Statistikkportalen"})
@@ -225,9 +236,11 @@ def releases_feed(
     home_url: str,
     now: datetime,
     kind: str,
+    hub: str | None = None,
 ) -> bytes:
-    """Atom (``kind='atom'``) or RSS 2.0 (``kind='rss'``) of upcoming and published releases."""
-    fg = _feed(lang, WORDS[lang]["calendar"], self_url, home_url, latest(views, now))
+    """Atom (``kind='atom'``) or RSS 2.0 (``kind='rss'``) of upcoming and published releases, naming
+    the WebSub ``hub`` when there is one."""
+    fg = _feed(lang, WORDS[lang]["calendar"], self_url, home_url, latest(views, now), hub)
     for view in views:
         entry = fg.add_entry(order="append")
         entry.id(_tag(view.id))
@@ -238,7 +251,23 @@ def releases_feed(
         entry.published(view.release_at if view.is_out else view.updated_at)
         entry.description(summary_text(view, lang))
         entry.category(term=view.status)
-    return bytes(fg.atom_str(pretty=True) if kind == "atom" else fg.rss_str(pretty=True))
+    if kind == "atom":
+        return bytes(fg.atom_str(pretty=True))
+    return _rss_hub(bytes(fg.rss_str(pretty=True)), hub)
+
+
+def _rss_hub(rss: bytes, hub: str | None) -> bytes:
+    """RSS with the hub as an ``atom:link`` beside the self link (feedgen writes only the self link)."""
+    if not hub:
+        return rss
+    tree = etree.fromstring(rss)
+    channel = tree.find("channel")
+    assert channel is not None
+    link = etree.Element(f"{{{ATOM}}}link", href=hub, rel="hub")
+    found = channel.find(f"{{{ATOM}}}link")
+    channel.insert(channel.index(found) + 1 if found is not None else 0, link)
+    etree.indent(tree)
+    return bytes(etree.tostring(tree, pretty_print=True, xml_declaration=True, encoding="UTF-8"))
 
 
 def changes_feed(
@@ -249,11 +278,13 @@ def changes_feed(
     self_url: str,
     home_url: str,
     now: datetime,
+    hub: str | None = None,
 ) -> bytes:
-    """Atom of date changes, cancellations, late announcements and corrections."""
+    """Atom of date changes, cancellations, late announcements and corrections, naming the WebSub
+    ``hub`` when there is one."""
     words = WORDS[lang]
     fg = _feed(
-        lang, words["changes"], self_url, home_url, max((n.at for n in notices), default=now)
+        lang, words["changes"], self_url, home_url, max((n.at for n in notices), default=now), hub
     )
     for notice in notices:
         view = notice.release

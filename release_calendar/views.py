@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from babel import dates as babel_dates
-from flask import Flask, Response, request, url_for
+from flask import Flask, Response, current_app, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -408,10 +408,11 @@ def _syndication(kind: str) -> Response:
             home_url=url_for("release_calendar.calendar", lang=lang, _external=True),
             now=now(),
             kind=kind,
+            hub=_hub(),
         )
 
     mimetype = "application/atom+xml" if kind == "atom" else "application/rss+xml"
-    return _cached_feed(kind, mimetype, build)
+    return _with_hub(_cached_feed(kind, mimetype, build))
 
 
 @feeds_bp.get("/feeds/releases.atom")
@@ -437,9 +438,24 @@ def changes_feed() -> Response:
             self_url=request.url,
             home_url=url_for("release_calendar.changes", lang=lang, _external=True),
             now=now(),
+            hub=_hub(),
         )
 
-    return _cached_feed("changes", "application/atom+xml", build)
+    return _with_hub(_cached_feed("changes", "application/atom+xml", build))
+
+
+def _hub() -> str | None:
+    """The WebSub hub the feeds name (``WEBSUB_HUB``), which ``portal notify run`` pings (issue 22)."""
+    return current_app.config.get("WEBSUB_HUB") or None
+
+
+def _with_hub(response: Response) -> Response:
+    """The hub and the feed's own address as ``Link`` headers, where WebSub subscribers look first."""
+    hub = _hub()
+    if hub:
+        response.headers.add("Link", f'<{hub}>; rel="hub"')
+        response.headers.add("Link", f'<{request.url}>; rel="self"')
+    return response
 
 
 def statistic_releases(slug: str) -> tuple[list[listing.ReleaseView], list[listing.ReleaseView]]:

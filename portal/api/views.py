@@ -327,6 +327,7 @@ def init_app(app: Flask) -> None:
     # Token-authenticated JSON only: the session cookie is ignored here, so CSRF cannot apply (see security).
     register_api(app, bp)
     app.register_blueprint(health_bp)
-    from portal.api import admin
+    from portal.api import admin, webhooks
 
     admin.init_app(app)
+    webhooks.init_app(app)

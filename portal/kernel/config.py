@@ -44,6 +44,15 @@ DEFAULTS: dict[str, Any] = {
     # smtps://user:pass@host:465) and the sender. `portal notify run` sends; without SMTP_URL it refuses.
     "SMTP_URL": None,
     "MAIL_FROM": "Statistikkportalen <varsler@localhost>",
+    # Webhooks (issue 22): targets (host:port) taken although they are not https or resolve into a
+    # private, loopback or link-local range (tests list their loopback receivers here); how many
+    # deliveries given up in a row disable a webhook; each POST's time limit, in seconds.
+    "WEBHOOK_ALLOWED_TARGETS": [],
+    "WEBHOOK_DISABLE_AFTER": 10,
+    "WEBHOOK_TIMEOUT_SECONDS": 5,
+    # The WebSub hub the calendar's feeds name and `portal notify run` pings when they change; None: no
+    # hub link, no pings.
+    "WEBSUB_HUB": None,
     # Host names (port ignored) the portal answers for; others get 400. BASE_URL's host is always added.
     "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
     # Largest request body accepted anywhere, in bytes.

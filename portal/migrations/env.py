@@ -9,6 +9,7 @@ import metadata.sims.models  # noqa: F401
 import portal.accounts.models  # noqa: F401  (registers the tables on Base.metadata)
 import portal.kernel.audit  # noqa: F401
 import portal.notify.models  # noqa: F401
+import portal.notify.webhook_models  # noqa: F401
 import portal.programme.models  # noqa: F401
 import portal.search.models  # noqa: F401
 import pxbridge.models  # noqa: F401

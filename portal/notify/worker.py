@@ -23,7 +23,7 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from portal.notify import events as notify_events
-from portal.notify import mail
+from portal.notify import mail, webhooks
 from portal.notify.models import DigestItem, NotifyEvent, OutgoingMessage, Subscription
 from portal.notify.service import address_hash, links, next_digest
 
@@ -70,6 +70,7 @@ def run_once(
         session.commit()
     with sessions() as session:
         _fan_out(session, now, done)
+    webhooks.run_once(sessions, settings.base_url, now)  # webhooks and WebSub pings (their own log)
     with sessions() as session:
         _digests(session, now, done)
     with sessions() as session:

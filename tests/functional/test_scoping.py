@@ -217,6 +217,13 @@ ADMIN_WRITES = {
     ("admin_api.admin_delete_token", "DELETE"),
 }
 
+# Webhooks (issue 22): any token registers its producer's own; tests/portal/test_webhooks.py checks each
+# for 401 (no token) and 403 (another producer's webhook).
+WEBHOOK_WRITES = {
+    ("webhooks_api.create_webhook", "POST"),
+    ("webhooks_api.delete_webhook", "DELETE"),
+}
+
 
 def test_every_write_route_is_covered(app: Flask) -> None:
     writes = {
@@ -235,6 +242,7 @@ def test_every_write_route_is_covered(app: Flask) -> None:
         | TABLE_PAGE_WRITES
         | TABLE_CODELIST_WRITES
         | ADMIN_WRITES
+        | WEBHOOK_WRITES
         | set(UNSCOPED_WRITES)
     )
 
