@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from portal.kernel.access import released_filter
+from portal.kernel.db import UTCDateTime
 from portal.kernel.errors import NotFound
 from portal.kernel.querying import contains
 from pxbridge.codelists import CodeList, find
@@ -73,6 +74,19 @@ def get_table(session: Session, table_id: str, now: datetime) -> DataTable:
     return found
 
 
+def public_since() -> ColumnElement[datetime]:
+    """When a row of :func:`visible` last changed as the public sees it: its upload, or its release's
+    instant when the upload waited for it (so ``updatedAfter`` never shows an embargoed upload early:
+    the row is not visible until then). Use only on :func:`visible`'s statement, which joins Release."""
+    return case(
+        (
+            and_(DataTable.release_id.is_not(None), Release.release_at > DataTable.updated_at),
+            Release.release_at,
+        ),
+        else_=DataTable.updated_at,
+    )
+
+
 def _with_words(stmt: Select[DataTable], text: str | None) -> Select[DataTable]:
     """``stmt`` kept to tables whose id or either title holds every word of ``text`` (case-insensitive;
     a word's ``*`` are ignored, as PxWebApi's ``query`` writes them)."""
@@ -94,13 +108,17 @@ def list_tables(
     *,
     text: str | None = None,
     past_days: int | None = None,
+    updated_after: datetime | None = None,
     statistic_id: int | None = None,
     page: int = 1,
     page_size: int = 20,
 ) -> tuple[list[DataTable], int]:
     """One page of public tables by id, and how many match. ``text`` matches the id or either title
-    (case-insensitive, every word); ``past_days`` keeps tables updated within that many days."""
+    (case-insensitive, every word); ``past_days`` keeps tables updated within that many days;
+    ``updated_after`` (aware) those whose last public change (:func:`public_since`) is later."""
     stmt = visible(now)
+    if updated_after is not None:
+        stmt = stmt.where(public_since() > literal(updated_after, UTCDateTime()))
     if statistic_id is not None:
         stmt = stmt.where(DataTable.statistic_id == statistic_id)
     stmt = _with_words(stmt, text)

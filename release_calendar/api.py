@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, Response, request, url_for
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from portal.http import updated
 from portal.http.auth import current_actor
 from portal.http.db import get_session
 from portal.http.edge import json_response, parse_body, register_api, require_actor_present
@@ -34,6 +35,7 @@ RELEASE_QUERY = (
     Param("from", "First day, Oslo date (YYYY-MM-DD).", {"type": "string", "format": "date"}),
     Param("to", "Last day, inclusive, Oslo date.", {"type": "string", "format": "date"}),
     Param("order", "soonest (default) or newest first.", {"enum": ["soonest", "newest"]}),
+    updated.PARAM,
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
     Param(
         "per_page",
@@ -90,7 +92,9 @@ def _release_write(
 def list_releases() -> Response:
     query = parse_release_query(request.args)
     page = listing.list_releases(get_session(), query, now())
-    return json_response(serialize.release_page(page, filter_args(request.args)))
+    # updatedAfter is the API's alone (the page and feeds do not take it); its paging links keep it.
+    kept = {k: v for k, v in request.args.items() if k == updated.NAME and v}
+    return json_response(serialize.release_page(page, filter_args(request.args) | kept))
 
 
 @bp.get("/changes")

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.kernel.access import embargoed_filter, is_released, released_filter
+from portal.kernel.db import UTCDateTime
 from portal.kernel.errors import BadRequest, NotFound
 from portal.kernel.querying import contains
 from portal.programme.models import Producer, Statistic, SubjectArea
@@ -122,6 +123,8 @@ class ReleaseQuery:
     start: datetime | None = None
     end: datetime | None = None
     newest_first: bool = False
+    # Aware: releases whose last public change (:func:`public_since`) is later than this.
+    updated_after: datetime | None = None
     page: int = 1
     per_page: int = 100
 
@@ -272,7 +275,25 @@ def _filtered(query: ReleaseQuery, now: datetime, texts: tuple[str, ...] = ()) -
         stmt = stmt.where(released_filter(Release.state, Release.release_at, now))
     elif query.status in (Status.CONFIRMED, Status.POSTPONED):
         stmt = stmt.where(embargoed_filter(Release.state, Release.release_at, now))
+    if query.updated_after is not None:
+        stmt = stmt.where(public_since(now) > literal(query.updated_after, UTCDateTime()))
     return stmt
+
+
+def public_since(now: datetime) -> ColumnElement[datetime]:
+    """When a release last changed as the public sees it at ``now``: its last saved change (the
+    calendar shows those at once), or its release instant once it has gone out (the one visibility
+    rule), whichever is later. A release still to come is never "updated" by its coming release time."""
+    return case(
+        (
+            and_(
+                released_filter(Release.state, Release.release_at, now),
+                Release.release_at > Release.updated_at,
+            ),
+            Release.release_at,
+        ),
+        else_=Release.updated_at,
+    )
 
 
 def list_releases(session: Session, query: ReleaseQuery, now: datetime) -> ReleasePage:

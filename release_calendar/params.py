@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from portal.kernel.errors import BadRequest, FieldError
 from portal.kernel.params import whole_number
+from portal.kernel.updated import updated_after
 from release_calendar.listing import MAX_PER_PAGE, ReleaseQuery
 from release_calendar.rules import Kind, Status, oslo_instant
 
@@ -80,6 +81,7 @@ def parse_release_query(args: Mapping[str, str], *, per_page_default: int = 100)
         start=start_of_day(start) if start else None,
         end=start_of_day(end + timedelta(days=1)) if end else None,
         newest_first=order == "newest",
+        updated_after=updated_after(args),
         page=page,
         per_page=per_page,
     )

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from portal.kernel.errors import BadRequest, FieldError
 from portal.kernel.params import whole_number
+from portal.kernel.updated import updated_after
 from portal.programme.models import Frequency
 from portal.programme.service import StatisticQuery
 
@@ -34,6 +35,7 @@ def parse_statistic_query(args: Mapping[str, str]) -> StatisticQuery:
         frequency=Frequency(frequency) if frequency else None,
         official={"": None, "true": True, "false": False}[official_raw],
         text=text,
+        updated_after=updated_after(args),
         page=whole_number(args, "page", 1),
         per_page=whole_number(args, "per_page", 50),
     )

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from portal.api import schemas
 from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
+from portal.http import updated
 from portal.http.auth import current_actor
 from portal.http.db import get_session
 from portal.http.edge import json_response, parse_body, register_api, require_actor_present
@@ -46,6 +47,7 @@ STATISTIC_QUERY = (
     Param(
         "q", "Text contained in the name (nb or en) or slug.", {"type": "string", "maxLength": 200}
     ),
+    updated.PARAM,
     Param("page", "Page number, from 1.", {"type": "integer", "minimum": 1}),
     Param(
         "per_page",
@@ -168,7 +170,8 @@ def list_statistics() -> Response:
     page = service.list_statistics(get_session(), query)
     items = hide_unreleased_choice(get_session(), page.items, now())
     page = dataclasses.replace(page, items=tuple(items))
-    args = {k: v for k, v in request.args.items() if k in STATISTIC_FILTERS}
+    # updatedAfter is the API's alone (the page does not take it); its paging links keep it.
+    args = {k: v for k, v in request.args.items() if k in (*STATISTIC_FILTERS, updated.NAME)}
     return json_response(serialize.statistic_page(page, args))
 
 
@@ -327,7 +330,8 @@ def init_app(app: Flask) -> None:
     # Token-authenticated JSON only: the session cookie is ignored here, so CSRF cannot apply (see security).
     register_api(app, bp)
     app.register_blueprint(health_bp)
-    from portal.api import admin, webhooks
+    from portal.api import admin, changes, webhooks
 
     admin.init_app(app)
+    changes.init_app(app)
     webhooks.init_app(app)

@@ -136,6 +136,19 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+def not_modified(tag: str) -> Response | None:
+    """A 304 answer carrying ``tag`` (:func:`portal.kernel.etag.strong_etag`) when the request's ``If-None-Match`` names it (or is ``*``), else
+    None: the caller builds the answer only then. Compared weakly, as RFC 9110 13.1.2 has
+    ``If-None-Match`` compare.
+
+    Also for POST: the table APIs' POSTs are queries (PxWebApi 2.0's data by POST, the classic API's
+    only way to data) that change nothing, and harvesters send them with the ETag they were given;
+    RFC 9110 would have a 412 there, which tells a client no more and breaks the one check it makes."""
+    if not request.if_none_match.contains_weak(tag.strip('"')):
+        return None
+    return Response(status=304, headers={"ETag": tag})
+
+
 def require_actor_present() -> None:
     """Writes need a token before anything else is looked at. Raises Unauthorized."""
     if current_actor() is None:

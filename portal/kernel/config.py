@@ -67,6 +67,9 @@ DEFAULTS: dict[str, Any] = {
     },
     # Most cells one PxWebApi data request may select (Statistics Norway allows 800,000).
     "PXAPI_MAX_CELLS": 800_000,
+    # /api/v1/changes lists an event only this many seconds after it was written (issue 22): longer than
+    # the database's statement timeout (30 s), so no transaction still open can commit an older id.
+    "CHANGES_SETTLE_SECONDS": 35,
     # Largest file a producer may import into a code list (a version's codes, a variant, a
     # correspondence table; CSV or a Klass answer), in bytes: the largest real Klass answer, the
     # industries (NACE, 1.1 MB), with room to spare.

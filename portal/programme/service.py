@@ -107,6 +107,8 @@ class StatisticQuery:
     frequency: Frequency | None = None
     official: bool | None = None
     text: str | None = None
+    # Aware; statistics changed later than this (a statistic's changes are public when saved).
+    updated_after: datetime | None = None
     page: int = 1
     per_page: int = 50
 
@@ -228,6 +230,8 @@ def _filtered(query: StatisticQuery) -> Select[Statistic]:
                 contains(Statistic.slug, query.text),
             )
         )
+    if query.updated_after is not None:
+        stmt = stmt.where(Statistic.updated_at > query.updated_after)
     return stmt
 
 

@@ -13,11 +13,13 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, request
 
 from portal.http.db import get_session
+from portal.http.edge import not_modified
 from portal.http.errors import register_error_shape
 from portal.http.instant import now
 from portal.http.security import csrf, limit_blueprint, limit_window
 from portal.kernel.errors import PortalError
 from pxbridge import codelists, service
+from pxbridge.api.etags import table_etag
 from pxbridge.blueprint import get_store
 from pxbridge.codelists import Applied
 from pxbridge.formats import jsonstat
@@ -114,6 +116,9 @@ def metadata(lang: str, table_id: str) -> Response:
     table = _table(table_id)
     # A language the table lacks is answered in its own, and Content-Language says which (issue 21).
     portal_lang = answer_language(table, _lang(lang, table))
+    tag = table_etag(get_session(), table, answer="v0:metadata", lang=portal_lang, selection=None)
+    if (unchanged := not_modified(tag)) is not None:
+        return unchanged
     own = table_languages(table)[0]
     variables = []
     for v in table.variables:
@@ -131,6 +136,7 @@ def metadata(lang: str, table_id: str) -> Response:
         variables.append(entry)
     response = _json({"title": label(table, "title", portal_lang), "variables": variables})
     response.headers["Content-Language"] = portal_lang
+    response.headers["ETag"] = tag
     return response
 
 
@@ -248,6 +254,20 @@ def data(lang: str, table_id: str) -> Response:
     if name not in FORMATS:
         raise _fail(400, "Parameter error")
     selection, applied = _selection(table, body.get("query", []))
+    tag = table_etag(
+        get_session(), table, answer=f"v0:{name}", lang=portal_lang, selection=body.get("query")
+    )
+    if (unchanged := not_modified(tag)) is not None:
+        return unchanged
+    answer = _data(table, selection, applied, portal_lang, name)
+    answer.headers["ETag"] = tag
+    return answer
+
+
+def _data(
+    table: DataTable, selection: Selection, applied: dict[int, Applied], portal_lang: str, name: str
+) -> Response:
+    """The selected cells of ``table`` in the classic format ``name``."""
     store = get_store()
     stored, nan_at = table_cells(store, table), table_symbols(store, table)
     cube = build_cube(table, stored, selection, portal_lang, applied=applied, nan_at=nan_at)

@@ -15,6 +15,7 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from portal.http.db import get_session
+from portal.http.edge import not_modified
 from portal.http.errors import register_error_shape
 from portal.http.instant import now
 from portal.http.security import csrf, limit_blueprint, limit_window
@@ -27,6 +28,7 @@ from pxbridge.api.bodies import (
     parse_saved_query,
     parse_selection,
 )
+from pxbridge.api.etags import table_etag
 from pxbridge.blueprint import cube_source, max_cells
 from pxbridge.codelists import CodeList
 from pxbridge.formats import jsonstat
@@ -250,10 +252,15 @@ def _answered(table: DataTable, lang: str) -> str:
 def get_table(table_id: str) -> Response:
     """The table; ``language`` is the language of its labels, which is the table's own when it does
     not have the one asked for."""
-    table = service.get_table(get_session(), table_id, now())
+    db = get_session()
+    table = service.get_table(db, table_id, now())
     lang_id, lang = _language(table=table)
+    tag = table_etag(db, table, answer="table", lang=lang_id, selection=None)
+    if (unchanged := not_modified(tag)) is not None:
+        return unchanged
     response = _json({"language": _answered(table, lang), **_table_item(table, lang_id, lang)})
     response.headers["Content-Language"] = answer_language(table, lang)
+    response.headers["ETag"] = tag
     return response
 
 
@@ -291,17 +298,28 @@ def metadata(table_id: str) -> Response:
     db = get_session()
     table = service.get_table(db, table_id, now())
     lang_id, lang = _language(table=table)
-    available = codelists.of_table(db, table)
     saved_id = arg("savedQuery")
-    selection: Selection | None = None
+    saved: SavedQuery | None = None
     if saved_id:
         saved, saved_table = _saved(saved_id)
         if saved_table.id != table.id:  # another table's query is not found for this one
             raise problem(404, "Saved query not found", "sel.no_saved_query", id=saved_id)
+    default_selection = (arg("defaultSelection") or "").lower() == "true"
+    asked = {
+        "codelists": _get_codelists(),
+        "savedQuery": saved.selection if saved is not None else None,
+        "defaultSelection": default_selection,
+    }
+    tag = table_etag(db, table, answer="metadata", lang=lang_id, selection=asked)
+    if (unchanged := not_modified(tag)) is not None:
+        return unchanged
+    available = codelists.of_table(db, table)
+    selection: Selection | None = None
+    if saved is not None:
         requested, _, _, wanted = parse_selection(saved.selection)
         wanted = {**wanted, **_get_codelists()}
         selection, applied = resolve_selection(db, table, requested, max_cells(), wanted, available)
-    elif (arg("defaultSelection") or "").lower() == "true":
+    elif default_selection:
         selection, applied = resolve_selection(
             db, table, {}, max_cells(), _get_codelists(), available
         )
@@ -313,6 +331,7 @@ def metadata(table_id: str) -> Response:
         content_type=jsonstat.CONTENT_TYPE,
     )
     response.headers["Content-Language"] = cube.language
+    response.headers["ETag"] = tag
     return response
 
 
@@ -398,7 +417,13 @@ def _selected_data(
     table: DataTable, parsed: Parsed, lang: str, format_name: str, params: list[str]
 ) -> Response:
     """A selection of a table in one output format: the cube it selects (in every language for PX,
-    which carries them all) rendered. The one way to answer data, asked directly or saved."""
+    which carries them all) rendered, with its ETag; a 304 before any cell is read when
+    ``If-None-Match`` names that ETag. The one way to answer data, asked directly or saved."""
+    tag = table_etag(
+        get_session(), table, answer=format_name, lang=lang, selection=[*parsed, params]
+    )
+    if (unchanged := not_modified(tag)) is not None:
+        return unchanged
     requested, stub, heading, wanted = parsed
     cube, _ = select_cube(
         cube_source(),
@@ -410,7 +435,9 @@ def _selected_data(
         wanted,
         every_language=format_name == "px",
     )
-    return render(cube, format_name, params)
+    response = render(cube, format_name, params)
+    response.headers["ETag"] = tag
+    return response
 
 
 def _json(payload: dict[str, Any], status: int = 200) -> Response:
