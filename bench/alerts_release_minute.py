@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,8 +125,8 @@ def _announce(app: object) -> None:
                 title_nb="KPI februar 2027",
                 title_en="CPI February 2027",
                 kind=Kind.NEW_FIGURES,
-                period_start=datetime(2027, 2, 1).date(),
-                period_end=datetime(2027, 2, 28).date(),
+                period_start=date(2027, 2, 1),
+                period_end=date(2027, 2, 28),
                 period_label_nb="februar 2027",
                 period_label_en="February 2027",
                 release_at=RELEASE_AT,
@@ -171,7 +171,9 @@ def main() -> None:
                     subscriptions = list(s.scalars(select(Subscription)))
                     for sub in subscriptions:
                         _ = sub.subscriber
-                    event = s.scalar(select(NotifyEvent).where(NotifyEvent.kind == "release.published"))
+                    event = s.scalar(
+                        select(NotifyEvent).where(NotifyEvent.kind == "release.published")
+                    )
                     counting.count = 0
                     floor_start = time.perf_counter()
                     for sub in subscriptions:
