@@ -72,10 +72,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     # What each domain tells subscribers about (issue 22).
     from portal.notify import extension as notify
+    from portal.notify import pages as notify_pages
     from pxbridge import alerts as tables_alerts
     from release_calendar import alerts as calendar_alerts
 
     notify.init_app(app, (calendar_alerts.NOTIFIABLE, tables_alerts.NOTIFIABLE))
+    notify_pages.init_app(app)
     # The calendar's name filter looks for the synonym list's words too ("KPI", issue 18).
     from portal.search.synonyms import expand
     from release_calendar.listing import register_text_expansion
