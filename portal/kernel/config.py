@@ -58,9 +58,11 @@ DEFAULTS: dict[str, Any] = {
     # Largest request body accepted anywhere, in bytes.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # Named rate limits (flask-limiter syntax), one counter per client and name wherever the name applies:
-    # "login" guards the login form, "api" every JSON API, "pxapi" PxWebApi 2.0 and the classic API.
+    # "login" guards the login form, "api" every JSON API, "pxapi" PxWebApi 2.0 and the classic API,
+    # "subscribe" the form that asks for alerts by e-mail (each ask sends an e-mail to the address given).
     "RATELIMITS": {
         "login": "10 per minute;100 per day",
+        "subscribe": "10 per minute;100 per day",
         "api": "600 per minute",
         # PxWebApi's own default (reference implementation): 30 calls per 10 seconds per client.
         "pxapi": "30 per 10 second",

@@ -348,6 +348,24 @@ def audit_log() -> Response:
     )
 
 
+# ------------------------------------------------------------------------------ alerts' delivery log
+
+
+@bilingual("/min-side/admin/varsler", "/en/my-page/admin/alerts", no_twin_because=NO_TWIN)
+@login_required
+def alerts_log() -> Response:
+    """The e-mails of the alerts (issue 22), newest first, with counts by status; portal administrators
+    only, as the log spans every producer. It holds a hash of each address, never the address."""
+    from portal.notify.deliveries import STATUSES, delivery_log
+
+    require_admin()
+    return render_page(
+        "admin/alerts.html",
+        log=delivery_log(get_session(), request.args.get("status")),
+        statuses=STATUSES,
+    )
+
+
 # ------------------------------------------------------------------------------ one-time link pages
 
 
@@ -386,6 +404,7 @@ def current_admin_links() -> list[tuple[str, str]]:
             (translate("admin.subject_areas"), url_for("web.subject_areas")),
             (translate("admin.statistics"), url_for("web.statistics_admin_list")),
             (translate("synonyms.title"), url_for("web.synonyms_admin")),
+            (translate("admin.alerts"), url_for("web.alerts_log")),
         ]
     if actor.is_portal_admin or actor.can(Permission.USER_MANAGE):
         links.append((translate("admin.users"), url_for("web.users")))

@@ -42,6 +42,8 @@ PUBLIC_PAGES = [
     "/klassifikasjoner/131/endringer",
     "/api/v1/docs",
     "/logg-inn",
+    "/personvern",
+    "/varsler/ny?topic=statistic:kpi",
 ]
 NOT_FOUND = ["/finnes-ikke", "/en/does-not-exist"]
 PRIVATE_PAGES = [

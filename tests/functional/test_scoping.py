@@ -39,6 +39,19 @@ UNSCOPED_WRITES = {
         "web.set_password",
         "POST",
     ): "the one-time link is the credential; it sets only its own user's password",
+    # Alerts by e-mail (issue 22), tested in tests/functional/test_alert_pages.py: no account; the signed
+    # link sent to the address is the credential, and it acts only on that address's subscriptions.
+    (
+        "alerts.subscribe",
+        "POST",
+    ): "anyone may ask for alerts (rate-limited); nothing is sent but the "
+    "confirmation before the address's owner confirms",
+    ("alerts.confirm", "POST"): "the signed confirmation link is the credential",
+    ("alerts.manage", "POST"): "the signed manage link is the credential",
+    (
+        "alerts.unsubscribe",
+        "POST",
+    ): "the signed unsubscribe link is the credential (RFC 8058 one-click)",
 }
 
 NEW_STATISTIC = {

@@ -10,7 +10,7 @@ from pathlib import Path
 import metadata.codelists  # noqa: F401  (each domain registers its strings when imported)
 import metadata.sims  # noqa: F401
 import portal.accounts  # noqa: F401
-import portal.notify.messages  # noqa: F401  (the alerts)
+import portal.notify.messages  # noqa: F401  (the alerts and their pages)
 import portal.search  # noqa: F401
 import portal.web.accessibility_messages  # noqa: F401  (the accessibility statement)
 import portal.web.keyfigures  # noqa: F401  (the key figures)
