@@ -77,14 +77,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from pxbridge import alerts as tables_alerts
     from release_calendar import alerts as calendar_alerts
 
-<<<<<<< HEAD
     notify.init_app(
         app, (calendar_alerts.NOTIFIABLE, tables_alerts.NOTIFIABLE, metadata_alerts.NOTIFIABLE)
     )
-=======
-    notify.init_app(app, (calendar_alerts.NOTIFIABLE, tables_alerts.NOTIFIABLE))
     notify_pages.init_app(app)
->>>>>>> help-e
     # The calendar's name filter looks for the synonym list's words too ("KPI", issue 18).
     from portal.search.synonyms import expand
     from release_calendar.listing import register_text_expansion

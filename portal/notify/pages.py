@@ -112,6 +112,21 @@ def _codelist(db: Session, key: str, at: datetime) -> Topic:
     )
 
 
+def _saved_query(db: Session, key: str, at: datetime) -> Topic:
+    from pxbridge.models import SavedQuery
+    from pxbridge.service import get_table
+
+    found = db.get(SavedQuery, key) if len(key) <= 40 else None
+    if found is None:
+        raise NotFound("").said("alert.unknown_topic")
+    table = get_table(db, found.table_id, at)  # public at this instant, or TableNotFound
+    label = {
+        "nb": translate("alert.saved.title", "nb", id=found.id, table=table.id),
+        "en": translate("alert.saved.title", "en", id=found.id, table=table.id),
+    }
+    return Topic(f"savedquery:{found.id}", label, "tables.table_page", {"table_id": table.id})
+
+
 #: How each kind of topic is named from its domain's records (portal.kernel.notifiable's topics).
 LOOKUPS: dict[str, Callable[[Session, str, datetime], Topic]] = {
     "statistic": _statistic,
@@ -119,6 +134,7 @@ LOOKUPS: dict[str, Callable[[Session, str, datetime], Topic]] = {
     "subject": _subject,
     "table": _table,
     "codelist": _codelist,
+    "savedquery": _saved_query,
 }
 
 

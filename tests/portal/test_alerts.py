@@ -299,3 +299,18 @@ def test_notify_run_and_status_from_the_command_line(
     clock.advance(timedelta(minutes=6))
     stale = runner.invoke(args=["notify", "status"])
     assert stale.exit_code == 1 and "last pass was 360 s ago" in stale.output
+
+
+def test_a_saved_query_can_be_subscribed_from_the_page(app: Flask, client: Any) -> None:
+    from tests.pxbridge.conftest import px_table, store_table
+
+    store_table(app, client, px_table("99301"), "folkemengde")
+    created = client.post(
+        "/api/pxwebapi/v2/savedqueries",
+        json={"tableId": "99301", "selection": {"selection": []}},
+    )
+    assert created.status_code == 201, created.text
+    page = client.get(f"/varsler/ny?topic=savedquery:{created.json['id']}")
+    assert page.status_code == 200, page.text
+    assert f"Lagret spørring {created.json['id']} (tabell 99301)" in page.text
+    assert client.get("/varsler/ny?topic=savedquery:finnesikke").status_code == 404
