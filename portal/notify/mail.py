@@ -136,11 +136,16 @@ def compose(
             confirm,
             "",
             translate("alert.mail.confirm_ignore", lang),
+            "",
+            "--",
+            translate("alert.mail.manage", lang) + " " + manage,
         ]
         html = [
             f"<p>{escape(translate('alert.mail.confirm_intro', lang, about=about))}</p>",
             f'<p><a href="{escape(confirm)}">{escape(translate("alert.mail.confirm_button", lang))}</a></p>',
             f"<p>{escape(translate('alert.mail.confirm_ignore', lang))}</p>",
+            "<hr>",
+            f'<p><a href="{escape(manage)}">{escape(translate("alert.mail.manage", lang))}</a></p>',
         ]
     else:
         rows = _event_lines(events, lang, base_url)

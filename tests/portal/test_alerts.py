@@ -124,6 +124,8 @@ def test_double_opt_in_and_an_alert_at_the_minute_never_before(
     assert confirmation["Subject"] == "Bekreft varsler fra Statistikkportalen"
     assert confirmation["To"] == "ola@example.no"
     assert confirmation["List-Unsubscribe"] is None
+    # A link to see and delete one's subscriptions is in every e-mail, the confirmation too.
+    assert _link(confirmation, "mine")
     assert "statistikken Befolkning" in confirmation.get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
     # Nothing before consent: an announcement now is not sent.
