@@ -65,7 +65,11 @@ def cube_source() -> CubeSource:
 
 def init_app(app: Flask) -> None:
     from pxbridge.api import classic, pxwebapi, upload
-    from pxbridge.pages import finder, views  # noqa: F401  (importing registers the pages' routes on bp)
+    from pxbridge.pages import (  # noqa: F401  (importing registers the pages' routes on bp)
+        finder,
+        selection_alert,  # noqa: F401  (alerts on the page's selection, issue 22)
+        views,
+    )
     from pxbridge.pages import upload as upload_pages  # producers' tables in the browser (issue 19)
 
     app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")

@@ -291,6 +291,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Innholdet må være et SavedQuery-objekt.",
         "The body must be a SavedQuery object",
     ),
+    "tab.alert_selection": ("Varsel når tallene endres", "Alerts when the figures change"),
+    "tab.alert_selection_hint": (
+        "Få e-post når en publisering reviderer tallene i dette utvalget, med de gamle og de nye tallene.",
+        "Get an e-mail when a release revises the figures in this selection, with the old and the new figures.",
+    ),
+    "tab.alert_selection_button": (
+        "Få varsel om dette utvalget",
+        "Get alerts about this selection",
+    ),
     "tab.problem": ("Utvalget kan ikke vises", "The selection cannot be shown"),
     "tab.none": ("Ingen tabeller ennå.", "No tables yet."),
 }

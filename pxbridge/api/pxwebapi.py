@@ -6,7 +6,6 @@ as the reference implementation does."""
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterator
 from datetime import UTC
 from typing import Any
@@ -43,6 +42,7 @@ from pxbridge.query.extract import (
     variable_label,
 )
 from pxbridge.query.selection import Selection, default_selection, problem, split_values
+from pxbridge.saved_queries import save_query
 from pxbridge.search import whole_files
 
 bp = Blueprint("pxwebapi", __name__, url_prefix="/api/pxwebapi/v2")
@@ -504,27 +504,19 @@ def create_saved_query() -> Response:
     )
     db = get_session()
     table = service.get_table(db, query.table_id, now())
-    resolve_selection(db, table, requested, max_cells(), wanted)
-    saved = SavedQuery(
-        id=secrets.token_hex(8),
-        table_id=table.id,
-        language=language.lower(),
-        selection={
-            "selection": [
-                {
-                    "variableCode": code,
-                    "valueCodes": requested.get(code, []),
-                    **({"codelist": wanted[code]} if code in wanted else {}),
-                }
-                for code in [*requested, *(c for c in wanted if c not in requested)]
-            ],
-            "placement": {"heading": heading, "stub": stub},
-        },
+    saved = save_query(
+        db,
+        table,
+        requested,
+        stub=stub,
+        heading=heading,
+        wanted=wanted,
+        language=language,
+        max_cells=max_cells(),
+        now=now(),
         output_format=output_format,
-        output_format_params=list(params),
-        created_at=now(),
+        output_format_params=params,
     )
-    db.add(saved)
     db.commit()
     lang_id = language.lower()
     response = _json(_saved_response(saved, lang_id), status=201)

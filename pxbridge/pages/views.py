@@ -359,6 +359,10 @@ def table_page(table_id: str) -> Response:
             "api_post": post_body,
             "chart": drawn,
             "chart_file": _chart_file(table, lang) if drawn is not None else None,
+            # Alerts when a release revises these numbers (issue 22): the selection saved, then
+            # the alert form (pxbridge.pages.selection_alert).
+            "alert_action": url_for("tables.alert_on_selection", table_id=table.id)
+            + (f"?{urlencode(_selection_args())}" if _selection_args() else ""),
         }
     shown_in = answer_language(table, lang)
     return render_page(

@@ -316,3 +316,29 @@ def test_a_saved_query_can_be_subscribed_from_the_page(app: Flask, client: Any) 
     assert page.status_code == 200, page.text
     assert f"Lagret spørring {created.json['id']} (tabell 99301)" in page.text
     assert client.get("/varsler/ny?topic=savedquery:finnesikke").status_code == 404
+
+
+def test_the_table_page_saves_its_selection_for_an_alert(app: Flask, client: Any) -> None:
+    from sqlalchemy import select as sql_select
+
+    from pxbridge.models import SavedQuery
+    from tests.conftest import csrf_token
+    from tests.pxbridge.conftest import px_table, store_table
+
+    store_table(app, client, px_table("99302"), "folkemengde")
+    query = "v-Region=0&v-Region=03&latest-Tid=3&all-ContentsCode=1"
+    page = client.get(f"/tabeller/99302?{query}")
+    assert page.status_code == 200
+    action = re.search(r'<form method="post" action="([^"]*/varsle[^"]*)"', page.text)
+    assert action, "no alert form on the table page"
+    answer = client.post(
+        action.group(1).replace("&amp;", "&"), data={"csrf_token": csrf_token(page.text)}
+    )
+    assert answer.status_code == 303
+    assert answer.headers["Location"].startswith("/varsler/ny?topic=savedquery")
+    with get_database(app).sessions() as s:
+        saved = s.scalars(sql_select(SavedQuery).where(SavedQuery.table_id == "99302")).one()
+        by_code = {v["variableCode"]: v["valueCodes"] for v in saved.selection["selection"]}
+    # "The latest 3 periods" is kept as an expression: it moves on with the table.
+    assert by_code["Tid"] == ["top(3)"] and by_code["Region"] == ["0", "03"]
+    assert client.get(answer.headers["Location"]).status_code == 200

@@ -56,6 +56,7 @@ WEB_ADAPTERS = {
     "producer_api",
     "pxwebapi",
     "recurring",  # release_calendar.recurring: the schedule-from-a-rule page (issue 20)
+    "selection_alert",  # pxbridge.pages.selection_alert: alerts on a table page's selection (issue 22)
     "serialize",
     "upload",  # pxbridge.api.upload: the producers' table upload API
     "views",

@@ -1,0 +1,47 @@
+"""The table page's "tell me when these numbers change" (issue 22): the page's selection saved as a
+PxWebApi saved query (``pxbridge.saved_queries``), then the alert form for it (``savedquery:<id>``), so a
+subscriber is told the cells a release revises, with the old and the new value."""
+
+from __future__ import annotations
+
+from flask import Response, redirect, url_for
+
+from portal.http.db import get_session
+from portal.http.instant import now
+from portal.http.routing import bilingual
+from portal.kernel.i18n import current_language
+from pxbridge import service
+from pxbridge.blueprint import bp, max_cells
+from pxbridge.pages.views import _asked, _periods_chosen, _placement
+from pxbridge.saved_queries import save_query
+
+
+@bilingual(
+    "/tabeller/<table_id>/varsle",
+    "/en/tables/<table_id>/alert",
+    methods=("POST",),
+    no_twin_because="saves the page's selection and leads to the alert form; programs POST "
+    "/api/pxwebapi/v2/savedqueries",
+    blueprint=bp,
+)
+def alert_on_selection(table_id: str) -> Response:
+    """Save the selection the page's address carries (the form posts to it with its own query string)
+    and go on to subscribing to its revisions (303)."""
+    db = get_session()
+    table = service.get_table(db, table_id, now())
+    _, lists, chosen = _asked(table)
+    chosen = {**chosen, **_periods_chosen(table)}
+    stub, heading = _placement(table, chosen)
+    saved = save_query(
+        db,
+        table,
+        chosen,
+        stub=stub,
+        heading=heading,
+        wanted={code: c.id for code, c in lists.items()},
+        language="en" if current_language() == "en" else "no",
+        max_cells=max_cells(),
+        now=now(),
+    )
+    db.commit()
+    return redirect(url_for("alerts.subscribe", topic=f"savedquery:{saved.id}"), 303)  # type: ignore[return-value]
