@@ -73,7 +73,9 @@ def test_subscribe_confirm_and_manage_in_a_browser(
     page.get_by_label("E-postadresse").fill(EMAIL)
     page.get_by_label("Samlet én gang om dagen").check()
     page.get_by_role("button", name="Send meg en bekreftelse").click()
-    assert page.get_by_role("heading", name="Sjekk e-posten din").is_visible()
+    page.get_by_role("heading", name="Sjekk e-posten din").wait_for(
+        state="visible"
+    )  # waits for the page after a click
 
     links = _links(_instance(tmp_path_factory))
     confirm_path = f"/varsler/bekreft/{links['confirm']}"
@@ -85,10 +87,14 @@ def test_subscribe_confirm_and_manage_in_a_browser(
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(served_portal + confirm_path)
     page.get_by_role("button", name="Bekreft varslene").click()
-    assert page.get_by_role("heading", name="Varslene er bekreftet").is_visible()
+    page.get_by_role("heading", name="Varslene er bekreftet").wait_for(
+        state="visible"
+    )  # waits for the page after a click
     page.get_by_role("link", name="Se og endre varslene dine").click()
     page.get_by_label("Hvor ofte", exact=True).select_option("weekly")
     page.get_by_role("button", name="Lagre hvor ofte for statistikken Konsumprisindeksen").click()
-    assert page.get_by_role("status").filter(has_text="Endringen er lagret.").is_visible()
+    page.get_by_role("status").filter(has_text="Endringen er lagret.").wait_for(
+        state="visible"
+    )  # waits for the page after a click
     assert page.get_by_label("Hvor ofte", exact=True).input_value() == "weekly"
     assert _check(page, served_portal, [manage_path], axe_source) == {}

@@ -24,13 +24,17 @@ def test_producer_logs_in_and_edits_a_statistic(browser, served_portal: str) -> 
     page = context.new_page()
     _login(page, served_portal)
     before = json.loads(page.request.get(f"{served_portal}/api/v1/statistics/kpi").text())
-    assert page.get_by_role("heading", name="Min side").is_visible()
+    page.get_by_role("heading", name="Min side").wait_for(
+        state="visible"
+    )  # waits for the page after a click
     page.get_by_role("link", name="Rediger Konsumprisindeksen").click()
     page.get_by_label("Beskrivelse (engelsk)").fill("Edited in a real browser.")
     page.get_by_role("button", name="Lagre").click()
     assert page.get_by_role("status").inner_text().strip() == "Endringene er lagret."
     page.goto(f"{served_portal}/en/statistics/kpi")
-    assert page.get_by_text("Edited in a real browser.").is_visible()
+    page.get_by_text("Edited in a real browser.").wait_for(
+        state="visible"
+    )  # waits for the page after a click
     api = json.loads(page.request.get(f"{served_portal}/api/v1/statistics/kpi").text())
     assert api["description_en"] == "Edited in a real browser."
     assert api["version"] == before["version"] + 1
@@ -53,7 +57,9 @@ def test_producer_announces_and_moves_a_release(browser, served_portal: str) -> 
     page.get_by_label("Referanseperiode (English)").fill("January 2030")
     page.get_by_label("Publiseringsdato").fill("2030-02-11")
     page.get_by_role("button", name="Varsle").click()
-    assert page.get_by_role("heading", name="KPI, testmåned").is_visible()
+    page.get_by_role("heading", name="KPI, testmåned").wait_for(
+        state="visible"
+    )  # waits for the page after a click
     move = page.get_by_role("region", name="Flytt publiseringen")
     move.get_by_label("Publiseringsdato").fill("2030-02-18")
     move.get_by_label("Årsak").select_option("late-data")
@@ -65,11 +71,17 @@ def test_producer_announces_and_moves_a_release(browser, served_portal: str) -> 
     )
     release = page.url.split("?")[0].rstrip("/").split("/")[-1]
     page.get_by_role("link", name="Publiseringskalender").last.click()
-    assert page.get_by_text("18. februar 2030 kl. 08.00 norsk tid").first.is_visible()
-    assert page.get_by_text("Data fra Skatteetaten kom sent.").is_visible()
+    page.get_by_text("18. februar 2030 kl. 08.00 norsk tid").first.wait_for(
+        state="visible"
+    )  # waits for the page after a click
+    page.get_by_text("Data fra Skatteetaten kom sent.").wait_for(
+        state="visible"
+    )  # waits for the page after a click
     # The English page shows the English reason the producer gave.
     page.goto(f"{served_portal}/en/calendar/{release}")
-    assert page.get_by_text("The tax data arrived late.").is_visible()
+    page.get_by_text("The tax data arrived late.").wait_for(
+        state="visible"
+    )  # waits for the page after a click
     assert page.get_by_text("Data fra Skatteetaten kom sent.").count() == 0
     page.close()
 

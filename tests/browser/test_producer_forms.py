@@ -91,7 +91,9 @@ def test_a_late_announcement_is_refused_at_its_field_and_saved_with_a_justificat
     field.fill("Tallene ble klare tidligere enn planlagt.")
     page.locator("main form[method=post] button[type=submit]").click()
     shown = title if lang == "nb" else f"CPI, late notice ({lang})"
-    assert page.get_by_role("heading", name=shown).is_visible()
+    page.get_by_role("heading", name=shown).wait_for(
+        state="visible"
+    )  # waits for the page after a click
     assert words["announced"] in page.get_by_role("status").first.inner_text()
     assert len(_releases(page, base, title)) == 1
     page.close()
@@ -130,6 +132,6 @@ def test_a_norwegian_excel_file_is_accepted(browser, served_portal: str) -> None
         {"name": "plan.csv", "mimeType": "text/csv", "buffer": body}
     )
     page.locator("main form[method=post] button[type=submit]").click()
-    assert page.get_by_role("status").first.is_visible()
+    page.get_by_role("status").first.wait_for(state="visible")  # waits for the page after a click
     assert len(_releases(page, base, "Konsumprisindeksen, mars (sjø og fjøs)")) == 1
     page.close()
