@@ -35,8 +35,8 @@ UNSCOPED_WRITES = {
     ("pxweb_classic.data", "POST"): "a read",
     ("pxwebapi.create_saved_query", "POST"): "anyone may save a selection of a public table, as in "
     "PxWeb (rate-limited, 64 KB at most)",
-    ("tables.alert_on_selection", "POST"): "the same, from the table page's form (CSRF), on the way to "
-    "the alert form (tests/portal/test_alerts.py)",
+    # The same from the table page's form (CSRF), on the way to the alert form (test_alerts.py).
+    ("tables.alert_on_selection", "POST"): "a saved query, as above",
     (
         "web.set_password",
         "POST",
