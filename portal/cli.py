@@ -117,11 +117,11 @@ def seed_demo() -> list[seed.DemoAccount]:
         documentation = seed_documentation(session, now())
         code_lists = seed_code_lists(session, now())
         tables = seed_tables(session, get_store(), now())
-    from portal.search import documents
+    from portal.search import follow
     from portal.search.extension import get_index
 
     with get_database().sessions() as session:
-        indexed = get_index().rebuild(documents.all_docs(session))
+        indexed = follow.rebuild(session, get_index(), now())
     click.echo(
         f"Demo data: {added['producers']} producers, {added['subject_areas']} subject areas, "
         f"{added['statistics']} statistics, {releases} releases, {documentation} documentation "
@@ -164,12 +164,12 @@ def serve_command(demo: bool, host: str, port: int, workers: int, control_socket
         print_demo_accounts()
     else:
         _check_schema()
-    from portal.search import documents
+    from portal.search import follow
     from portal.search.extension import get_index
 
     if get_index().recreated:  # the index folder held an older schema: rebuild it before serving
         with get_database().sessions() as session:
-            count = get_index().rebuild(documents.all_docs(session))
+            count = follow.rebuild(session, get_index(), now())
         click.echo(f"The search index had an older schema; rebuilt with {count} documents.")
     click.echo(
         f"\nStatistikkportalen on http://{host}:{port}/  (English: http://{host}:{port}/en/)"
@@ -266,11 +266,11 @@ class _RolledBack(Exception):
 
 
 def _reindex_quietly() -> None:
-    from portal.search import documents
+    from portal.search import follow
     from portal.search.extension import get_index
 
     with get_database().sessions() as session:
-        get_index().rebuild(documents.all_docs(session))
+        follow.rebuild(session, get_index(), now())
 
 
 @click.group("producer")

@@ -66,7 +66,7 @@ def backup_command(output: Path | None) -> None:
 def restore_command(archive: Path, force: bool) -> None:
     """Bring a `portal backup` archive back into an empty database and instance folder, then rebuild
     the search index. The archive is checked first; a damaged one changes nothing."""
-    from portal.search import documents, follow
+    from portal.search import follow
     from portal.search.extension import get_index
 
     try:
@@ -92,9 +92,8 @@ def restore_command(archive: Path, force: bool) -> None:
         )
         return
     index = get_index()
-    # Rebuilt from the restored rows, so it holds every queued change: replaying them is harmless,
-    # but a position left from the folder's previous life could skip the restored queue's new ids.
-    (index.folder / follow.POSITION_FILE).unlink(missing_ok=True)
+    # Rebuilt from the restored rows, and its position set to the restored queue's (a position left
+    # from the folder's previous life could skip the restored queue's new ids).
     with get_database().sessions() as session:
-        count = index.rebuild(documents.all_docs(session))
+        count = follow.rebuild(session, index, instant.now())
     click.echo(f"Search index rebuilt: {count} documents.")

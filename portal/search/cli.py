@@ -23,9 +23,11 @@ def reindex() -> None:
     """Rebuild the whole index from the database, with a progress bar."""
     with get_database().sessions() as session:
         docs = list(documents.all_docs(session))
-    with click.progressbar(length=len(docs), label="Indexing") as bar:
-        count = get_index().rebuild(docs, progress=lambda: bar.update(1))
-    click.echo(f"{count} documents indexed.")
+        with click.progressbar(length=len(docs), label="Indexing") as bar:
+            count = follow.rebuild(
+                session, get_index(), now(), docs=docs, progress=lambda: bar.update(1)
+            )
+    click.echo(f"{count} documents indexed; `portal search follow` continues from here.")
 
 
 @search_group.command("follow")

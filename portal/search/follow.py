@@ -13,13 +13,15 @@ can land below rows already seen. The position therefore only moves past rows ol
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.search.documents import deleted_ids, docs_for, parse_key
+from portal.kernel.findable import SearchDoc
+from portal.search.documents import all_docs, deleted_ids, docs_for, parse_key
 from portal.search.index import SearchIndex
 from portal.search.models import SearchChange
 
@@ -39,6 +41,33 @@ def _set_position(index: SearchIndex, value: int) -> None:
     temporary = target.with_suffix(".tmp")
     temporary.write_text(str(value))
     temporary.replace(target)  # atomic: a crash leaves the old position, and replay is idempotent
+
+
+def covered(session: Session, now: datetime, margin: timedelta = timedelta(seconds=60)) -> int:
+    """The queue position a rebuild that reads the database from ``now`` on covers: every row before
+    the first one younger than ``margin`` (rows that old have committed, by the same rule as
+    :func:`catch_up`)."""
+    young = session.scalar(select(func.min(SearchChange.id)).where(SearchChange.at > now - margin))
+    if young is not None:
+        return int(young) - 1
+    return int(session.scalar(select(func.max(SearchChange.id))) or 0)
+
+
+def rebuild(
+    session: Session,
+    index: SearchIndex,
+    now: datetime,
+    *,
+    docs: Iterable[SearchDoc] | None = None,
+    progress: Callable[[], object] | None = None,
+) -> int:
+    """Rebuild ``index`` from the database and set its position to what the rebuild covers, so that
+    ``portal search follow`` continues from there instead of replaying the whole queue (issue 23: a new
+    machine replayed 940 changes, 38 s, after its reindex). Returns how many documents."""
+    position_after = covered(session, now)
+    count = index.rebuild(all_docs(session) if docs is None else docs, progress=progress)
+    _set_position(index, position_after)
+    return count
 
 
 def catch_up(

@@ -136,3 +136,34 @@ def test_the_follow_command_replays_and_stops_with_once(
     assert _found(get_index(other_machine), "glimmerstatistikk", clock) == [
         "statistic:glimmerstatistikk"
     ]
+
+
+def test_a_rebuild_records_the_position_it_covers_so_follow_replays_only_what_is_newer(
+    app: Flask, clock: FixedClock, other_machine: Flask
+) -> None:
+    """Issue 23: a machine that rebuilt its index from the database does not replay the whole queue;
+    rows young enough to have committed after the rebuild read the database are replayed."""
+    with get_database(app).sessions() as s:
+        s.add_all(
+            [
+                SearchChange(kind="statistic", key=k, at=clock.now())
+                for k in ("kpi", "aku", "sykefratot")
+            ]
+        )
+        s.commit()
+    clock.advance(timedelta(minutes=2))  # settled
+    with get_database(app).sessions() as s:
+        young = SearchChange(kind="statistic", key="kpi", at=clock.now())
+        s.add(young)
+        s.commit()
+        settled = int(
+            s.scalar(select(func.max(SearchChange.id)).where(SearchChange.id < young.id)) or 0
+        )
+    there = get_index(other_machine)
+    with other_machine.app_context(), get_database(other_machine).sessions() as s:
+        assert follow.rebuild(s, there, clock.now()) > 0
+    assert follow.position(there) == settled  # the settled rows are covered, the young one is not
+    assert _follow(other_machine, clock) == 1  # only the young row is replayed
+    clock.advance(timedelta(minutes=2))
+    _follow(other_machine, clock)
+    assert _follow(other_machine, clock) == 0
