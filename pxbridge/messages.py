@@ -300,6 +300,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Få varsel om dette utvalget",
         "Get alerts about this selection",
     ),
+    "tab.alert_selection_save": (
+        "Utvalget lagres som en spørring (PxWebApi 2.0). Deretter oppgir du e-postadressen din. Velger du de siste periodene, følger spørringen med når nye perioder kommer.",
+        "The selection is saved as a query (PxWebApi 2.0). Then you give your e-mail address. If you chose the latest periods, the query moves on as new periods come.",
+    ),
+    "tab.alert_selection_back": ("Tilbake til tabellen", "Back to the table"),
     "tab.problem": ("Utvalget kan ikke vises", "The selection cannot be shown"),
     "tab.none": ("Ingen tabeller ennå.", "No tables yet."),
 }
