@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import requests
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -388,28 +388,6 @@ def _fan_out(session: Session, now: datetime, done: HookPass) -> list[NotifyEven
     return claimed
 
 
-def _claim(session: Session, now: datetime) -> list[int]:
-    free = or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until < now)
-    ids = session.scalars(
-        select(WebhookDelivery.id)
-        .where(WebhookDelivery.status == "queued", WebhookDelivery.next_attempt_at <= now, free)
-        .order_by(WebhookDelivery.id)
-        .limit(BATCH)
-    ).all()
-    mine = []
-    for delivery_id in ids:
-        claimed = session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "queued", free)
-            .values(claimed_until=now + CLAIM)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            mine.append(delivery_id)
-    session.commit()
-    return mine
-
-
 def _post(
     webhook: Webhook, delivery: WebhookDelivery, body: bytes, settings: HookSettings, now: datetime
 ) -> int:
@@ -438,7 +416,7 @@ def _post(
 def _deliver(
     session: Session, settings: HookSettings, base_url: str, now: datetime, done: HookPass
 ) -> None:
-    for delivery_id in _claim(session, now):
+    for delivery_id in mail_worker.claim_due(session, WebhookDelivery, now, BATCH):
         delivery = session.get(WebhookDelivery, delivery_id)
         webhook = session.get(Webhook, delivery.webhook_id) if delivery is not None else None
         event = session.get(NotifyEvent, delivery.event_id) if delivery is not None else None
@@ -458,22 +436,21 @@ def _deliver(
             error = f"{type(failure).__name__}: {str(failure)[:300]}"
         if code is not None and not 200 <= code < 300:
             error = f"HTTP {code}"
-        delivery.attempts += 1
-        delivery.claimed_until, delivery.last_attempt_at = None, now
+        delivery.last_attempt_at = now
         delivery.response_code, delivery.last_error = code, error
         if not error:
+            delivery.attempts += 1
+            delivery.claimed_until = None
             delivery.status, delivery.delivered_at = "sent", now
             webhook.failures_in_a_row = 0
             done.sent += 1
-        elif delivery.attempts >= mail_worker.MAX_ATTEMPTS:
-            delivery.status = "dead"
+        elif mail_worker.failed_attempt(delivery, now):
             done.dead += 1
             webhook.failures_in_a_row += 1
             if webhook.failures_in_a_row >= settings.disable_after:
                 _disable(session, webhook, error, now)
                 done.disabled += 1
         else:
-            delivery.next_attempt_at = now + mail_worker.BACKOFF[delivery.attempts - 1]
             done.failed += 1
         if error:
             log.warning(

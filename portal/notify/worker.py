@@ -26,6 +26,7 @@ from portal.notify import events as notify_events
 from portal.notify import mail, webhooks
 from portal.notify.models import DigestItem, NotifyEvent, OutgoingMessage, Subscription
 from portal.notify.service import address_hash, links, next_digest
+from portal.notify.webhook_models import WebhookDelivery
 
 log = logging.getLogger(__name__)
 #: Waits before each retry of a message that could not be sent; then it is dead.
@@ -181,39 +182,53 @@ def _digests(session: Session, now: datetime, done: Pass) -> None:
         session.commit()
 
 
-def _claim(session: Session, now: datetime) -> list[int]:
+#: A queued row the workers take one at a time: an e-mail or a webhook delivery.
+Claimable = OutgoingMessage | WebhookDelivery
+
+
+def claim_due(
+    session: Session, model: type[Claimable], now: datetime, batch: int = BATCH
+) -> list[int]:
+    """Up to ``batch`` ids of ``model``'s queued rows that are due and unclaimed, each taken for
+    :data:`CLAIM` with a conditional UPDATE, so two workers (on any machine) never take the same row;
+    committed. A row another worker took between the SELECT and the UPDATE is left out."""
+    free = or_(model.claimed_until.is_(None), model.claimed_until < now)
     ids = session.scalars(
-        select(OutgoingMessage.id)
-        .where(
-            OutgoingMessage.status == "queued",
-            OutgoingMessage.next_attempt_at <= now,
-            or_(OutgoingMessage.claimed_until.is_(None), OutgoingMessage.claimed_until < now),
-        )
-        .order_by(OutgoingMessage.id)
-        .limit(BATCH)
+        select(model.id)
+        .where(model.status == "queued", model.next_attempt_at <= now, free)
+        .order_by(model.id)
+        .limit(batch)
     ).all()
     mine = []
-    for message_id in ids:
+    for row_id in ids:
         claimed = session.execute(
-            update(OutgoingMessage)
-            .where(
-                OutgoingMessage.id == message_id,
-                OutgoingMessage.status == "queued",
-                or_(OutgoingMessage.claimed_until.is_(None), OutgoingMessage.claimed_until < now),
-            )
+            update(model)
+            .where(model.id == row_id, model.status == "queued", free)
             .values(claimed_until=now + CLAIM)
             .execution_options(synchronize_session=False)
         )
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            mine.append(message_id)
+            mine.append(row_id)
     session.commit()
     return mine
+
+
+def failed_attempt(row: Claimable, now: datetime) -> bool:
+    """Count a failed attempt on a claimed row: dead after :data:`MAX_ATTEMPTS` (True), else queued
+    again after the next :data:`BACKOFF` wait (False). The claim is released either way."""
+    row.attempts += 1
+    row.claimed_until = None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = "dead"
+        return True
+    row.next_attempt_at = now + BACKOFF[row.attempts - 1]
+    return False
 
 
 def _send(
     session: Session, sender: mail.Sender, settings: Settings, now: datetime, done: Pass
 ) -> None:
-    mine = _claim(session, now)
+    mine = claim_due(session, OutgoingMessage, now)
     for message_id in mine:
         message = session.get(OutgoingMessage, message_id)
         subscription = (
@@ -248,16 +263,12 @@ def _send(
             )
             sender.send(email)
         except Exception as error:  # SMTP, network, refusal: retried, then dead
-            message.attempts += 1
-            message.claimed_until = None
             message.last_error = f"{type(error).__name__}: {str(error)[:300]}".replace(
                 subscription.subscriber.email, "<address>"
             )
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = "dead"
+            if failed_attempt(message, now):
                 done.dead += 1
             else:
-                message.next_attempt_at = now + BACKOFF[message.attempts - 1]
                 done.failed += 1
             done.errors.append(message.last_error)
             log.warning(
