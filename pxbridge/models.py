@@ -9,6 +9,7 @@ everywhere until that release's time, by the calendar's one visibility rule (por
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.sql.base import ExecutableOption
 
 from portal.kernel.db import Base
 from portal.programme.models import Producer, Statistic
@@ -222,11 +224,13 @@ class TableCodeListLink(Base):
     )
 
 
-def latest_row(session: Session, table_id: str) -> DataTable | None:
+def latest_row(
+    session: Session, table_id: str, options: Sequence[ExecutableOption] = ()
+) -> DataTable | None:
     """The latest upload of table ``table_id`` (case-insensitive), public or waiting: the row that
-    writes change (never a kept row)."""
+    writes change (never a kept row); ``options``: loader options for the query."""
     return session.scalar(
-        select(DataTable).where(
-            func.lower(DataTable.row_id) == table_id.lower(), DataTable.row_id == DataTable.id
-        )
+        select(DataTable)
+        .where(func.lower(DataTable.row_id) == table_id.lower(), DataTable.row_id == DataTable.id)
+        .options(*options)
     )

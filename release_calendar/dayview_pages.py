@@ -11,17 +11,15 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask import Response, jsonify, request, url_for
-from sqlalchemy import select
 
 from portal.http.auth import current_actor, login_required, signed_in_actor
 from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
-from portal.kernel.access import writable_producer_ids
 from portal.kernel.clock import in_oslo
 from portal.kernel.errors import BadRequest, PortalError
 from portal.kernel.i18n import current_language, pick, translate
-from portal.programme.models import Statistic
+from portal.programme import service as programme
 from release_calendar.dayview import (
     AreaName,
     DayView,
@@ -174,11 +172,8 @@ def as_json(panel: DayPanel) -> dict[str, Any]:
 
 
 def _own_statistics() -> list[tuple[str, str]]:
-    stmt = select(Statistic.slug, Statistic.name_nb, Statistic.name_en).order_by(Statistic.name_nb)
-    scope = writable_producer_ids(signed_in_actor())
-    if scope is not None:
-        stmt = stmt.where(Statistic.producer_id.in_(scope))
-    return [(slug, pick(nb, en)) for slug, nb, en in get_session().execute(stmt)]
+    own = programme.writable_statistics(get_session(), signed_in_actor())
+    return [(s.slug, pick(s.name_nb, s.name_en)) for s in own]
 
 
 @bilingual(

@@ -18,7 +18,8 @@ from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.access import Actor, writable_producer_ids
 from portal.kernel.i18n import current_language, pick, translate
-from portal.programme.models import Producer, Statistic
+from portal.programme import service as programme
+from portal.programme.models import Producer
 from release_calendar import listing, schedule, service
 from release_calendar.forms import (
     AccessForm,
@@ -33,14 +34,6 @@ from release_calendar.rules import Kind, Precision, Reason, oslo_instant
 from release_calendar.views import bp
 
 PRIVATE = "private; producers' systems use /api/v1/releases"
-
-
-def _own_statistics(actor: Actor) -> list[Statistic]:
-    stmt = select(Statistic).order_by(Statistic.name_nb)
-    scope = writable_producer_ids(actor)
-    if scope is not None:
-        stmt = stmt.where(Statistic.producer_id.in_(scope))
-    return list(get_session().scalars(stmt))
 
 
 def _instant(day: Any, clock_time: Any) -> datetime:
@@ -86,7 +79,8 @@ def announce() -> Response:
     actor = signed_in_actor()
     form = AnnounceForm()
     form.statistic.choices = [
-        SelectChoice(s.slug, pick(s.name_nb, s.name_en)) for s in _own_statistics(actor)
+        SelectChoice(s.slug, pick(s.name_nb, s.name_en))
+        for s in programme.writable_statistics(get_session(), actor)
     ]
     form.kind.choices = [SelectChoice(k.value, translate(f"kind.{k.value}")) for k in Kind]
     form.precision.choices = [
@@ -318,7 +312,7 @@ def upload() -> Response:
 @login_required
 def upload_template() -> Response:
     """The schedule template, with one of the producer's own statistics in its example row."""
-    own = _own_statistics(signed_in_actor())
+    own = programme.writable_statistics(get_session(), signed_in_actor())
     lang = current_language()
     return Response(
         schedule.template_csv(own[0] if own else None, now(), lang),

@@ -23,9 +23,9 @@ from portal.http.instant import now
 from portal.http.routing import bilingual, render_page
 from portal.kernel.clock import in_oslo
 from portal.kernel.i18n import current_language, pick, translate
+from portal.programme import service as programme
 from portal.programme.models import Statistic
 from release_calendar import schedule
-from release_calendar.manage import _own_statistics
 from release_calendar.recurrence import (
     MAX_DAYS_AFTER,
     MAX_MONTHS_AFTER,
@@ -73,7 +73,8 @@ class PreviewRow:
 
 def _choices(form: RuleForm) -> None:
     form.statistic.choices = [
-        SelectChoice(s.slug, pick(s.name_nb, s.name_en)) for s in _own_statistics(signed_in_actor())
+        SelectChoice(s.slug, pick(s.name_nb, s.name_en))
+        for s in programme.writable_statistics(get_session(), signed_in_actor())
     ]
     form.kind.choices = [SelectChoice(k.value, translate(f"kind.{k.value}")) for k in Kind]
     form.frequency.choices = [

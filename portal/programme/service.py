@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.kernel.access import Actor, Permission, ensure_permission
+from portal.kernel.access import Actor, Permission, ensure_permission, writable_producer_ids
 from portal.kernel.audit import record_write
 from portal.kernel.concurrency import lost_race_is_conflict
 from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound
@@ -187,6 +187,16 @@ def find_producer(session: Session, key: str) -> Producer:
     if producer is None:
         raise NotFound("").said("programme.no_producer", slug=key)
     return producer
+
+
+def writable_statistics(session: Session, actor: Actor) -> list[Statistic]:
+    """The statistics ``actor`` may write to (every one for a portal admin), by bokmål name: what the
+    announce and upload forms offer."""
+    stmt = select(Statistic).order_by(Statistic.name_nb)
+    scope = writable_producer_ids(actor)
+    if scope is not None:
+        stmt = stmt.where(Statistic.producer_id.in_(scope))
+    return list(session.scalars(stmt))
 
 
 def list_subject_areas(session: Session) -> list[SubjectAreaView]:

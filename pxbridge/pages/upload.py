@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from flask import Flask, Response, current_app, request
 from flask_wtf.file import FileField
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 from wtforms import HiddenField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -38,6 +38,7 @@ from portal.kernel.access import (
 )
 from portal.kernel.errors import BadRequest, Conflict, FieldError, NotFound, PortalError
 from portal.kernel.i18n import MESSAGES, current_language, pick, translate
+from portal.programme import service as programme
 from portal.programme.models import Statistic
 from pxbridge.blueprint import bp, get_store
 from pxbridge.ingest import preview
@@ -47,7 +48,7 @@ from pxbridge.ingest.limits import check_table_texts
 from pxbridge.ingest.messages import where
 from pxbridge.ingest.px import PxTable, read_px
 from pxbridge.ingest.storing import choose_table_id, commit_table, store_table
-from pxbridge.models import DataTable
+from pxbridge.models import DataTable, latest_row
 from pxbridge.pages import upload_messages  # noqa: F401  (registers the page's words)
 from pxbridge.store.staging import Staged, StagedGone, Staging
 from release_calendar.models import Release
@@ -79,14 +80,6 @@ def staging(app: Flask | None = None) -> Staging:
 def init_app(app: Flask) -> None:
     app.extensions[_STAGING] = Staging(Path(app.instance_path) / "staged")
     accept_imports(app, "TABLE_UPLOAD_MAX_BYTES", (f"{bp.name}.upload_page",))
-
-
-def _own_statistics(actor: Actor) -> list[Statistic]:
-    stmt = select(Statistic).order_by(Statistic.name_nb)
-    scope = writable_producer_ids(actor)
-    if scope is not None:
-        stmt = stmt.where(Statistic.producer_id.in_(scope))
-    return list(get_session().scalars(stmt))
 
 
 def _table_state(table: DataTable, at: datetime) -> tuple[str, Release | None]:
@@ -173,10 +166,8 @@ def _statistic(db: Session, actor: Actor, slug: str) -> Statistic:
 
 
 def _existing(db: Session, key: str) -> DataTable | None:
-    return db.scalar(
-        select(DataTable)
-        .where(func.lower(DataTable.id) == key.lower())
-        .options(selectinload(DataTable.variables), selectinload(DataTable.statistic))
+    return latest_row(
+        db, key, (selectinload(DataTable.variables), selectinload(DataTable.statistic))
     )
 
 
@@ -256,7 +247,8 @@ def upload_page() -> Response:
     actor = signed_in_actor()
     form = TableUploadForm()
     form.statistic.choices = [
-        SelectChoice(s.slug, pick(s.name_nb, s.name_en)) for s in _own_statistics(actor)
+        SelectChoice(s.slug, pick(s.name_nb, s.name_en))
+        for s in programme.writable_statistics(get_session(), actor)
     ]
     if request.method == "GET" and request.args.get("statistikk"):
         form.statistic.data = request.args["statistikk"]
