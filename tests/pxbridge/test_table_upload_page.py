@@ -166,6 +166,24 @@ def test_a_csv_needs_its_sidecar_and_a_file_is_required(client: FlaskClient) -> 
     assert "Velg en tabellfil." in missing.text
 
 
+def test_the_preview_compares_with_the_waiting_revision_not_the_kept_public_one(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    at = oslo(2027, 6, 10, 8, 0)
+    release_id = announce_release(app, clock.now(), at, statistic="folkemengde")
+    login(client, SSB_EDITOR)
+    public = px_table("99005")
+    assert _choose(client, _preview(client, public), "none").status_code == 303  # type: ignore[attr-defined]
+    waiting = public.replace(b"1001 1002", b"1001 7777")
+    assert _choose(client, _preview(client, waiting), str(release_id)).status_code == 303  # type: ignore[attr-defined]
+    # The public revision is kept as its own row while the next one waits; a third upload of the
+    # waiting revision's cells changes nothing against the row that writes replace.
+    text = _text(client.get(_preview(client, waiting)).text)
+    assert "Ingen av de 100 cellene" in text
+    text = _text(client.get(_preview(client, public)).text)
+    assert "1 av de 100 cellene" in text and "7 777" in text
+
+
 def test_a_waiting_table_cannot_be_made_public_by_an_upload(
     app: Flask, client: FlaskClient, clock: FixedClock
 ) -> None:
