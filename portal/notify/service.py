@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from portal.kernel.errors import BadRequest, FieldError, NotFound
@@ -78,6 +81,30 @@ def queue_message(
     return message
 
 
+R = TypeVar("R", Subscriber, Subscription)
+
+
+def _found_or_added(
+    session: Session, find: Select[R], make: Callable[[], R]
+) -> tuple[R, bool]:
+    """The row ``find`` selects, or ``make()`` added in a savepoint (True): when another request adds
+    the same row at the same moment (a double click, a retried form), its unique key refuses ours and
+    the winner's row is taken, so every one of them answers as if it came first."""
+    found = session.scalar(find)
+    if found is not None:
+        return found, False
+    try:
+        with session.begin_nested():
+            row = make()
+            session.add(row)
+        return row, True
+    except IntegrityError:
+        again = session.scalar(find)
+        if again is None:
+            raise
+        return again, False
+
+
 def subscribe(
     session: Session,
     email: str,
@@ -97,29 +124,28 @@ def subscribe(
             "alert.bad_frequency"
         )
     language = "en" if language == "en" else "nb"
-    subscriber = session.scalar(select(Subscriber).where(Subscriber.email == email))
-    if subscriber is None:
-        subscriber = Subscriber(
+    subscriber, _ = _found_or_added(
+        session,
+        select(Subscriber).where(Subscriber.email == email),
+        lambda: Subscriber(
             email=email, language=language, nonce=tokens.new_nonce(), created_at=now
-        )
-        session.add(subscriber)
-        session.flush()
-    subscription = session.scalar(
+        ),
+    )
+    subscription, added = _found_or_added(
+        session,
         select(Subscription).where(
             Subscription.subscriber_id == subscriber.id, Subscription.topic == topic
-        )
-    )
-    if subscription is None:
-        subscription = Subscription(
+        ),
+        lambda: Subscription(
             subscriber=subscriber,
             topic=topic,
             label=dict(label or {}),
             frequency=frequency,
             nonce=tokens.new_nonce(),
             created_at=now,
-        )
-        session.add(subscription)
-    elif subscription.consent_at is None:
+        ),
+    )
+    if not added and subscription.consent_at is None:
         subscription.frequency = frequency
     if subscriber.subscriptions and all(s.consent_at is None for s in subscriber.subscriptions):
         subscriber.language = language  # nobody confirmed anything yet: the latest form's language

@@ -493,3 +493,37 @@ def test_the_index_is_updated_after_the_writer_gives_its_connection_back(
     assert held == [0]  # neither the request's connection nor the reader's is out
     found = race_app.test_client().get("/api/v1/search?q=samtidighetsstatistikk").json
     assert found["hits"][0]["id"] == "statistic:samtidig"
+
+
+# Alerts
+
+
+def test_twenty_subscriptions_of_one_address_at_once(race_app: Flask) -> None:
+    """The same address asks for the same topic's alerts twenty times at once (a double click, a
+    retried form): every one of them is told to check the e-mail, as if it came first (a lost race on
+    the unique keys takes the winner's row), and one subscriber with one subscription waits for
+    confirmation."""
+    from portal.notify.models import Subscriber, Subscription
+    from tests.conftest import csrf_token
+
+    address = "samtidig@example.no"
+
+    def subscribe(client: FlaskClient, n: int) -> TestResponse:
+        page = client.get("/varsler/ny?topic=statistic:kpi")
+        assert page.status_code == 200, page.text
+        return client.post(
+            "/varsler/ny?topic=statistic:kpi",
+            data={"csrf_token": csrf_token(page.text), "email": address, "frequency": "immediate"},
+        )
+
+    answers = race(race_app, subscribe)
+    assert [a.status_code for a in answers] == [200] * WRITERS, [a.text for a in answers]
+    for answer in answers:
+        assert "Sjekk e-posten din" in answer.text, answer.text
+    with get_database(race_app).sessions() as session:
+        subscribers = session.scalars(select(Subscriber).where(Subscriber.email == address)).all()
+        assert len(subscribers) == 1
+        topics = session.scalars(
+            select(Subscription.topic).where(Subscription.subscriber_id == subscribers[0].id)
+        ).all()
+        assert topics == ["statistic:kpi"]
