@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import jsonschema
@@ -10,7 +11,9 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 from portal.http.openapi import documented_rules
+from portal.kernel.clock import FixedClock
 from tests.conftest import bearer, make_token
+from tests.release_calendar.factories import announce_release
 
 
 def _spec(client: FlaskClient) -> dict:
@@ -41,7 +44,9 @@ def _check(spec: dict, path: str, method: str, status: int, body: object) -> Non
     )
 
 
-def test_real_responses_match_their_schemas(client: FlaskClient, app: Flask) -> None:
+def test_real_responses_match_their_schemas(
+    client: FlaskClient, app: Flask, clock: FixedClock
+) -> None:
     spec = _spec(client)
     for path, url in [
         ("/api/v1/", "/api/v1/"),
@@ -75,6 +80,24 @@ def test_real_responses_match_their_schemas(client: FlaskClient, app: Flask) -> 
     _check(spec, "/api/v1/statistics", "post", 201, created.json)
     bad = client.post("/api/v1/statistics", headers=bearer(token), json={"slug": 1})
     _check(spec, "/api/v1/statistics", "post", 400, bad.json)
+    # The change list and the lists with updatedAfter (issue 22), after that write.
+    for path, url in [
+        ("/api/v1/changes", "/api/v1/changes"),
+        ("/api/v1/tables", "/api/v1/tables"),
+        ("/api/v1/releases", "/api/v1/releases"),
+        ("/api/v1/statistics", "/api/v1/statistics?updatedAfter=2000-01-01T00:00:00Z"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.text)
+        _check(spec, path, "get", 200, response.json)
+    announce_release(app, clock.now(), clock.now() + timedelta(days=100), statistic="ny")
+    clock.advance(timedelta(minutes=1))  # past the change list's settling time
+    changes = client.get("/api/v1/changes").json
+    _check(spec, "/api/v1/changes", "get", 200, changes)
+    assert any("ny" in str(item) for item in changes["items"]), changes
+    refused = client.get("/api/v1/changes?after=not-a-number")
+    assert refused.status_code == 400
+    _check(spec, "/api/v1/changes", "get", 400, refused.json)
 
 
 def test_docs_page_lists_every_operation(client: FlaskClient) -> None:
