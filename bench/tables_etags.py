@@ -30,23 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.tables_whole_files import NOW, TABLE, px_file  # noqa: E402
-from portal.app import create_app  # noqa: E402
-from portal.demo import seed  # noqa: E402
-from portal.http.db import get_database  # noqa: E402
-from portal.kernel import migrate  # noqa: E402
-from portal.kernel.access import CLI_ACTOR  # noqa: E402
-from portal.kernel.clock import FixedClock  # noqa: E402
-from portal.kernel.db import make_engine  # noqa: E402
-from pxbridge.blueprint import get_store  # noqa: E402
-from pxbridge.ingest.px import parse_px  # noqa: E402
-from pxbridge.ingest.storing import commit_table, store_table  # noqa: E402
+from bench.tables_whole_files import TABLE, stored_table_app  # noqa: E402
+from bench.tables_whole_files import summary as whole_files_summary  # noqa: E402
 
 
 def summary(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median_ms": round(statistics.median(times) * 1000, 3), "p95_ms": round(p95 * 1000, 3)}
+    return whole_files_summary(times, digits=3)
 
 
 def main() -> None:
@@ -54,34 +43,7 @@ def main() -> None:
     regions, months = (50, 100) if quick else (500, 600)
     rounds = 5 if quick else 11
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/portal.sqlite3"
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
-        app = create_app(
-            {
-                "DATABASE_URL": url,
-                "INSTANCE_DIR": f"{folder}/instance",
-                "SECRET_KEY": "bench",
-                "CLOCK": FixedClock(NOW),
-                "RATELIMIT_ENABLED": False,
-                "LOG_LEVEL": "WARNING",
-                "PXAPI_MAX_CELLS": 2 * regions * months,
-            }
-        )
-        with app.app_context(), get_database(app).sessions() as session:
-            seed.seed_programme(session, NOW)
-            session.commit()
-            table, replaced = store_table(
-                session,
-                CLI_ACTOR,
-                get_store(app),
-                parse_px(px_file(regions, months)),
-                statistic_slug="folkemengde",
-                now=NOW,
-            )
-            commit_table(session, get_store(app), table, replaced)
-            cells = table.cells
+        app, cells = stored_table_app(folder, regions, months)
         client = app.test_client()
         codes = "&".join(f"valuecodes[{v}]=*" for v in ("Region", "ContentsCode", "Tid"))
         classic = {

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from flask import send_file
+from flask import Flask, send_file
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -101,6 +101,40 @@ DATA=
     return (head + "\n".join(lines) + ";\n").encode("utf-8")
 
 
+def stored_table_app(folder: str, regions: int, months: int) -> tuple[Flask, int]:
+    """An app on a fresh SQLite database in ``folder`` with the programme seeded and :data:`TABLE`
+    (``regions`` × 2 × ``months`` cells from :func:`px_file`) parsed and stored as an upload is; the
+    app and the table's cell count. Shared by the benches that serve that table."""
+    url = f"sqlite:///{folder}/portal.sqlite3"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "INSTANCE_DIR": f"{folder}/instance",
+            "SECRET_KEY": "bench",
+            "CLOCK": FixedClock(NOW),
+            "RATELIMIT_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            "PXAPI_MAX_CELLS": 2 * regions * months,
+        }
+    )
+    with app.app_context(), get_database(app).sessions() as session:
+        seed.seed_programme(session, NOW)
+        session.commit()
+        table, replaced = store_table(
+            session,
+            CLI_ACTOR,
+            get_store(app),
+            parse_px(px_file(regions, months)),
+            statistic_slug="folkemengde",
+            now=NOW,
+        )
+        commit_table(session, get_store(app), table, replaced)
+        return app, table.cells
+
+
 def timed(action: Callable[[], Any], rounds: int) -> list[float]:
     found = []
     for _ in range(rounds):
@@ -110,10 +144,14 @@ def timed(action: Callable[[], Any], rounds: int) -> list[float]:
     return found
 
 
-def summary(times: list[float]) -> dict[str, float]:
+def summary(times: list[float], digits: int = 2) -> dict[str, float]:
+    """Median and 95th percentile of ``times`` (seconds) in milliseconds."""
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"median_ms": round(statistics.median(times) * 1000, 2), "p95_ms": round(p95 * 1000, 2)}
+    return {
+        "median_ms": round(statistics.median(times) * 1000, digits),
+        "p95_ms": round(p95 * 1000, digits),
+    }
 
 
 def main() -> None:
@@ -121,35 +159,7 @@ def main() -> None:
     regions, months = (100, 300) if quick else (500, 600)
     rounds = 3 if quick else 7
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/portal.sqlite3"
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
-        app = create_app(
-            {
-                "DATABASE_URL": url,
-                "INSTANCE_DIR": f"{folder}/instance",
-                "SECRET_KEY": "bench",
-                "CLOCK": FixedClock(NOW),
-                "RATELIMIT_ENABLED": False,
-                "LOG_LEVEL": "WARNING",
-                "PXAPI_MAX_CELLS": 2 * regions * months,
-            }
-        )
-        with app.app_context(), get_database(app).sessions() as session:
-            seed.seed_programme(session, NOW)
-            session.commit()
-            parsed = parse_px(px_file(regions, months))
-            table, replaced = store_table(
-                session,
-                CLI_ACTOR,
-                get_store(app),
-                parsed,
-                statistic_slug="folkemengde",
-                now=NOW,
-            )
-            commit_table(session, get_store(app), table, replaced)
-            cells = table.cells
+        app, cells = stored_table_app(folder, regions, months)
         floor_path: list[Path] = []
 
         def bare() -> Any:
