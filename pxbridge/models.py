@@ -118,6 +118,10 @@ class DataTable(Base):
     decimals: Mapped[int] = mapped_column(Integer, default=0)
     # PX SHOWDECIMALS, None when the file did not say; kept to be written back in PX output (issue 21).
     showdecimals: Mapped[int | None] = mapped_column(Integer)
+    # Optional keywords whose value the file gives in a form nothing can use, by statement name as the
+    # file has it ({"LAST-UPDATED": "05/10/99"}): read on past with a warning, and written back as they
+    # came in PX output (issue 21). NULL in rows stored before it.
+    kept_as_text: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # stored symbol -> text shown (PX DATASYMBOL1..6, DATASYMBOLNIL)
     symbols: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # metric value code ("" without a metric) -> {"nb": base, "en": base, "decimals": n}, and the base
@@ -169,6 +173,10 @@ class TableVariable(Base):
     # language -> {"label": the variable's name, "values": [value labels, in ``codes`` order]}, in each
     # of the table's languages (issue 21); NULL in rows stored before it (``*_nb``/``*_en`` only).
     texts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # PX PRECISION("variable","value")=n, by value code: the decimals of that value's cells, on any
+    # variable (PxWeb's "$$SORT" has one for its per cent), written back in PX output (issue 21). The
+    # contents variable's is also in its table's ``units``. NULL in rows stored before it.
+    precision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SavedQuery(Base):

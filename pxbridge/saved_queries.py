@@ -11,8 +11,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from pxbridge.api.bodies import LANGUAGES
 from pxbridge.models import DataTable, SavedQuery
 from pxbridge.query.cubes import resolve_selection
+from pxbridge.query.extract import held_languages
+from pxbridge.query.selection import problem
 
 
 def save_query(
@@ -29,7 +32,12 @@ def save_query(
     output_format: str | None = None,
     output_format_params: Sequence[str] = (),
 ) -> SavedQuery:
-    """Store the selection of public ``table``; raises the selection's 400/403 problems."""
+    """Store the selection of public ``table`` in ``language``: one of the portal's (``no``, ``en``),
+    also for a table without it (it is then answered in the table's own language, as the table is),
+    or one only the table has (``sv`` for a Swedish file; issue 21). Raises 400 "Unsupported
+    language" for any other, and the selection's 400/403 problems."""
+    if language.lower() not in LANGUAGES and language.lower() not in held_languages(table):
+        raise problem(400, "Unsupported language", "sel.language", language=language)
     resolve_selection(session, table, requested, max_cells, wanted)
     saved = SavedQuery(
         id=secrets.token_hex(8),

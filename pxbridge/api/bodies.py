@@ -8,6 +8,7 @@ sic). No Flask: the endpoints in :mod:`pxbridge.api.pxwebapi` read the request a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -29,6 +30,9 @@ from pxbridge.query.selection import problem
 #: PxWebApi's language ids, and the portal language each one reads.
 LANGUAGES = {"no": "nb", "nb": "nb", "nn": "nb", "en": "en"}
 DEFAULT_LANGUAGE = "no"
+#: What a language id may look like ("no", "en", "sv", "fi", "se" …; at most the five characters
+#: ``saved_query.language`` holds). Whether the table has it is asked once the table is known.
+LANGUAGE_ID = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z]{1,2})?$")
 
 #: (requested value codes by variable, stub, heading, code list ids by variable)
 Parsed = tuple[dict[str, list[str]], list[str], list[str], dict[str, str]]
@@ -94,8 +98,9 @@ class VariablesSelection(_Body):
 
 
 class SavedQueryIn(_Body):
-    """A SavedQuery to store: the table, the language (``no`` when absent), the output format and
-    its parameters it runs with, and the selection (checked as a VariablesSelection later, after
+    """A SavedQuery to store: the table, the language (``no`` when absent; one of the portal's or one
+    only the table has, which :func:`pxbridge.saved_queries.save_query` checks), the output format
+    and its parameters it runs with, and the selection (checked as a VariablesSelection later, after
     the other fields, as upstream does)."""
 
     table_id: StrictStr = Field(alias="tableId", min_length=1)
@@ -120,7 +125,7 @@ class SavedQueryIn(_Body):
     @field_validator("language", mode="before")
     @classmethod
     def _known_language(cls, value: Any) -> str:
-        if not isinstance(value, str) or value.lower() not in LANGUAGES:
+        if not isinstance(value, str) or not LANGUAGE_ID.match(value):
             raise PydanticCustomError("language", "unsupported language")
         return value
 

@@ -468,7 +468,10 @@ def _saved(query_id: str) -> tuple[SavedQuery, DataTable]:
     return saved, table
 
 
-def _saved_response(saved: SavedQuery, lang_id: str) -> dict[str, Any]:
+def _saved_response(saved: SavedQuery, table: DataTable, lang_id: str, lang: str) -> Response:
+    """A SavedQueryResponse asked in ``lang_id`` (portal language ``lang``): its ``language`` and
+    Content-Language are those the query's table is answered in, the table's own when it lacks
+    ``lang`` (issue 21); ``savedQuery.language`` is the one stored."""
     body = {
         "id": saved.id,
         "selection": saved.selection,
@@ -477,12 +480,16 @@ def _saved_response(saved: SavedQuery, lang_id: str) -> dict[str, Any]:
         "outputFormat": saved.output_format,
         "outputFormatParams": saved.output_format_params,
     }
-    return {
-        "language": lang_id,
-        "id": saved.id,
-        "savedQuery": {k: v for k, v in body.items() if v is not None},
-        "links": [_link("self", lang_id, "pxwebapi.get_saved_query", query_id=saved.id)],
-    }
+    response = _json(
+        {
+            "language": _answered(table, lang),
+            "id": saved.id,
+            "savedQuery": {k: v for k, v in body.items() if v is not None},
+            "links": [_link("self", lang_id, "pxwebapi.get_saved_query", query_id=saved.id)],
+        }
+    )
+    response.headers["Content-Language"] = answer_language(table, lang)
+    return response
 
 
 @bp.post("/savedqueries")
@@ -519,7 +526,8 @@ def create_saved_query() -> Response:
     )
     db.commit()
     lang_id = language.lower()
-    response = _json(_saved_response(saved, lang_id), status=201)
+    response = _saved_response(saved, table, lang_id, LANGUAGES.get(lang_id, lang_id))
+    response.status_code = 201
     response.headers["Location"] = url_for(
         "pxwebapi.get_saved_query", query_id=saved.id, lang=lang_id, _external=True
     )
@@ -530,8 +538,8 @@ def create_saved_query() -> Response:
 @bp.get("/savedQueries/<query_id>")
 def get_saved_query(query_id: str) -> Response:
     saved, table = _saved(query_id)
-    lang_id, _ = _language(saved.language, table)
-    return _json(_saved_response(saved, lang_id))
+    lang_id, lang = _language(saved.language, table)
+    return _saved_response(saved, table, lang_id, lang)
 
 
 @bp.get("/savedqueries/<query_id>/data")
@@ -551,11 +559,11 @@ def run_saved_query(query_id: str) -> Response:
 def saved_query_selection(query_id: str) -> Response:
     """The selection with every expression expanded to the codes it gives today."""
     saved, table = _saved(query_id)
-    lang_id, _ = _language(saved.language, table)
+    lang_id, lang = _language(saved.language, table)
     requested, stub, heading, wanted = parse_selection(saved.selection)
     chosen, applied = resolve_selection(get_session(), table, requested, max_cells(), wanted)
     variables = codelists.variables_with(table.variables, applied)
-    return _json(
+    response = _json(
         {
             "selection": [
                 {
@@ -569,10 +577,12 @@ def saved_query_selection(query_id: str) -> Response:
                 "heading": heading or [v.code for v in table.variables if v.placement == "heading"],
                 "stub": stub or [v.code for v in table.variables if v.placement == "stub"],
             },
-            "language": lang_id,
+            "language": _answered(table, lang),
             "links": [_link("self", lang_id, "pxwebapi.saved_query_selection", query_id=saved.id)],
         }
     )
+    response.headers["Content-Language"] = answer_language(table, lang)
+    return response
 
 
 @bp.get("/codelists/<codelist_id>")

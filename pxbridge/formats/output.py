@@ -20,7 +20,8 @@ def as_px_table(cube: Cube) -> PxTable:
     """The cube as a PX table for the PX writer, in the languages it holds (its own and its
     :attr:`~pxbridge.query.cube.Cube.translations`): LANGUAGE the table's own language when held, else
     the cube's, LANGUAGES all of them, texts and notes in each. DECIMALS, SHOWDECIMALS and each
-    contents value's decimals (PRECISION) as the table has them (issue 21)."""
+    contents value's decimals (PRECISION) as the table has them, PRECISION on other variables' values,
+    and the optional keywords the file gave in a form nothing can use, as text (issue 21)."""
     by_lang = {cube.language: cube, **{t.language: t for t in cube.translations}}
     own = cube.languages[0] if cube.languages else cube.language
     default = own if own in by_lang else cube.language
@@ -52,6 +53,7 @@ def as_px_table(cube: Cube) -> PxTable:
                 for lang in langs
                 if by_lang[lang].dimensions[i].value_notes
             },
+            precision=d.precision,
         )
         for i, d in enumerate(cube.dimensions)
     )
@@ -104,6 +106,7 @@ def as_px_table(cube: Cube) -> PxTable:
         symbols=dict(cube.symbols),
         values=cube.values,
         aggregallowed=cube.aggregallowed,
+        kept_as_text=cube.kept_as_text,
     )
 
 

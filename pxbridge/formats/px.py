@@ -7,6 +7,7 @@ cell by cell in Python.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -28,6 +29,13 @@ _CODEPAGES = {
     "latin-1": ("latin-1", "iso-8859-1"),
 }
 _PRESTEXT = {"code": "0", "value": "1", "code_value": "2"}
+# A statement's name as the parser gives it (:attr:`pxbridge.ingest.px_tokens.Statement.name`):
+# KEYWORD, [lang], ("subkey","subkey").
+_NAME = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)(?:\[([^\]]*)\])?(?:\((.*)\))?$", re.DOTALL)
+_SUBKEY = re.compile(r'"([^"]*)"')
+# Keywords whose values are bare numbers in a PX file; a kept text of one is written bare when it can be.
+_BARE = frozenset({"SHOWDECIMALS", "PRECISION", "PRESTEXT"})
+_BARE_TEXT = re.compile(r"^[A-Za-z0-9.+-]+$")
 
 
 def _clean(text: str) -> str:
@@ -102,6 +110,40 @@ def _format_exact(values: NDArray[np.float64], row_length: int) -> bytes:
     return b"".join(out)
 
 
+def _kept_statements(
+    table: PxTable, variables: Sequence[Variable], default: str, languages: Sequence[str]
+) -> list[tuple[str, str]]:
+    """The statements of ``table.kept_as_text`` (optional keywords whose value could not be read, as the
+    file had them) that fit the output: in one of its ``languages``, naming only variables and values
+    it has (a selection may leave some out). Names are in the table's own language unless tagged; the
+    output's ``default`` language has no tag."""
+    out: list[tuple[str, str]] = []
+    names: dict[str, set[str]] = {}  # per language: the variables' and their values' names
+
+    def known(lang: str) -> set[str]:
+        if lang not in names:
+            own = table.language
+            names[lang] = {v.labels.get(lang) or v.labels.get(own) or v.code for v in variables}
+            for v in variables:
+                names[lang].update(v.value_labels.get(lang) or v.value_labels.get(own) or v.codes)
+        return names[lang]
+
+    for name, value in table.kept_as_text.items():
+        match = _NAME.match(name)
+        if match is None:
+            continue
+        keyword, lang, subs = match.group(1), match.group(2) or table.language, match.group(3)
+        if lang not in languages:
+            continue
+        subkeys = _SUBKEY.findall(subs) if subs else []
+        if subkeys and not known(lang).issuperset(subkeys):
+            continue
+        bare = keyword.upper() in _BARE and _BARE_TEXT.match(value) is not None
+        key = _key(keyword, None if lang == default else lang, *subkeys)
+        out.append((key, value if bare else _quote(value)))
+    return out
+
+
 def write_px(
     table: PxTable,
     values: NDArray[np.float64],
@@ -115,8 +157,10 @@ def write_px(
     """A PX file for ``table`` restricted to ``variables`` laid out as ``stub`` and ``heading``.
 
     ``values`` are the selected cells, flat and row-major over stub then heading, written with every
-    digit they carry; DECIMALS, SHOWDECIMALS and each contents value's PRECISION (where it differs
-    from SHOWDECIMALS, else DECIMALS) are written as ``table`` has them. Raises
+    digit they carry; DECIMALS, SHOWDECIMALS, each contents value's PRECISION (where it differs
+    from SHOWDECIMALS, else DECIMALS) and PRECISION on other variables' values are written as
+    ``table`` has them, and the optional keywords it kept as text as the file had them, in place of
+    what the table's fields would give under the same statement name (issue 21). Raises
     ValueError when stub/heading do not name exactly the given variables, the cell count does
     not match, or the codepage is not one of utf-8, windows-1252 and iso-8859-1.
     """
@@ -149,8 +193,10 @@ def write_px(
     shown = table.showdecimals if table.showdecimals is not None else table.decimals
 
     lines: list[str] = []
+    written: dict[str, int] = {}  # each statement's key -> its line in ``lines``
 
     def put(key: str, value: str) -> None:
+        written[key] = len(lines)
         lines.append(f"{key}={value};")
 
     def put_text(keyword: str, mapping: Mapping[str, str], lang: str, *subs: str) -> None:
@@ -194,6 +240,12 @@ def write_px(
                 put(_key("ELIMINATION", None, vname), "YES" if yes else "NO")
             if tag is None:
                 put(_key("PRESTEXT", None, vname), _PRESTEXT.get(v.show, "1"))
+            if tag is None and not v.is_contents:  # the contents variable's: below, per value
+                for position, code in enumerate(v.codes):
+                    if code in v.precision:
+                        put(
+                            _key("PRECISION", None, vname, labels[position]), str(v.precision[code])
+                        )
             # Notes are not padded with another language's text: a missing note stays missing.
             for note in v.notes.get(lang, v.notes.get(base, ()) if tag is None else ()):
                 put(_key("NOTE", tag, vname), _quote(note))
@@ -267,6 +319,12 @@ def write_px(
     language_block(default)
     for lang in others:
         language_block(lang)
+    for key, value in _kept_statements(table, ordered, default, [default, *others]):
+        line = f"{key}={value};"
+        if key in written:  # the file's own text, not what the writer made of the table
+            lines[written[key]] = line
+        else:
+            lines.append(line)
 
     row_length = math.prod(len(by_code[c].codes) for c in heading)
     header = ("\n".join(lines) + "\nDATA=\n").encode(codec, errors="replace")

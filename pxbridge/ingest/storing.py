@@ -72,6 +72,7 @@ def _variables(parsed: PxTable) -> list[TableVariable]:
                     for lang, by_code in variable.value_notes.items()
                 },
                 texts=_variable_texts(variable, parsed),
+                precision=dict(variable.precision),
             )
         )
     return rows
@@ -387,6 +388,7 @@ def _write_rows(
         "updated": parsed.updated or now,
         "decimals": parsed.decimals,
         "showdecimals": parsed.showdecimals,
+        "kept_as_text": dict(parsed.kept_as_text),
         "symbols": dict(parsed.symbols),
         "units": _units(parsed),
         "cells": int(parsed.values.size),

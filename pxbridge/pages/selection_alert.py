@@ -15,8 +15,9 @@ from portal.http.routing import bilingual, render_page
 from portal.kernel.i18n import current_language
 from pxbridge import service
 from pxbridge.blueprint import bp, max_cells
+from pxbridge.models import DataTable
 from pxbridge.pages.views import _asked, _periods_chosen, _placement, _selection_args
-from pxbridge.query.extract import label
+from pxbridge.query.extract import answer_language, label
 from pxbridge.saved_queries import save_query
 
 
@@ -53,12 +54,20 @@ def alert_on_selection(table_id: str) -> Response:
         stub=stub,
         heading=heading,
         wanted={code: c.id for code, c in lists.items()},
-        language="en" if current_language() == "en" else "no",
+        language=_saved_language(table),
         max_cells=max_cells(),
         now=now(),
     )
     db.commit()
     return redirect(url_for("alerts.subscribe", topic=f"savedquery:{saved.id}"), 303)  # type: ignore[return-value]
+
+
+def _saved_language(table: DataTable) -> str:
+    """The PxWebApi id of the language the page shows ``table`` in: the page's, or the table's own
+    when it lacks that one (an English-only table on a Norwegian page), so the saved query answers
+    in the labels the person saw (issue 21)."""
+    shown = answer_language(table, "en" if current_language() == "en" else "nb")
+    return "no" if shown == "nb" else shown
 
 
 def _query() -> str:

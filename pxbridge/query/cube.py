@@ -28,6 +28,8 @@ class Dimension:
     time_scale: str | None = None  # "A", "H", "Q", "M", "W" for the time dimension
     notes: tuple[str, ...] = ()
     value_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: PX PRECISION of the selected values that have one, by value code (on any variable).
+    precision: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ class Cube:
     subject_code: str = ""
     languages: tuple[str, ...] = ("nb",)  # the table's languages, its own first
     held: tuple[str, ...] = ()  # the languages the table keeps labels in, its own first
+    #: Optional keywords the file gave in a form nothing can use, by statement name, as it had them
+    #: (:attr:`pxbridge.models.DataTable.kept_as_text`), for PX output.
+    kept_as_text: Mapping[str, str] = field(default_factory=dict)
     #: The same cube in the table's other held languages, when the answer holds them all (PX output,
     #: :func:`pxbridge.query.extract.translated`); empty otherwise.
     translations: tuple[Cube, ...] = field(default=(), compare=False, repr=False)

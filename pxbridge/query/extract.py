@@ -107,6 +107,7 @@ def dimension(
         or {}
     )
     codes = _pick(all_codes, chosen)
+    precision = variable.precision or {}
     picked = _pick(labels, chosen)
     if labels is not labels_nb and not all(picked):  # an English label missing: the Norwegian one
         picked = tuple(a or b for a, b in zip(picked, _pick(labels_nb, chosen), strict=True))
@@ -123,6 +124,7 @@ def dimension(
         value_notes={c: tuple(value_notes[c]) for c in codes if c in value_notes}
         if value_notes
         else {},
+        precision={c: int(precision[c]) for c in codes if c in precision} if precision else {},
     )
 
 
@@ -326,6 +328,7 @@ def table_cube(
         subject_code=table.subject_code,
         languages=languages,
         held=held_languages(table),
+        kept_as_text=dict(table.kept_as_text or {}),
         known_symbols=known_symbols,
     )
 

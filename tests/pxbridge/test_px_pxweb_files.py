@@ -41,13 +41,14 @@ from pxbridge.formats import FORMATS, OutputParams, jsonstat
 from pxbridge.formats.output import as_px_table
 from pxbridge.formats.px import write_px
 from pxbridge.ingest.px import PxTable, parse_px
-from pxbridge.ingest.storing import store_table
+from pxbridge.ingest.storing import store_table as store_parsed
 from pxbridge.models import DataTable
 from pxbridge.query.cube import Cube
 from pxbridge.query.extract import build_cube
 from pxbridge.query.selection import Selection
 from pxbridge.store import cells
 from tests.conftest import bearer, make_token
+from tests.pxbridge.conftest import API, store_table, upload
 
 DATA = Path(__file__).with_name("data") / "pxweb"
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
@@ -165,7 +166,7 @@ def _stored_cube(app: Flask, table: PxTable, key: str, lang: str = "nb") -> Cube
     portal's "nb" texts are the file's default language's)."""
     db, store = get_database(app), get_store(app)
     with db.sessions() as session:
-        row, _ = store_table(
+        row, _ = store_parsed(
             session, CLI_ACTOR, store, table, statistic_slug="beftett", table_id=key, now=NOW
         )
         session.commit()
@@ -389,3 +390,66 @@ def test_the_import_command_lists_warnings_and_refusals(app: Flask, tmp_path: Pa
     )
     assert "refused fatal_BE0101F1missingTitle.px" in result.stderr
     assert "line 88: TITLE: the file has no TITLE or DESCRIPTION" in result.stderr
+
+
+# --- what an upload stores and PX output writes back (issue 21) ------------------------------
+
+
+def _px_output(client: FlaskClient, table_id: str, picks: dict[str, str]) -> bytes:
+    query = {f"valuecodes[{name}]": codes for name, codes in picks.items()}
+    answer = client.get(
+        f"{API}/tables/{table_id}/data", query_string={"outputFormat": "px", **query}
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.data
+
+
+def test_precision_on_a_sort_variable_comes_back_in_px_output(
+    app: Flask, client: FlaskClient
+) -> None:
+    """BE0101A1proc.px: PRECISION("$$SORT","Per cent")=2 on a variable that is not the contents
+    variable is stored with the table and written back; a selection without "Per cent" has none."""
+    table_id = store_table(app, client, _raw("BE0101A1proc.px"), "beftett", table_id="proc")
+    every = {"region": "*", "$$SORT": "*", "marital status": "*", "sex": "*", "period": "*"}
+    written = _px_output(client, table_id, every)
+    assert written.count(b"PRECISION") == 1
+    assert b'PRECISION("$$SORT","Per cent")=2;' in written
+    again = parse_px(written)
+    (sort,) = [v for v in again.variables if v.labels["en"] == "$$SORT"]
+    assert dict(sort.precision) == {"Per cent": 2} and again.decimals == 0
+    assert again.values.tolist() == parse_px(_raw("BE0101A1proc.px")).values.tolist()
+    numbers_only = _px_output(client, table_id, {**every, "$$SORT": "Number"})
+    assert b"PRECISION" not in numbers_only
+
+
+def test_a_date_that_is_no_px_date_comes_back_as_the_file_wrote_it(
+    app: Flask, client: FlaskClient
+) -> None:
+    """BE0101A1elimtot.px's CREATION-DATE="2007-04-18 09:18" (no PX date): stored as text and
+    written back as the file had it, once, in place of the creation date PX output would give."""
+    table_id = store_table(app, client, _raw("BE0101A1elimtot.px"), "beftett", table_id="elimtot")
+    written = _px_output(client, table_id, {"marital status": "*", "sex": "*", "period": "*"})
+    assert written.count(b"CREATION-DATE=") == 1
+    assert b'CREATION-DATE="2007-04-18 09:18";' in written
+    assert b'LAST-UPDATED="20070215 09:51";' in written  # the date the file gives is read
+    again = parse_px(written)
+    assert again.kept_as_text == {"CREATION-DATE": "2007-04-18 09:18"}
+    assert ("CREATION-DATE", "2007-04-18 09:18") in [(w.keyword, w.value) for w in again.warnings]
+
+
+def test_a_last_updated_that_is_no_date_comes_back_as_text(app: Flask, client: FlaskClient) -> None:
+    """HA0201E8.px with LAST-UPDATED="05/10/99", as INE's population register file has it (ruby_px'
+    README quotes it): the upload is taken with a warning, and PX output says it as the file did."""
+    raw = _raw("HA0201E8.px").replace(
+        b'LAST-UPDATED="20090604 09:58";', b'LAST-UPDATED="05/10/99";'
+    )
+    response = upload(client, make_token(app, "ssb"), raw, "beftett", table_id="ha0201e8dmy")
+    assert response.status_code == 201, response.text
+    assert response.json is not None
+    assert [w["keyword"] for w in response.json["warnings"]] == ["LAST-UPDATED", "DATA"]
+    written = _px_output(client, "ha0201e8dmy", {"Commodity group SITC": "*", "period": "*"})
+    assert written.count(b"LAST-UPDATED") == 1 and b'LAST-UPDATED="05/10/99";' in written
+    assert b'CREATION-DATE="20090708 13:54";' in written  # the table's date stands there
+    again = parse_px(written)
+    assert again.kept_as_text == {"LAST-UPDATED": "05/10/99"}
+    assert again.values.tolist() == parse_px(raw).values.tolist()

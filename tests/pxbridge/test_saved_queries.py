@@ -10,10 +10,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pyjstat import pyjstat
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from portal.http.db import get_database
 from portal.kernel.clock import FixedClock
 from pxbridge.models import SavedQuery
+from tests.conftest import csrf_token
 from tests.pxbridge import conftest as px
 
 API = "/api/pxwebapi/v2"
@@ -152,3 +154,62 @@ def test_metadata_through_a_saved_query_or_the_default_selection(
     default = client.get(f"{API}/tables/99001/metadata?defaultSelection=true").json
     chosen = client.get(f"{API}/tables/99001/defaultselection").json["selection"]
     assert default["size"] == [len(s["valueCodes"]) for s in chosen if s["valueCodes"]]
+
+
+def test_a_saved_query_in_a_language_only_its_table_has(app: Flask, client: FlaskClient) -> None:
+    """Issue 21: TAB004 (PxWebApi's test table) is in English and Swedish only. A saved query may be
+    stored in Swedish, which only the table has; one stored in Norwegian is answered in the table's own
+    language (English), as the table itself is, and says so; a language neither the portal nor the
+    table has is refused, storing nothing."""
+    table_id = px.store_table(app, client, (px.DATA / "tab4_fewcells.px").read_bytes(), "laks")
+    every = ("SECTOR", "GREENHOUSEGAS", "ContentsCode", "TIME")
+    selection = {"selection": [{"variableCode": code, "valueCodes": ["*"]} for code in every]}
+
+    def save(language: str) -> TestResponse:
+        body = {"tableId": table_id, "language": language, "outputFormat": "csv"}
+        return client.post(f"{API}/savedqueries", json={**body, "selection": selection})
+
+    swedish = save("sv")
+    assert swedish.status_code == 201, swedish.json
+    assert swedish.json["language"] == "sv" and swedish.json["savedQuery"]["language"] == "sv"
+    run = client.get(f"{API}/savedqueries/{swedish.json['id']}/data")
+    assert run.status_code == 200 and run.headers["Content-Language"] == "sv"
+    assert "sektor" in run.text and "sector" not in run.text
+
+    english = save("en")
+    assert english.status_code == 201 and english.json["language"] == "en"
+    assert "sector" in client.get(f"{API}/savedqueries/{english.json['id']}/data").text
+
+    norwegian = save("no")
+    assert norwegian.status_code == 201, norwegian.json
+    assert norwegian.json["savedQuery"]["language"] == "no"  # as asked: kept for the table
+    assert norwegian.json["language"] == "en" and norwegian.headers["Content-Language"] == "en"
+    query_id = norwegian.json["id"]
+    again = client.get(f"{API}/savedqueries/{query_id}")
+    assert again.json["language"] == "en" and again.headers["Content-Language"] == "en"
+    run = client.get(f"{API}/savedqueries/{query_id}/data")
+    assert run.status_code == 200 and run.headers["Content-Language"] == "en"
+    assert "sector" in run.text
+    expanded = client.get(f"{API}/savedqueries/{query_id}/selection")
+    assert expanded.json["language"] == "en"
+
+    before = _count(app)
+    for language in ("fi", "x", "swedish"):
+        refused = save(language)
+        assert refused.status_code == 400 and refused.json["title"] == "Unsupported language"
+    assert _count(app) == before
+
+
+def test_the_table_page_saves_a_selection_in_the_language_it_shows(
+    app: Flask, client: FlaskClient
+) -> None:
+    """An English-only table on a Norwegian page is shown in English; the selection the page saves
+    for an alert is stored in English, the language of the labels the person saw."""
+    table_id = px.store_table(app, client, (px.DATA / "tab4_fewcells.px").read_bytes(), "laks")
+    form = client.get(f"/tabeller/{table_id}/varsle")
+    assert form.status_code == 200
+    answer = client.post(f"/tabeller/{table_id}/varsle", data={"csrf_token": csrf_token(form.text)})
+    assert answer.status_code == 303, answer.text[-1500:]
+    with get_database(app).sessions() as s:
+        saved = s.scalars(select(SavedQuery).where(SavedQuery.table_id == table_id)).one()
+        assert saved.language == "en"
