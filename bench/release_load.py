@@ -21,6 +21,9 @@ from urllib.parse import urlsplit
 #: Seconds a client waits for an answer; past it the request counts as no answer (status 0).
 TIMEOUT = 20.0
 
+#: What a kept-alive connection closed by the other side raises.
+STALE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
+
 #: How a channel decides that an answer (status, body) shows the release's content.
 Marker = Callable[[int, bytes], bool]
 
@@ -134,6 +137,24 @@ class Client:
     def _once(
         self, method: str, path: str, body: bytes | None
     ) -> tuple[int, dict[str, str], bytes]:
+        reused = self.connection is not None
+        try:
+            return self._attempt(method, path, body)
+        except STALE:
+            self.close()
+            if not reused:
+                return 0, {}, b""
+        # A kept-alive connection the other side had closed: asked again on a new one, as browsers
+        # and HTTP libraries do.
+        try:
+            return self._attempt(method, path, body)
+        except STALE:
+            self.close()
+            return 0, {}, b""
+
+    def _attempt(
+        self, method: str, path: str, body: bytes | None
+    ) -> tuple[int, dict[str, str], bytes]:
         try:
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(
@@ -147,7 +168,9 @@ class Client:
             if response.will_close:
                 self.close()
             return response.status, found, data
-        except (OSError, http.client.HTTPException):
+        except STALE:
+            raise
+        except (OSError, http.client.HTTPException):  # a timeout, a refused connection, junk
             self.close()
             return 0, {}, b""
 
