@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from flask import Flask, render_template_string, session
@@ -260,3 +261,11 @@ def test_table_answers_under_embargo_are_bounded_by_their_release(
     assert latest.status_code == 302 and latest.headers["Cache-Control"] == "no-cache"
     with client.get(latest.headers["Location"]) as file:
         assert file.status_code == 200 and file.headers["Cache-Control"] == "public, no-cache"
+
+
+def test_the_varnish_configuration_in_the_docs_is_the_tested_one() -> None:
+    """docs/operations.md shows docs/varnish/portal.vcl, which tests/functional/test_cache_proxy.py
+    runs in front of a portal."""
+    root = Path(__file__).resolve().parents[2]
+    vcl = (root / "docs" / "varnish" / "portal.vcl").read_text()
+    assert f"```vcl\n{vcl}```" in (root / "docs" / "operations.md").read_text()
