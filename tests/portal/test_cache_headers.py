@@ -269,3 +269,13 @@ def test_the_varnish_configuration_in_the_docs_is_the_tested_one() -> None:
     root = Path(__file__).resolve().parents[2]
     vcl = (root / "docs" / "varnish" / "portal.vcl").read_text()
     assert f"```vcl\n{vcl}```" in (root / "docs" / "operations.md").read_text()
+
+
+def test_a_release_announced_in_between_bounds_the_next_answer_at_once(
+    app: Flask, client: FlaskClient, clock: FixedClock
+) -> None:
+    """The rule reuses its lookup of the next change for a second; a commit drops it."""
+    clock.set(RELEASE_AT - timedelta(hours=2))
+    assert _max_age(client.get("/statistikk/kpi").headers["Cache-Control"]) == 60
+    announce_release(app, clock.now(), clock.now() + timedelta(seconds=10), late_justification="T.")
+    assert _max_age(client.get("/statistikk/kpi").headers["Cache-Control"]) == 10
