@@ -86,5 +86,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from release_calendar.listing import register_text_expansion
 
     register_text_expansion(lambda session, text: expand(text, session))
+    # Cache-Control on every answer, bounded by the next release (issue 23).
+    from portal.web import cache_headers
+
+    cache_headers.init_app(app)
     cli.init_app(app)
     return app

@@ -362,7 +362,6 @@ def _cached_feed(kind: str, mimetype: str, build: Any) -> Response:
         response = Response(gzip.decompress(compressed), mimetype=mimetype)
         response.set_etag(etag.decode())
     response.vary.add("Accept-Encoding")
-    response.headers["Cache-Control"] = "public, max-age=300"
     if version.last_change is not None:
         response.last_modified = version.last_change
     response.make_conditional(request)
