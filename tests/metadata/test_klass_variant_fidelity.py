@@ -247,6 +247,12 @@ def test_a_variant_keeps_every_field_through_json_csv_and_the_real_client(
         '"code";"parentCode";"level";"name";"shortName";"notes";"validFrom";"validTo"'
     )
     assert '"G1";"";"1";"Jord og skog";;;;' in by_id_csv
+    # The variant's page shows the notes in their language (none on the English page).
+    page = client.get(f"/klassifikasjoner/{list_id}/varianter/{variant_id}").text
+    assert '<p class="code-notes">Gruppen gjaldt til 2021.</p>' in page
+    assert "Med gartneri" in page
+    english = client.get(f"/en/classifications/{list_id}/variants/{variant_id}").text
+    assert "code-notes" not in english
     with klass_server(app, monkeypatch):
         read = klass.KlassClassification(list_id).get_variant_by_name(NAME, "2020-06-01").data
         got = {
