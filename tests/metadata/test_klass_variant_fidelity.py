@@ -405,3 +405,51 @@ def test_a_level_the_versions_do_not_have_is_refused_and_nothing_stored(
     assert "has no level 3" in no_level.json["errors"][0]["detail"]
     with get_database(app).sessions() as s:
         assert s.scalar(select(func.count()).select_from(CorrespondenceTable)) == before
+
+
+def test_an_answer_the_size_of_the_industries_imports_compacted_at_the_default_settings(
+    app: Flask, client: FlaskClient
+) -> None:
+    """The real industries answer (classification 6, 1,808 codes, 1.08 MB compacted) was not found in
+    a public repository (tests/metadata/data/klass/SOURCES.md); this one has its shape and weight: the
+    same number of codes, notes in Klass's "Inkluderer: …\\nEkskluderer: …" form, no whitespace to spare."""
+    sections = [chr(c) for c in range(ord("A"), ord("U") + 1)]
+    items: list[dict[str, Any]] = [
+        {"code": s, "parentCode": "", "level": "1", "name": f"Næringshovedområde {s}", "notes": ""}
+        for s in sections
+    ]
+    for n in range(1808 - len(sections)):
+        section = sections[n % len(sections)]
+        items.append(
+            {
+                "code": f"{n // 10:02d}.{n % 1000:03d}{section}",
+                "parentCode": section,
+                "level": "2",
+                "name": f"Næring {n} innen {section}",
+                "shortName": f"Næring {n}",
+                "notes": f"Inkluderer: Omfatter virksomhet nummer {n} i hovedområde {section}, "
+                + "med tilknyttede tjenester og handel. " * 11
+                + f"\nEkskluderer: Virksomhet som grupperes under {section} ellers.",
+            }
+        )
+    body = json.dumps({"classificationItems": items}, ensure_ascii=False, separators=(",", ":"))
+    compact = body.encode()
+    assert len(compact) > 1_080_000 > app.config["MAX_CONTENT_LENGTH"]
+    token = make_token(app, "ssb")
+    list_id = _created(client, token, "Næringer (stor)")
+    added = client.post(
+        f"{CODES}/{list_id}/versions?valid_from=2020-01-01",
+        data=compact,
+        content_type="application/json",
+        headers=bearer(token),
+    )
+    assert added.status_code == 201 and added.json["items"] == 1808, added.text
+    version_id = int(added.json["id"])
+    client.post(f"{CODES}/{list_id}/versions/{version_id}/publish", headers=bearer(token))
+    read = client.get(f"{API}/versions/{version_id}").json["classificationItems"]
+    assert {i["code"]: i["notes"] for i in read} == {i["code"]: i["notes"] for i in items}
+    codes = client.get(f"{API}/classifications/{list_id}/codesAt?date=2024-01-01").json["codes"]
+    # /codes and /codesAt write each line break as a space, as Klass's do.
+    assert {c["code"]: c["notes"] for c in codes} == {
+        i["code"]: " ".join(i["notes"].split()) for i in items
+    }
