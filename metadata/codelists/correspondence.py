@@ -22,6 +22,7 @@ from metadata.codelists.importing import refused
 from metadata.codelists.models import ClassificationVersion, CorrespondenceMap, CorrespondenceTable
 from portal.kernel.access import Actor
 from portal.kernel.errors import BadRequest, FieldError, NotFound
+from portal.kernel.parsing import MAX_TEXT
 
 Pair = tuple[str | None, str | None]
 
@@ -82,6 +83,8 @@ def parse_maps(body: bytes, content_type: str) -> TableIn:
         _level(top, "targetLevel", errors),
     )
     description = top.get("description")
+    if isinstance(description, str) and len(description) > MAX_TEXT:
+        errors.append(FieldError.said("/description", "cl.field.too_long"))
     if errors:
         raise refused(errors)
     return TableIn(

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from metadata.codelists.models import CorrespondenceTable
 from portal.http.db import get_database
+from portal.kernel.parsing import MAX_TEXT
 from tests.conftest import bearer, make_token
 from tests.metadata.klass_fixtures import klass_server
 
@@ -403,6 +404,17 @@ def test_a_level_the_versions_do_not_have_is_refused_and_nothing_stored(
     assert no_level.status_code == 400
     assert [e["pointer"] for e in no_level.json["errors"]] == ["/sourceLevel"]
     assert "has no level 3" in no_level.json["errors"][0]["detail"]
+    long = _table(
+        client,
+        token,
+        source_list,
+        source,
+        target,
+        json.dumps({**TABLE, "description": "x" * (MAX_TEXT + 1)}).encode(),
+        "application/json",
+    )
+    assert long.status_code == 400
+    assert [e["pointer"] for e in long.json["errors"]] == ["/description"]
     with get_database(app).sessions() as s:
         assert s.scalar(select(func.count()).select_from(CorrespondenceTable)) == before
 
