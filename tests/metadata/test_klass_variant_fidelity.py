@@ -1,13 +1,11 @@
-"""Klass fidelity for variants and correspondence tables: what a Klass answer carries for them survives the
-producers' import and comes back the same through the Klass API in JSON and CSV and through the real
-`ssb-klass-python` client. Variant items carry short names, notes and their own validity (Klass's /variant
-and /variantAt answers; its /variants/{id} answer leaves them null, and so does ours); a correspondence
-table carries its description and the level each side maps (``sourceLevel``, ``targetLevel``), while its
-rows' names, short names and validity are derived from the two versions, as in Klass."""
+"""Klass fidelity for variants: what a Klass answer carries for a variant's items survives the producers'
+import and comes back the same through the Klass API in JSON and CSV, the pages and the real
+`ssb-klass-python` client. Variant items carry short names, notes and their own validity (Klass's
+/variant and /variantAt answers; its /variants/{id} answer leaves them null, and so does ours). And an
+answer the size of the industries classification imports at the default settings."""
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import Any
 
@@ -15,45 +13,17 @@ import klass
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
 
-from metadata.codelists.models import CorrespondenceTable
-from portal.http.db import get_database
-from portal.kernel.parsing import MAX_TEXT
 from tests.conftest import bearer, make_token
 from tests.metadata.klass_fixtures import klass_server
+from tests.metadata.klass_imports import CODES, VERSION, create_list, publish_version, read_csv
 
 API = "/api/klass/v1"
-CODES = "/api/v1/code-lists"
 FIELDS = ("code", "parentCode", "level", "name", "shortName", "validFrom", "validTo", "notes")
 NAME = "Næringsgrupper"
 
-#: The version the variant regroups: two levels, short names, notes, one code with its own validity.
-VERSION = {
-    "codes": [
-        {"code": "A", "parentCode": None, "level": "1", "name": "Primærnæringer"},
-        {
-            "code": "01",
-            "parentCode": "A",
-            "level": "2",
-            "name": "Jordbruk",
-            "shortName": "Jordbr.",
-            "notes": "Med gartneri",
-        },
-        {"code": "02", "parentCode": "A", "level": "2", "name": "Skogbruk", "shortName": "Skog"},
-        {
-            "code": "03",
-            "parentCode": "A",
-            "level": "2",
-            "name": "Fiske",
-            "validFrom": "2020-03-01",
-            "notes": "",
-        },
-    ]
-}
-
 #: A variant as Klass's /variantAt answers one: every field an item carries, groups with their own
-#: validity, quotes and line breaks in notes.
+#: validity, quotes in notes.
 VARIANT = {
     "codes": [
         {
@@ -115,27 +85,6 @@ VARIANT = {
 }
 
 
-def _created(client: FlaskClient, token: Any, name: str) -> int:
-    made = client.post(
-        CODES,
-        headers=bearer(token),
-        json={"producer": "ssb", "name_nb": name, "name_en": name},
-    )
-    assert made.status_code == 201, made.text
-    return int(made.json["id"])
-
-
-def _published_version(client: FlaskClient, token: Any, list_id: int, body: Any) -> int:
-    added = client.post(
-        f"{CODES}/{list_id}/versions?valid_from=2020-01-01", json=body, headers=bearer(token)
-    )
-    assert added.status_code == 201, added.text
-    version_id = int(added.json["id"])
-    done = client.post(f"{CODES}/{list_id}/versions/{version_id}/publish", headers=bearer(token))
-    assert done.status_code == 200, done.text
-    return version_id
-
-
 def _variant(
     client: FlaskClient,
     token: Any,
@@ -162,38 +111,12 @@ def _fields(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: c[k] for k in FIELDS} for c in codes]
 
 
-def _csv(text: str, separator: str = ",") -> list[dict[str, Any]]:
-    """Rows of a Klass CSV, an empty unquoted cell read as null (a quoted one as "")."""
-    lines = text.splitlines()
-    header = next(csv.reader(lines[:1], delimiter=separator))
-    rows = []
-    for line in lines[1:]:
-        cells = next(csv.reader([line], delimiter=separator))
-        quoted = _quoted_cells(line, separator)
-        rows.append(
-            {h: (c if c or q else None) for h, c, q in zip(header, cells, quoted, strict=True)}
-        )
-    return rows
-
-
-def _quoted_cells(line: str, separator: str) -> list[bool]:
-    quoted, inside, cell_quoted = [], False, False
-    for char in line:
-        if char == '"':
-            inside, cell_quoted = not inside, True
-        elif char == separator and not inside:
-            quoted.append(cell_quoted)
-            cell_quoted = False
-    quoted.append(cell_quoted)
-    return quoted
-
-
 def test_a_variant_keeps_every_field_through_json_csv_and_the_real_client(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token = make_token(app, "ssb")
-    list_id = _created(client, token, "Næringer (variant)")
-    version_id = _published_version(client, token, list_id, VERSION)
+    list_id = create_list(client, token, "Næringer (variant)")
+    version_id = publish_version(client, token, list_id, VERSION)
     variant_id = _variant(
         client,
         token,
@@ -223,7 +146,7 @@ def test_a_variant_keeps_every_field_through_json_csv_and_the_real_client(
         f"{base}/variantAt.csv?date=2020-06-01&variantName={NAME}",
         headers={"Accept": "text/csv; charset=UTF-8"},
     )
-    rows = _csv(as_csv.get_data(as_text=True))
+    rows = read_csv(as_csv.get_data(as_text=True))
     in_csv = [{**c, "notes": c["notes"].replace('"', "'")} for c in _fields(on_day.json["codes"])]
     assert [{k: r[k] for k in FIELDS} for r in rows] == in_csv
     # The answers import as they are, JSON and CSV, and come back the same.
@@ -274,151 +197,6 @@ def test_a_variant_keeps_every_field_through_json_csv_and_the_real_client(
         ]
 
 
-#: A correspondence table as Klass's /correspondencetables/{id} answers one (its other fields, names
-#: and ids, are the registry's own).
-TABLE = {
-    "description": "Fra næring til sektor.\nBrukt i nasjonalregnskapet.",
-    "sourceLevel": {"levelNumber": 2, "levelName": "Nivå 2"},
-    "targetLevel": {"levelNumber": 1, "levelName": "Nivå 1"},
-    "changelogs": [],
-    "correspondenceMaps": [
-        {"sourceCode": "01", "sourceName": "Jordbruk", "targetCode": "L", "targetName": "Land"},
-        {"sourceCode": "02", "sourceName": "Skogbruk", "targetCode": "L", "targetName": "Land"},
-        {"sourceCode": "03", "sourceName": "Fiske", "targetCode": None, "targetName": None},
-    ],
-}
-SECTORS = {
-    "codes": [
-        {"code": "L", "level": "1", "name": "Land", "shortName": "Land"},
-        {"code": "H", "level": "1", "name": "Hav", "shortName": "Sjø"},
-    ]
-}
-
-
-def _table(
-    client: FlaskClient,
-    token: Any,
-    list_id: int,
-    version_id: int,
-    target: int,
-    body: bytes,
-    content_type: str,
-) -> Any:
-    return client.post(
-        f"{CODES}/{list_id}/versions/{version_id}/correspondences?target_version={target}",
-        data=body,
-        content_type=content_type,
-        headers=bearer(token),
-    )
-
-
-def test_a_correspondence_table_keeps_what_klass_carries_for_it(
-    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    token = make_token(app, "ssb")
-    source_list = _created(client, token, "Næringer (tabell)")
-    source = _published_version(client, token, source_list, VERSION)
-    target_list = _created(client, token, "Sektorer")
-    target = _published_version(client, token, target_list, SECTORS)
-    added = _table(
-        client, token, source_list, source, target, json.dumps(TABLE).encode(), "application/json"
-    )
-    assert added.status_code == 201 and added.json["rows"] == 3, added.text
-    table_id = int(added.json["id"])
-    done = client.post(
-        f"{CODES}/{source_list}/correspondences/{table_id}/publish", headers=bearer(token)
-    )
-    assert done.status_code == 200, done.text
-    answer = client.get(f"{API}/correspondencetables/{table_id}").json
-    for field in ("description", "sourceLevel", "targetLevel", "correspondenceMaps"):
-        assert answer[field] == TABLE[field], field
-    as_csv = client.get(f"{API}/correspondencetables/{table_id}.csv").get_data(as_text=True)
-    assert _csv(as_csv, ";") == TABLE["correspondenceMaps"]
-    # The version lists it with its levels too (Klass's summary carries them).
-    listed = client.get(f"{API}/versions/{source}").json["correspondenceTables"]
-    assert [(t["id"], t["sourceLevel"], t["targetLevel"]) for t in listed] == [
-        (table_id, TABLE["sourceLevel"], TABLE["targetLevel"])
-    ]
-    # The answer imports as it is and comes back the same; so does its CSV (rows only).
-    again = _table(
-        client,
-        token,
-        source_list,
-        source,
-        target,
-        client.get(f"{API}/correspondencetables/{table_id}").get_data(),
-        "application/json",
-    )
-    assert again.status_code == 201, again.text
-    client.post(
-        f"{CODES}/{source_list}/correspondences/{again.json['id']}/publish",
-        headers=bearer(token),
-    )
-    copy = client.get(f"{API}/correspondencetables/{again.json['id']}").json
-    for field in ("description", "sourceLevel", "targetLevel", "correspondenceMaps"):
-        assert copy[field] == answer[field], field
-    from_csv = _table(client, token, source_list, source, target, as_csv.encode(), "text/csv")
-    assert from_csv.status_code == 201 and from_csv.json["rows"] == 3, from_csv.text
-    # The rows' short names and validity come from the versions, as in Klass.
-    rows = client.get(
-        f"{API}/classifications/{source_list}/corresponds"
-        f"?targetClassificationId={target_list}&from=2020-01-01&to=2021-01-01"
-    ).json["correspondenceItems"]
-    first = rows[0]
-    assert (first["sourceShortName"], first["targetShortName"]) == ("Jordbr.", "Land")
-    assert (first["validFrom"], first["validTo"]) == ("2020-01-01", "2021-01-01")
-    with klass_server(app, monkeypatch):
-        read = klass.KlassCorrespondence(correspondence_id=table_id)
-        assert read.description == TABLE["description"]
-        assert (read.sourceLevel, read.targetLevel) == (
-            TABLE["sourceLevel"],
-            TABLE["targetLevel"],
-        )
-        assert read.correspondence == TABLE["correspondenceMaps"]
-
-
-def test_a_level_the_versions_do_not_have_is_refused_and_nothing_stored(
-    app: Flask, client: FlaskClient
-) -> None:
-    token = make_token(app, "ssb")
-    source_list = _created(client, token, "Næringer (nivå)")
-    source = _published_version(client, token, source_list, VERSION)
-    target = _published_version(client, token, _created(client, token, "Sektorer 2"), SECTORS)
-    with get_database(app).sessions() as s:
-        before = s.scalar(select(func.count()).select_from(CorrespondenceTable))
-    bad = {**TABLE, "sourceLevel": {"levelNumber": 3, "levelName": "Nivå 3"}, "targetLevel": "x"}
-    refused = _table(
-        client, token, source_list, source, target, json.dumps(bad).encode(), "application/json"
-    )
-    assert refused.status_code == 400
-    assert [e["pointer"] for e in refused.json["errors"]] == ["/targetLevel"]
-    no_level = _table(
-        client,
-        token,
-        source_list,
-        source,
-        target,
-        json.dumps({**TABLE, "sourceLevel": {"levelNumber": 3}}).encode(),
-        "application/json",
-    )
-    assert no_level.status_code == 400
-    assert [e["pointer"] for e in no_level.json["errors"]] == ["/sourceLevel"]
-    assert "has no level 3" in no_level.json["errors"][0]["detail"]
-    long = _table(
-        client,
-        token,
-        source_list,
-        source,
-        target,
-        json.dumps({**TABLE, "description": "x" * (MAX_TEXT + 1)}).encode(),
-        "application/json",
-    )
-    assert long.status_code == 400
-    assert [e["pointer"] for e in long.json["errors"]] == ["/description"]
-    with get_database(app).sessions() as s:
-        assert s.scalar(select(func.count()).select_from(CorrespondenceTable)) == before
-
-
 def test_an_answer_the_size_of_the_industries_imports_compacted_at_the_default_settings(
     app: Flask, client: FlaskClient
 ) -> None:
@@ -448,7 +226,7 @@ def test_an_answer_the_size_of_the_industries_imports_compacted_at_the_default_s
     compact = body.encode()
     assert len(compact) > 1_080_000 > app.config["MAX_CONTENT_LENGTH"]
     token = make_token(app, "ssb")
-    list_id = _created(client, token, "Næringer (stor)")
+    list_id = create_list(client, token, "Næringer (stor)")
     added = client.post(
         f"{CODES}/{list_id}/versions?valid_from=2020-01-01",
         data=compact,
