@@ -5,7 +5,9 @@ Flask."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -13,22 +15,54 @@ from metadata.codelists.editing import (
     authorize,
     finish_write,
     publish_draft,
-    read_rows,
+    read_document,
     version_of,
 )
 from metadata.codelists.importing import refused
 from metadata.codelists.models import ClassificationVersion, CorrespondenceMap, CorrespondenceTable
 from portal.kernel.access import Actor
 from portal.kernel.errors import BadRequest, FieldError, NotFound
+from portal.kernel.parsing import MAX_TEXT
 
 Pair = tuple[str | None, str | None]
 
 
-def parse_maps(body: bytes, content_type: str) -> list[Pair]:
-    """(source code, target code) pairs from CSV (``sourceCode,targetCode``) or a Klass JSON answer
-    (``correspondenceMaps`` or ``correspondenceItems``); an empty side is a code that came into being or
-    ceased. Raises BadRequest naming the line."""
-    rows = read_rows(
+@dataclass(frozen=True)
+class TableIn:
+    """A correspondence table as imported: its rows, and what a Klass answer for the whole table
+    carries besides (``description``, ``sourceLevel``, ``targetLevel``). The rows' names, short names
+    and validity are not among them: Klass derives those from the two versions on every request."""
+
+    pairs: Sequence[Pair]
+    description: str = ""
+    source_level: int | None = None
+    target_level: int | None = None
+
+
+def _level(top: dict[str, Any], field: str, errors: list[FieldError]) -> int | None:
+    """Klass's ``sourceLevel``/``targetLevel``: null, or ``{levelNumber, levelName}`` (a bare number
+    is taken too)."""
+    value = top.get(field)
+    if isinstance(value, dict):
+        value = value.get("levelNumber")
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or number < 1:
+        errors.append(FieldError.said(f"/{field}", "cl.table.level_nan", field=field))
+        return None
+    return number
+
+
+def parse_maps(body: bytes, content_type: str) -> TableIn:
+    """The rows, (source code, target code) pairs, from CSV (``sourceCode,targetCode``) or a Klass JSON
+    answer (``correspondenceMaps`` or ``correspondenceItems``), with a whole table's ``description``,
+    ``sourceLevel`` and ``targetLevel`` when the answer has them; an empty side is a code that came
+    into being or ceased. Raises BadRequest naming the line."""
+    rows, top = read_document(
         body,
         content_type,
         columns={"sourceCode", "targetCode"},
@@ -44,9 +78,21 @@ def parse_maps(body: bytes, content_type: str) -> list[Pair]:
         source = str(row.get("sourceCode") or "").strip() or None
         target = str(row.get("targetCode") or "").strip() or None
         pairs.append((source, target))
+    source_level, target_level = (
+        _level(top, "sourceLevel", errors),
+        _level(top, "targetLevel", errors),
+    )
+    description = top.get("description")
+    if isinstance(description, str) and len(description) > MAX_TEXT:
+        errors.append(FieldError.said("/description", "cl.field.too_long"))
     if errors:
         raise refused(errors)
-    return pairs
+    return TableIn(
+        pairs,
+        description if isinstance(description, str) else "",
+        source_level,
+        target_level,
+    )
 
 
 def check_pairs(
@@ -85,9 +131,12 @@ def define(
     pairs: Sequence[Pair],
     description_nb: str,
     now: datetime,
+    source_level: int | None = None,
+    target_level: int | None = None,
 ) -> CorrespondenceTable:
     """A draft correspondence table from one of the actor's versions to any published version (or one
-    of the actor's own drafts). Raises 401/403/404 and BadRequest listing every error by line."""
+    of the actor's own drafts), mapping one level of a side when ``source_level``/``target_level`` say
+    so. Raises 401/403/404 and BadRequest listing every error by line."""
     found, actor = authorize(session, actor, classification_id)
     source = version_of(found, version_id)
     target = session.get(ClassificationVersion, target_version_id)
@@ -100,6 +149,16 @@ def define(
             "cl.refuse.same_version"
         )
     errors = check_pairs(pairs, source, target)
+    for field, level, version in (
+        ("sourceLevel", source_level, source),
+        ("targetLevel", target_level, target),
+    ):
+        if level is not None and level not in {n.number for n in version.levels}:
+            errors.append(
+                FieldError.said(
+                    f"/{field}", "cl.table.no_level", field=field, version=version.id, level=level
+                )
+            )
     if not pairs:
         errors.append(FieldError.said("line 2", "cl.line.no_rows"))
     if errors:
@@ -108,6 +167,8 @@ def define(
         source_version_id=source.id,
         target_version_id=target.id,
         description_nb=description_nb,
+        source_level=source_level,
+        target_level=target_level,
         published=False,
         last_modified=now,
     )

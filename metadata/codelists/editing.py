@@ -198,8 +198,21 @@ def read_rows(
 
     The body is parsed where it lies (a large classification is several megabytes): JSON straight from
     the bytes, CSV decoded line by line as it is read; no decoded copy of the whole file is made."""
+    return read_document(body, content_type, columns=columns, lists=lists, noun=noun)[0]
+
+
+def read_document(
+    body: bytes,
+    content_type: str,
+    *,
+    columns: set[str],
+    lists: tuple[str, str],
+    noun: str = "items",
+) -> tuple[list[Any], dict[str, Any]]:
+    """As :func:`read_rows`, with the rest of a Klass JSON answer (its top-level fields, e.g. a
+    correspondence table's ``description``); a CSV has none. Parsed once."""
     if content_type == "text/csv":
-        return _csv_rows(body, columns)
+        return _csv_rows(body, columns), {}
     if content_type == "application/json":
         # orjson reads a memoryview as it reads bytes: a byte order mark is stepped over, not copied.
         try:
@@ -217,7 +230,7 @@ def read_rows(
         found = data.get(lists[0], data.get(lists[1])) if isinstance(data, dict) else None
         if not isinstance(found, list):
             raise BadRequest("").said("cl.refuse.klass_lists", first=lists[0], second=lists[1])
-        return found
+        return found, data
     raise BadRequest("").said(f"cl.refuse.file_kind.{noun}")
 
 

@@ -314,6 +314,19 @@ def item_names(version: ClassificationVersion, lang: str) -> dict[str, tuple[str
     }
 
 
+def _level(version: ClassificationVersion, number: int | None, lang: str) -> dict[str, Any] | None:
+    """Klass's ``{levelNumber, levelName}`` of the one level a table maps on a side, or null."""
+    if number is None:
+        return None
+    level = next((n for n in version.levels if n.number == number), None)
+    if level is None:
+        return None
+    return {
+        "levelNumber": level.number,
+        "levelName": service.text(level, "name", lang) or level.name_nb,
+    }
+
+
 def table_summary(table: CorrespondenceTable, lang: str) -> dict[str, Any]:
     return {
         "name": f"{version_name(table.source, lang)} - {version_name(table.target, lang)}",
@@ -331,8 +344,8 @@ def table_summary(table: CorrespondenceTable, lang: str) -> dict[str, Any]:
         "changeTable": table.source.classification_id == table.target.classification_id,
         "lastModified": stamp(table.last_modified),
         "published": ["nb", "nn", "en"],
-        "sourceLevel": None,
-        "targetLevel": None,
+        "sourceLevel": _level(table.source, table.source_level, lang),
+        "targetLevel": _level(table.target, table.target_level, lang),
         "_links": {
             "self": href("klass.get_correspondence_table", table_id=table.id),
             "source": href("klass.get_version", version_id=table.source_version_id),

@@ -3,6 +3,7 @@ sections listing (here: the producers), in Klass's shapes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +34,7 @@ from metadata.codelists.models import (
     ClassificationKind,
     ClassificationVariant,
     CorrespondenceTable,
+    ItemColumns,
     LevelColumns,
 )
 from portal.http.db import get_session
@@ -46,42 +48,11 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
     version = service.version(db, parse_id(version_id))
     found = version.classification
     items = [
-        {
-            "code": i.code,
-            "parentCode": i.parent_code or "",
-            "level": str(i.level),
-            "name": service.text(i, "name", lang) or i.name_nb,
-            "shortName": service.text(i, "short_name", lang) if found.include_short_name else None,
-            "notes": service.text(i, "notes", lang) if found.include_notes else None,
-        }
+        _item(i, lang, short_names=found.include_short_name, notes=found.include_notes)
         for i in sorted(version.items, key=lambda i: i.code)
     ]
     if wants_csv(suffix):
-        # The CSV has the items' own validity too (the JSON items, as Klass's, do not).
-        validity: dict[str | None, dict[str, str | None]] = {
-            i.code: {
-                "validFrom": i.valid_from.isoformat() if i.valid_from else None,
-                "validTo": i.valid_to.isoformat() if i.valid_to else None,
-            }
-            for i in version.items
-        }
-        return Response(
-            pipeline.to_csv(
-                (
-                    "code",
-                    "parentCode",
-                    "level",
-                    "name",
-                    "shortName",
-                    "notes",
-                    "validFrom",
-                    "validTo",
-                ),
-                [item | validity[item["code"]] for item in items],
-                ";",
-            ),
-            content_type="text/csv;charset=UTF-8",
-        )
+        return _items_csv(items)
     tables = db.scalars(
         select(CorrespondenceTable).where(
             or_(
@@ -114,6 +85,39 @@ def get_version(version_id: str, suffix: str | None = None) -> Response:
     return hal_json(payload)
 
 
+#: Klass's item columns (its ClassificationItemResource), in its order: the by-id CSVs of versions and
+#: variants have every one.
+ITEM_COLUMNS = ("code", "parentCode", "level", "name", "shortName", "notes", "validFrom", "validTo")
+
+
+def _item(i: ItemColumns, lang: str, *, short_names: bool, notes: bool) -> dict[str, Any]:
+    """An item as Klass's by-id answers give it: short name and notes null unless shown, the item's own
+    validity only where it has one (Klass leaves the keys out otherwise)."""
+    item: dict[str, Any] = {
+        "code": i.code,
+        "parentCode": i.parent_code or "",
+        "level": str(i.level),
+        "name": service.text(i, "name", lang) or i.name_nb,
+        "shortName": service.text(i, "short_name", lang) if short_names else None,
+        "notes": service.text(i, "notes", lang) if notes else None,
+    }
+    if i.valid_from is not None:
+        item["validFrom"] = i.valid_from.isoformat()
+    if i.valid_to is not None:
+        item["validTo"] = i.valid_to.isoformat()
+    return item
+
+
+def _items_csv(items: Sequence[dict[str, Any]]) -> Response:
+    """Klass's by-id CSV: every item column, separator ``;``, each line break in notes a space (Klass
+    does so for spreadsheet programs)."""
+    rows = [
+        {**i, "notes": re.sub(r"\r\n|\r|\n", " ", i["notes"]) if i["notes"] else i["notes"]}
+        for i in items
+    ]
+    return Response(pipeline.to_csv(ITEM_COLUMNS, rows, ";"), content_type="text/csv;charset=UTF-8")
+
+
 def _levels(levels: Sequence[LevelColumns], lang: str) -> list[dict[str, Any]]:
     return [
         {
@@ -141,24 +145,18 @@ def _variant_summary(variant: ClassificationVariant, lang: str) -> dict[str, Any
 def get_variant(variant_id: str, suffix: str | None = None) -> Response:
     lang = service.language(request.args.get("language"))
     found = variants.public_variant(get_session(), parse_id(variant_id))
+    # As Klass's: a variant's items here carry code, names and levels only (its short names, notes and
+    # validity come with /variant and /variantAt, as Klass's do).
     items = [
         {
-            "code": i.code,
-            "parentCode": i.parent_code or "",
-            "level": str(i.level),
-            "name": service.text(i, "name", lang) or i.name_nb,
-            "shortName": None,
-            "notes": None,
+            k: v
+            for k, v in _item(i, lang, short_names=False, notes=False).items()
+            if k not in ("validFrom", "validTo")
         }
         for i in found.items
     ]
     if wants_csv(suffix):
-        return Response(
-            pipeline.to_csv(
-                ("code", "parentCode", "level", "name", "shortName", "notes"), items, ";"
-            ),
-            content_type="text/csv;charset=UTF-8",
-        )
+        return _items_csv(items)
     summary = _variant_summary(found, lang)
     payload: dict[str, Any] = {
         **{k: v for k, v in summary.items() if k != "_links"},

@@ -307,7 +307,7 @@ def add_variant(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -
 
 @_action("table", "korrespondanse", "correspondence", lambda: TableForm(prefix="t"))
 def add_table(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> object:
-    pairs = _at_the_file(
+    read = _at_the_file(
         lambda: correspondence.parse_maps(*_upload(db, actor, list_id, f)), reads_the_file=True
     )
     try:
@@ -318,9 +318,11 @@ def add_table(db: Session, actor: Actor, list_id: int, f: Any, at: datetime) -> 
                 list_id,
                 _int(f.version.data),
                 target_version_id=int(f.target_version.data),
-                pairs=pairs,
-                description_nb=f.description.data or "",
+                pairs=read.pairs,
+                description_nb=f.description.data or read.description,
                 now=at,
+                source_level=read.source_level,
+                target_level=read.target_level,
             )
         )
     except NotFound as missing:

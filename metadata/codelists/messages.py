@@ -182,6 +182,14 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Linje {line}: {source} → {target} står to ganger.",
         "line {line}: {source} → {target} is listed twice",
     ),
+    "cl.table.level_nan": (
+        "{field} er ikke et nivånummer.",
+        "{field} is not a level number",
+    ),
+    "cl.table.no_level": (
+        "{field}: versjon {version} har ikke nivå {level}.",
+        "{field}: version {version} has no level {level}",
+    ),
     "cl.line.no_items": ("Linje 2: filen har ingen koder.", "line 2: the file has no items"),
     "cl.line.no_rows": ("Linje 2: filen har ingen rader.", "line 2: the file has no rows"),
     "cl.code.required": (

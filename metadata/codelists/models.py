@@ -135,8 +135,9 @@ class LevelColumns:
 
 
 class ItemColumns:
-    """A code in a hierarchy with its names: a version's (:class:`ClassificationItem`) or a
-    variant's (:class:`VariantItem`)."""
+    """A code in a hierarchy with every field a Klass item carries: a version's
+    (:class:`ClassificationItem`) or a variant's (:class:`VariantItem`). Klass's variant items carry short
+    names, notes and their own validity as a version's do (its /variant and /variantAt answers)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(50))
@@ -145,11 +146,23 @@ class ItemColumns:
     name_nb: Mapped[str] = mapped_column(String(500))
     name_nn: Mapped[str] = mapped_column(String(500), default="")
     name_en: Mapped[str] = mapped_column(String(500), default="")
+    short_name_nb: Mapped[str] = mapped_column(String(200), default="")
+    short_name_nn: Mapped[str] = mapped_column(String(200), default="")
+    short_name_en: Mapped[str] = mapped_column(String(200), default="")
+    notes_nb: Mapped[str] = mapped_column(Text, default="")
+    notes_nn: Mapped[str] = mapped_column(Text, default="")
+    notes_en: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
 
     def take(self, item: ItemIn) -> None:
-        """Take the parent, level and names of ``item`` (its code too, for a new row)."""
+        """Take every field of ``item``: parent, level, names, short name, notes and the item's own
+        validity (its code too, for a new row)."""
         self.code, self.parent_code, self.level = item.code, item.parent_code, item.level
         self.name_nb, self.name_nn, self.name_en = item.name_nb, item.name_nn, item.name_en
+        self.short_name_nb = item.short_name_nb
+        self.notes_nb = item.notes_nb
+        self.valid_from, self.valid_to = item.valid_from, item.valid_to
 
     @classmethod
     def of(cls, item: ItemIn) -> Self:
@@ -174,21 +187,6 @@ class ClassificationItem(ItemColumns, Base):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("classification_version.id", ondelete="CASCADE"), index=True
     )
-    short_name_nb: Mapped[str] = mapped_column(String(200), default="")
-    short_name_nn: Mapped[str] = mapped_column(String(200), default="")
-    short_name_en: Mapped[str] = mapped_column(String(200), default="")
-    notes_nb: Mapped[str] = mapped_column(Text, default="")
-    notes_nn: Mapped[str] = mapped_column(Text, default="")
-    notes_en: Mapped[str] = mapped_column(Text, default="")
-    valid_from: Mapped[date | None] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
-
-    def take(self, item: ItemIn) -> None:
-        """Take every field of ``item``: names, short name, notes and the item's own validity."""
-        super().take(item)
-        self.short_name_nb = item.short_name_nb
-        self.notes_nb = item.notes_nb
-        self.valid_from, self.valid_to = item.valid_from, item.valid_to
 
 
 class StatisticCodeList(Base):
@@ -217,6 +215,10 @@ class CorrespondenceTable(Base):
         ForeignKey("classification_version.id"), index=True
     )
     description_nb: Mapped[str] = mapped_column(Text, default="")
+    # Klass's sourceLevel and targetLevel: the level of each side a table maps, when it maps one level
+    # only (None: every level, as Klass's null).
+    source_level: Mapped[int | None] = mapped_column(Integer)
+    target_level: Mapped[int | None] = mapped_column(Integer)
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     last_modified: Mapped[datetime]
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -26,6 +26,8 @@ class Node:
     name: str
     level: str
     children: tuple[Node, ...]
+    # In the page's language only: a code without notes in it shows none (not the Norwegian ones).
+    notes: str = ""
 
 
 def _tree(rows: list[pipeline.CodeRow]) -> list[Node]:
@@ -37,7 +39,7 @@ def _tree(rows: list[pipeline.CodeRow]) -> list[Node]:
 
     def build(parent: str | None) -> tuple[Node, ...]:
         return tuple(
-            Node(r.code, r.name, r.level, build(r.code)) for r in by_parent.get(parent, [])
+            Node(r.code, r.name, r.level, build(r.code), r.notes) for r in by_parent.get(parent, [])
         )
 
     return list(build(None))

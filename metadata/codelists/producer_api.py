@@ -468,16 +468,20 @@ def publish_variant(write: Write, classification_id: int, variant_id: int) -> Re
 def define_correspondence(write: Write, classification_id: int, version_id: int) -> Response:
     editing.authorize(write.db, write.actor, classification_id)  # 404, 403 before the body
     target = required_id(request.args, "target_version", "a version id")
-    pairs = correspondence.parse_maps(request.get_data(cache=False), request.mimetype)
+    read = correspondence.parse_maps(request.get_data(cache=False), request.mimetype)
     table = correspondence.define(
         write.db,
         write.actor,
         classification_id,
         version_id,
         target_version_id=target,
-        pairs=pairs,
-        description_nb=_text_param("description", required=False, max_length=2000),
+        pairs=read.pairs,
+        # A Klass answer's own description, unless the request gives one.
+        description_nb=_text_param("description", required=False, max_length=2000)
+        or read.description,
         now=write.at,
+        source_level=read.source_level,
+        target_level=read.target_level,
     )
     return json_response(_table_out(table), 201)
 

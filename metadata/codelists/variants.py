@@ -105,7 +105,8 @@ def variants_named(
 
 def variant_rows(variant: ClassificationVariant, lang: str) -> VersionRows:
     """The variant's items as one block with its own validity (an open end stops where its version
-    ends), for the codes pipeline."""
+    ends), for the codes pipeline: with their short names, notes and own validity, as Klass's /variant
+    answers carry them."""
     return VersionRows(
         variant.valid_from,
         earlier(variant.valid_to, variant.version.valid_to),
@@ -115,10 +116,10 @@ def variant_rows(variant: ClassificationVariant, lang: str) -> VersionRows:
                 i.parent_code,
                 i.level,
                 text(i, "name", lang) or i.name_nb,
-                "",
-                "",
-                None,
-                None,
+                text(i, "short_name", lang),
+                text(i, "notes", lang),
+                i.valid_from,
+                i.valid_to,
             )
             for i in variant.items
         ],
