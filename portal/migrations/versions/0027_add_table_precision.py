@@ -9,7 +9,7 @@ was stored, so PX output lost both. Existing rows have none (NULL), as their tab
 they are uploaded again.
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0026
 """
 
 from __future__ import annotations
