@@ -120,7 +120,9 @@ class SharedCellStore(CellStore):
             for part, piece in enumerate(pieces(data, self.part_bytes)):
                 row = {"key": key, "revision": revision, "part": part, "data": piece}
                 # Two uploads of the same cells at once: the second waits for the first and adds nothing.
-                connection.execute(insert(_CELLS).values(stored_at=now, **row).on_conflict_do_nothing())
+                connection.execute(
+                    insert(_CELLS).values(stored_at=now, **row).on_conflict_do_nothing()
+                )
 
     def open(self, key: str, revision: str) -> NDArray[np.float64]:
         """The cells as a read-only memory map of the local cache file, filled from the database first
@@ -182,7 +184,9 @@ class SharedCellStore(CellStore):
             def accept() -> None:
                 if digest.hexdigest()[:16] != revision:
                     log.error("the cells of %s %s in the database do not hash to it", key, revision)
-                    raise SharedCellsError(f"the cells of {key} {revision} do not hash to their name")
+                    raise SharedCellsError(
+                        f"the cells of {key} {revision} do not hash to their name"
+                    )
 
             write_file(
                 path,

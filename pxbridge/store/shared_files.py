@@ -112,7 +112,9 @@ class SharedWholeFiles(WholeFiles):
 
             def accept() -> None:
                 if (sha256.hexdigest(), sha1.hexdigest()) != (found[3], found[4]):
-                    log.error("the file %s/%s in the database does not match its name", table_id, name)
+                    log.error(
+                        "the file %s/%s in the database does not match its name", table_id, name
+                    )
                     raise SharedFileError(f"the file {table_id}/{name} does not match its name")
 
             data = stream(connection, select(_FILES.c.data).where(*where).order_by(_FILES.c.part))
