@@ -133,7 +133,7 @@ class SharedCellStore(CellStore):
         path = self._path(key, revision)
         with self._lock:
             cached, seen = self._maps.get(path), self._verified.get(path)
-        if cached is not None and seen == _identity(path):
+        if cached is not None and seen == file_identity(path):
             return cached
         with self._fill_lock(path):
             values = self._local(revision, path)
@@ -143,7 +143,7 @@ class SharedCellStore(CellStore):
             if values is None:  # just written from verified bytes: changed by another process
                 raise SharedCellsError(f"the cache file {path} changed while it was filled")
             with self._lock:
-                self._verified[path] = _identity(path) or (0, 0, 0)
+                self._verified[path] = file_identity(path) or (0, 0, 0)
             return self._remember(self._maps, path, values)
 
     def _local(self, revision: str, path: Path) -> NDArray[np.float64] | None:
@@ -322,7 +322,7 @@ def _hashed(values: NDArray[np.float64]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _identity(path: Path) -> tuple[int, int, int] | None:
+def file_identity(path: Path) -> tuple[int, int, int] | None:
     try:
         found = path.stat()
     except FileNotFoundError:

@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert
 from portal.kernel.db import Database
 from pxbridge.models import TableFilePart
 from pxbridge.store.cell_store import CellStore, SharedEntry
-from pxbridge.store.shared import PART_BYTES, hashed, stamp, stream, write_file
+from pxbridge.store.shared import PART_BYTES, file_identity, hashed, stamp, stream, write_file
 from pxbridge.store.whole import _BUILT, _REVISION, KINDS, FileFacts, Renderer, WholeFiles
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,42 @@ class SharedWholeFiles(WholeFiles):
         super().__init__(root, store, renderers)
         self.database = database
         self.part_bytes = part_bytes
+        self._checked: dict[Path, tuple[int, int, int] | None] = {}
 
     def built(self, table_id: str, revision: str, fmt: str) -> FileFacts | None:
         """The file of ``revision`` in ``fmt``: this machine's, else the database's fetched into this
         machine's folder, else None. Never builds. Raises SharedFileError when the database's bytes
         do not match their name (logged; the file is not kept)."""
         found = super().built(table_id, revision, fmt)
-        if found is not None or fmt not in KINDS or not _REVISION.fullmatch(revision):
+        if found is not None and self._intact(found):
             return found
+        if fmt not in KINDS or not _REVISION.fullmatch(revision):
+            return None
         return self._fetch(table_id, revision, fmt)
+
+    def _intact(self, found: FileFacts) -> bool:
+        """Whether this machine's file still has the bytes its name gives: hashed when this process
+        first serves it and again whenever it changes (inode, size, mtime). A changed file is logged
+        and removed, so it is fetched again (or built) and never served."""
+        identity = file_identity(found.path)
+        with self._guard:
+            if identity is not None and self._checked.get(found.path) == identity:
+                return True
+        digest = hashlib.sha256()
+        try:
+            with open(found.path, "rb") as handle:
+                while piece := handle.read(1 << 20):
+                    digest.update(piece)
+        except FileNotFoundError:
+            return False
+        if digest.hexdigest() == found.sha256:
+            with self._guard:
+                self._checked[found.path] = identity
+            return True
+        log.error("whole-table file %s does not match its name: removed", found.path)
+        with contextlib.suppress(FileNotFoundError):
+            found.path.unlink()
+        return False
 
     def write(self, table_id: str, revision: str, fmt: str, pieces: Iterable[bytes]) -> FileFacts:
         """Build the file here as :meth:`WholeFiles.write` does, then store it in the database unless

@@ -173,6 +173,13 @@ def test_a_changed_cache_file_is_found_by_its_hash_and_fetched_again(
         assert _answers(b.test_client(), table_id) == first
     assert "does not hash to its revision" in caplog.text
     assert np.load(cells)[-1] != 123456.0  # fetched again from the database
+    csv = _whole(a.test_client(), table_id, "csv")
+    assert _whole(b.test_client(), table_id, "csv") == csv
+    (built,) = (Path(b.instance_path) / "downloads" / table_id).glob("*.csv.*")
+    built.write_bytes(built.read_bytes().replace(b"1000", b"9999", 1))
+    with caplog.at_level(logging.ERROR, logger="pxbridge.store.shared_files"):
+        assert _whole(b.test_client(), table_id, "csv") == csv
+    assert "does not match its name" in caplog.text
 
 
 def test_cells_changed_in_the_database_are_never_served(
