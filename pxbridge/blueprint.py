@@ -10,12 +10,13 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from portal.http.cache import get_cache
-from portal.http.db import get_session
+from portal.http.db import get_database, get_session
 from portal.http.routing import page_blueprint
 from pxbridge.query.cubes import CubeSource
 from pxbridge.remotes.bridge import RemoteAccess
 from pxbridge.remotes.guard import GuardLimits, RemoteGuards
 from pxbridge.store.cell_store import CellStore
+from pxbridge.store.shared import SharedCellStore
 
 bp = page_blueprint("tables", __name__, template_folder="templates")
 
@@ -23,6 +24,17 @@ bp = page_blueprint("tables", __name__, template_folder="templates")
 def get_store(app: Flask | None = None) -> CellStore:
     store: CellStore = (app or current_app).extensions["pxbridge.store"]
     return store
+
+
+def make_store(app: Flask) -> CellStore:
+    """The cell store of ``app``: on PostgreSQL the cells live in the database and
+    ``instance/tables`` is this machine's cache of them, so every machine serves every table (issue
+    23); otherwise ``instance/tables`` holds them."""
+    root = Path(app.instance_path) / "tables"
+    database = get_database(app)
+    if database.engine.dialect.name == "postgresql":
+        return SharedCellStore(root, database)
+    return CellStore(root)
 
 
 def remote_access(app: Flask | None = None) -> RemoteAccess:
@@ -72,7 +84,7 @@ def init_app(app: Flask) -> None:
     )
     from pxbridge.pages import upload as upload_pages  # producers' tables in the browser (issue 19)
 
-    app.extensions["pxbridge.store"] = CellStore(Path(app.instance_path) / "tables")
+    app.extensions["pxbridge.store"] = make_store(app)
     from pxbridge import alerts
 
     alerts.use_store(app.extensions["pxbridge.store"])  # saved queries' revised numbers (issue 22)

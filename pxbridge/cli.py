@@ -18,7 +18,7 @@ from pxbridge import service
 from pxbridge.blueprint import get_store
 from pxbridge.ingest.px import read_px
 from pxbridge.ingest.storing import commit_table, store_table
-from pxbridge.store.cell_store import StoreFile
+from pxbridge.store.cell_store import SharedEntry, StoreFile
 from pxbridge.store.check import check_store
 
 
@@ -125,6 +125,8 @@ def check_command(dry_run: bool, older_than: float) -> None:
     """Check the cell store against the tables: remove cell files no table names (left by a failed
     or killed upload) and temporary files, once older than --older-than seconds; report tables
     whose cell file is missing or unreadable (never deleting a table). Exit status 1 if any is."""
+    from pxbridge.pages.views import whole_files_of
+
     store = get_store()
     with get_database().sessions() as session:
         # File ages are on the file system's clock, whatever clock the portal is given.
@@ -134,6 +136,7 @@ def check_command(dry_run: bool, older_than: float) -> None:
             now=SystemClock().now(),
             grace=timedelta(seconds=older_than),
             dry_run=dry_run,
+            files=whole_files_of(),
         )
     verb = "would remove" if dry_run else "removed"
     for found in report.removed:
@@ -142,6 +145,13 @@ def check_command(dry_run: bool, older_than: float) -> None:
         click.echo(f"left (younger than {older_than:g} s) {_describe(found, store.root)}")
     for found in report.unknown:
         click.echo(f"left {_describe(found, store.root)}")
+    for entry in report.shared_removed:
+        click.echo(f"{verb} {_shared(entry)}")
+    for entry in report.shared_young:
+        click.echo(f"left (younger than {older_than:g} s) {_shared(entry)}")
+    downloads = Path(current_app.instance_path) / "downloads"
+    for found in report.downloads_removed:
+        click.echo(f"{verb} downloads/{found.path.relative_to(downloads)} (whole-table file)")
     for damaged in report.damaged:
         click.echo(f"table {damaged.table_id} ({damaged.revision}): {damaged.problem}", err=True)
     click.echo(
@@ -151,6 +161,11 @@ def check_command(dry_run: bool, older_than: float) -> None:
     )
     if report.damaged:
         raise SystemExit(1)
+
+
+def _shared(entry: SharedEntry) -> str:
+    what = f"whole-table file {entry.name}" if entry.name else "cells"
+    return f"shared {entry.key}/{entry.revision} ({what}, {entry.parts} parts, {entry.size / 1e6:.1f} MB)"
 
 
 def _describe(found: StoreFile, root: Path) -> str:

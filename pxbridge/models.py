@@ -19,6 +19,7 @@ from sqlalchemy import (
     Boolean,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -230,6 +231,41 @@ class TableCodeListLink(Base):
     codelist_id: Mapped[str] = mapped_column(
         ForeignKey("table_code_list.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class TableCellPart(Base):
+    """A part of the cells of one table revision in the database, for portals on PostgreSQL that run
+    on several machines (issue 23): the flat float64 bytes of revision ``revision`` of table ``key``,
+    cut into parts of a few MiB (:mod:`pxbridge.store.shared`). Content-addressed and never changed
+    (but for ``stored_at``, made young again when an upload names the revision again); each machine
+    keeps a verified copy as its local cache. Empty on SQLite."""
+
+    __tablename__ = "table_cells"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revision: Mapped[str] = mapped_column(String(16), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # On the machines' clocks (as the cache files' ages are): `portal tables check` leaves younger
+    # revisions no row names alone, as they may be an upload's that is not committed yet.
+    stored_at: Mapped[datetime]
+
+
+class TableFilePart(Base):
+    """A part of a built whole-table file (:mod:`pxbridge.store.whole`) in the database, so every
+    machine serves the bytes the first one built (issue 23). ``name`` is the file's built name
+    (revision, format and checksums); one file per table, file revision and format: the first
+    stored wins. Empty on SQLite."""
+
+    __tablename__ = "table_files"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revision: Mapped[str] = mapped_column(String(16), primary_key=True)
+    format: Mapped[str] = mapped_column(String(20), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    stored_at: Mapped[datetime]
 
 
 def latest_row(

@@ -299,5 +299,30 @@ class Database:
                 raise
             log.debug("skipped %s: %s", what, str(getattr(error, "orig", None) or error).strip())
 
+    @contextmanager
+    def own_transaction(self) -> Iterator[Connection]:
+        """A connection in a transaction of its own, committed at the end whatever the request's
+        session does, for content-addressed writes that must be durable before the rows that name
+        them (the shared table store, issue 23). When :meth:`bind` routes everything through one
+        connection (tests), a savepoint of it, so the test's rollback takes these writes too."""
+        bound = self.sessions.kw.get("bind")
+        if isinstance(bound, Connection):
+            with bound.begin_nested():
+                yield bound
+            return
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def own_connection(self) -> Iterator[Connection]:
+        """A connection for reads outside the request's session (the bound one in tests, see
+        :meth:`own_transaction`)."""
+        bound = self.sessions.kw.get("bind")
+        if isinstance(bound, Connection):
+            yield bound
+            return
+        with self.engine.connect() as connection:
+            yield connection
+
     def dispose(self) -> None:
         self.engine.dispose()

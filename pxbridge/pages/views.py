@@ -45,6 +45,8 @@ from pxbridge.query.extract import answer_language, bare_title, label
 from pxbridge.query.selection import default_selection
 from pxbridge.search import whole_files
 from pxbridge.store import whole
+from pxbridge.store.shared import SharedCellStore
+from pxbridge.store.shared_files import SharedWholeFiles
 
 #: The whole-table files: not pages (no ``lang`` in their URLs), so on a plain blueprint.
 files_bp = Blueprint("table_files", __name__)
@@ -562,7 +564,12 @@ def init_app(app: Flask) -> None:
     """Attach the whole-table files (``instance/downloads``) and their routes to ``app``."""
     renderers = {**whole.standard_renderers(), "px": _px_pieces}
     root = Path(app.instance_path) / "downloads"
-    app.extensions["pxbridge.whole_files"] = whole.WholeFiles(root, get_store(app), renderers)
+    store = get_store(app)
+    if isinstance(store, SharedCellStore):  # on PostgreSQL: the files are shared too (issue 23)
+        files: whole.WholeFiles = SharedWholeFiles(root, store, renderers, store.database)
+    else:
+        files = whole.WholeFiles(root, store, renderers)
+    app.extensions["pxbridge.whole_files"] = files
     app.register_blueprint(files_bp)
 
 

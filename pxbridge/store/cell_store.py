@@ -18,6 +18,7 @@ import re
 import tempfile
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,6 +51,20 @@ class StoreFile:
         return self.path.name.startswith(TMP_PREFIX)
 
 
+@dataclass(frozen=True)
+class SharedEntry:
+    """A revision's cells or a built file kept in the database by a shared store (issue 23): its
+    key (the table id), revision, file name ("" for cells), parts, bytes and when it was stored (an
+    aware UTC datetime on the storing machine's clock)."""
+
+    key: str
+    revision: str
+    name: str
+    parts: int
+    size: int
+    stored_at: datetime
+
+
 def nan_positions(values: NDArray[np.float64]) -> NDArray[np.int64]:
     """The sorted flat positions of the NaN cells of ``values``, read a chunk at a time (a memory
     map is never copied whole)."""
@@ -59,6 +74,21 @@ def nan_positions(values: NDArray[np.float64]) -> NDArray[np.int64]:
         for start in range(0, flat.size, _SCAN)
     ]
     return np.concatenate(found).astype(np.int64) if found else np.zeros(0, dtype=np.int64)
+
+
+def revision_of(flat: NDArray[np.float64]) -> str:
+    """The revision name of the flat float64 cells ``flat``: the first 16 hex digits of the SHA-256
+    of their bytes."""
+    return hashlib.sha256(flat.data).hexdigest()[:16]
+
+
+def sync_folder(folder: Path) -> None:
+    """A rename in ``folder`` made durable, before a row that names the file can be committed."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _write_atomically(path: Path, values: NDArray[Any]) -> None:
@@ -74,12 +104,7 @@ def _write_atomically(path: Path, values: NDArray[Any]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-        # The rename made durable too, before a row that names the file can be committed.
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        sync_folder(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -114,19 +139,23 @@ class CellStore:
         """
         _checked(_KEY, "key", key)
         flat = np.ascontiguousarray(values, dtype=np.float64).reshape(-1)
-        revision = hashlib.sha256(flat.data).hexdigest()[:16]
+        revision = revision_of(flat)
+        self._write(key, revision, flat)
+        return revision
+
+    def _write(self, key: str, revision: str, flat: NDArray[np.float64]) -> None:
+        """``flat`` as the files of ``revision`` of ``key``, unless they exist (then made young)."""
         path = self._path(key, revision)
         if path.exists():
             # Younger again: `portal tables check` leaves files younger than its grace period alone,
             # and this one is about to be named by a row again (it may have been an orphan).
             with contextlib.suppress(FileNotFoundError):
                 os.utime(path)
-            return revision
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         # The symbol positions first: a revision whose cells exist always has them (or computes them).
         _write_atomically(_nan_path(path), nan_positions(flat))
         _write_atomically(path, flat)
-        return revision
 
     def open(self, key: str, revision: str) -> NDArray[np.float64]:
         """The stored cells as a read-only view of their memory map (a plain ndarray over the
@@ -173,6 +202,11 @@ class CellStore:
 
     def delete(self, key: str, revision: str) -> None:
         """Remove a revision; a missing one is not an error. Raises ValueError for a bad name."""
+        self.forget(key, revision)
+
+    def forget(self, key: str, revision: str) -> None:
+        """Remove this machine's files of a revision (all there is of it here; a shared store's
+        copy in the database stays). Raises ValueError for a bad name."""
         path = self._path(key, revision)
         with self._lock:
             self._maps.pop(path, None)
@@ -197,6 +231,14 @@ class CellStore:
         if stored.dtype != np.float64 or stored.size != cells:
             return f"the cell file holds {stored.size} {stored.dtype} cells, not {cells} float64"
         return None
+
+    def shared(self) -> list[SharedEntry]:
+        """The revisions kept in the database: none here (see :mod:`pxbridge.store.shared`)."""
+        return []
+
+    def drop_shared(self, key: str, revision: str, cutoff: datetime) -> bool:
+        """Remove a revision's shared copy if stored before ``cutoff``: nothing to remove here."""
+        return False
 
     def scan(self) -> list[StoreFile]:
         """Every file under the store's root, one folder per key, in name order: cells, symbol

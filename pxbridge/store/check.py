@@ -20,7 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pxbridge.models import DataTable
-from pxbridge.store.cell_store import CellStore, StoreFile
+from pxbridge.store.cell_store import CellStore, SharedEntry, StoreFile
+from pxbridge.store.whole import WholeFiles, file_revision_of
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ class StoreReport:
     young: tuple[StoreFile, ...]
     unknown: tuple[StoreFile, ...]
     damaged: tuple[Damaged, ...]
+    #: Shared stores (issue 23): revisions and whole-table files in the database no row names,
+    #: removed or left for being young; and this machine's whole-table files no row names, removed.
+    shared_removed: tuple[SharedEntry, ...] = ()
+    shared_young: tuple[SharedEntry, ...] = ()
+    downloads_removed: tuple[StoreFile, ...] = ()
 
     @property
     def removed_bytes(self) -> int:
@@ -51,7 +57,13 @@ class StoreReport:
 
 
 def check_store(
-    session: Session, store: CellStore, *, now: datetime, grace: timedelta, dry_run: bool
+    session: Session,
+    store: CellStore,
+    *,
+    now: datetime,
+    grace: timedelta,
+    dry_run: bool,
+    files: WholeFiles | None = None,
 ) -> StoreReport:
     """Remove the store's orphan revisions (files no ``data_table`` row names: cells and their
     symbol positions) and temporary files, each once older than ``grace`` at ``now`` (an aware
@@ -62,20 +74,39 @@ def check_store(
     with its file; an upload's file not yet committed is younger than ``grace`` (an upload that
     finds its cells already stored makes the file young again, see ``CellStore.put``).
     """
-    files = store.scan()
-    rows = [
-        (table_id, revision, cells)
-        for table_id, revision, cells in session.execute(
-            select(DataTable.id, DataTable.store_revision, DataTable.cells)
+    listed = store.scan()
+    shared = [*store.shared(), *(files.shared() if files is not None else [])]
+    downloads = files.scan() if files is not None else []
+    found_rows = [
+        (table_id, revision, cells, version)
+        for table_id, revision, cells, version in session.execute(
+            select(DataTable.id, DataTable.store_revision, DataTable.cells, DataTable.version)
         )
         if revision is not None  # a mirrored table: its cells stay with its remote
     ]
+    rows = [(table_id, revision, cells) for table_id, revision, cells, _ in found_rows]
     named = {(table_id, revision) for table_id, revision, _ in rows}
+    named_files = {(t, file_revision_of(r, v)) for t, r, _, v in found_rows}
+    shared_removed, shared_young = _check_shared(
+        shared, named | named_files, store, files, now - grace, dry_run
+    )
+    downloads_removed = [
+        found
+        for found in downloads
+        if found.revision is not None
+        and (found.key, found.revision) not in named_files
+        and found.modified <= now.timestamp() - grace.total_seconds()
+    ]
+    if not dry_run:
+        for found in downloads_removed:
+            with contextlib.suppress(FileNotFoundError):
+                found.path.unlink()
+    files_found = listed
     cutoff = now.timestamp() - grace.total_seconds()
     groups: dict[tuple[str, str], list[StoreFile]] = {}
     temporary: list[StoreFile] = []
     unknown: list[StoreFile] = []
-    for found in files:
+    for found in files_found:
         if found.temporary:
             temporary.append(found)
         elif found.revision is None:
@@ -90,7 +121,7 @@ def check_store(
             young.extend(group)
             continue
         if not dry_run:
-            store.delete(key, revision)
+            store.forget(key, revision)  # this machine's files only: a shared copy is checked below
         removed.extend(group)
     for found in temporary:
         if found.modified > cutoff:
@@ -111,9 +142,37 @@ def check_store(
     ]
     return StoreReport(
         tables=len(rows),
-        files=len(files),
+        files=len(files_found),
         removed=tuple(removed),
         young=tuple(young),
         unknown=tuple(unknown),
         damaged=tuple(damaged),
+        shared_removed=tuple(shared_removed),
+        shared_young=tuple(shared_young),
+        downloads_removed=tuple(downloads_removed),
     )
+
+
+def _check_shared(
+    entries: list[SharedEntry],
+    named: set[tuple[str, str]],
+    store: CellStore,
+    files: WholeFiles | None,
+    cutoff: datetime,
+    dry_run: bool,
+) -> tuple[list[SharedEntry], list[SharedEntry]]:
+    """The shared cells and files no row names: (removed, left for being stored after ``cutoff``).
+    A file entry has a name; its revision is a file revision (:func:`file_revision_of`)."""
+    removed: list[SharedEntry] = []
+    young: list[SharedEntry] = []
+    for entry in entries:
+        if (entry.key, entry.revision) in named:
+            continue
+        if entry.stored_at > cutoff:
+            young.append(entry)
+            continue
+        if not dry_run:
+            owner = files if entry.name and files is not None else store
+            owner.drop_shared(entry.key, entry.revision, cutoff)
+        removed.append(entry)
+    return removed, young

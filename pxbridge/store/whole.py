@@ -24,6 +24,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pxbridge.formats import FORMATS, OutputParams, jsonstat, xlsx
@@ -31,7 +32,7 @@ from pxbridge.models import DataTable
 from pxbridge.query.cube import Cube
 from pxbridge.query.extract import build_cube, translated
 from pxbridge.query.selection import resolve
-from pxbridge.store.cell_store import TMP_PREFIX, CellStore
+from pxbridge.store.cell_store import TMP_PREFIX, CellStore, SharedEntry, StoreFile
 
 #: Raised when a format writes other bytes for the same table (a new column, another number
 #: format), so instances built before keep no stale file: the old revision's URL is then 404.
@@ -112,7 +113,12 @@ def file_revision(table: DataTable) -> str | None:
     cells (a mirrored table's cells stay with its remote)."""
     if table.store_revision is None:
         return None
-    key = f"{table.store_revision}:{table.version}:{GENERATION}".encode()
+    return file_revision_of(table.store_revision, table.version)
+
+
+def file_revision_of(store_revision: str, version: int) -> str:
+    """The revision of the files of a table row at cell revision ``store_revision`` and ``version``."""
+    key = f"{store_revision}:{version}:{GENERATION}".encode()
     return hashlib.sha256(key).hexdigest()[:16]
 
 
@@ -256,6 +262,35 @@ class WholeFiles:
                 with contextlib.suppress(FileNotFoundError):
                     self._lock_path(table_id, revision, fmt).unlink()
         return gone
+
+    def scan(self) -> list[StoreFile]:
+        """Every file under the root, one folder per table, in name order, with the file revision it
+        belongs to (built, lock and temporary files; None for anything else)."""
+        found: list[StoreFile] = []
+        if not self.root.is_dir():
+            return found
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            for path in sorted(folder.iterdir()):
+                named = (
+                    _BUILT.fullmatch(path.name)
+                    or _LOCK.fullmatch(path.name)
+                    or _TEMPORARY.fullmatch(path.name)
+                )
+                with contextlib.suppress(FileNotFoundError):
+                    stat = path.stat()
+                    revision = named[1] if named else None
+                    found.append(
+                        StoreFile(folder.name, revision, False, path, stat.st_mtime, stat.st_size)
+                    )
+        return found
+
+    def shared(self) -> list[SharedEntry]:
+        """The files kept in the database: none here (see :mod:`pxbridge.store.shared_files`)."""
+        return []
+
+    def drop_shared(self, key: str, revision: str, cutoff: datetime) -> bool:
+        """Remove a file revision's shared copies stored before ``cutoff``: nothing here."""
+        return False
 
     def _lock(self, table_id: str, revision: str, fmt: str) -> threading.Lock:
         """This process's lock on building one file (threads of a process share one ``flock``)."""

@@ -8,7 +8,7 @@ names the level each side maps (``sourceLevel``, ``targetLevel``); an import dro
 get empty texts and no validity or level, which is what they showed before.
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026"
-down_revision = "0024"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 
