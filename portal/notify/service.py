@@ -84,9 +84,7 @@ def queue_message(
 R = TypeVar("R", Subscriber, Subscription)
 
 
-def _found_or_added(
-    session: Session, find: Select[R], make: Callable[[], R]
-) -> tuple[R, bool]:
+def _found_or_added(session: Session, find: Select[R], make: Callable[[], R]) -> tuple[R, bool]:
     """The row ``find`` selects, or ``make()`` added in a savepoint (True): when another request adds
     the same row at the same moment (a double click, a retried form), its unique key refuses ours and
     the winner's row is taken, so every one of them answers as if it came first."""
