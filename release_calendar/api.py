@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal.http import updated
 from portal.http.auth import current_actor
 from portal.http.db import get_session
+from portal.http.pagecache import shared
 from portal.http.edge import json_response, parse_body, register_api, require_actor_present
 from portal.http.instant import now
 from portal.http.openapi import Operation, Param, RequestBody, operation, problems
@@ -89,6 +90,7 @@ def _release_write(
         query=RELEASE_QUERY,
     )
 )
+@shared
 def list_releases() -> Response:
     query = parse_release_query(request.args)
     page = listing.list_releases(get_session(), query, now())

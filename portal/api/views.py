@@ -14,6 +14,7 @@ from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
 from portal.http import updated
 from portal.http.auth import current_actor
 from portal.http.db import get_session
+from portal.http.pagecache import shared
 from portal.http.edge import json_response, parse_body, register_api, require_actor_present
 from portal.http.instant import now
 from portal.http.openapi import (
@@ -165,6 +166,7 @@ def get_subject_area(slug: str) -> Response:
         query=STATISTIC_QUERY,
     )
 )
+@shared
 def list_statistics() -> Response:
     query = parse_statistic_query(request.args)
     page = service.list_statistics(get_session(), query)
