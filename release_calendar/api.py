@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from portal.http import updated
 from portal.http.auth import current_actor
 from portal.http.db import get_session
-from portal.http.pagecache import shared
 from portal.http.edge import json_response, parse_body, register_api, require_actor_present
 from portal.http.instant import now
 from portal.http.openapi import Operation, Param, RequestBody, operation, problems
+from portal.http.pagecache import shared
 from portal.http.routing import View
 from portal.kernel.access import Actor
 from release_calendar import indicators, listing, schedule, schemas, serialize, service

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from portal.http.cache import get_cache
 from portal.http.db import get_session
-from portal.http.pagecache import register_next_change, shared
 from portal.http.instant import now
+from portal.http.pagecache import register_next_change, shared
 from portal.http.routing import bilingual, page_blueprint, render_page
 from portal.kernel.clock import in_oslo
 from portal.kernel.errors import BadRequest, FieldError
@@ -488,7 +488,6 @@ def init_app(app: Flask) -> None:
         manage,  # noqa: F401  (registers the producers' pages on bp)
         recurring,  # noqa: F401  (the page of a schedule from a rule)
     )
-
     from release_calendar.freshness import next_change_at
 
     app.jinja_env.globals["release_time"] = release_time

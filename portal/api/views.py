@@ -14,7 +14,6 @@ from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
 from portal.http import updated
 from portal.http.auth import current_actor
 from portal.http.db import get_session
-from portal.http.pagecache import shared
 from portal.http.edge import json_response, parse_body, register_api, require_actor_present
 from portal.http.instant import now
 from portal.http.openapi import (
@@ -25,6 +24,7 @@ from portal.http.openapi import (
     operation,
     problems,
 )
+from portal.http.pagecache import shared
 from portal.http.routing import render_page
 from portal.kernel.errors import BadRequest, FieldError, PreconditionFailed
 from portal.programme import serialize, service

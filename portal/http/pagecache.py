@@ -141,10 +141,8 @@ def shared(view: View | None = None, *, negotiates: bool = False) -> Any:
             cache = get_cache()
             stored = cache.get(key)
             if stored is not None:
-                g.page_cache = "hit"
                 return _unpack(stored)
             response = make_response(inner(*args, **kwargs))
-            g.page_cache = "miss"
             if _storable(response):
                 cache.set(key, _pack(response), TTL_SECONDS)
             return response

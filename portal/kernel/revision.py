@@ -86,9 +86,7 @@ def content_version(session: Session) -> str:
     most :data:`WINDOW` index entries. Read it before anything else the answer depends on."""
     highest = select(func.max(ContentRevision.id)).scalar_subquery()
     row = session.execute(
-        select(highest, func.count(ContentRevision.id)).where(
-            ContentRevision.id > highest - WINDOW
-        )
+        select(highest, func.count(ContentRevision.id)).where(ContentRevision.id > highest - WINDOW)
     ).one()
     top, count = row
     return f"{top or 0}.{count or 0}"

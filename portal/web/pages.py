@@ -9,8 +9,8 @@ from flask import Response, request, url_for
 
 from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
 from portal.http.db import get_session
-from portal.http.pagecache import shared
 from portal.http.instant import now
+from portal.http.pagecache import shared
 from portal.http.routing import bilingual, bp, render_page
 from portal.kernel.clock import in_oslo
 from portal.kernel.i18n import register_messages

@@ -14,10 +14,10 @@ import orjson
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from portal.http.db import get_session
-from portal.http.pagecache import shared
 from portal.http.edge import not_modified
 from portal.http.errors import register_error_shape
 from portal.http.instant import now
+from portal.http.pagecache import shared
 from portal.http.security import csrf, limit_blueprint, limit_window
 from portal.kernel.errors import PortalError
 from pxbridge import codelists, service

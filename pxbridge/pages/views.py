@@ -24,8 +24,8 @@ from sqlalchemy.orm import load_only
 from werkzeug.wrappers import Response as BaseResponse
 
 from portal.http.db import get_session
-from portal.http.pagecache import shared
 from portal.http.instant import now
+from portal.http.pagecache import shared
 from portal.http.routing import bilingual, render_page
 from portal.kernel import formatting
 from portal.kernel.errors import BadRequest, NotFound, PortalError

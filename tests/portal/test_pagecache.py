@@ -136,9 +136,7 @@ def test_a_release_shows_at_its_minute_and_not_a_second_before_with_a_warm_cache
     assert client.get(f"/tabeller/{waiting}").status_code == 200
 
 
-def test_signed_in_users_neither_get_nor_fill_cached_pages(
-    app: Flask, client: FlaskClient
-) -> None:
+def test_signed_in_users_neither_get_nor_fill_cached_pages(app: Flask, client: FlaskClient) -> None:
     anonymous = app.test_client()
     anonymous.get("/statistikk/kpi")
     login(client, SSB_EDITOR)
