@@ -21,7 +21,7 @@ from portal.kernel.clock import FixedClock
 from portal.kernel.db import Database
 from portal.kernel.revision import ContentRevision, content_version
 from portal.programme.models import Statistic
-from tests.conftest import SSB_EDITOR, START, bearer, login, make_token
+from tests.conftest import SSB_EDITOR, START, bearer, csrf_token, login, make_token
 from tests.pxbridge.conftest import px_table, store_table
 from tests.release_calendar.factories import announce_release, oslo
 
@@ -98,6 +98,29 @@ def test_a_write_through_the_api_shows_at_once(app: Flask, client: FlaskClient) 
     assert "Prices renamed" in client.get("/en/statistics/kpi").get_data(as_text=True)
     assert "Prices renamed" in client.get("/en/statistics").get_data(as_text=True)
     assert "Prices renamed" in client.get("/api/v1/statistics").get_data(as_text=True)
+
+
+def test_a_write_through_the_producers_pages_shows_at_once(app: Flask, client: FlaskClient) -> None:
+    visitor = app.test_client()
+    assert "Prices, edited" not in visitor.get("/en/statistics/kpi").get_data(as_text=True)
+    login(client, SSB_EDITOR)
+    form = client.get("/min-side/statistikk/kpi")
+    response = client.post(
+        "/min-side/statistikk/kpi",
+        data={
+            "csrf_token": csrf_token(form.text),
+            "version": "1",
+            "name_nb": "Konsumprisindeksen",
+            "name_en": "Prices, edited",
+            "description_nb": "Endret.",
+            "description_en": "Changed.",
+            "frequency": "monthly",
+            "subject_areas": ["priser-og-prisindekser"],
+            "is_official": "y",
+        },
+    )
+    assert response.status_code == 303
+    assert "Prices, edited" in visitor.get("/en/statistics/kpi").get_data(as_text=True)
 
 
 def test_a_release_shows_at_its_minute_and_not_a_second_before_with_a_warm_cache(
