@@ -51,7 +51,7 @@ def served(
             try:
                 if requests.get(base + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy to answer in time
                 time.sleep(0.2)
         yield base
     finally:

@@ -1,6 +1,7 @@
 """Rendered answers kept in the app's shared cache (issue 23): what every visitor of a release minute
 opens (home, calendar, statistic, release and table pages, the release and table lists) is rendered
-once per change and served from :func:`portal.http.cache.get_cache` otherwise.
+once per change and served from :func:`portal.http.cache.get_page_cache` otherwise (Redis when
+``REDIS_URL`` is set, else 32 MB of each process's memory, least recently used first).
 
 Never stale, never early. The key of an answer holds
 
@@ -39,7 +40,7 @@ from flask import Flask, Response, current_app, g, make_response, request, sessi
 from sqlalchemy.orm import Session
 from werkzeug.http import unquote_etag
 
-from portal.http.cache import get_cache
+from portal.http.cache import get_page_cache
 from portal.http.db import get_session
 from portal.http.instant import now
 from portal.kernel.freshness import next_midnight
@@ -138,7 +139,7 @@ def shared(view: View | None = None, *, negotiates: bool = False) -> Any:
             if not _shareable():
                 return inner(*args, **kwargs)
             key = _key(negotiates)
-            cache = get_cache()
+            cache = get_page_cache()
             stored = cache.get(key)
             if stored is not None:
                 return _unpack(stored)
