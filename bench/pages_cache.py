@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,13 +67,24 @@ def paths(base: str) -> dict[str, str]:
     }
 
 
+def settle(base: str) -> None:
+    """Wait until the requests wrk left queued are done: `/healthz` answers within half a second."""
+    for _ in range(120):
+        started = time.perf_counter()
+        requests.get(base + "/healthz", timeout=120).raise_for_status()
+        if time.perf_counter() - started < 0.5:
+            return
+        time.sleep(1)
+
+
 def run(instance: str, cache: bool, seconds: int, connections: int) -> dict[str, dict[str, float]]:
     env = {"PORTAL_PAGE_CACHE": "true" if cache else "false"}
     with served(instance, workers=2, demo=True, env=env) as base:
         found = paths(base)
         results = {}
         for name, path in found.items():
-            requests.get(base + path, timeout=30).raise_for_status()  # warm (and fill)
+            settle(base)
+            requests.get(base + path, timeout=120).raise_for_status()  # warm (and fill)
             results[name] = wrk(base + path, seconds, connections) | {"path": path}  # type: ignore[dict-item]
         trivial = results["trivial"]["rps"]
         for figures in results.values():

@@ -5,7 +5,7 @@ once per change and served from :func:`portal.http.cache.get_page_cache` otherwi
 
 Never stale, never early. The key of an answer holds
 
-* the request: scheme, host, path, the sorted query, and ``Accept`` where a view negotiates on it;
+* the request: scheme, host, path and the sorted query (no decorated view negotiates by a header);
 * the content version (:func:`portal.kernel.revision.content_version`), which changes at every
   committed write of public content, read before anything else the answer depends on, so the answer
   is at least as new as the version it is stored under (the argument is in that module);
@@ -80,7 +80,7 @@ def _shareable() -> bool:
     return set(session.keys()) <= SHAREABLE_SESSION_KEYS
 
 
-def _key(negotiates: bool) -> str:
+def _key() -> str:
     db = get_session()
     # First, before any read the answer makes (the module's docstring says why).
     version = content_version(db)
@@ -91,8 +91,8 @@ def _key(negotiates: bool) -> str:
         request.scheme,
         request.host,
         request.path,
-        "&".join(f"{k}={v}" for k, v in sorted(request.args.items(multi=True))),
-        request.headers.get("Accept", "") if negotiates else "",
+        # Decoded pairs as JSON, so no value can pose as a separator (a=b%26c%3Dd is not a=b&c=d).
+        json.dumps(sorted(request.args.items(multi=True))),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return _PREFIX + digest
@@ -129,25 +129,24 @@ def _storable(response: Response) -> bool:
     )
 
 
-def shared(view: View | None = None, *, negotiates: bool = False) -> Any:
-    """Serve ``view``'s answers from the shared cache (the module's docstring gives the rules).
-    ``negotiates``: the view answers differently by ``Accept``, which then joins the key."""
+def shared(view: View) -> View:
+    """Serve ``view``'s answers from the shared cache (the module's docstring gives the rules). Only
+    for views whose answer depends on nothing of the request but its address: none of those decorated
+    negotiates by ``Accept`` or language headers (the language is in the path, the format in the path
+    or the query)."""
 
-    def decorator(inner: View) -> View:
-        @wraps(inner)
-        def cached(*args: Any, **kwargs: Any) -> Any:
-            if not _shareable():
-                return inner(*args, **kwargs)
-            key = _key(negotiates)
-            cache = get_page_cache()
-            stored = cache.get(key)
-            if stored is not None:
-                return _unpack(stored)
-            response = make_response(inner(*args, **kwargs))
-            if _storable(response):
-                cache.set(key, _pack(response), TTL_SECONDS)
-            return response
+    @wraps(view)
+    def cached(*args: Any, **kwargs: Any) -> Any:
+        if not _shareable():
+            return view(*args, **kwargs)
+        key = _key()
+        cache = get_page_cache()
+        stored = cache.get(key)
+        if stored is not None:
+            return _unpack(stored)
+        response = make_response(view(*args, **kwargs))
+        if _storable(response):
+            cache.set(key, _pack(response), TTL_SECONDS)
+        return response
 
-        return cached
-
-    return decorator(view) if view is not None else decorator
+    return cached
