@@ -86,6 +86,7 @@ def run(instance: str, cache: bool, seconds: int, connections: int) -> dict[str,
             settle(base)
             requests.get(base + path, timeout=120).raise_for_status()  # warm (and fill)
             results[name] = wrk(base + path, seconds, connections) | {"path": path}  # type: ignore[dict-item]
+            print(cache, name, results[name], file=sys.stderr, flush=True)
         trivial = results["trivial"]["rps"]
         for figures in results.values():
             figures["ratio"] = round(figures["rps"] / trivial, 3)

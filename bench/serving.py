@@ -56,7 +56,11 @@ def served(
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # still working through a load generator's queue
+            server.kill()
+            server.wait(timeout=20)
 
 
 def rate(

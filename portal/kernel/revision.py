@@ -5,8 +5,8 @@ worker and machine, even when each keeps its cache in its own memory: nobody has
 they read the version from the database they all share.
 
 How it is kept. Every session of a :class:`~portal.kernel.db.Database` is watched: when a transaction
-wrote any table outside :data:`PRIVATE_TABLES` (sessions' bookkeeping, accounts, tokens, alert
-subscriptions and deliveries, the audit log, the search queue), a row is appended to
+wrote any table outside :data:`PRIVATE_TABLES` (accounts and their bookkeeping, tokens, alert
+subscriptions and deliveries, the audit log, the search queue, saved queries), a row is appended to
 ``content_revision`` just before it commits, in the same transaction. Appending, not updating one
 counter row: concurrent writers on PostgreSQL each insert their own row and never wait for each other
 (a single hot row would serialise every write of the portal and could deadlock with the rows they
@@ -46,7 +46,9 @@ from sqlalchemy.orm import (
 
 from portal.kernel.db import Base
 
-#: Tables whose writes change no public answer: writing only these appends no revision.
+#: Tables whose writes change no public answer: writing only these appends no revision. Saved
+#: queries are public at their own address, which is not cached; programs save them by the thousand
+#: at a release minute, and each would otherwise move every cached page to a new key.
 PRIVATE_TABLES = frozenset(
     {
         "content_revision",
@@ -55,6 +57,7 @@ PRIVATE_TABLES = frozenset(
         "user_account",
         "user_invitation",
         "search_change",
+        "saved_query",
     }
 )
 #: Table name prefixes with the same standing: alert subscribers, their messages and deliveries.
