@@ -237,3 +237,22 @@ def test_a_commit_with_an_older_id_still_moves_the_version(database_url: str) ->
             each.close()
     finally:
         db.dispose()
+
+
+def test_only_200_answers_are_kept(app: Flask, client: FlaskClient) -> None:
+    assert client.get("/kalender/999999").status_code == 404
+    with counted(app) as seen:
+        assert client.get("/kalender/999999").status_code == 404
+    assert seen["renders"] >= 1
+    assert client.get("/kalender?from=not-a-date").status_code == 400
+    with counted(app) as seen:
+        again = client.get("/kalender?from=not-a-date")
+    assert again.status_code == 400 and seen["renders"] >= 1
+
+
+def test_a_head_request_is_answered_from_the_cache(app: Flask, client: FlaskClient) -> None:
+    full = client.get("/kalender")
+    with counted(app) as seen:
+        head = client.head("/kalender")
+    assert head.status_code == 200 and head.get_data() == b"" and seen["renders"] == 0
+    assert head.headers["Content-Length"] == str(len(full.get_data()))
