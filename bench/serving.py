@@ -14,8 +14,11 @@ import requests
 
 
 @contextmanager
-def served(instance: str, workers: int = 1) -> Iterator[str]:
-    """`portal serve` on a free loopback port over ``instance``; yields its base URL."""
+def served(
+    instance: str, workers: int = 1, demo: bool = False, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`portal serve` on a free loopback port over ``instance`` (``demo``: migrated and seeded with
+    the demo first, as `serve --demo`), with ``env`` added to its environment; yields its base URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -24,25 +27,40 @@ def served(instance: str, workers: int = 1) -> Iterator[str]:
         "PORTAL_INSTANCE_DIR": instance,
         "PORTAL_LOG_LEVEL": "WARNING",
         "PORTAL_RATELIMIT_ENABLED": "false",
+        **(env or {}),
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "portal", "serve", "--port", str(port), "--workers", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "portal",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            *(["--demo"] if demo else []),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        for _ in range(600 if demo else 150):
             try:
                 if requests.get(base + "/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy to answer in time
                 time.sleep(0.2)
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # still working through a load generator's queue
+            server.kill()
+            server.wait(timeout=20)
 
 
 def rate(

@@ -17,6 +17,7 @@ from portal.http.db import get_session
 from portal.http.edge import json_response, parse_body, register_api, require_actor_present
 from portal.http.instant import now
 from portal.http.openapi import Operation, Param, RequestBody, operation, problems
+from portal.http.pagecache import shared
 from portal.http.routing import View
 from portal.kernel.access import Actor
 from release_calendar import indicators, listing, schedule, schemas, serialize, service
@@ -89,6 +90,7 @@ def _release_write(
         query=RELEASE_QUERY,
     )
 )
+@shared
 def list_releases() -> Response:
     query = parse_release_query(request.args)
     page = listing.list_releases(get_session(), query, now())

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from portal.http.cache import get_cache
 from portal.http.db import get_session
 from portal.http.instant import now
+from portal.http.pagecache import register_next_change, shared
 from portal.http.routing import bilingual, page_blueprint, render_page
 from portal.kernel.clock import in_oslo
 from portal.kernel.errors import BadRequest, FieldError
@@ -130,6 +131,7 @@ def _day(args: dict[str, str], today: date) -> date:
 
 
 @bilingual("/kalender", "/en/calendar", twin="calendar_api.list_releases", blueprint=bp)
+@shared
 def calendar() -> Response:
     """The calendar; filters it cannot read answer 400 with the page again, each problem at its filter
     and in the error summary, in the page's language."""
@@ -244,6 +246,7 @@ def _calendar_page(
     twin="calendar_api.get_release",
     blueprint=bp,
 )
+@shared
 def release(release_id: int) -> Response:
     db = get_session()
     view = listing.get_release(db, release_id, now())
@@ -484,8 +487,11 @@ def init_app(app: Flask) -> None:
         manage,  # noqa: F401  (registers the producers' pages on bp)
         recurring,  # noqa: F401  (the page of a schedule from a rule)
     )
+    from release_calendar.freshness import next_change_at
 
     app.jinja_env.globals["release_time"] = release_time
+    # The release minute moves every cached page and list to a new key (portal.http.pagecache).
+    register_next_change(app, next_change_at)
     app.register_blueprint(bp)
     app.register_blueprint(feeds_bp)
     api.init_app(app)

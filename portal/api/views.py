@@ -24,6 +24,7 @@ from portal.http.openapi import (
     operation,
     problems,
 )
+from portal.http.pagecache import shared
 from portal.http.routing import render_page
 from portal.kernel.errors import BadRequest, FieldError, PreconditionFailed
 from portal.programme import serialize, service
@@ -165,6 +166,7 @@ def get_subject_area(slug: str) -> Response:
         query=STATISTIC_QUERY,
     )
 )
+@shared
 def list_statistics() -> Response:
     query = parse_statistic_query(request.args)
     page = service.list_statistics(get_session(), query)

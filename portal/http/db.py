@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
+from portal.kernel import revision  # noqa: F401  (content_revision joins the models)
 from portal.kernel.db import Database, Timeouts
 
 #: Methods whose requests only read; every other request's transactions are write transactions.

@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": None,
     # Seconds to connect to Redis and for each answer; past it the portal counts and caches per process.
     "REDIS_TIMEOUT": 0.5,
+    # Pages and API lists that every visitor of a release minute opens are rendered once per change
+    # and served from the cache (issue 23); false renders every request afresh (benchmarks compare).
+    "PAGE_CACHE": True,
     # None means a random key made once and kept in the instance folder, shared by all workers.
     "SECRET_KEY": None,
     # Secure cookies are sent over HTTPS only (browsers treat http://localhost as secure too).

@@ -237,6 +237,9 @@ class Database:
         self.timeouts = timeouts or Timeouts()
         self.engine = make_engine(url, self.timeouts)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        from portal.kernel import revision  # the model needs Base, defined above
+
+        revision.watch(self.sessions)
         request = {_STATEMENT: self.timeouts.statement}
         self._binds: dict[str, Engine] = {
             "read": self.engine.execution_options(**request),

@@ -10,6 +10,7 @@ from flask import Response, request, url_for
 from portal.api.params import STATISTIC_FILTERS, parse_statistic_query
 from portal.http.db import get_session
 from portal.http.instant import now
+from portal.http.pagecache import shared
 from portal.http.routing import bilingual, bp, render_page
 from portal.kernel.clock import in_oslo
 from portal.kernel.i18n import register_messages
@@ -70,6 +71,7 @@ HOME_LATEST = 8
 
 
 @bilingual("/", "/en/", twin="api_v1.index")
+@shared
 def home() -> Response:
     """The front page (issue 18): a search box, today's and the next days' releases across producers,
     the latest published, and the ways in by subject area, producer and table. The calendar's listing
@@ -109,6 +111,7 @@ def _home_releases(
 
 
 @bilingual("/statistikk", "/en/statistics", twin="api_v1.list_statistics")
+@shared
 def statistics() -> Response:
     db = get_session()
     query = parse_statistic_query(request.args)
@@ -155,6 +158,7 @@ def subject_area(slug: str) -> Response:
 
 
 @bilingual("/statistikk/<slug>", "/en/statistics/<slug>", twin="api_v1.get_statistic")
+@shared
 def statistic(slug: str) -> Response:
     """The statistic's hub (issue 18): its key figures, next and latest releases, tables, "Om
     statistikken" and code lists, all as public at this instant."""

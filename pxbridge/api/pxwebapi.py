@@ -17,6 +17,7 @@ from portal.http.db import get_session
 from portal.http.edge import not_modified
 from portal.http.errors import register_error_shape
 from portal.http.instant import now
+from portal.http.pagecache import shared
 from portal.http.security import csrf, limit_blueprint, limit_window
 from portal.kernel.errors import PortalError
 from pxbridge import codelists, service
@@ -188,6 +189,7 @@ def _table_item(table: DataTable, lang_id: str, lang: str) -> dict[str, Any]:
 
 
 @bp.get("/tables")
+@shared
 def list_tables() -> Response:
     lang_id, lang = _language()
     page, size = _int_arg("pageNumber", 1), _int_arg("pageSize", 20)

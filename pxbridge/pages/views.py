@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from portal.http.db import get_session
 from portal.http.instant import now
+from portal.http.pagecache import shared
 from portal.http.routing import bilingual, render_page
 from portal.kernel import formatting
 from portal.kernel.errors import BadRequest, NotFound, PortalError
@@ -320,6 +321,7 @@ def _cut(
 
 
 @bilingual("/tabeller/<table_id>", "/en/tables/<table_id>", twin="pxwebapi.metadata", blueprint=bp)
+@shared
 def table_page(table_id: str) -> Response:
     lang = current_language()
     lang_id = "en" if lang == "en" else "no"
