@@ -7,7 +7,7 @@ each other. Also an index on ``release.statistic_id, release_at``: the statistic
 lists ask a statistic's releases in time order.
 
 Revision ID: 0028
-Revises: 0024
+Revises: 0027
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0028"
-down_revision = "0024"
+down_revision = "0027"
 branch_labels = None
 depends_on = None
 
