@@ -36,7 +36,9 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import Flask, Response, current_app, g, make_response, request
+from flask.globals import request_ctx
+from flask.sessions import SessionMixin
 from sqlalchemy.orm import Session
 from werkzeug.http import unquote_etag
 
@@ -77,7 +79,16 @@ def _shareable() -> bool:
         return False
     if g.get("actor") is not None or g.get("user") is not None:
         return False
-    return set(session.keys()) <= SHAREABLE_SESSION_KEYS
+    opened = unread_session()
+    return opened is None or set(opened.keys()) <= SHAREABLE_SESSION_KEYS
+
+
+def unread_session() -> SessionMixin | None:
+    """The request's session as opened, read without the ``session`` proxy: reading the proxy marks
+    the session accessed, and Flask then adds ``Vary: Cookie`` to answers (the APIs') whose content
+    never depends on it, so a cookie a browser sends along would split every shared cache's entry."""
+    opened: SessionMixin | None = request_ctx._session
+    return opened
 
 
 def _key() -> str:
@@ -124,9 +135,14 @@ def _storable(response: Response) -> bool:
         and not response.direct_passthrough
         and not response.is_streamed
         and "csrf_token" not in g
-        and not session.modified
+        and not _session_modified()
         and g.get("actor") is None
     )
+
+
+def _session_modified() -> bool:
+    opened = unread_session()
+    return opened is not None and opened.modified
 
 
 def shared(view: View) -> View:

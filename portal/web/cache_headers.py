@@ -35,13 +35,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, g, request
-from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from portal.http.db import get_database, get_session
 from portal.http.instant import now
+from portal.http.pagecache import unread_session
 from portal.kernel.freshness import shared_cache_control
 from release_calendar.freshness import next_change_at
 
@@ -88,9 +88,7 @@ def _personal() -> bool:
     cookie written, or a form token rendered."""
     if g.get("actor") is not None or "Authorization" in request.headers:
         return True
-    # The request context's own session, not the ``session`` proxy: reading the proxy marks the session
-    # accessed, and Flask then adds ``Vary: Cookie`` to answers (the APIs') that never read it.
-    opened = request_ctx._session
+    opened = unread_session()
     if opened is not None and (
         opened.modified
         or (opened and current_app.session_interface.should_set_cookie(current_app, opened))
@@ -136,6 +134,10 @@ def _vary(response: Response) -> None:
     # Accept-Encoding always: the feeds compress themselves, and a compressing proxy between the
     # portal and a cache would otherwise hand gzip to a client that cannot read it.
     response.vary.add("Accept-Encoding")
+    if response.mimetype == "text/html":
+        # A page's layout shows who is signed in: one served from the page cache read no session, so
+        # Flask would not say so.
+        response.vary.add("Cookie")
     for parsed, header in NEGOTIATED.items():
         if parsed in request.__dict__:
             response.vary.add(header)
