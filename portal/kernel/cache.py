@@ -89,6 +89,8 @@ class MemoryCache:
                 self._drop(key)
             self._items[key] = (time.monotonic() + ttl_seconds, value)
             self._size += len(value)
+            while self._size > self._max:
+                self._drop(next(iter(self._items)))
             return True
 
     def discard(self, key: str, value: bytes) -> None:
