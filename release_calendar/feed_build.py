@@ -99,31 +99,36 @@ def feed_items(
     )
     return [
         FeedItem(id_, version, updated, at, is_released(state, at, now), short_name)
-        for id_, version, updated, at, state, short_name in session.execute(stmt)
+        # Through the connection: plain rows, without the ORM's result machinery (a third of the time).
+        for id_, version, updated, at, state, short_name in session.connection().execute(stmt)
     ]
 
 
 def fragment_key(request: FeedRequest, item: FeedItem) -> str:
     """The cache key of ``item``'s fragment in ``request``'s feed."""
-    parts = (
-        FRAGMENT_FORMAT,
-        request.kind,
-        request.lang,
-        request.site,
-        str(item.id),
-        str(item.version),
-        item.updated_at.isoformat(),
-        "out" if item.is_out else "coming",
-        item.producer_short_name,
+    return _fragment_prefix(request) + _fragment_suffix(item)
+
+
+def _fragment_prefix(request: FeedRequest) -> str:
+    feed = "\x1f".join((FRAGMENT_FORMAT, request.kind, request.lang, request.site))
+    return f"feedpart:{hashlib.sha256(feed.encode()).hexdigest()[:24]}:"
+
+
+def _fragment_suffix(item: FeedItem) -> str:
+    # The producer's short name last: the fields before it are numbers, so no key reads as another.
+    # A timestamp, not isoformat(): twice as fast over 20,000 releases (bench/calendar_feeds.py).
+    out = "out" if item.is_out else "coming"
+    return (
+        f"{item.id}:{item.version}:{item.updated_at.timestamp()!r}:{out}:{item.producer_short_name}"
     )
-    return "feedpart:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
 
 
 def build_feed(session: Session, cache: Cache, request: FeedRequest, now: datetime) -> bytes:
     """``request``'s feed at ``now`` (aware UTC), from the fragments in ``cache``; the missing ones are
     rendered from the releases as they may be shown at ``now`` and stored."""
     items = feed_items(session, request.query, now, request.limit)
-    keys = [fragment_key(request, item) for item in items]
+    prefix = _fragment_prefix(request)
+    keys = [prefix + _fragment_suffix(item) for item in items]
     found = cache.get_many(keys) if keys else []
     missing = [item for item, fragment in zip(items, found, strict=True) if fragment is None]
     rendered = _render(session, cache, request, now, missing)
