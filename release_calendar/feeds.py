@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vDuration
 from lxml import etree  # type: ignore[import-untyped]
@@ -125,6 +126,19 @@ def ical(
     views: Sequence[ReleaseView], *, lang: str, url_for_release: UrlFor, feed_url: str
 ) -> bytes:
     """An RFC 5545 calendar of ``views``."""
+    events = [event_fragment(view, lang, url_for_release(view)) for view in views]
+    return ical_document(events, lang=lang, feed_url=feed_url)
+
+
+def event_fragment(view: ReleaseView, lang: str, url: str) -> bytes:
+    """One release's VEVENT as the calendar writes it (for :func:`ical_document`)."""
+    return bytes(_event(view, lang, url).to_ical())
+
+
+def ical_document(events: Sequence[bytes], *, lang: str, feed_url: str) -> bytes:
+    """The calendar around ``events`` (from :func:`event_fragment`), byte for byte what icalendar
+    writes for the whole calendar: a component writes its subcomponents' lines in order, between its
+    own properties and its END line, so the events go in before the time zone (issue 23)."""
     cal = Calendar()
     cal.add("prodid", "-//Statistikkportalen//Publiseringskalender//NO")
     cal.add("version", "2.0")
@@ -136,10 +150,10 @@ def ical(
     cal.add("refresh-interval", vDuration(timedelta(hours=1)), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vDuration(timedelta(hours=1)))
     cal.add("source", feed_url, parameters={"VALUE": "URI"})
-    for view in views:
-        cal.add_component(_event(view, lang, url_for_release(view)))
     cal.add_component(_oslo_timezone())
-    return bytes(cal.to_ical())
+    shell = bytes(cal.to_ical())
+    at = shell.index(b"BEGIN:VTIMEZONE\r\n")
+    return b"".join((shell[:at], *events, shell[at:]))
 
 
 def _oslo_timezone() -> Timezone:
@@ -221,7 +235,18 @@ def _feed(
     return fg
 
 
-def latest(views: Sequence[ReleaseView], now: datetime) -> datetime:
+class Stamped(Protocol):
+    """What :func:`latest` reads of a release (a :class:`ReleaseView` or a listing's feed item)."""
+
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def release_at(self) -> datetime: ...
+    @property
+    def is_out(self) -> bool: ...
+
+
+def latest(views: Sequence[Stamped], now: datetime) -> datetime:
     """When the feed last changed: the newest edit, or the newest release that has gone out."""
     stamps = [v.updated_at for v in views] + [v.release_at for v in views if v.is_out]
     return max([s for s in stamps if s <= now], default=now)
@@ -240,20 +265,93 @@ def releases_feed(
 ) -> bytes:
     """Atom (``kind='atom'``) or RSS 2.0 (``kind='rss'``) of upcoming and published releases, naming
     the WebSub ``hub`` when there is one."""
-    fg = _feed(lang, WORDS[lang]["calendar"], self_url, home_url, latest(views, now), hub)
+    entries = entry_fragments(views, lang=lang, url_for_release=url_for_release, kind=kind)
+    return releases_document(
+        entries,
+        lang=lang,
+        self_url=self_url,
+        home_url=home_url,
+        updated=latest(views, now),
+        kind=kind,
+        hub=hub,
+    )
+
+
+def _entry(view: ReleaseView, lang: str, url: str) -> FeedEntry:
+    entry = FeedEntry()
+    entry.id(_tag(view.id))
+    entry.guid(_tag(view.id), permalink=False)
+    entry.title(f"{title(view, lang)} – {when_label(view.precision, view.release_at, lang)}")
+    entry.link(href=url)
+    entry.updated(max(view.updated_at, view.release_at if view.is_out else view.updated_at))
+    entry.published(view.release_at if view.is_out else view.updated_at)
+    entry.description(summary_text(view, lang))
+    entry.category(term=view.status)
+    return entry
+
+
+#: Where entries sit in each kind of feed: the element around them, what opens one, and the namespaces
+#: in scope there (feedgen's RSS root declares atom and content).
+_PLACES = {
+    "atom": ("feed", "entry", {}),
+    "rss": (
+        "channel",
+        "item",
+        {"atom": ATOM, "content": "http://purl.org/rss/1.0/modules/content/"},
+    ),
+}
+
+
+def entry_fragments(
+    views: Sequence[ReleaseView], *, lang: str, url_for_release: UrlFor, kind: str
+) -> list[bytes]:
+    """Each view's Atom ``<entry>`` or RSS ``<item>`` (for :func:`releases_document`), indented as the
+    pretty-printed feed has it: written inside a stand-in of the feed's own nesting and cut out again
+    (escaped text never holds a ``<``, so each fragment starts at its own tag)."""
+    if not views:
+        return []
+    parent, tag, nsmap = _PLACES[kind]
+    root = etree.Element("rss" if kind == "rss" else "feed", nsmap=nsmap)
+    holder = etree.SubElement(root, "channel") if kind == "rss" else root
     for view in views:
-        entry = fg.add_entry(order="append")
-        entry.id(_tag(view.id))
-        entry.guid(_tag(view.id), permalink=False)
-        entry.title(f"{title(view, lang)} – {when_label(view.precision, view.release_at, lang)}")
-        entry.link(href=url_for_release(view))
-        entry.updated(max(view.updated_at, view.release_at if view.is_out else view.updated_at))
-        entry.published(view.release_at if view.is_out else view.updated_at)
-        entry.description(summary_text(view, lang))
-        entry.category(term=view.status)
+        entry = _entry(view, lang, url_for_release(view))
+        holder.append(entry.rss_entry() if kind == "rss" else entry.atom_entry())
+    written = bytes(etree.tostring(root, pretty_print=True, encoding="UTF-8"))
+    indent = b"    " if kind == "rss" else b"  "
+    opening = b"\n" + indent + f"<{tag}>".encode()
+    first = written.index(opening) + 1
+    body = written[first : written.rindex(b"\n" + indent[:-2] + f"</{parent}>".encode()) + 1]
+    starts = [0] + [n + 1 for n in _find_all(body, opening)]
+    return [body[a:b] for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
+
+
+def _find_all(text: bytes, part: bytes) -> list[int]:
+    found, at = [], text.find(part)
+    while at != -1:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
+
+
+def releases_document(
+    entries: Sequence[bytes],
+    *,
+    lang: str,
+    self_url: str,
+    home_url: str,
+    updated: datetime,
+    kind: str,
+    hub: str | None = None,
+) -> bytes:
+    """The Atom or RSS feed around ``entries`` (from :func:`entry_fragments`), byte for byte what
+    feedgen writes for the whole feed (issue 23)."""
+    fg = _feed(lang, WORDS[lang]["calendar"], self_url, home_url, updated, hub)
     if kind == "atom":
-        return bytes(fg.atom_str(pretty=True))
-    return _rss_hub(bytes(fg.rss_str(pretty=True)), hub)
+        shell, closing = bytes(fg.atom_str(pretty=True)), b"</feed>"
+    else:
+        shell, closing = _rss_hub(bytes(fg.rss_str(pretty=True)), hub), b"  </channel>"
+    at = shell.rindex(closing)
+    return b"".join((shell[:at], *entries, shell[at:]))
 
 
 def _rss_hub(rss: bytes, hub: str | None) -> bytes:

@@ -6,7 +6,7 @@ pre-release-access disclosure exists in these views only once its release is out
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -327,6 +327,13 @@ def list_releases(session: Session, query: ReleaseQuery, now: datetime) -> Relea
     )
 
 
+def matching(session: Session, query: ReleaseQuery, now: datetime) -> Select[Release]:
+    """The releases matching ``query``'s filters at ``now``, unordered and unpaged (joined to their
+    statistic), for readers that pick their own columns (the feeds' fragments, issue 23). The
+    confirmed/postponed split is not in it: that is read from each release's history."""
+    return _filtered(query, now, _texts(session, query.text))
+
+
 def all_releases(
     session: Session, query: ReleaseQuery, now: datetime, limit: int
 ) -> list[ReleaseView]:
@@ -342,6 +349,15 @@ def all_releases(
     if query.status is not None:
         views = [v for v in views if v.status is query.status]
     return views
+
+
+def views_by_id(session: Session, ids: Sequence[int], now: datetime) -> dict[int, ReleaseView]:
+    """The releases ``ids`` as they may be shown at ``now``, by id (ids that do not exist are left out)."""
+    found: dict[int, ReleaseView] = {}
+    for start in range(0, len(ids), 500):
+        stmt = _with_everything(select(Release).where(Release.id.in_(ids[start : start + 500])))
+        found.update((r.id, release_view(r, now)) for r in session.scalars(stmt))
+    return found
 
 
 @dataclass(frozen=True)

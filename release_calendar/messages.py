@@ -187,6 +187,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "lang must be nb or en.",
     ),
     "cal.bad.lang_field": ("Skriv nb eller en.", "Write nb or en."),
+    "cal.bad.history": (
+        "history kan bare være all (hele historikken); uten den dekker strømmen de siste 12 månedene og alt som kommer.",
+        "history can only be all (the whole history); without it the feed covers the last 12 months and everything coming.",
+    ),
+    "cal.bad.history_field": (
+        "Skriv all, eller la feltet være tomt.",
+        "Write all, or leave it out.",
+    ),
     "ann.announced_here": (
         "Publiseringen er varslet. Her kan du bekrefte, flytte eller avlyse den.",
         "The release is announced. Here you can confirm, move or cancel it.",

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from babel import dates as babel_dates
+from dateutil.relativedelta import relativedelta
 from flask import Flask, Response, current_app, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,12 +21,13 @@ from portal.http.db import get_session
 from portal.http.instant import now
 from portal.http.pagecache import register_next_change, shared
 from portal.http.routing import bilingual, page_blueprint, render_page
+from portal.kernel.cache import build_once
 from portal.kernel.clock import in_oslo
 from portal.kernel.errors import BadRequest, FieldError
 from portal.kernel.formatting import LOCALES
 from portal.kernel.i18n import current_language, register_messages
 from portal.programme import service as programme
-from release_calendar import api, feeds, indicators, listing
+from release_calendar import api, feed_build, feeds, indicators, listing
 from release_calendar.models import Release
 from release_calendar.params import filter_args, indicator_args, parse_release_query
 from release_calendar.rules import Kind, Precision, Reason, Status, when_label
@@ -46,8 +48,12 @@ feeds_bp = page_blueprint("calendar_feeds", __name__)
 VIEWS = ("list", "day", "week", "month")
 FEED_TTL = 3600
 FEED_LIMIT = 100_000
-# Feed readers show the newest few; 200 entries reach three weeks ahead with every producer's releases.
-SYNDICATION_ENTRIES = 200
+#: The release feeds' default window (issue 23): the last 12 months and everything coming, so the feed
+#: stops growing with the years; ``history=all`` gives every release.
+WINDOW_MONTHS = 12
+#: How long a request waits for a feed another worker is building before building it itself (a full
+#: iCal of 20,000 releases takes about 10 s on the 2-core test machine, bench/calendar_feeds.py).
+FEED_BUILD_WAIT = 20.0
 
 
 def _window(view: str, day: date) -> tuple[date, date]:
@@ -339,23 +345,28 @@ def _release_url(lang: str) -> Any:
     return build
 
 
-def _cached_feed(kind: str, mimetype: str, build: Any) -> Response:
+def _cached_feed(
+    kind: str, mimetype: str, build: Callable[[], bytes], window: str = ""
+) -> Response:
     """Serve a feed from the cache while nothing it shows has changed; 304 for a matching validator.
 
     The cache holds the ETag and the gzip-compressed body (a year's iCal of every producer is ~10 MB of
     text, ~1 MB compressed), so a warm request neither hashes nor compresses anything. Clients that do
-    not accept gzip get it decompressed.
+    not accept gzip get it decompressed. A stale feed is built once across workers and machines
+    (:func:`~portal.kernel.cache.build_once`): the key holds the data version at this request's instant,
+    so no one waits for, or is given, a feed of another instant's releases. ``window`` names the
+    default window's first day, which moves with the date.
     """
     version = listing.data_version(get_session(), now())
-    key_source = f"{kind}|{request.full_path}|{request.host_url}|{version.token}"
+    key_source = f"{kind}|{request.full_path}|{request.host_url}|{window}|{version.token}"
     key = "feed:" + hashlib.sha256(key_source.encode()).hexdigest()
-    cache = get_cache()
-    stored = cache.get(key)
-    if stored is None:
+
+    def pack() -> bytes:
         body = build()
         etag = hashlib.sha256(body).hexdigest()[:32].encode()
-        stored = etag + b"\n" + gzip.compress(body, compresslevel=6, mtime=0)
-        cache.set(key, stored, FEED_TTL)
+        return etag + b"\n" + gzip.compress(body, compresslevel=6, mtime=0)
+
+    stored = build_once(get_cache(), key, pack, ttl_seconds=FEED_TTL, wait_seconds=FEED_BUILD_WAIT)
     etag, _, compressed = stored.partition(b"\n")
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = Response(compressed, mimetype=mimetype)
@@ -371,60 +382,65 @@ def _cached_feed(kind: str, mimetype: str, build: Any) -> Response:
     return response
 
 
-def _feed_query(default_days_back: int, newest_first: bool = False) -> listing.ReleaseQuery:
+def _feed_query() -> listing.ReleaseQuery:
+    """The feed's filters; without ``from`` or ``to`` the default window (the last
+    :data:`WINDOW_MONTHS` months and everything coming), or every release with ``history=all``."""
     args = request.args.to_dict()
-    if not args.get("from") and not args.get("to"):
-        args["from"] = (in_oslo(now()).date() - timedelta(days=default_days_back)).isoformat()
-    if newest_first:
-        args.setdefault("order", "newest")
+    history = args.pop("history", "")
+    if history not in ("", "all"):
+        raise BadRequest("", (FieldError.said("history", "cal.bad.history_field"),)).said(
+            "cal.bad.history"
+        )
+    if not history and not args.get("from") and not args.get("to"):
+        args["from"] = _window_start().isoformat()
     return parse_release_query(args)
+
+
+def _window_start() -> date:
+    return in_oslo(now()).date() - relativedelta(months=WINDOW_MONTHS)
+
+
+def _feed_request(kind: str, lang: str) -> feed_build.FeedRequest:
+    def release_url(release_id: int) -> str:
+        return url_for("release_calendar.release", release_id=release_id, lang=lang, _external=True)
+
+    return feed_build.FeedRequest(
+        kind=kind,
+        lang=lang,
+        query=_feed_query(),
+        limit=FEED_LIMIT,
+        self_url=request.url,
+        home_url=url_for("release_calendar.calendar", lang=lang, _external=True),
+        release_url=release_url,
+        site=request.url_root,
+        hub=_hub() if kind != "ics" else None,
+    )
+
+
+def _release_feed(kind: str, mimetype: str) -> Response:
+    wanted = _feed_request(kind, _feed_language())
+
+    def build() -> bytes:
+        return feed_build.build_feed(get_session(), get_cache(), wanted, now())
+
+    return _cached_feed(kind, mimetype, build, _window_start().isoformat())
 
 
 @feeds_bp.get("/feeds/releases.ics")
 def ical_feed() -> Response:
-    lang = _feed_language()
-    query = _feed_query(90)
-
-    def build() -> bytes:
-        views = listing.all_releases(get_session(), query, now(), FEED_LIMIT)
-        return feeds.ical(
-            views, lang=lang, url_for_release=_release_url(lang), feed_url=request.url
-        )
-
-    response = _cached_feed("ics", "text/calendar", build)
+    response = _release_feed("ics", "text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="statistikkportalen.ics"'
     return response
 
 
-def _syndication(kind: str) -> Response:
-    lang = _feed_language()
-    query = _feed_query(30)
-
-    def build() -> bytes:
-        views = listing.all_releases(get_session(), query, now(), SYNDICATION_ENTRIES)
-        return feeds.releases_feed(
-            views,
-            lang=lang,
-            url_for_release=_release_url(lang),
-            self_url=request.url,
-            home_url=url_for("release_calendar.calendar", lang=lang, _external=True),
-            now=now(),
-            kind=kind,
-            hub=_hub(),
-        )
-
-    mimetype = "application/atom+xml" if kind == "atom" else "application/rss+xml"
-    return _with_hub(_cached_feed(kind, mimetype, build))
-
-
 @feeds_bp.get("/feeds/releases.atom")
 def atom_feed() -> Response:
-    return _syndication("atom")
+    return _with_hub(_release_feed("atom", "application/atom+xml"))
 
 
 @feeds_bp.get("/feeds/releases.rss")
 def rss_feed() -> Response:
-    return _syndication("rss")
+    return _with_hub(_release_feed("rss", "application/rss+xml"))
 
 
 @feeds_bp.get("/feeds/changes.atom")
