@@ -23,6 +23,13 @@ did not change the session. Signed-in users neither read nor fill the cache. The
 the headers that belong to the representation (:data:`KEPT_HEADERS`) are kept; status, security and
 cache headers are set again on every answer by the app's ``after_request`` hooks.
 
+One render per key at a time: when an answer is missing (after a write, and at a release minute for
+every page at once), the first request in any process sharing the cache takes a lock
+(``<key>:rendering``, :data:`RENDER_LOCK_SECONDS`) and renders; the others with the same key wait for
+its answer (at most :data:`RENDER_WAIT_SECONDS`), and render themselves only when it stored none (the
+answer was not shareable) or the wait ran out. A waiter takes only what is stored under its own key,
+so it is as new as a render of its own.
+
 The search page is left out: its answer depends on the search index, which follows the database
 through a queue on its own schedule, not on the content version.
 """
@@ -31,6 +38,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -45,12 +55,20 @@ from werkzeug.http import unquote_etag
 from portal.http.cache import get_page_cache
 from portal.http.db import get_session
 from portal.http.instant import now
+from portal.kernel.cache import Cache
 from portal.kernel.freshness import next_midnight
 from portal.kernel.revision import content_version
 
 #: How long a rendered answer is kept at most (seconds). Keys already go out of use at every write and
 #: release; this bounds the memory they hold after that.
+log = logging.getLogger(__name__)
+
 TTL_SECONDS = 300
+#: How long a render may hold its key's lock (a renderer that died frees it then), and how long the
+#: other requests for that key wait for its answer before rendering themselves (seconds).
+RENDER_LOCK_SECONDS = 30
+RENDER_WAIT_SECONDS = 10.0
+_POLL_SECONDS = 0.02
 #: Headers of the view's answer kept with the body.
 KEPT_HEADERS = ("Content-Language", "ETag", "Last-Modified", "Link", "Vary")
 #: The only session key an anonymous visitor may carry and still share answers: a form token from a
@@ -145,6 +163,25 @@ def _session_modified() -> bool:
     return opened is not None and opened.modified
 
 
+def _rendered_elsewhere(cache: Cache, key: str, lock: str) -> bytes | None:
+    """The answer another request is rendering under ``key``, once it is stored; None when that render
+    ended without storing one (or the wait ran out): then this request renders its own."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(_POLL_SECONDS)
+        stored = cache.get(key)
+        if stored is not None:
+            return stored
+        if cache.get(lock) is None:
+            return cache.get(key)
+    log.warning(
+        "waited %.0f s for %s to be rendered elsewhere: rendering it here",
+        RENDER_WAIT_SECONDS,
+        request.path,
+    )
+    return None
+
+
 def shared(view: View) -> View:
     """Serve ``view``'s answers from the shared cache (the module's docstring gives the rules). Only
     for views whose answer depends on nothing of the request but its address: none of those decorated
@@ -160,9 +197,19 @@ def shared(view: View) -> View:
         stored = cache.get(key)
         if stored is not None:
             return _unpack(stored)
-        response = make_response(view(*args, **kwargs))
-        if _storable(response):
-            cache.set(key, _pack(response), TTL_SECONDS)
-        return response
+        lock, token = key + ":rendering", uuid.uuid4().hex.encode()
+        holding = cache.add(lock, token, RENDER_LOCK_SECONDS)
+        if not holding:
+            stored = _rendered_elsewhere(cache, key, lock)
+            if stored is not None:
+                return _unpack(stored)
+        try:
+            response = make_response(view(*args, **kwargs))
+            if _storable(response):
+                cache.set(key, _pack(response), TTL_SECONDS)
+            return response
+        finally:
+            if holding:
+                cache.discard(lock, token)
 
     return cached

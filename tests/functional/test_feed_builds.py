@@ -1,7 +1,8 @@
 """Issue 23, "feeds built once, not per write": after a calendar write, twenty requests for the same stale
 feed at once (real threads lined up by a barrier, each with its own test client) make one build between
 them, whether they share one worker's memory cache or Redis across two app instances (two machines);
-and that build renders only the release the write changed.
+and that build renders only the release the write changed. The same for pages: twenty requests for a
+page the cache lacks make one render.
 
 The suite's usual ``app`` fixture serialises every session on one connection, so these run on an app of
 their own on a fresh database (``race_url``, conftest.py)."""
@@ -16,9 +17,10 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, template_rendered
 from sqlalchemy import func, select
 
 from portal.app import create_app
@@ -148,3 +150,50 @@ def test_twenty_requests_on_two_machines_make_one_build_through_redis(
     for app in apps:
         app.extensions["portal.cache"] = RedisCache(url, prefix=prefix)
     _one_build_per_write(apps, caplog)
+
+
+# Pages (the page cache renders one answer per key at a time)
+
+
+def _one_render_per_write(apps: list[Flask]) -> None:
+    renders: list[str] = []
+    lock = threading.Lock()
+
+    def rendered(sender: Flask, template: Any, context: Any, **extra: Any) -> None:
+        with lock:
+            renders.append(template.name)
+
+    for app in apps:
+        template_rendered.connect(rendered, app)
+    try:
+        ids = _announce(apps[0], 1)
+        bodies = _ask_at_once(apps, PAGE)
+        assert len(set(bodies)) == 1
+        assert len(renders) == 1, renders
+        renders.clear()
+        _edit(apps[-1], ids[0])  # a write: every page gets a new key
+        bodies = _ask_at_once(apps, PAGE)
+        assert len(set(bodies)) == 1 and len(renders) == 1, renders
+    finally:
+        for app in apps:
+            template_rendered.disconnect(rendered, app)
+
+
+PAGE = "/statistikk/kpi"
+
+
+def test_twenty_requests_for_a_missing_page_make_one_render_in_one_worker(
+    apps: list[Flask],
+) -> None:
+    _one_render_per_write(apps[:1])
+
+
+@pytest.mark.redis
+def test_twenty_requests_on_two_machines_make_one_render_through_redis(apps: list[Flask]) -> None:
+    url = os.environ.get("PORTAL_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("PORTAL_TEST_REDIS_URL is not set: no Redis to test against")
+    prefix = f"test:{uuid.uuid4().hex}:"
+    for app in apps:
+        app.extensions["portal.page_cache"] = RedisCache(url, prefix=prefix)
+    _one_render_per_write(apps)
