@@ -23,6 +23,10 @@ from portal.kernel.db import Database, make_engine
 from portal.programme.service import find_producer
 
 # An ordinary Monday morning in Oslo; tests move the clock from here.
+# Whole-table files are built on first request in tests: a build in a background thread would share
+# the ``app`` fixture's one connection. tests/functional/test_whole_files_ahead.py turns it on.
+os.environ.setdefault("PORTAL_WHOLE_FILES_AHEAD", "false")
+
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 SSB_EDITOR = ("redaktor@ssb.demo.statistikkportalen.no", "demo-ssb-passord")

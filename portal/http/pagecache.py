@@ -109,7 +109,7 @@ def unread_session() -> SessionMixin | None:
     return opened
 
 
-def _key() -> str:
+def _key(also: str = "") -> str:
     db = get_session()
     # First, before any read the answer makes (the module's docstring says why).
     version = content_version(db)
@@ -122,6 +122,7 @@ def _key() -> str:
         request.path,
         # Decoded pairs as JSON, so no value can pose as a separator (a=b%26c%3Dd is not a=b&c=d).
         json.dumps(sorted(request.args.items(multi=True))),
+        also,
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return _PREFIX + digest
@@ -187,12 +188,21 @@ def shared(view: View) -> View:
     for views whose answer depends on nothing of the request but its address: none of those decorated
     negotiates by ``Accept`` or language headers (the language is in the path, the format in the path
     or the query)."""
+    return shared_also(lambda **_: "")(view)
 
+
+def shared_also(also: Callable[..., str]) -> Callable[[View], View]:
+    """:func:`shared`, for a view whose answer also depends on something outside the database:
+    ``also(**view_args)`` names its state (cheaply: it runs on every request) and is part of the key."""
+    return lambda view: _shared(view, also)
+
+
+def _shared(view: View, also: Callable[..., str]) -> View:
     @wraps(view)
     def cached(*args: Any, **kwargs: Any) -> Any:
         if not _shareable():
             return view(*args, **kwargs)
-        key = _key()
+        key = _key(also(**kwargs))
         cache = get_page_cache()
         stored = cache.get(key)
         if stored is not None:

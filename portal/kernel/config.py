@@ -34,6 +34,9 @@ DEFAULTS: dict[str, Any] = {
     # Pages and API lists that every visitor of a release minute opens are rendered once per change
     # and served from the cache (issue 23); false renders every request afresh (benchmarks compare).
     "PAGE_CACHE": True,
+    # After an upload, the new revision's whole-table files are built in the background (issues 21
+    # and 23), so the first request after its release minute gets a built file.
+    "WHOLE_FILES_AHEAD": True,
     # None means a random key made once and kept in the instance folder, shared by all workers.
     "SECRET_KEY": None,
     # Secure cookies are sent over HTTPS only (browsers treat http://localhost as secure too).

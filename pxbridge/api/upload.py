@@ -34,6 +34,7 @@ from pxbridge.ingest.from_csv import parse_csv_with_sidecar
 from pxbridge.ingest.from_jsonstat import parse_jsonstat
 from pxbridge.ingest.px import PxTable, read_px
 from pxbridge.ingest.storing import commit_table, store_table
+from pxbridge.prebuild import build_ahead
 
 # The document published these models when they lived in pxbridge/upload_api.py.
 keep_component_names({"pxbridge.api.upload.": "pxbridge.upload_api."})
@@ -142,6 +143,7 @@ def upload_table() -> Response:
         now=now(),
     )
     commit_table(db, store, table, replaced)
+    build_ahead(current_app._get_current_object(), table.id)  # type: ignore[attr-defined]
     link = url_for("pxwebapi.get_table", table_id=table.id)
     return json_response(
         TableOut(

@@ -50,6 +50,7 @@ from pxbridge.ingest.px import PxTable, read_px
 from pxbridge.ingest.storing import choose_table_id, commit_table, store_table
 from pxbridge.models import DataTable, latest_row
 from pxbridge.pages import upload_messages  # noqa: F401  (registers the page's words)
+from pxbridge.prebuild import build_ahead
 from pxbridge.store.staging import Staged, StagedGone, Staging
 from release_calendar.models import Release
 
@@ -396,6 +397,7 @@ def _store(staged: Staged, form: ReleaseChoiceForm) -> DataTable:
         now=at,
     )
     commit_table(db, get_store(), table, replaced)
+    build_ahead(current_app._get_current_object(), table.id)  # type: ignore[attr-defined]
     return table
 
 

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from portal.http.db import get_session
 from portal.http.instant import now
-from portal.http.pagecache import shared
+from portal.http.pagecache import shared_also
 from portal.http.routing import bilingual, render_page
 from portal.kernel import formatting
 from portal.kernel.errors import BadRequest, NotFound, PortalError
@@ -320,8 +320,13 @@ def _cut(
     return cube, bool(stub or heading)
 
 
+def _files_here(table_id: str, **_: object) -> str:
+    """The page names each whole-table file's size and checksum once it is built (on this machine)."""
+    return whole_files_of().state(table_id)
+
+
 @bilingual("/tabeller/<table_id>", "/en/tables/<table_id>", twin="pxwebapi.metadata", blueprint=bp)
-@shared
+@shared_also(_files_here)
 def table_page(table_id: str) -> Response:
     lang = current_language()
     lang_id = "en" if lang == "en" else "no"

@@ -162,6 +162,15 @@ class WholeFiles:
             raise ValueError(f"invalid table id {table_id!r}")
         return self.root / table_id
 
+    def state(self, table_id: str) -> str:
+        """What this machine holds of ``table_id``'s files, as one string that changes whenever a file
+        is built, fetched or removed here (one folder listing; "" for an id no table can have): pages
+        that show the files' sizes are cached under it."""
+        try:
+            return "|".join(sorted(p.name for p in self._folder(table_id).iterdir()))
+        except (ValueError, FileNotFoundError):
+            return ""
+
     def built(self, table_id: str, revision: str, fmt: str) -> FileFacts | None:
         """The file of ``revision`` in ``fmt`` if it is built (the first by name if two are), else
         None. Never builds, and never names a temporary file."""
@@ -183,11 +192,12 @@ class WholeFiles:
                 return FileFacts(path, fmt, size, found[3], found[4])
         return None
 
-    def ensure(self, table: DataTable, fmt: str) -> FileFacts:
+    def ensure(self, table: DataTable, fmt: str, *, ahead: bool = False) -> FileFacts:
         """The file of ``table``'s current revision in ``fmt``, built first if it is not yet. The caller
-        has checked that the table is public (:func:`pxbridge.service.get_table`). Raises ValueError for
-        a table without stored cells or an unknown format, OSError when the disk write fails (leaving
-        no file under a built name)."""
+        has checked that the table is public (:func:`pxbridge.service.get_table`), or builds ``ahead``
+        for a revision that waits for its release (:mod:`pxbridge.prebuild`): then the public
+        revision's files stay. Raises ValueError for a table without stored cells or an unknown format,
+        OSError when the disk write fails (leaving no file under a built name)."""
         revision = file_revision(table)
         if revision is None or fmt not in offered(table):
             raise ValueError(f"table {table.id} has no {fmt!r} file")
@@ -202,8 +212,9 @@ class WholeFiles:
             if fmt == "px":  # a PX file holds every language the table has (issue 21)
                 cube = translated(table, cube)
             made = self.write(table.id, revision, fmt, self.renderers[fmt](cube))
-        # The table's earlier revisions are 404 from the moment its row names this one.
-        self.discard_others(table.id, revision)
+        if not ahead:
+            # The table's earlier revisions are 404 from the moment its row names this one.
+            self.discard_others(table.id, revision)
         return made
 
     def write(self, table_id: str, revision: str, fmt: str, pieces: Iterable[bytes]) -> FileFacts:
