@@ -53,6 +53,7 @@ WEB_ADAPTERS = {
     "manage",
     "output",
     "pages",
+    "prebuild",  # pxbridge.prebuild: whole-table files built in the app's background after an upload (issue 23)
     "producer_api",
     "pxwebapi",
     "recurring",  # release_calendar.recurring: the schedule-from-a-rule page (issue 20)
