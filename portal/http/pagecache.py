@@ -42,6 +42,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any
@@ -76,6 +77,7 @@ KEPT_HEADERS = ("Content-Language", "ETag", "Last-Modified", "Link", "Vary")
 SHAREABLE_SESSION_KEYS = frozenset({"csrf_token"})
 
 _NEXT_CHANGE = "portal.next_change"
+_KNOWN = "portal.next_change.known"
 _PREFIX = "page:"
 
 NextChange = Callable[[Session, datetime], datetime]
@@ -87,9 +89,28 @@ def register_next_change(app: Flask, next_change_at: NextChange) -> None:
     app.extensions[_NEXT_CHANGE] = next_change_at
 
 
-def _next_change(db: Session, moment: datetime) -> datetime:
+@dataclass(frozen=True)
+class _Known:
+    """The next change as one lookup found it: at ``at``, under content version ``version``, the next
+    instant an answer changes by itself is ``until``."""
+
+    version: str
+    at: datetime
+    until: datetime
+
+
+def _next_change(db: Session, moment: datetime, version: str) -> datetime:
+    """The next instant an answer changes by itself after ``moment``, looked up once per content
+    version and kept in this process until that instant: for any ``t`` in ``[at, until)`` the lookup
+    gives ``until`` again, as long as no release time changed, and a release time changes only in a
+    write, which moves the version. Half of a cached answer's cost was its key's two queries."""
+    known: _Known | None = current_app.extensions.get(_KNOWN)
+    if known is not None and known.version == version and known.at <= moment < known.until:
+        return known.until
     found: NextChange | None = current_app.extensions.get(_NEXT_CHANGE)
-    return found(db, moment) if found is not None else next_midnight(moment)
+    until = found(db, moment) if found is not None else next_midnight(moment)
+    current_app.extensions[_KNOWN] = _Known(version, moment, until)
+    return until
 
 
 def _shareable() -> bool:
@@ -116,7 +137,7 @@ def _key(also: str = "") -> str:
     moment = now()
     parts = [
         version,
-        _next_change(db, moment).isoformat(),
+        _next_change(db, moment, version).isoformat(),
         request.scheme,
         request.host,
         request.path,
