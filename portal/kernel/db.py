@@ -206,8 +206,15 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
         # libpq's connect_timeout covers the whole handshake, so a server that accepts the connection
         # and never answers fails here too; it counts whole seconds.
         connect_args["connect_timeout"] = max(1, round(timeouts.connect))
+    # Overflow room (connections closed when given back, none kept idle beyond the 5): a table upload
+    # holds its request's connection and takes a second for the shared store's own transaction, and
+    # 20 uploads at once in one process had exhausted SQLAlchemy's default of 5 + 10 (503s).
     engine = create_engine(
-        url, pool_pre_ping=True, pool_timeout=timeouts.pool, connect_args=connect_args
+        url,
+        pool_pre_ping=True,
+        pool_timeout=timeouts.pool,
+        max_overflow=40,
+        connect_args=connect_args,
     )
     if parsed.get_backend_name() == "postgresql":
         _configure_postgresql(engine)
